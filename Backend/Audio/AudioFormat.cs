@@ -1,0 +1,87 @@
+using RoleplayHub.Hubs.Contracts;
+
+namespace RoleplayHub.Audio;
+
+/// <summary>A session's declared input format. Every format is normalised to 16 kHz mono PCM16 before STT.</summary>
+public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Channels)
+{
+    /// <summary>The rate every decoder produces and every speech recogniser consumes.</summary>
+    public const int NormalizedSampleRate = 16_000;
+
+    /// <summary>Bytes per second of 16 kHz mono PCM16.</summary>
+    public const int NormalizedBytesPerSecond = NormalizedSampleRate * 2;
+
+    /// <summary>Sample rates a browser or SDK realistically sends; all are resampled with a low-pass filter.</summary>
+    public static readonly IReadOnlyList<int> SupportedSampleRates = [8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000];
+
+    public static AudioFormat Default { get; } = new(AudioEncoding.Pcm16, NormalizedSampleRate, 1);
+
+    public string WireName => ToWireName(Encoding);
+
+    public bool IsCompressed => Encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus;
+
+    /// <summary>Bytes of one PCM frame (all channels) for the uncompressed encodings.</summary>
+    public int FrameBytes => 2 * Channels;
+
+    /// <summary>Bytes per second of the raw stream; for Opus a nominal 32 kbit/s (what MediaRecorder uses for speech).</summary>
+    public int NominalBytesPerSecond => IsCompressed ? 4_000 : SampleRate * FrameBytes;
+
+    public static string ToWireName(AudioEncoding encoding) => encoding switch
+    {
+        AudioEncoding.Pcm16 => "pcm16",
+        AudioEncoding.Wav => "wav",
+        AudioEncoding.WebmOpus => "webm-opus",
+        AudioEncoding.OggOpus => "ogg-opus",
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
+    };
+
+    /// <summary>Validates the client's <c>audioFormat</c>; missing fields take the defaults (pcm16, 16 kHz, mono).</summary>
+    public static bool TryParse(AudioFormatRequest? request, out AudioFormat format, out string error)
+    {
+        format = Default;
+        error = "";
+        if (request is null)
+        {
+            return true;
+        }
+
+        AudioEncoding encoding;
+        switch (request.Encoding?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "pcm16" or "pcm" or "s16le":
+                encoding = AudioEncoding.Pcm16;
+                break;
+            case "wav" or "wave":
+                encoding = AudioEncoding.Wav;
+                break;
+            case "webm-opus" or "webm" or "audio/webm" or "audio/webm;codecs=opus":
+                encoding = AudioEncoding.WebmOpus;
+                break;
+            case "ogg-opus" or "ogg" or "audio/ogg" or "audio/ogg;codecs=opus":
+                encoding = AudioEncoding.OggOpus;
+                break;
+            default:
+                error = $"audioFormat.encoding '{request.Encoding}' is not supported; use pcm16, wav, webm-opus or ogg-opus.";
+                return false;
+        }
+
+        // Opus always decodes at 48 kHz; the container says how many channels. WAV's header is authoritative.
+        var defaultRate = encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus ? 48_000 : NormalizedSampleRate;
+        var sampleRate = request.SampleRate ?? defaultRate;
+        var channels = request.Channels ?? 1;
+        if (encoding == AudioEncoding.Pcm16 && !SupportedSampleRates.Contains(sampleRate))
+        {
+            error = $"audioFormat.sampleRate {sampleRate} is not supported; use one of {string.Join(", ", SupportedSampleRates)}.";
+            return false;
+        }
+
+        if (channels is < 1 or > 2)
+        {
+            error = $"audioFormat.channels {channels} is not supported; use 1 (mono) or 2 (stereo, downmixed).";
+            return false;
+        }
+
+        format = new AudioFormat(encoding, sampleRate, channels);
+        return true;
+    }
+}

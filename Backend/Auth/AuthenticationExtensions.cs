@@ -1,0 +1,80 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using RoleplayHub.Auth;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>JWT bearer authentication (HS256 key or OIDC authority), the trainee and admin policies, and the
+    /// <c>sub</c>-based SignalR user id. Browsers cannot put headers on a WebSocket or an EventSource, so the token
+    /// is also read from <c>?access_token=</c> — on the hub's path only.</summary>
+    public static IHostApplicationBuilder AddRoleplayAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, ValidateAuthOptions>();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+
+        // Roles are read through the identity's role claim type (Auth:RoleClaim), so RequireRole works for "role"
+        // as well as for providers that issue "roles".
+        var adminRole = builder.Configuration[$"{AuthOptions.Section}:AdminRole"] ?? new AuthOptions().AdminRole;
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Trainee, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"))
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireClaim("sub").RequireRole(adminRole));
+        return builder;
+    }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    {
+        // Keep claim names as issued ("sub", "role") instead of the legacy WS-* URIs.
+        jwt.SecurityTokenValidators.Clear();
+        jwt.SecurityTokenValidators.Add(new JwtSecurityTokenHandler { MapInboundClaims = false });
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Issuer,
+            ValidAudience = auth.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = auth.ClockSkew,
+            NameClaimType = "sub",
+            RoleClaimType = auth.RoleClaim,
+        };
+
+        if (!string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            jwt.Authority = auth.Authority;
+            jwt.Audience = auth.Audience;
+            jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
+        }
+        else
+        {
+            jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.SigningKey!));
+            jwt.TokenValidationParameters.ValidateIssuerSigningKey = true;
+        }
+
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                var token = context.Request.Query["access_token"];
+                if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(RoleplayHubExtensions.HubPath))
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+
+namespace RoleplayHub.Hubs.Contracts;
+
+// Server → client payloads. Field names are the wire contract (camelCase through the JSON hub protocol);
+// docs/hub-contract.md describes each with its units: timestamps are Unix epoch milliseconds, durations milliseconds.
+
+public sealed record SessionStartedEvent(
+    string SessionId,
+    string ScenarioId,
+    string Language,
+    int MaxTurns,
+    PersonaInfo BuyerPersona,
+    AudioConfig AudioConfig,
+    bool Resumed,
+    long ReceivedBytes,
+    int TurnCount,
+    long Timestamp);
+
+public sealed record PersonaInfo(string Name, string Role, string Description, string Voice);
+
+public sealed record AudioConfig(
+    string Encoding,
+    int SampleRate,
+    int Channels,
+    int ChunkMs,
+    int MaxChunkBytes,
+    int FlushBytes,
+    int FlushIdleMs);
+
+public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Offset, long TotalBytes, long Timestamp)
+{
+    /// <summary>Present (true) only when the chunk had been received before and was ignored.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Duplicate { get; init; }
+}
+
+public sealed record TranscriptionEvent(
+    string SessionId,
+    int Turn,
+    string Text,
+    bool IsFinal,
+    IReadOnlyList<WordTiming>? Words,
+    TurnTimings Timings,
+    long Timestamp);
+
+public sealed record WordTiming(string Word, int StartMs, int EndMs);
+
+public sealed record AiResponseEvent(
+    string SessionId,
+    int Turn,
+    string Text,
+    int TurnCount,
+    int MaxTurns,
+    TurnTimings Timings,
+    long Timestamp);
+
+public sealed record AvatarResponseEvent(
+    string SessionId,
+    int Turn,
+    int Segment,
+    bool IsLast,
+    string Text,
+    string AudioUrl,
+    string? VideoUrl,
+    int Duration,
+    string MimeType,
+    IReadOnlyList<VisemeCue>? Visemes,
+    TurnTimings Timings,
+    long Timestamp);
+
+/// <summary>One lip-sync key: at <c>t</c> ms from the start of the clip the mouth takes shape <c>v</c>.</summary>
+public sealed record VisemeCue(int T, string V);
+
+public sealed record SessionEndedEvent(string SessionId, string Reason, int TotalTurns, long Duration, long Timestamp);
+
+public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp);
+
+/// <summary>Per-stage milliseconds of the turn so far; a stage that has not run yet is null.</summary>
+public sealed record TurnTimings(int? QueueMs, int? SttMs, int? AiMs, int? TtsMs, int? StoreMs, int? TotalMs);

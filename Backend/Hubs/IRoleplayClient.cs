@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.SignalR;
+using RoleplayHub.Hubs.Contracts;
+
+namespace RoleplayHub.Hubs;
+
+/// <summary>Server → client events. The attribute is the wire name a client subscribes to with <c>connection.on(...)</c>.</summary>
+public interface IRoleplayClient
+{
+    [HubMethodName("session-started")]
+    Task SessionStarted(SessionStartedEvent payload);
+
+    [HubMethodName("audio-received")]
+    Task AudioReceived(AudioReceivedEvent payload);
+
+    [HubMethodName("transcription")]
+    Task Transcription(TranscriptionEvent payload);
+
+    [HubMethodName("ai-response")]
+    Task AiResponse(AiResponseEvent payload);
+
+    [HubMethodName("avatar-response")]
+    Task AvatarResponse(AvatarResponseEvent payload);
+
+    [HubMethodName("session-ended")]
+    Task SessionEnded(SessionEndedEvent payload);
+
+    [HubMethodName("error")]
+    Task Error(ErrorEvent payload);
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Hubs;
+using RoleplayHub.Sessions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class RoleplayHubExtensions
+{
+    public const string HubPath = "/hubs/roleplay";
+    private const string CorsPolicy = "roleplay-web-clients";
+
+    /// <summary>SignalR with the JSON protocol, the hub's converters and error filter, and its limits.</summary>
+    public static IHostApplicationBuilder AddRoleplayHub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section);
+        var limits = builder.Configuration.GetSection(HubLimitsOptions.Section).Get<HubLimitsOptions>() ?? new HubLimitsOptions();
+
+        builder.Services.AddSingleton<HubErrorFilter>();
+        builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddSignalR(hub =>
+            {
+                hub.KeepAliveInterval = limits.KeepAliveInterval;
+                hub.ClientTimeoutInterval = limits.ClientTimeoutInterval;
+                hub.HandshakeTimeout = limits.HandshakeTimeout;
+                hub.StatefulReconnectBufferSize = limits.StatefulReconnectBufferSize;
+
+                // One call at a time per connection: audio chunks are applied in the order they were sent.
+                // Nothing in the hub waits on the pipeline, so this costs no throughput.
+                hub.MaximumParallelInvocationsPerClient = 1;
+                hub.EnableDetailedErrors = false;
+                hub.AddFilter<HubErrorFilter>();
+            })
+            .AddJsonProtocol();
+
+        // The largest message is an audio-chunk at Sessions:MaxChunkBytes, base64-encoded, plus its JSON envelope.
+        builder.Services.AddOptions<HubOptions>().Configure<IOptions<RoleplaySessionOptions>>((hub, sessions) =>
+            hub.MaximumReceiveMessageSize = MaxMessageBytes(sessions.Value));
+        builder.Services.AddOptions<JsonHubProtocolOptions>().Configure<IOptions<RoleplaySessionOptions>>((json, sessions) =>
+        {
+            json.PayloadSerializerOptions.Converters.Add(new AudioChunkRequestConverter(sessions.Value.MaxChunkBytes));
+            json.PayloadSerializerOptions.Converters.Add(new LenientRequestConverterFactory());
+        });
+
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConnections);
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        {
+            if (limits.AllowedOrigins.Length > 0)
+            {
+                policy.WithOrigins(limits.AllowedOrigins).AllowAnyHeader().WithMethods("GET", "POST").AllowCredentials();
+            }
+        }));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRoleplayHub(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.ServiceProvider.GetRequiredService<IOptions<RoleplaySessionOptions>>().Value;
+        var buffer = Math.Max(64 * 1024, 2 * MaxMessageBytes(sessions));
+        app.MapHub<RoleplayHub.Hubs.RoleplayHub>(HubPath, connection =>
+        {
+            connection.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
+            connection.ApplicationMaxBufferSize = buffer;
+            connection.TransportMaxBufferSize = buffer;
+            connection.AllowStatefulReconnects = true;
+            connection.CloseOnAuthenticationExpiration = true; // an expired token ends the connection; the client reconnects with a fresh one and resumes
+        }).RequireCors(CorsPolicy);
+        return app;
+    }
+
+    internal static long MaxMessageBytes(RoleplaySessionOptions sessions) => ((sessions.MaxChunkBytes + 2) / 3 * 4) + 4_096;
+}

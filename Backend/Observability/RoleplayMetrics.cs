@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+
+namespace RoleplayHub.Observability;
+
+/// <summary>
+/// The service's own <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>RoleplayHub</c>), readable with
+/// dotnet-counters or any OpenTelemetry/Prometheus bridge next to the framework's meters
+/// (<c>Microsoft.AspNetCore.SignalR</c>, <c>Microsoft.AspNetCore.Server.Kestrel</c>, <c>System.Runtime</c>).
+/// </summary>
+public sealed class RoleplayMetrics
+{
+    public const string MeterName = "RoleplayHub";
+
+    private readonly Meter _meter;
+
+    public RoleplayMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        SessionsStarted = _meter.CreateCounter<long>("roleplay.sessions.started", description: "Sessions opened");
+        SessionsEnded = _meter.CreateCounter<long>("roleplay.sessions.ended", description: "Sessions ended, by reason");
+        AudioChunks = _meter.CreateCounter<long>("roleplay.audio.chunks", description: "Audio chunks accepted");
+        AudioBytes = _meter.CreateCounter<long>("roleplay.audio.bytes", unit: "By", description: "Audio bytes accepted");
+        Errors = _meter.CreateCounter<long>("roleplay.errors", description: "error events sent, by code");
+        TurnsCompleted = _meter.CreateCounter<long>("roleplay.turns.completed", description: "User turns answered");
+        StageDuration = _meter.CreateHistogram<double>("roleplay.turn.stage.duration", unit: "ms", description: "Time per pipeline stage (queue, stt, ai, tts, store)");
+        TurnDuration = _meter.CreateHistogram<double>("roleplay.turn.duration", unit: "ms", description: "End of utterance (flush) to the first avatar-response on the wire");
+        Overhead = _meter.CreateHistogram<double>("roleplay.turn.overhead", unit: "ms", description: "Server time around the providers: flush → STT call, provider result → event written");
+    }
+
+    public Counter<long> SessionsStarted { get; }
+
+    public Counter<long> SessionsEnded { get; }
+
+    public Counter<long> AudioChunks { get; }
+
+    public Counter<long> AudioBytes { get; }
+
+    public Counter<long> Errors { get; }
+
+    public Counter<long> TurnsCompleted { get; }
+
+    public Histogram<double> StageDuration { get; }
+
+    public Histogram<double> TurnDuration { get; }
+
+    public Histogram<double> Overhead { get; }
+
+    /// <summary>Gauges read from the session manager when a listener collects.</summary>
+    public void ObserveSessions(Func<SessionGauges> read)
+    {
+        _meter.CreateObservableGauge("roleplay.sessions.active", () => read().ActiveSessions, description: "Open sessions");
+        _meter.CreateObservableGauge("roleplay.audio.buffered", () => read().BufferedBytes, unit: "By", description: "Audio waiting to be flushed or processed");
+        _meter.CreateObservableGauge("roleplay.turns.in_flight", () => read().TurnsInFlight, description: "Turns between final transcription and last avatar segment");
+        _meter.CreateObservableGauge("roleplay.connections", () => read().Connections, description: "Connected clients");
+    }
+}
+
+public readonly record struct SessionGauges(int ActiveSessions, long BufferedBytes, int TurnsInFlight, int Connections);

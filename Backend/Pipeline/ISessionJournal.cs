@@ -1,0 +1,82 @@
+using RoleplayHub.Hubs.Contracts;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>
+/// Where session history goes. Calls come from the pipeline and the session manager and must return at once:
+/// an implementation queues the record and writes it in the background (never on the audio path).
+/// </summary>
+public interface ISessionJournal
+{
+    void SessionStarted(SessionStartRecord record);
+
+    void TurnCompleted(TurnRecord record);
+
+    void SessionEnded(SessionEndRecord record);
+}
+
+public sealed record SessionStartRecord(
+    string SessionId,
+    string UserId,
+    string ScenarioId,
+    string PersonaName,
+    string Language,
+    string AudioFormat,
+    string? ModelProfile,
+    DateTimeOffset StartedAt);
+
+public sealed record SessionEndRecord(string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt);
+
+/// <summary>A finished turn (or one that failed part-way: what the user said is recorded either way).</summary>
+public sealed record TurnRecord
+{
+    public required string SessionId { get; init; }
+
+    public required int Turn { get; init; }
+
+    public required string UserText { get; init; }
+
+    public IReadOnlyList<WordTiming> Words { get; init; } = [];
+
+    public string? AiText { get; init; }
+
+    public string? UserAudioKey { get; init; }
+
+    public IReadOnlyList<AvatarSegmentRecord> AvatarSegments { get; init; } = [];
+
+    public int? QueueMs { get; init; }
+
+    public int? SttMs { get; init; }
+
+    public int? AiMs { get; init; }
+
+    public int? TtsMs { get; init; }
+
+    public int? StoreMs { get; init; }
+
+    public int? TotalMs { get; init; }
+
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset CompletedAt { get; init; }
+}
+
+public sealed record AvatarSegmentRecord(int Segment, string Text, string AudioKey, string? VideoUrl, int DurationMs, string MimeType);
+
+/// <summary>Used until a history store is configured: records nothing.</summary>
+public sealed class NoSessionJournal : ISessionJournal
+{
+    public void SessionStarted(SessionStartRecord record)
+    {
+    }
+
+    public void TurnCompleted(TurnRecord record)
+    {
+    }
+
+    public void SessionEnded(SessionEndRecord record)
+    {
+    }
+}

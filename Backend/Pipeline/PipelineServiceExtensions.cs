@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Audio;
+using RoleplayHub.Health;
+using RoleplayHub.Observability;
+using RoleplayHub.Pipeline;
+using RoleplayHub.Providers.Ai;
+using RoleplayHub.Providers.Ai.Scripted;
+using RoleplayHub.Providers.Stt;
+using RoleplayHub.Providers.Stt.PocketSphinx;
+using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers.Tts.Espeak;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class PipelineServiceExtensions
+{
+    /// <summary>
+    /// The turn pipeline and its providers. Every provider kind has one app-owned interface; the implementation is
+    /// chosen from configuration (<c>Stt:Provider</c>, <c>Ai:Provider</c>, <c>Tts:Provider</c>), and the defaults
+    /// are real offline engines: PocketSphinx, the scripted persona engine and espeak-ng.
+    /// </summary>
+    public static IHostApplicationBuilder AddVoicePipeline(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RoleplayMetrics>();
+        services.AddOptions<SttOptions>().BindConfiguration(SttOptions.Section).ValidateOnStart();
+        services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.Section).ValidateOnStart();
+        services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
+        services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
+        services.AddSingleton<IValidateOptions<SttOptions>, ValidatePipelineOptions>();
+        services.AddSingleton<IValidateOptions<TtsOptions>, ValidatePipelineOptions>();
+
+        // Speech-to-text: every available engine is registered; ProviderRouter picks one per language.
+        services.AddOptions<PocketSphinxOptions>().BindConfiguration(PocketSphinxOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PocketSphinxOptions>, ValidatePocketSphinxOptions>();
+        services.AddSingleton<PocketSphinxSpeechToText>();
+        services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<PocketSphinxSpeechToText>());
+
+        // Avatar speech.
+        services.AddSingleton<EspeakAvatarSpeech>();
+        services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
+
+        // Readiness probes for the engines actually configured.
+        services.AddSingleton<IReadinessProbe>(sp => sp.GetRequiredService<PocketSphinxSpeechToText>());
+        services.AddSingleton<IReadinessProbe>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
+
+        // The roleplay AI.
+        services.AddSingleton<ScriptedRoleplayAi>();
+        services.AddSingleton<IRoleplayAi>(sp =>
+        {
+            var provider = sp.GetRequiredService<IOptions<AiOptions>>().Value.Provider;
+            return provider.ToLowerInvariant() switch
+            {
+                "scripted" => sp.GetRequiredService<ScriptedRoleplayAi>(),
+                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted'."),
+            };
+        });
+
+        services.AddSingleton<ProviderRouter>();
+        services.AddSingleton<AudioDecoderFactory>();
+        services.AddSingleton<PipelineServices>();
+        services.TryAddSingleton<ISessionJournal, NoSessionJournal>();
+        return builder;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using RoleplayHub.Hubs;
+using RoleplayHub.Observability;
+using RoleplayHub.Sessions;
+using RoleplayHub.Storage;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>What every session's <see cref="TurnPipeline"/> shares (singletons), gathered so a worker's
+/// constructor only names what is its own.</summary>
+public sealed class PipelineServices(
+    SessionNotifier notifier,
+    ISessionJournal journal,
+    IMediaStore mediaStore,
+    RoleplayMetrics metrics,
+    TimeProvider time,
+    DataDirectory data,
+    IOptions<RoleplaySessionOptions> sessions,
+    IOptions<SttOptions> stt,
+    IOptions<TtsOptions> tts,
+    IOptions<AiOptions> ai,
+    IOptions<MediaOptions> media,
+    ILogger<PipelineServices> logger)
+{
+    public SessionNotifier Notifier { get; } = notifier;
+
+    public ISessionJournal Journal { get; } = journal;
+
+    public IMediaStore MediaStore { get; } = mediaStore;
+
+    public RoleplayMetrics Metrics { get; } = metrics;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+
+    public RoleplaySessionOptions Sessions { get; } = sessions.Value;
+
+    public SttOptions Stt { get; } = stt.Value;
+
+    public TtsOptions Tts { get; } = tts.Value;
+
+    public AiOptions Ai { get; } = ai.Value;
+
+    public MediaOptions Media { get; } = media.Value;
+
+    /// <summary>Where utterance recordings are written before they are stored (same volume as the media folder).</summary>
+    public string TempDirectory { get; } = data.Resolve("tmp");
+
+    /// <summary>Set by the session manager: lets a worker end its own session (max turns, fatal error).</summary>
+    public Action<RoleplaySession, SessionEndReason> EndSession { get; internal set; } = static (_, _) => { };
+}

@@ -1,0 +1,76 @@
+using RoleplayHub.Audio;
+using RoleplayHub.Storage;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>
+/// Writes the user's own audio of one utterance (16 kHz mono WAV) to a temporary file as it is decoded, so a
+/// session never holds a whole utterance in memory; on completion the file goes to the media store.
+/// </summary>
+internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
+{
+    private FileStream? _file;
+    private string? _path;
+    private int _dataBytes;
+
+    public bool HasAudio => _dataBytes > 0;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+    {
+        if (pcm16.IsEmpty)
+        {
+            return;
+        }
+
+        if (_file is null)
+        {
+            Directory.CreateDirectory(tempDirectory);
+            _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16_384, FileOptions.Asynchronous);
+            await _file.WriteAsync(new byte[WavFile.HeaderSize], cancellationToken); // patched on completion
+        }
+
+        await _file.WriteAsync(pcm16, cancellationToken);
+        _dataBytes += pcm16.Length;
+    }
+
+    /// <summary>Finishes the WAV and stores it; null if nothing was recorded.</summary>
+    public async ValueTask<StoredMedia?> CompleteAsync(IMediaStore store, CancellationToken cancellationToken)
+    {
+        if (_file is null || _path is null)
+        {
+            return null;
+        }
+
+        var header = new byte[WavFile.HeaderSize];
+        WavFile.WriteHeader(header, AudioFormat.NormalizedSampleRate, 1, _dataBytes);
+        _file.Position = 0;
+        await _file.WriteAsync(header, cancellationToken);
+        await _file.DisposeAsync();
+        _file = null;
+        var path = _path;
+        _path = null;
+        _dataBytes = 0;
+        return await store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
+    }
+
+    /// <summary>Throws the recording away (the utterance was silence or invalid).</summary>
+    public async ValueTask DiscardAsync()
+    {
+        if (_file is not null)
+        {
+            await _file.DisposeAsync();
+            _file = null;
+        }
+
+        if (_path is not null)
+        {
+            File.Delete(_path);
+            _path = null;
+        }
+
+        _dataBytes = 0;
+    }
+
+    public ValueTask DisposeAsync() => DiscardAsync();
+}

@@ -1,0 +1,30 @@
+// RoleplayHub: real-time voice roleplay training over SignalR.
+// This file is the table of contents; each feature registers and maps itself next to its code.
+
+// A .env file (see .env.example) fills in configuration for local runs; real environment variables win.
+DotNetEnv.Env.NoClobber().TraversePath().Load();
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC), policies, dev tokens
+builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
+builder.AddScenarioCatalog();          // Scenarios/: drills and personas from JSON files
+builder.AddVoicePipeline();            // Pipeline/ + Providers/: STT → AI → avatar speech
+builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
+builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
+builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
+
+var app = builder.Build();
+
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRoleplayHub();
+app.MapMediaEndpoints();
+app.MapScenarioApi();
+app.MapStatsApi();
+app.MapDevTokenEndpoint();
+app.MapRoleplayHealthChecks();
+
+app.Run();

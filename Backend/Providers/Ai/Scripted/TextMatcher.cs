@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+
+namespace RoleplayHub.Providers.Ai.Scripted;
+
+/// <summary>
+/// Keyword matching that survives speech-recognition errors: text is lower-cased and stripped of punctuation,
+/// words match when equal, when they share a stem ("prices"/"price", "integrated"/"integrate") or when they are one
+/// edit apart (two for long words: "discount"/"discounts", "warranty"/"warrantee"). A phrase matches when its words
+/// appear in order with at most two other words between them. Text in scripts without spaces (Chinese) matches as
+/// a substring of the unspaced transcript.
+/// </summary>
+public static class TextMatcher
+{
+    private const int MaxGap = 2;
+
+    public static string[] Tokenize(string text) => Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public static string Normalize(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else if (c == '\'' || c == '’')
+            {
+                // "don't" → "dont": recognisers disagree on apostrophes
+            }
+            else
+            {
+                builder.Append(' ');
+            }
+        }
+
+        return string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>Match strength of <paramref name="phrase"/> in the tokenised transcript: 0 when absent, else the
+    /// number of words matched (longer phrases are stronger evidence).</summary>
+    public static int Score(string[] transcript, string unspacedTranscript, string phrase)
+    {
+        var words = Tokenize(phrase);
+        if (words.Length == 0)
+        {
+            return 0;
+        }
+
+        if (IsUnspacedScript(phrase))
+        {
+            var needle = string.Concat(words);
+            return unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
+        }
+
+        for (var start = 0; start < transcript.Length; start++)
+        {
+            if (!WordsMatch(transcript[start], words[0]))
+            {
+                continue;
+            }
+
+            var position = start;
+            var matched = 1;
+            for (var w = 1; w < words.Length; w++)
+            {
+                var found = -1;
+                for (var p = position + 1; p < transcript.Length && p <= position + 1 + MaxGap; p++)
+                {
+                    if (WordsMatch(transcript[p], words[w]))
+                    {
+                        found = p;
+                        break;
+                    }
+                }
+
+                if (found < 0)
+                {
+                    break;
+                }
+
+                position = found;
+                matched++;
+            }
+
+            if (matched == words.Length)
+            {
+                return matched;
+            }
+        }
+
+        return 0;
+    }
+
+    public static bool WordsMatch(string heard, string expected)
+    {
+        if (heard == expected)
+        {
+            return true;
+        }
+
+        if (heard.Length >= 4 && expected.Length >= 4 && Stem(heard) == Stem(expected))
+        {
+            return true;
+        }
+
+        var longest = Math.Max(heard.Length, expected.Length);
+        var allowed = longest >= 8 ? 2 : longest >= 5 ? 1 : 0;
+        return allowed > 0 && Math.Abs(heard.Length - expected.Length) <= allowed && Distance(heard, expected, allowed) <= allowed;
+    }
+
+    private static bool IsUnspacedScript(string text)
+    {
+        foreach (var c in text)
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category == UnicodeCategory.OtherLetter && c >= '\u2E80')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Stem(string word)
+    {
+        foreach (var suffix in (ReadOnlySpan<string>)["ing", "ied", "ies", "ed", "es", "ly", "s"])
+        {
+            if (word.Length > suffix.Length + 2 && word.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return word[..^suffix.Length];
+            }
+        }
+
+        return word;
+    }
+
+    /// <summary>Levenshtein distance, stopping early once it exceeds <paramref name="limit"/>.</summary>
+    private static int Distance(string a, string b, int limit)
+    {
+        Span<int> previous = stackalloc int[b.Length + 1];
+        Span<int> current = stackalloc int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var rowMin = current[0];
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                rowMin = Math.Min(rowMin, current[j]);
+            }
+
+            if (rowMin > limit)
+            {
+                return limit + 1;
+            }
+
+            current.CopyTo(previous);
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,53 @@
+using RoleplayHub.Hubs.Contracts;
+
+namespace RoleplayHub.Providers.Stt;
+
+/// <summary>
+/// A speech-to-text engine. It hands out one <see cref="ISpeechRecognizer"/> per session; the recogniser keeps the
+/// session's decoding state between the size flushes of an utterance, so partial results come while the user speaks.
+/// </summary>
+public interface ISpeechToText
+{
+    /// <summary>Stable provider name used in configuration (<c>Stt:Provider</c>) and error messages.</summary>
+    string Name { get; }
+
+    /// <summary>BCP-47 languages this provider can recognise when configured.</summary>
+    IReadOnlyCollection<string> Languages { get; }
+
+    /// <summary>
+    /// Reserves a recogniser for a session. Must be cheap: expensive set-up belongs in
+    /// <see cref="ISpeechRecognizer.StartAsync"/>, which runs on the session's worker. Throws
+    /// <see cref="SpeechCapacityException"/> when the provider is at its concurrency limit.
+    /// </summary>
+    ISpeechRecognizer CreateRecognizer(RecognizerRequest request);
+}
+
+public sealed record RecognizerRequest(string SessionId, string Language, IReadOnlyList<string> Phrases, string? Grammar);
+
+/// <summary>One session's recogniser. Used by one worker at a time; never concurrently.</summary>
+public interface ISpeechRecognizer : IAsyncDisposable
+{
+    /// <summary>Loads models or opens connections; called once before the first audio.</summary>
+    ValueTask StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Feeds the next 16 kHz mono PCM16 (little-endian bytes) of the current utterance; returns the partial hypothesis
+    /// of the utterance so far, or null if the provider has none yet.</summary>
+    ValueTask<SpeechHypothesis?> AcceptAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken);
+
+    /// <summary>Ends the current utterance and returns its final hypothesis; the recogniser is then ready for the next one.</summary>
+    ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Drops the current utterance (e.g. the audio was invalid) without producing a result.</summary>
+    ValueTask CancelUtteranceAsync(CancellationToken cancellationToken);
+}
+
+public sealed record SpeechHypothesis(string Text, IReadOnlyList<WordTiming>? Words = null);
+
+/// <summary>The provider has no free recogniser; the client may try again later.</summary>
+public sealed class SpeechCapacityException(string message) : Exception(message);
+
+/// <summary>Recognition failed; <see cref="Retryable"/> says whether the same audio could succeed later.</summary>
+public sealed class SpeechRecognitionException(string message, bool retryable, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Retryable { get; } = retryable;
+}

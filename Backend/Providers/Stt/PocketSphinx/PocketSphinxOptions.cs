@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace RoleplayHub.Providers.Stt.PocketSphinx;
+
+/// <summary>In-process PocketSphinx. Bound from <c>Stt:PocketSphinx</c>; the defaults are Debian's en-US model.</summary>
+public sealed class PocketSphinxOptions
+{
+    public const string Section = "Stt:PocketSphinx";
+
+    public string ModelDirectory { get; set; } = "/usr/share/pocketsphinx/model/en-us";
+
+    /// <summary>Acoustic model folder, relative to <see cref="ModelDirectory"/>.</summary>
+    public string AcousticModel { get; set; } = "en-us";
+
+    public string LanguageModel { get; set; } = "en-us.lm.bin";
+
+    public string Dictionary { get; set; } = "cmudict-en-us.dict";
+
+    /// <summary>Concurrent decoders (one per session, ~100 MB each with the full language model). Sessions beyond
+    /// it are refused at start-session with <c>stt-unavailable</c>.</summary>
+    public int MaxDecoders { get; set; } = 16;
+
+    /// <summary>Decoding runs on at most this many threads at once (default: the processor count), so a burst of
+    /// turns cannot starve the thread pool that serves the hub.</summary>
+    public int MaxParallelDecodes { get; set; }
+
+    /// <summary>Restore the decoder's cepstral mean to its initial estimate before each utterance instead of carrying
+    /// the previous utterance's adaptation over (measured in docs/benchmarks.md).</summary>
+    public bool ResetCmnPerUtterance { get; set; } = true;
+
+    internal string Path(string relative) => System.IO.Path.Combine(ModelDirectory, relative);
+}
+
+public sealed class ValidatePocketSphinxOptions : IValidateOptions<PocketSphinxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PocketSphinxOptions o)
+    {
+        var errors = new List<string>();
+        if (o.MaxDecoders < 1)
+        {
+            errors.Add("Stt:PocketSphinx:MaxDecoders must be at least 1.");
+        }
+
+        if (o.MaxParallelDecodes < 0)
+        {
+            errors.Add("Stt:PocketSphinx:MaxParallelDecodes must not be negative (0 = processor count).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

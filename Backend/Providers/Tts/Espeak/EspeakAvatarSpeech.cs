@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using RoleplayHub.Audio;
+using RoleplayHub.Health;
+using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Scenarios;
+
+namespace RoleplayHub.Providers.Tts.Espeak;
+
+/// <summary>
+/// Offline avatar speech with espeak-ng, in process: WAV audio in the persona's voice plus a viseme track built from
+/// the phoneme events espeak reports with their audio positions. The library has process-wide state, so calls are
+/// serialised; a reply takes a few milliseconds.
+/// </summary>
+public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAvatarSpeech, IReadinessProbe, IDisposable
+{
+    private static Synthesis? s_current; // the synthesis the callback writes into (calls are serialised)
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _sampleRate;
+
+    public string Name => "espeak";
+
+    public bool Supports(string language) => VoiceFor(language, new PersonaVoice()) is not null;
+
+    public async ValueTask<AvatarClip> SynthesizeAsync(SpeechRequest request, CancellationToken cancellationToken)
+    {
+        var voice = VoiceFor(request.Language, request.Voice)
+            ?? throw new SpeechSynthesisException($"espeak-ng has no voice configured for {request.Language}.", retryable: false);
+        await _gate.WaitAsync(cancellationToken);
+        var synthesis = new Synthesis();
+        try
+        {
+            EnsureInitialized();
+            Check(EspeakNative.espeak_SetVoiceByName(voice), $"voice '{voice}'");
+            EspeakNative.espeak_SetParameter(EspeakNative.ParameterRate, Math.Clamp(request.Voice.Rate ?? 165, 80, 450), 0);
+            EspeakNative.espeak_SetParameter(EspeakNative.ParameterPitch, Math.Clamp(request.Voice.Pitch ?? 50, 0, 100), 0);
+
+            s_current = synthesis;
+            Synthesize(request.Text);
+        }
+        catch
+        {
+            synthesis.Dispose();
+            throw;
+        }
+        finally
+        {
+            s_current = null;
+            _gate.Release();
+        }
+
+        return synthesis.ToClip(_sampleRate);
+    }
+
+    string IReadinessProbe.Name => "tts:espeak";
+
+    ValueTask<string?> IReadinessProbe.CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(CheckReady());
+
+    /// <summary>Readiness: the library loads and initialises.</summary>
+    public string? CheckReady()
+    {
+        try
+        {
+            _gate.Wait();
+            try
+            {
+                EnsureInitialized();
+                return null;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or SpeechSynthesisException)
+        {
+            return $"espeak-ng is not usable (apt-get install libespeak-ng1 espeak-ng-data): {ex.Message}";
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>The espeak voice for a persona: its own <c>espeak</c> id, else a default by language and gender.</summary>
+    internal static string? VoiceFor(string language, PersonaVoice voice)
+    {
+        if (!string.IsNullOrWhiteSpace(voice.Espeak))
+        {
+            return voice.Espeak;
+        }
+
+        var variant = string.Equals(voice.Gender, "male", StringComparison.OrdinalIgnoreCase) ? "+m3" : "+f3";
+        return language.ToLowerInvariant() switch
+        {
+            "en-us" => "en-us" + variant,
+            "en-gb" => "en-gb" + variant,
+            "en" => "en-us" + variant,
+            // espeak-ng's plain "cmn" voice reads pinyin as English in Debian 1.51; the pinyin voice is correct.
+            "zh-cn" or "zh" or "cmn" => "cmn-latn-pinyin" + variant,
+            _ => null,
+        };
+    }
+
+    private static unsafe void Synthesize(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text + "\0");
+        fixed (byte* bytes = utf8)
+        {
+            Check(EspeakNative.espeak_Synth(bytes, (nuint)utf8.Length, 0, EspeakNative.PositionCharacter, 0,
+                EspeakNative.CharsUtf8 | EspeakNative.EndPause, null, null), "synthesis");
+        }
+
+        EspeakNative.espeak_Synchronize();
+    }
+
+    private unsafe void EnsureInitialized()
+    {
+        if (_sampleRate > 0)
+        {
+            return;
+        }
+
+        var rate = EspeakNative.espeak_Initialize(EspeakNative.AudioOutputSynchronous, 0, null,
+            EspeakNative.InitializePhonemeEvents | EspeakNative.InitializePhonemeIpa | EspeakNative.InitializeDontExit);
+        if (rate <= 0)
+        {
+            throw new SpeechSynthesisException("espeak-ng failed to initialise (is espeak-ng-data installed?).", retryable: false);
+        }
+
+        EspeakNative.espeak_SetSynthCallback(&OnSynth);
+        _sampleRate = rate;
+        logger.LogInformation("espeak-ng initialised at {SampleRate} Hz", rate);
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static unsafe int OnSynth(short* wav, int samples, EspeakEvent* events)
+    {
+        var synthesis = s_current;
+        if (synthesis is null)
+        {
+            return 1; // abort: nobody is listening
+        }
+
+        if (wav is not null && samples > 0)
+        {
+            synthesis.Audio.Write(new ReadOnlySpan<short>(wav, samples));
+        }
+
+        for (var e = events; e is not null && e->Type != EspeakNative.EventListTerminated; e++)
+        {
+            if (e->Type == EspeakNative.EventPhoneme)
+            {
+                var name = Marshal.PtrToStringUTF8((IntPtr)e->Id, IndexOfZero(e->Id, 8));
+                synthesis.Visemes.Add(new VisemeCue(e->AudioPositionMs, Visemes.FromIpa(name)));
+            }
+        }
+
+        return 0;
+    }
+
+    private static unsafe int IndexOfZero(byte* bytes, int max)
+    {
+        for (var i = 0; i < max; i++)
+        {
+            if (bytes[i] == 0)
+            {
+                return i;
+            }
+        }
+
+        return max;
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result != 0)
+        {
+            throw new SpeechSynthesisException($"espeak-ng failed ({what}, error {result}).", retryable: false);
+        }
+    }
+
+    /// <summary>Collects one synthesis; its PCM lives in pooled memory until the clip is disposed.</summary>
+    private sealed class Synthesis : IDisposable
+    {
+        public PcmBuffer Audio { get; } = new(32_768);
+
+        public List<VisemeCue> Visemes { get; } = [];
+
+        public AvatarClip ToClip(int sampleRate)
+        {
+            var samples = Audio.Samples;
+            var size = WavFile.HeaderSize + (samples.Length * 2);
+            var file = ArrayPool<byte>.Shared.Rent(size);
+            WavFile.WriteHeader(file, sampleRate, 1, samples.Length * 2);
+            MemoryMarshal.AsBytes(samples).CopyTo(file.AsSpan(WavFile.HeaderSize));
+            var duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate);
+            var visemes = Espeak.Visemes.Compact(Visemes, (int)duration.TotalMilliseconds);
+            Dispose();
+            return new AvatarClip(file.AsMemory(0, size), "audio/wav", "wav", duration, visemes, owner: new PooledArray(file));
+        }
+
+        public void Dispose() => Audio.Dispose();
+    }
+
+    private sealed class PooledArray(byte[] array) : IDisposable
+    {
+        private byte[]? _array = array;
+
+        public void Dispose()
+        {
+            var array = Interlocked.Exchange(ref _array, null);
+            if (array is not null)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using RoleplayHub.Auth;
+using RoleplayHub.Scenarios;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ScenarioApi
+{
+    public static IHostApplicationBuilder AddScenarioCatalog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ScenarioOptions>().BindConfiguration(ScenarioOptions.Section);
+        builder.Services.AddSingleton<ScenarioCatalog>();
+        return builder;
+    }
+
+    /// <summary><c>GET /api/scenarios</c> lists the catalog (any signed-in user); <c>POST /api/admin/scenarios/reload</c>
+    /// re-reads the admin folder now (admins).</summary>
+    public static IEndpointRouteBuilder MapScenarioApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/scenarios", List).WithName("ListScenarios").WithTags("Scenarios").RequireAuthorization(AuthPolicies.Trainee);
+        app.MapPost("/api/admin/scenarios/reload", Reload).WithName("ReloadScenarios").WithTags("Scenarios").RequireAuthorization(AuthPolicies.Admin);
+        return app;
+    }
+
+    private static Ok<ScenarioSummary[]> List(ScenarioCatalog catalog) =>
+        TypedResults.Ok(catalog.All.OrderBy(s => s.Id, StringComparer.Ordinal).Select(ScenarioSummary.From).ToArray());
+
+    private static Results<Ok<ScenarioSummary[]>, ProblemHttpResult> Reload(ScenarioCatalog catalog)
+    {
+        var errors = catalog.Reload();
+        return errors.Count == 0
+            ? List(catalog)
+            : TypedResults.Problem(title: "Scenario files are invalid; the previous catalog is still in use", detail: string.Join("\n", errors), statusCode: StatusCodes.Status422UnprocessableEntity);
+    }
+}
+
+public sealed record ScenarioSummary(string Id, string Kind, int MaxTurns, string DefaultLanguage, IReadOnlyList<ScenarioVariantSummary> Variants)
+{
+    public static ScenarioSummary From(Scenario s) => new(
+        s.Id,
+        s.Kind,
+        s.MaxTurns,
+        s.DefaultLanguage,
+        s.Variants.Values.OrderBy(v => v.Language, StringComparer.Ordinal)
+            .Select(v => new ScenarioVariantSummary(v.Language, v.Title, v.Description, v.Persona.Name, v.Persona.Role, v.Persona.Description, v.OpeningLine))
+            .ToList());
+}
+
+public sealed record ScenarioVariantSummary(string Language, string Title, string Description, string PersonaName, string PersonaRole, string PersonaDescription, string OpeningLine);

@@ -1,0 +1,46 @@
+namespace RoleplayHub.Sessions;
+
+/// <summary>What the server knows about one SignalR connection: whose it is and how fast it may send.</summary>
+public sealed class ClientConnection(string connectionId, string userId, TokenBucket chunkLimiter)
+{
+    public string ConnectionId { get; } = connectionId;
+
+    public string UserId { get; } = userId;
+
+    /// <summary>Base for absolute media URLs (scheme://host/pathBase of the request that opened the connection).</summary>
+    public string? PublicBaseUrl { get; init; }
+
+    public TokenBucket ChunkLimiter { get; } = chunkLimiter;
+
+    public bool IsClosed { get; set; }
+
+    private readonly HashSet<RoleplaySession> _sessions = [];
+
+    /// <summary>Sessions currently attached to this connection.</summary>
+    public RoleplaySession[] Sessions
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return [.. _sessions];
+            }
+        }
+    }
+
+    internal void Add(RoleplaySession session)
+    {
+        lock (_sessions)
+        {
+            _sessions.Add(session);
+        }
+    }
+
+    internal void Remove(RoleplaySession session)
+    {
+        lock (_sessions)
+        {
+            _sessions.Remove(session);
+        }
+    }
+}

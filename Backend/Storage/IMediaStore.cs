@@ -1,0 +1,49 @@
+namespace RoleplayHub.Storage;
+
+/// <summary>Where turn audio lives: the avatar's speech and the user's own recording, addressed by content and
+/// handed to clients as signed, expiring URLs.</summary>
+public interface IMediaStore
+{
+    string Name { get; }
+
+    ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
+
+    /// <summary>Stores a finished local file and takes ownership of it (it is moved or deleted).</summary>
+    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken);
+
+    /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
+    /// (scheme://host/pathBase of the client's connection) makes local URLs absolute.</summary>
+    string GetUrl(string key, string? baseUrl);
+}
+
+public enum MediaKind
+{
+    UserAudio,
+    AvatarAudio,
+    AvatarVideo,
+}
+
+/// <summary>A stored object: its key (stable, for the history) and what it is.</summary>
+public sealed record StoredMedia(string Key, string MimeType, long Length);
+
+public static class MediaTypes
+{
+    public static string ForExtension(string extension) => extension.TrimStart('.').ToLowerInvariant() switch
+    {
+        "wav" => "audio/wav",
+        "mp3" => "audio/mpeg",
+        "ogg" or "opus" => "audio/ogg",
+        "webm" => "audio/webm",
+        "pcm" => "audio/L16",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    };
+
+    public static string Folder(MediaKind kind) => kind switch
+    {
+        MediaKind.UserAudio => "user",
+        MediaKind.AvatarAudio => "avatar",
+        MediaKind.AvatarVideo => "video",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace RoleplayHub.Storage;
+
+/// <summary>
+/// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content (identical audio is stored
+/// once), served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
+/// </summary>
+public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirectory data, MediaUrlSigner signer) : IMediaStore
+{
+    private readonly string _root = Directory.CreateDirectory(data.Resolve(options.Value.Directory)).FullName;
+
+    public string Name => "local";
+
+    public string Root => _root;
+
+    public async ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(kind, SHA256.HashData(content.Span), extension);
+        var path = PathFor(key);
+        if (File.Exists(path))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // still in use: keep it past the retention sweep
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(content, cancellationToken);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+
+        return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
+    }
+
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken)
+    {
+        byte[] hash;
+        long length;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16_384, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            length = file.Length;
+            hash = await SHA256.HashDataAsync(file, cancellationToken);
+        }
+
+        var key = KeyFor(kind, hash, extension);
+        var target = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (File.Exists(target))
+        {
+            File.Delete(path);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+        }
+        else
+        {
+            File.Move(path, target, overwrite: true);
+        }
+
+        return new StoredMedia(key, MediaTypes.ForExtension(extension), length);
+    }
+
+    public string GetUrl(string key, string? baseUrl) => signer.Sign(key, baseUrl);
+
+    /// <summary>The file behind a key, or null if the key is malformed (never a path outside the store).</summary>
+    public string? TryGetPath(string key)
+    {
+        if (key.Length > 200 || key.Contains("..", StringComparison.Ordinal) || key.Contains('\\', StringComparison.Ordinal) || Path.IsPathRooted(key))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        return path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? path : null;
+    }
+
+    private string PathFor(string key) => TryGetPath(key) ?? throw new InvalidOperationException($"Invalid media key '{key}'.");
+
+    private static string KeyFor(MediaKind kind, byte[] hash, string extension)
+    {
+        var hex = Convert.ToHexStringLower(hash);
+        return $"{MediaTypes.Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
+    }
+}
