@@ -35,7 +35,8 @@ public static class RoleplayHubExtensions
             })
             .AddJsonProtocol();
 
-        // The largest message is an audio-chunk at Sessions:MaxChunkBytes, base64-encoded, plus its JSON envelope.
+        // Room for chunks well above Sessions:MaxChunkBytes, so an oversize chunk gets a clean chunk-too-large
+        // error (without being decoded) instead of SignalR closing the connection; still a hard memory bound.
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<RoleplaySessionOptions>>((hub, sessions) =>
             hub.MaximumReceiveMessageSize = MaxMessageBytes(sessions.Value));
         builder.Services.AddOptions<JsonHubProtocolOptions>().Configure<IOptions<RoleplaySessionOptions>>((json, sessions) =>
@@ -58,6 +59,7 @@ public static class RoleplayHubExtensions
     public static IEndpointRouteBuilder MapRoleplayHub(this IEndpointRouteBuilder app)
     {
         var sessions = app.ServiceProvider.GetRequiredService<IOptions<RoleplaySessionOptions>>().Value;
+        // The transport must be able to buffer a whole message before the hub parses it.
         var buffer = Math.Max(64 * 1024, 2 * MaxMessageBytes(sessions));
         app.MapHub<RoleplayHub.Hubs.RoleplayHub>(HubPath, connection =>
         {
@@ -70,5 +72,5 @@ public static class RoleplayHubExtensions
         return app;
     }
 
-    internal static long MaxMessageBytes(RoleplaySessionOptions sessions) => ((sessions.MaxChunkBytes + 2) / 3 * 4) + 4_096;
+    internal static long MaxMessageBytes(RoleplaySessionOptions sessions) => (4L * ((sessions.MaxChunkBytes + 2) / 3 * 4)) + 4_096;
 }

@@ -13,10 +13,9 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
 {
     public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public Task SendAsync(RoleplaySession session, SessionEventKind kind, object payload)
+    public Task SendAsync(RoleplaySession session, SessionEventKind kind, SequencedEvent payload)
     {
-        var evt = new SessionEvent(kind, payload);
-        var connection = session.RouteEvent(evt);
+        var connection = session.RouteEvent(kind, seq => payload with { Seq = seq }, out var evt);
         return connection is null ? Task.CompletedTask : DispatchAsync(connection.ConnectionId, evt);
     }
 
@@ -27,15 +26,15 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
 
     public Task SendSessionEndedAsync(string connectionId, SessionEndedEvent payload) => Guard(hub.Clients.Client(connectionId).SessionEnded(payload));
 
-    /// <summary>Sends what the session kept while the client was away; live events wait behind the replay.</summary>
+    /// <summary>Sends the events the client missed; live events wait behind the replay so order holds.</summary>
     public async Task ReplayAsync(RoleplaySession session, ClientConnection connection)
     {
-        while (session.NextReplay(out var dropped) is { } evt)
+        while (session.NextReplay(out var missed) is { } evt)
         {
-            if (dropped > 0)
+            if (missed > 0)
             {
-                await DispatchAsync(connection.ConnectionId, new SessionEvent(SessionEventKind.Error, new ErrorEvent(
-                    session.Id, ErrorCodes.Internal, $"{dropped} older events were dropped while you were disconnected; the session history has them.", false, Now)));
+                await DispatchAsync(connection.ConnectionId, new SessionEvent(0, SessionEventKind.Error, new ErrorEvent(
+                    session.Id, ErrorCodes.EventsMissed, $"{missed} events before seq {evt.Seq} are no longer kept; the session history has them.", false, Now)));
             }
 
             await DispatchAsync(connection.ConnectionId, evt);

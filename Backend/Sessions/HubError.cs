@@ -42,5 +42,6 @@ public static class ErrorCodes
     public const string AiFailed = "ai-failed";
     public const string TtsFailed = "tts-failed";
     public const string StorageFailed = "storage-failed";
+    public const string EventsMissed = "events-missed";
     public const string Internal = "internal-error";
 }

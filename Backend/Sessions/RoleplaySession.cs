@@ -25,7 +25,7 @@ public sealed class RoleplaySession : IDisposable
     private readonly int _flushBytes;
     private readonly long _maxUtteranceBytes;
     private readonly long _maxQueuedBytes;
-    private readonly Queue<SessionEvent> _replay = new();
+    private readonly Queue<SessionEvent> _history = new();
     private ITimer? _graceTimer;
 
     // Audio state, guarded by _audioGate.
@@ -41,8 +41,9 @@ public sealed class RoleplaySession : IDisposable
     private int _turnsInFlight;
     private long _lastActivityTimestamp;
     private int _state; // 0 active, 1 ending, 2 ended
+    private long _lastSeq;
+    private long _replayAfter;
     private bool _replaying;
-    private int _droppedEvents;
 
     public RoleplaySession(
         string id,
@@ -386,31 +387,25 @@ public sealed class RoleplaySession : IDisposable
     // ---- connection and event delivery -------------------------------------------------------------------
 
     /// <summary>
-    /// Decides where an event goes: to the live connection, or into the replay queue while the client is away
-    /// (or while a resumed client is still being sent the queue, so order is kept).
+    /// Numbers the event, keeps it in the session's recent history, and says where it goes: to the live connection,
+    /// or nowhere for now (the client is away, or a resumed client is still being sent the history, so order holds).
     /// </summary>
-    internal ClientConnection? RouteEvent(SessionEvent evt)
+    internal ClientConnection? RouteEvent(SessionEventKind kind, Func<long, object> payload, out SessionEvent evt)
     {
         lock (_eventGate)
         {
-            if (Connection is { IsClosed: false } connection && !_replaying)
+            evt = new SessionEvent(++_lastSeq, kind, payload(_lastSeq));
+            if (_options.ReplayEvents > 0)
             {
-                return connection;
+                if (_history.Count >= _options.ReplayEvents)
+                {
+                    _history.Dequeue();
+                }
+
+                _history.Enqueue(evt);
             }
 
-            if (_options.ReplayEvents == 0)
-            {
-                return null;
-            }
-
-            if (_replay.Count >= _options.ReplayEvents)
-            {
-                _replay.Dequeue();
-                _droppedEvents++;
-            }
-
-            _replay.Enqueue(evt);
-            return null;
+            return Connection is { IsClosed: false } connection && !_replaying ? connection : null;
         }
     }
 
@@ -426,39 +421,58 @@ public sealed class RoleplaySession : IDisposable
 
             Connection = null;
             DetachedTimestamp = _time.GetTimestamp();
+            _replayAfter = _lastSeq;
             _graceTimer?.Dispose();
             _graceTimer = _time.CreateTimer(state => onGraceExpired((RoleplaySession)state!), this, _options.ReconnectGrace, Timeout.InfiniteTimeSpan);
         }
     }
 
-    /// <summary>The client resumed on <paramref name="connection"/>; returns whether events are waiting for replay.</summary>
-    internal bool Attach(ClientConnection connection)
+    /// <summary>The client resumed on <paramref name="connection"/>. Events after <paramref name="lastSeq"/> (or, without
+    /// it, those raised since the disconnect) are replayed; returns whether there are any.</summary>
+    internal bool Attach(ClientConnection connection, long? lastSeq)
     {
         lock (_eventGate)
         {
+            var wasAttached = Connection is not null;
             Connection = connection;
             _graceTimer?.Dispose();
             _graceTimer = null;
-            _replaying = _replay.Count > 0;
+            _replayAfter = lastSeq ?? (wasAttached ? _lastSeq : _replayAfter);
+            _replaying = _lastSeq > _replayAfter;
             Touch();
             return _replaying;
         }
     }
 
-    /// <summary>Next event to replay, or null when the queue is empty (and live delivery resumes).</summary>
-    internal SessionEvent? NextReplay(out int dropped)
+    /// <summary>Next event to replay, or null when caught up (live delivery resumes). <paramref name="missed"/> counts
+    /// events that had already left the history.</summary>
+    internal SessionEvent? NextReplay(out long missed)
     {
         lock (_eventGate)
         {
-            dropped = _droppedEvents;
-            _droppedEvents = 0;
-            if (_replay.TryDequeue(out var evt))
+            missed = 0;
+            var next = _history.FirstOrDefault(e => e.Seq > _replayAfter);
+            if (next is null)
             {
-                return evt;
+                _replaying = false;
+                return null;
             }
 
-            _replaying = false;
-            return null;
+            missed = next.Seq - _replayAfter - 1;
+            _replayAfter = next.Seq;
+            return next;
+        }
+    }
+
+    /// <summary>The last event number handed out.</summary>
+    public long LastSeq
+    {
+        get
+        {
+            lock (_eventGate)
+            {
+                return _lastSeq;
+            }
         }
     }
 

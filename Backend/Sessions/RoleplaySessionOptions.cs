@@ -55,7 +55,7 @@ public sealed class RoleplaySessionOptions
     /// <summary>The persona speaks the scenario's opening line when a session starts (turn 0).</summary>
     public bool SpeakOpeningLine { get; set; } = true;
 
-    /// <summary>Events for a disconnected session are kept (up to this many) and replayed when it is resumed.</summary>
+    /// <summary>The last this-many pipeline events of a session are kept and replayed when a client resumes it.</summary>
     public int ReplayEvents { get; set; } = 64;
 }
 

@@ -8,5 +8,5 @@ public enum SessionEventKind
     Error,
 }
 
-/// <summary>A pipeline event on its way to the client; kept for replay while the client is disconnected.</summary>
-public sealed record SessionEvent(SessionEventKind Kind, object Payload);
+/// <summary>A pipeline event on its way to the client, numbered and kept (the last few) for replay on resume.</summary>
+public sealed record SessionEvent(long Seq, SessionEventKind Kind, object Payload);

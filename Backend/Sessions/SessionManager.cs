@@ -487,7 +487,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
             }
         }
 
-        var replay = session.Attach(connection);
+        var replay = session.Attach(connection, request.LastSeq);
         connection.Add(session);
         var started = Describe(session, resumed: true);
         await _notifier.SendSessionStartedAsync(connection.ConnectionId, started);

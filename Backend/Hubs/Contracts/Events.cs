@@ -35,6 +35,13 @@ public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Of
     public bool Duplicate { get; init; }
 }
 
+/// <summary>Pipeline events carry <c>seq</c>, the session's event sequence number (1, 2, …): a client that resumes a
+/// session passes the last one it saw as <c>lastSeq</c> and gets everything after it again.</summary>
+public abstract record SequencedEvent
+{
+    public long Seq { get; init; }
+}
+
 public sealed record TranscriptionEvent(
     string SessionId,
     int Turn,
@@ -42,7 +49,7 @@ public sealed record TranscriptionEvent(
     bool IsFinal,
     IReadOnlyList<WordTiming>? Words,
     TurnTimings Timings,
-    long Timestamp);
+    long Timestamp) : SequencedEvent;
 
 public sealed record WordTiming(string Word, int StartMs, int EndMs);
 
@@ -53,7 +60,7 @@ public sealed record AiResponseEvent(
     int TurnCount,
     int MaxTurns,
     TurnTimings Timings,
-    long Timestamp);
+    long Timestamp) : SequencedEvent;
 
 public sealed record AvatarResponseEvent(
     string SessionId,
@@ -67,14 +74,15 @@ public sealed record AvatarResponseEvent(
     string MimeType,
     IReadOnlyList<VisemeCue>? Visemes,
     TurnTimings Timings,
-    long Timestamp);
+    long Timestamp) : SequencedEvent;
 
 /// <summary>One lip-sync key: at <c>t</c> ms from the start of the clip the mouth takes shape <c>v</c>.</summary>
 public sealed record VisemeCue(int T, string V);
 
 public sealed record SessionEndedEvent(string SessionId, string Reason, int TotalTurns, long Duration, long Timestamp);
 
-public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp);
+/// <summary>An error. Errors raised by the pipeline carry a <c>seq</c>; refusals of a call carry 0.</summary>
+public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp) : SequencedEvent;
 
 /// <summary>Per-stage milliseconds of the turn so far; a stage that has not run yet is null.</summary>
 public sealed record TurnTimings(int? QueueMs, int? SttMs, int? AiMs, int? TtsMs, int? StoreMs, int? TotalMs);

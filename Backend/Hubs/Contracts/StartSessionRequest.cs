@@ -13,6 +13,9 @@ public sealed record StartSessionRequest : HubRequest
 
     public AudioFormatRequest? AudioFormat { get; init; }
 
+    /// <summary>When resuming: the last event <c>seq</c> the client received; later events are sent again.</summary>
+    public long? LastSeq { get; init; }
+
     /// <summary>Optional AI model profile from configuration (e.g. a large and a mini model).</summary>
     public string? ModelProfile { get; init; }
 }

@@ -14,12 +14,12 @@ namespace RoleplayHub.Providers.Tts.Espeak;
 /// the phoneme events espeak reports with their audio positions. The library has process-wide state, so calls are
 /// serialised; a reply takes a few milliseconds.
 /// </summary>
-public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAvatarSpeech, IReadinessProbe, IDisposable
+public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAvatarSpeech, IReadinessProbe
 {
+    // espeak-ng has one voice, one callback and one output per process: every instance shares this gate.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Synthesis? s_current; // the synthesis the callback writes into (calls are serialised)
-
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private int _sampleRate;
+    private static int s_sampleRate;
 
     public string Name => "espeak";
 
@@ -29,7 +29,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     {
         var voice = VoiceFor(request.Language, request.Voice)
             ?? throw new SpeechSynthesisException($"espeak-ng has no voice configured for {request.Language}.", retryable: false);
-        await _gate.WaitAsync(cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
         var synthesis = new Synthesis();
         try
         {
@@ -49,10 +49,10 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
         finally
         {
             s_current = null;
-            _gate.Release();
+            Gate.Release();
         }
 
-        return synthesis.ToClip(_sampleRate);
+        return synthesis.ToClip(s_sampleRate);
     }
 
     string IReadinessProbe.Name => "tts:espeak";
@@ -64,7 +64,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     {
         try
         {
-            _gate.Wait();
+            Gate.Wait();
             try
             {
                 EnsureInitialized();
@@ -72,7 +72,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
             }
             finally
             {
-                _gate.Release();
+                Gate.Release();
             }
         }
         catch (Exception ex) when (ex is DllNotFoundException or SpeechSynthesisException)
@@ -80,8 +80,6 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
             return $"espeak-ng is not usable (apt-get install libespeak-ng1 espeak-ng-data): {ex.Message}";
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>The espeak voice for a persona: its own <c>espeak</c> id, else a default by language and gender.</summary>
     internal static string? VoiceFor(string language, PersonaVoice voice)
@@ -117,7 +115,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
 
     private unsafe void EnsureInitialized()
     {
-        if (_sampleRate > 0)
+        if (s_sampleRate > 0)
         {
             return;
         }
@@ -130,7 +128,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
         }
 
         EspeakNative.espeak_SetSynthCallback(&OnSynth);
-        _sampleRate = rate;
+        s_sampleRate = rate;
         logger.LogInformation("espeak-ng initialised at {SampleRate} Hz", rate);
     }
 

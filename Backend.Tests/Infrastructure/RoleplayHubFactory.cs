@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RoleplayHub.Auth;
+
+namespace RoleplayHub.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on TestServer: real providers by default (PocketSphinx, the scripted engine, espeak-ng), a
+/// throwaway data folder, and a test signing key. Tests change settings with <see cref="Setting"/>, swap providers
+/// with <see cref="WithServices"/>, and take the clock with <see cref="UseManualTime"/> — before the first client.
+/// </summary>
+public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
+{
+    public const string SigningKey = "test-signing-key-test-signing-key-0123456789";
+
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Auth:SigningKey"] = SigningKey,
+        ["Auth:DevTokens:Enabled"] = "false",
+        // The rate limit has its own test; elsewhere tests stream faster than real time.
+        ["Sessions:ChunksPerSecond"] = "1000",
+        ["Sessions:ChunkBurst"] = "1000",
+        ["Scenarios:Watch"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private readonly List<Action<IServiceCollection>> _services = [];
+    private string _environment = "Testing";
+
+    public RoleplayHubFactory()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "roleplayhub-tests", Guid.NewGuid().ToString("N"));
+        _settings["DataDirectory"] = DataDirectory;
+    }
+
+    public string DataDirectory { get; }
+
+    public ManualTimeProvider? Clock { get; private set; }
+
+    public RoleplayHubFactory Setting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public RoleplayHubFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
+    public RoleplayHubFactory Environment(string name)
+    {
+        _environment = name;
+        return this;
+    }
+
+    /// <summary>All of the service's timers and timestamps run on a clock the test advances.</summary>
+    public ManualTimeProvider UseManualTime()
+    {
+        Clock = new ManualTimeProvider();
+        var clock = Clock;
+        _services.Add(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        return clock;
+    }
+
+    public string Token(string userId, params string[] roles) => Token(userId, TimeSpan.FromHours(1), roles);
+
+    public string Token(string userId, TimeSpan lifetime, params string[] roles) =>
+        Services.GetRequiredService<TokenIssuer>().Issue(userId, roles, lifetime).Token;
+
+    public Task<HubTestClient> ConnectAsync(string userId, params string[] roles) => ConnectWithTokenAsync(Token(userId, roles));
+
+    public Task<HubTestClient> ConnectWithTokenAsync(string? token)
+    {
+        var uri = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/hubs/roleplay", Query = token is null ? "" : $"access_token={token}" }.Uri;
+        var ws = Server.CreateWebSocketClient();
+        return HubTestClient.ConnectAsync((u, ct) => ws.ConnectAsync(u, ct), uri);
+    }
+
+    public HttpClient CreateClient(string userId, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(userId, roles));
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

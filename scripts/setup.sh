@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what RoleplayHub needs on a fresh Debian 12 machine, and only what is missing.
+#   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg)
+#   scripts/setup.sh test      runtime + what the tests use (recordings, npm packages for the JS client tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-runtime}
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+packages=(libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data ffmpeg)
+if [ "$mode" = "test" ]; then
+  packages+=(pocketsphinx-testdata)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
+if ! command -v dotnet > /dev/null; then
+  echo "setup: the .NET SDK 10 is required (https://dotnet.microsoft.com/download)" >&2
+  exit 1
+fi
+
+if [ "$mode" = "test" ]; then
+  if ! command -v node > /dev/null; then
+    echo "setup: Node.js 20+ is required for the JS client tests" >&2
+    exit 1
+  fi
+  if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ]; then
+    echo "setup: installing the JS client test packages"
+    (cd Backend.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
