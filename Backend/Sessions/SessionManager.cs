@@ -35,6 +35,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
     private readonly SessionNotifier _notifier;
     private readonly RoleplayMetrics _metrics;
     private readonly AudioBlockPool _blocks;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<SessionManager> _logger;
     private int _connections;
     private volatile bool _stopping;
@@ -50,8 +51,10 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         SessionNotifier notifier,
         RoleplayMetrics metrics,
         AudioBlockPool blocks,
+        IHostApplicationLifetime lifetime,
         ILogger<SessionManager> logger)
     {
+        _lifetime = lifetime;
         _options = options.Value;
         _time = time;
         _scenarios = scenarios;
@@ -432,21 +435,37 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
     // ---- hosting ------------------------------------------------------------------------------------------
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Hooks the graceful drain into <c>ApplicationStopping</c>. SignalR closes every connection from its own
+    /// <c>ApplicationStopping</c> callback; callbacks run last-registered-first, and ours is registered once the app has
+    /// started (after SignalR's), so sessions are drained while their clients are still connected to hear it.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _lifetime.ApplicationStarted.Register(() => _lifetime.ApplicationStopping.Register(() => DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5))));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Fallback for hosts that stop without having started the app.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
 
     /// <summary>Graceful shutdown: no new sessions; each utterance in progress is ended and queued turns get
     /// <see cref="RoleplaySessionOptions.DrainTimeout"/> to finish; then every session ends with <c>shutdown</c>.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private async Task DrainAsync()
     {
-        _stopping = true;
+        if (!_stopping)
+        {
+            _stopping = true;
+            _logger.LogInformation("Draining {Count} sessions", _sessions.Count);
+        }
+
         foreach (var session in _sessions.Values)
         {
             session.FlushPendingUtterance();
             RequestEnd(session, SessionEndReason.Shutdown);
         }
 
-        await Task.WhenAll(_ending.Values).WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
-        _logger.LogInformation("Session manager stopped");
+        await Task.WhenAll(_ending.Values);
     }
 
     public void Dispose()

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Integration;
+
+public sealed class HttpApiTests : IDisposable
+{
+    private readonly RoleplayHubFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task LivenessAndReadinessAreAnonymousAndReadinessListsEveryProvider()
+    {
+        using var http = _factory.CreateClient();
+
+        var live = await http.GetAsync("/healthz");
+        var ready = await http.GetAsync("/readyz");
+        var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        var checks = body.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("ready", checks["stt:pocketsphinx"]);
+        Assert.Equal("ready", checks["tts:espeak"]);
+        Assert.Equal("ready", checks["media:local"]);
+    }
+
+    [Fact]
+    public async Task ReadinessFailsWithTheFixWhenTheSpeechModelIsMissing()
+    {
+        _factory.Setting("Stt:PocketSphinx:ModelDirectory", "/nonexistent/model");
+        using var http = _factory.CreateClient();
+
+        var ready = await http.GetAsync("/readyz");
+        var body = await ready.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("apt-get install pocketsphinx-en-us", body);
+    }
+
+    [Fact]
+    public async Task StatsAreForAdminsOnly()
+    {
+        using var anonymous = _factory.CreateClient();
+        using var trainee = _factory.CreateClient("alice");
+        using var admin = _factory.CreateClient("root", "admin");
+        await using var hub = await _factory.ConnectAsync("alice");
+        await hub.StartAsync(waitForOpening: false);
+
+        var stats = await admin.GetFromJsonAsync<JsonElement>("/api/stats");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/stats")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await trainee.GetAsync("/api/stats")).StatusCode);
+        Assert.Equal(1, stats.GetProperty("sessions").GetProperty("activeSessions").GetInt32());
+        Assert.Equal(1, stats.GetProperty("sessions").GetProperty("connections").GetInt32());
+        Assert.True(stats.GetProperty("managedHeapBytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task TheScenarioCatalogIsListedForSignedInUsers()
+    {
+        using var anonymous = _factory.CreateClient();
+        using var trainee = _factory.CreateClient("alice");
+
+        var scenarios = await trainee.GetFromJsonAsync<JsonElement>("/api/scenarios");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/scenarios")).StatusCode);
+        var procurement = scenarios.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "procurement-price");
+        Assert.Equal(8, procurement.GetProperty("maxTurns").GetInt32());
+        Assert.Contains(procurement.GetProperty("variants").EnumerateArray(), v => v.GetProperty("language").GetString() == "zh-CN");
+    }
+
+    [Fact]
+    public async Task DevTokensDoNotExistUnlessEnabledInDevelopment()
+    {
+        _factory.Setting("Auth:DevTokens:Enabled", "true"); // enabled, but the environment is Testing
+        using var http = _factory.CreateClient();
+
+        var response = await http.PostAsJsonAsync("/dev/token", new { userId = "alice" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task DevTokensWorkInDevelopmentWhenEnabledAndOpenTheHub()
+    {
+        _factory.Environment("Development").Setting("Auth:DevTokens:Enabled", "true");
+        using var http = _factory.CreateClient();
+
+        var bad = await http.PostAsJsonAsync("/dev/token", new { userId = "not a valid id!" });
+        var issued = await (await http.PostAsJsonAsync("/dev/token", new { userId = "alice", roles = new[] { "admin" } })).Content.ReadFromJsonAsync<JsonElement>();
+        await using var hub = await _factory.ConnectWithTokenAsync(issued.GetProperty("accessToken").GetString());
+        http.DefaultRequestHeaders.Authorization = new("Bearer", issued.GetProperty("accessToken").GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/stats")).StatusCode);
+    }
+}
