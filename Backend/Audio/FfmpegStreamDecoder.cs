@@ -23,6 +23,9 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
     private string _lastError = "";
     private byte _carry;
     private bool _hasCarry;
+    private bool _outputSinceWrite;
+    private long _utteranceInput;
+    private long _utteranceOutput;
 
     /// <summary>True when the configured ffmpeg can be started (checked once per process).</summary>
     public static bool IsAvailable(FfmpegOptions options) => Availability.GetOrAdd(options.Path, Probe);
@@ -39,6 +42,8 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
         EnsureStarted();
         try
         {
+            _outputSinceWrite = false;
+            _utteranceInput += input.Length;
             await _stdin!.WriteAsync(input, cancellationToken);
             await _stdin.FlushAsync(cancellationToken);
         }
@@ -57,12 +62,13 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
             return;
         }
 
-        // Collect until ffmpeg has produced nothing for QuietPeriod (it has caught up with the input).
+        // Collect until ffmpeg has produced nothing for QuietPeriod (it has caught up with the input). Until the first
+        // output after the last write, wait longer: a freshly started ffmpeg needs ~100 ms before its first PCM.
         var deadline = DateTime.UtcNow + options.MaxSettle;
         while (DateTime.UtcNow < deadline)
         {
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            quiet.CancelAfter(options.QuietPeriod);
+            quiet.CancelAfter(_outputSinceWrite ? options.QuietPeriod : deadline - DateTime.UtcNow);
             try
             {
                 var read = await _stdout.Reader.ReadAsync(quiet.Token);
@@ -82,6 +88,16 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
         if (_process.HasExited && _process.ExitCode != 0)
         {
             throw Failed();
+        }
+
+        var (input, decoded) = (_utteranceInput, _utteranceOutput);
+        _utteranceInput = _utteranceOutput = 0;
+        if (input > 0 && decoded == 0)
+        {
+            // ffmpeg is still hunting for a header in data that is not this format: start over with the next stream.
+            await DisposeAsync();
+            throw new AudioFormatException(
+                $"No audio could be decoded from {input} bytes declared as {AudioFormat.ToWireName(encoding)}; the stream is not in that format or lacks its header.");
         }
     }
 
@@ -213,6 +229,8 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
                 continue;
             }
 
+            _outputSinceWrite = true;
+            _utteranceOutput += bytes.Length;
             if (_hasCarry)
             {
                 output.Write([(short)(_carry | (bytes[0] << 8))]);

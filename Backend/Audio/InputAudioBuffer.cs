@@ -38,6 +38,9 @@ public sealed class InputAudioBuffer(AudioBlockPool pool)
         return segment;
     }
 
+    /// <summary>An empty segment (for queue items that carry no audio).</summary>
+    public AudioSegment Empty() => new(pool, [], 0);
+
     /// <summary>Drops everything buffered (session ended).</summary>
     public void Clear()
     {

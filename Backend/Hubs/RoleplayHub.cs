@@ -75,6 +75,16 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
         }
     }
 
+    /// <summary>Runs the latest turn again from the step that failed (its AI reply or its speech).</summary>
+    [HubMethodName("retry-turn")]
+    public async Task RetryTurn(SessionRequest? request)
+    {
+        if (sessions.Retry(Connection, request) is { } error)
+        {
+            throw await RefuseAsync(request?.SessionId, error);
+        }
+    }
+
     [HubMethodName("end-session")]
     public async Task EndSession(SessionRequest? request)
     {

@@ -16,6 +16,9 @@ public enum FlushKind
 
     /// <summary>The utterance reached the maximum utterance length.</summary>
     MaxUtterance,
+
+    /// <summary>Not audio: the client asked to retry the last turn, whose AI reply or speech failed.</summary>
+    RetryTurn,
 }
 
 /// <summary>One unit of work in a session's ordered pipeline queue.</summary>
@@ -25,7 +28,7 @@ public sealed class PipelineItem(AudioSegment segment, FlushKind kind, long flus
 
     public FlushKind Kind { get; } = kind;
 
-    public bool EndOfUtterance => Kind != FlushKind.Size;
+    public bool EndOfUtterance => Kind is FlushKind.Idle or FlushKind.Commit or FlushKind.MaxUtterance;
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the flush happened (start of the turn's clock).</summary>
     public long FlushTimestamp { get; } = flushTimestamp;

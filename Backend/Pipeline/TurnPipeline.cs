@@ -31,6 +31,7 @@ internal sealed class TurnPipeline(
     private bool _utteranceBroken;
     private string _lastPartial = "";
     private int _nextTurn = 1;
+    private PendingTurn? _retry;
 
     private SessionNotifier Notifier => services.Notifier;
 
@@ -134,6 +135,12 @@ internal sealed class TurnPipeline(
 
     private async Task ProcessAsync(PipelineItem item, CancellationToken cancellationToken)
     {
+        if (item.Kind == FlushKind.RetryTurn)
+        {
+            await RetryAsync(cancellationToken);
+            return;
+        }
+
         var pickedUp = Now;
         if (item.Segment.Length > 0 && !_utteranceBroken)
         {
@@ -276,61 +283,88 @@ internal sealed class TurnPipeline(
         }
 
         _nextTurn++;
+        _retry = null; // a new utterance moves the conversation on: an earlier failed turn can no longer be retried
+        await Notifier.SendAsync(session, SessionEventKind.Transcription, new TranscriptionEvent(
+            session.Id, turn, final.Text, true, final.Words, new TurnTimings(queueMs, sttMs, null, null, null, Ms(item.FlushTimestamp, Now)), Notifier.Now));
+        services.Metrics.Overhead.Record(Ms(sttDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
+        services.Metrics.StageDuration.Record(queueMs, new KeyValuePair<string, object?>("stage", "queue"));
+        services.Metrics.StageDuration.Record(sttMs, new KeyValuePair<string, object?>("stage", "stt"));
+
+        var userAudio = await StoreUserAudioAsync(cancellationToken);
+        var record = new TurnRecord
+        {
+            SessionId = session.Id,
+            Turn = turn,
+            UserText = final.Text,
+            Words = final.Words ?? [],
+            UserAudioKey = userAudio?.Key,
+            QueueMs = queueMs,
+            SttMs = sttMs,
+            StartedAt = startedAt,
+            CompletedAt = startedAt,
+        };
+        await AnswerAsync(new PendingTurn(new AiTurn(turn, session.MaxTurns, final.Text), item.FlushTimestamp, record, null), cancellationToken);
+    }
+
+    /// <summary>
+    /// The second half of a turn: the AI's reply, then its speech. If either fails, the turn is kept (and journaled
+    /// with its error) so <c>retry-turn</c> can run it again from the step that failed; what the user said is never lost.
+    /// </summary>
+    private async Task AnswerAsync(PendingTurn pending, CancellationToken cancellationToken)
+    {
         session.TurnStarted();
+        var record = pending.Record;
+        var journaled = false;
         try
         {
-            await Notifier.SendAsync(session, SessionEventKind.Transcription, new TranscriptionEvent(
-                session.Id, turn, final.Text, true, final.Words, new TurnTimings(queueMs, sttMs, null, null, null, Ms(item.FlushTimestamp, Now)), Notifier.Now));
-            services.Metrics.Overhead.Record(Ms(sttDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
-            services.Metrics.StageDuration.Record(queueMs, new KeyValuePair<string, object?>("stage", "queue"));
-            services.Metrics.StageDuration.Record(sttMs, new KeyValuePair<string, object?>("stage", "stt"));
-
-            var userAudio = await StoreUserAudioAsync(cancellationToken);
-            var record = new TurnRecord
-            {
-                SessionId = session.Id,
-                Turn = turn,
-                UserText = final.Text,
-                Words = final.Words ?? [],
-                UserAudioKey = userAudio?.Key,
-                QueueMs = queueMs,
-                SttMs = sttMs,
-                StartedAt = startedAt,
-                CompletedAt = startedAt,
-            };
-
-            var aiTurn = new AiTurn(turn, session.MaxTurns, final.Text);
-            var aiStart = Now;
-            var reply = await ReplyAsync(aiTurn, cancellationToken);
-            var aiDone = Now;
-            var aiMs = Ms(aiStart, aiDone);
+            var reply = pending.Reply;
+            var aiMs = record.AiMs;
+            var turnCount = session.TurnCount;
             if (reply is null)
             {
-                services.Journal.TurnCompleted(record with { AiMs = aiMs, Errors = [.. _turnErrors], CompletedAt = services.Time.GetUtcNow() });
-                return;
+                var aiStart = Now;
+                reply = await ReplyAsync(pending.Turn, cancellationToken);
+                var aiDone = Now;
+                aiMs = Ms(aiStart, aiDone);
+                if (reply is null)
+                {
+                    _retry = pending with { Record = record with { AiMs = aiMs } };
+                    services.Journal.TurnCompleted(record with { AiMs = aiMs, Errors = [.. _turnErrors], CompletedAt = services.Time.GetUtcNow() });
+                    journaled = true;
+                    return;
+                }
+
+                conversation.Commit(pending.Turn, reply);
+                turnCount = session.CountReply();
+                await Notifier.SendAsync(session, SessionEventKind.AiResponse, new AiResponseEvent(
+                    session.Id, pending.Turn.Turn, reply, turnCount, session.MaxTurns,
+                    new TurnTimings(record.QueueMs, record.SttMs, aiMs, null, null, Ms(pending.ClockStart, Now)), Notifier.Now));
+                services.Metrics.Overhead.Record(Ms(aiDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
+                services.Metrics.StageDuration.Record(aiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
             }
 
-            conversation.Commit(aiTurn, reply);
-            var turnCount = session.CountReply();
-            await Notifier.SendAsync(session, SessionEventKind.AiResponse, new AiResponseEvent(
-                session.Id, turn, reply, turnCount, session.MaxTurns, new TurnTimings(queueMs, sttMs, aiMs, null, null, Ms(item.FlushTimestamp, Now)), Notifier.Now));
-            services.Metrics.Overhead.Record(Ms(aiDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
-            services.Metrics.StageDuration.Record(aiMs, new KeyValuePair<string, object?>("stage", "ai"));
-
-            var spoken = await SpeakAsync(turn, reply, item.FlushTimestamp, queueMs, sttMs, aiMs, cancellationToken);
-            services.Journal.TurnCompleted(record with
+            var errorsBefore = _turnErrors.Count;
+            var spoken = await SpeakAsync(pending.Turn.Turn, reply, pending.ClockStart, record.QueueMs, record.SttMs, aiMs, cancellationToken);
+            var completed = record with
             {
                 AiText = reply,
                 AiMs = aiMs,
                 AvatarSegments = spoken.Records,
                 TtsMs = spoken.TtsMs,
                 StoreMs = spoken.StoreMs,
-                TotalMs = Ms(item.FlushTimestamp, Now),
+                TotalMs = Ms(pending.ClockStart, Now),
                 Errors = [.. _turnErrors],
                 CompletedAt = services.Time.GetUtcNow(),
-            });
-            services.Metrics.TurnsCompleted.Add(1);
+            };
+            services.Journal.TurnCompleted(completed);
+            journaled = true;
+            if (_turnErrors.Count > errorsBefore && spoken.Records.Count == 0)
+            {
+                _retry = new PendingTurn(pending.Turn, pending.ClockStart, completed, reply); // the reply stands; only its speech failed
+                return;
+            }
 
+            services.Metrics.TurnsCompleted.Add(1);
             if (turnCount >= session.MaxTurns)
             {
                 services.EndSession(session, SessionEndReason.MaxTurns);
@@ -338,8 +372,29 @@ internal sealed class TurnPipeline(
         }
         finally
         {
+            if (!journaled)
+            {
+                // Cancelled mid-turn (the session ended): record what the user said all the same.
+                services.Journal.TurnCompleted(record with { Errors = [.. _turnErrors, "cancelled: the session ended during the turn"], CompletedAt = services.Time.GetUtcNow() });
+            }
+
             session.TurnFinished();
         }
+    }
+
+    /// <summary>retry-turn: runs the last failed turn again from the step that failed.</summary>
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        if (_retry is not { } pending)
+        {
+            await ReportAsync(HubError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
+            return;
+        }
+
+        _retry = null;
+        _turnErrors.Clear();
+        await AnswerAsync(pending with { ClockStart = Now }, cancellationToken);
+        _turnErrors.Clear();
     }
 
     /// <summary>The persona's reply, or null (after an <c>ai-failed</c> event) when the provider failed.</summary>
@@ -480,4 +535,7 @@ internal sealed class TurnPipeline(
     private int Ms(long from, long to) => (int)Math.Round(services.Time.GetElapsedTime(from, to).TotalMilliseconds);
 
     private readonly record struct SpokenReply(List<AvatarSegmentRecord> Records, int TtsMs, int StoreMs);
+
+    /// <summary>A turn whose transcript is final, waiting for (or retrying) its reply and speech.</summary>
+    private sealed record PendingTurn(AiTurn Turn, long ClockStart, TurnRecord Record, string? Reply);
 }

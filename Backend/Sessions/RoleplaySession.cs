@@ -261,6 +261,27 @@ public sealed class RoleplaySession : IDisposable
         }
     }
 
+    /// <summary>Queues a retry of the last failed turn behind any audio already queued.</summary>
+    public HubError? RequestRetry()
+    {
+        lock (_audioGate)
+        {
+            if (Volatile.Read(ref _state) != 0)
+            {
+                return HubError.SessionEnded(Id, EndReason?.ToWire() ?? "ending");
+            }
+
+            Touch();
+            if (_queue.Reader.Count >= QueueCapacity - 1)
+            {
+                return new HubError(ErrorCodes.Backpressure, "The session is still processing earlier audio; retry shortly.", true);
+            }
+
+            FlushLocked(FlushKind.RetryTurn, _time.GetTimestamp(), keepBuffer: true);
+            return null;
+        }
+    }
+
     /// <summary>Shutdown: the utterance in progress is ended now, so what the user said is still transcribed.</summary>
     internal void FlushPendingUtterance()
     {
@@ -316,9 +337,9 @@ public sealed class RoleplaySession : IDisposable
         }
     }
 
-    private void FlushLocked(FlushKind kind, long now)
+    private void FlushLocked(FlushKind kind, long now, bool keepBuffer = false)
     {
-        var item = new PipelineItem(_buffer.Detach(), kind, now);
+        var item = new PipelineItem(keepBuffer ? _buffer.Empty() : _buffer.Detach(), kind, now);
         Interlocked.Add(ref _queuedBytes, item.Segment.Length);
         if (!_queue.Writer.TryWrite(item))
         {

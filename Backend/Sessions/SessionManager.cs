@@ -299,6 +299,16 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return FindOwned(connection, request?.SessionId, out var session) ?? session!.Commit();
     }
 
+    public HubError? Retry(ClientConnection connection, SessionRequest? request)
+    {
+        if (request?.BindingError is { } bindingError)
+        {
+            return HubError.InvalidRequest($"retry-turn: {bindingError}");
+        }
+
+        return FindOwned(connection, request?.SessionId, out var session) ?? session!.RequestRetry();
+    }
+
     public HubError? End(ClientConnection connection, SessionRequest? request)
     {
         if (request?.BindingError is { } bindingError)
