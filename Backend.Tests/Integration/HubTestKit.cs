@@ -20,16 +20,23 @@ internal static class HubTestKit
         });
 
     /// <summary>Adds a scenario file to the admin folder before the service starts.</summary>
-    public static RoleplayHubFactory WithScenario(this RoleplayHubFactory factory, string id, int maxTurns)
+    public static RoleplayHubFactory WithScenario(this RoleplayHubFactory factory, string id, int maxTurns, string? grammarFile = null)
     {
         var folder = Path.Combine(factory.DataDirectory, "scenarios");
         Directory.CreateDirectory(folder);
+        var grammar = "";
+        if (grammarFile is not null)
+        {
+            File.Copy(grammarFile, Path.Combine(folder, Path.GetFileName(grammarFile)));
+            grammar = $"\"grammar\": \"{Path.GetFileName(grammarFile)}\",";
+        }
+
         File.WriteAllText(Path.Combine(folder, id + ".json"), $$"""
             {
               "id": "{{id}}", "kind": "test", "maxTurns": {{maxTurns}}, "defaultLanguage": "en-US",
               "variants": { "en-US": {
                 "title": "Test drill", "persona": { "name": "Tess", "role": "Tester" },
-                "systemPrompt": "You test.", "openingLine": "Ready when you are.", "closingLine": "That is all, thank you.",
+                "systemPrompt": "You test.", "openingLine": "Ready when you are.", "closingLine": "That is all, thank you.", {{grammar}}
                 "script": { "intents": [ { "id": "price", "keywords": ["price"], "replies": ["The price is fine."] } ],
                             "fallbacks": ["Tell me more."] } } }
             }

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Storage;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Unit;
+
+public sealed class StorageTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "roleplayhub-storage-" + Guid.NewGuid().ToString("N"));
+    private readonly ManualTimeProvider _clock = new();
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task IdenticalAudioIsStoredOnceUnderItsContentHash()
+    {
+        var store = Store();
+
+        var first = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        var second = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        var other = await store.SaveAsync(new byte[] { 4 }, MediaKind.AvatarAudio, "wav", default);
+
+        Assert.Equal(first.Key, second.Key);
+        Assert.NotEqual(first.Key, other.Key);
+        Assert.StartsWith("avatar/", first.Key);
+        Assert.Equal("audio/wav", first.MimeType);
+        Assert.Equal(2, Directory.GetFiles(store.Root, "*.wav", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void SignedUrlsExpireAndCannotBeMovedToAnotherKey()
+    {
+        var store = Store();
+        var url = new Uri(store.GetUrl("avatar/ab/abc.wav", "http://host"));
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var signer = Signer();
+        var expires = long.Parse(query["exp"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal("http://host/media/avatar/ab/abc.wav", url.GetLeftPart(UriPartial.Path));
+        Assert.True(signer.Verify("avatar/ab/abc.wav", expires, query["sig"]));
+        Assert.False(signer.Verify("avatar/ab/other.wav", expires, query["sig"]));
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        Assert.False(signer.Verify("avatar/ab/abc.wav", expires, query["sig"]));
+    }
+
+    [Fact]
+    public void KeysThatEscapeTheStoreAreRejected()
+    {
+        var store = Store();
+
+        Assert.Null(store.TryGetPath("../keys/media-signing.key"));
+        Assert.Null(store.TryGetPath("/etc/passwd"));
+        Assert.NotNull(store.TryGetPath("avatar/ab/abc.wav"));
+    }
+
+    [Fact]
+    public async Task TheSweepRemovesMediaUnusedForLongerThanTheRetention()
+    {
+        var store = Store();
+        var old = await store.SaveAsync(new byte[] { 1 }, MediaKind.UserAudio, "wav", default);
+        var recent = await store.SaveAsync(new byte[] { 2 }, MediaKind.UserAudio, "wav", default);
+        File.SetLastWriteTimeUtc(store.TryGetPath(old.Key)!, DateTime.UtcNow.AddDays(-31));
+
+        var removed = MediaSweeper.Sweep(store.Root, DateTimeOffset.UtcNow.AddDays(-30));
+
+        Assert.Equal(1, removed);
+        Assert.False(File.Exists(store.TryGetPath(old.Key)));
+        Assert.True(File.Exists(store.TryGetPath(recent.Key)));
+    }
+
+    private LocalMediaStore Store() => new(Options.Create(new MediaOptions()), Data(), Signer());
+
+    private MediaUrlSigner Signer() => new(Options.Create(new MediaOptions { SigningKey = new string('k', 32) }), Data(), _clock, NullLogger<MediaUrlSigner>.Instance);
+
+    private DataDirectory Data() => new(new ConfigurationBuilder().AddInMemoryCollection([new("DataDirectory", _root)]).Build(), new Environment());
+
+    private sealed class Environment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = "Testing";
+
+        public string ApplicationName { get; set; } = "tests";
+
+        public string ContentRootPath { get; set; } = Path.GetTempPath();
+
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
+}
