@@ -22,6 +22,10 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
     public Task SendErrorAsync(RoleplaySession session, HubError error) =>
         SendAsync(session, SessionEventKind.Error, new ErrorEvent(session.Id, error.Code, error.Message, error.Retryable, Now));
 
+    /// <summary>A notice for one connection only; not part of the session's numbered, replayable events.</summary>
+    public Task SendDirectErrorAsync(string connectionId, string sessionId, HubError error) =>
+        Guard(hub.Clients.Client(connectionId).Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now)));
+
     public Task SendSessionStartedAsync(string connectionId, SessionStartedEvent payload) => Guard(hub.Clients.Client(connectionId).SessionStarted(payload));
 
     public Task SendSessionEndedAsync(string connectionId, SessionEndedEvent payload) => Guard(hub.Clients.Client(connectionId).SessionEnded(payload));

@@ -6,6 +6,7 @@ using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Ai.Scripted;
+using RoleplayHub.Providers.LatencyModel;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;
@@ -54,14 +55,61 @@ public static class PipelineServiceExtensions
             return provider.ToLowerInvariant() switch
             {
                 "scripted" => sp.GetRequiredService<ScriptedRoleplayAi>(),
+                "latency-model" => sp.GetRequiredService<LatencyModelRoleplayAi>(),
                 _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted'."),
             };
         });
+
+        builder.AddLatencyModelProviders();
 
         services.AddSingleton<ProviderRouter>();
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();
         services.TryAddSingleton<ISessionJournal, NoSessionJournal>();
         return builder;
+    }
+
+    /// <summary>The benchmark harness's latency-model providers (bench/, docs/benchmarks.md), registered only when a
+    /// stage is explicitly configured to use them.</summary>
+    private static void AddLatencyModelProviders(this IHostApplicationBuilder builder)
+    {
+        const string Name = "latency-model";
+        var config = builder.Configuration;
+        var stt = string.Equals(config["Stt:Provider"], Name, StringComparison.OrdinalIgnoreCase);
+        var ai = string.Equals(config["Ai:Provider"], Name, StringComparison.OrdinalIgnoreCase);
+        var tts = string.Equals(config["Tts:Provider"], Name, StringComparison.OrdinalIgnoreCase);
+        if (!stt && !ai && !tts)
+        {
+            return;
+        }
+
+        builder.Services.AddOptions<LatencyModelOptions>().BindConfiguration(LatencyModelOptions.Section);
+        if (stt)
+        {
+            builder.Services.AddSingleton<ISpeechToText, LatencyModelSpeechToText>();
+        }
+
+        if (ai)
+        {
+            builder.Services.AddSingleton<LatencyModelRoleplayAi>();
+        }
+
+        if (tts)
+        {
+            builder.Services.AddSingleton<IAvatarSpeech, LatencyModelAvatarSpeech>();
+        }
+
+        builder.Services.AddHostedService<LatencyModelWarning>();
+    }
+
+    private sealed class LatencyModelWarning(ILogger<LatencyModelWarning> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning("Latency-model providers are in use: replies are fixed and delayed. This mode is for benchmarks only");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -511,8 +511,8 @@ public sealed partial class SessionManager : IHostedService, IDisposable
             previous.Remove(session);
             if (!previous.IsClosed)
             {
-                _ = _notifier.SendAsync(session, SessionEventKind.Error, new ErrorEvent(session.Id, ErrorCodes.SessionNotAttached,
-                    "This session was resumed on another connection.", false, _notifier.Now));
+                _ = _notifier.SendDirectErrorAsync(previous.ConnectionId, session.Id,
+                    new HubError(ErrorCodes.SessionNotAttached, "This session was resumed on another connection.", false));
             }
         }
 
