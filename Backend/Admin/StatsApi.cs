@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RoleplayHub.Auth;
+using RoleplayHub.Observability;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Sessions;
 
@@ -15,7 +16,7 @@ public static class StatsApi
         return app;
     }
 
-    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx)
+    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx, RoleplayMetrics metrics)
     {
         using var process = Process.GetCurrentProcess();
         ThreadPool.GetAvailableThreads(out var workers, out _);
@@ -26,13 +27,15 @@ public static class StatsApi
             pocketSphinx.MaxDecoders,
             process.WorkingSet64,
             GC.GetTotalMemory(false),
+            GC.GetTotalAllocatedBytes(false),
             GC.CollectionCount(0),
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             GC.GetTotalPauseDuration().TotalMilliseconds,
             maxWorkers - workers,
             ThreadPool.PendingWorkItemCount,
-            (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds));
+            (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
+            TurnOverhead.From(metrics)));
     }
 }
 
@@ -42,10 +45,24 @@ public sealed record NodeStats(
     int SttDecoderLimit,
     long WorkingSetBytes,
     long ManagedHeapBytes,
+    long AllocatedBytes,
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
     double GcPauseMs,
     int BusyThreadPoolThreads,
     long ThreadPoolQueue,
-    long UptimeSeconds);
+    long UptimeSeconds,
+    TurnOverhead Overhead);
+
+/// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
+/// call, and from a provider's result to its event written to the connection.</summary>
+public sealed record TurnOverhead(long Turns, double FlushToSttP50, double FlushToSttP99, double ResultToWireP50, double ResultToWireP99)
+{
+    public static TurnOverhead From(RoleplayMetrics metrics)
+    {
+        var flush = metrics.FlushToStt.Summarize();
+        var wire = metrics.ResultToWire.Summarize();
+        return new TurnOverhead(flush.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
+    }
+}

@@ -45,6 +45,24 @@ public sealed class RoleplayMetrics
 
     public Histogram<double> Overhead { get; }
 
+    /// <summary>Recent flush → STT call delays (ms), for /api/stats percentiles.</summary>
+    public LatencyReservoir FlushToStt { get; } = new();
+
+    /// <summary>Recent provider result → event written delays (ms), for /api/stats percentiles.</summary>
+    public LatencyReservoir ResultToWire { get; } = new();
+
+    public void RecordFlushToStt(double milliseconds)
+    {
+        Overhead.Record(milliseconds, new KeyValuePair<string, object?>("point", "flush_to_stt"));
+        FlushToStt.Add(milliseconds);
+    }
+
+    public void RecordResultToWire(double milliseconds)
+    {
+        Overhead.Record(milliseconds, new KeyValuePair<string, object?>("point", "result_to_wire"));
+        ResultToWire.Add(milliseconds);
+    }
+
     /// <summary>Gauges read from the session manager when a listener collects.</summary>
     public void ObserveSessions(Func<SessionGauges> read)
     {

@@ -259,7 +259,7 @@ internal sealed class TurnPipeline(
     private async Task RunTurnAsync(PipelineItem item, int turn, long pickedUp, int queueMs, CancellationToken cancellationToken)
     {
         var startedAt = services.Time.GetUtcNow();
-        services.Metrics.Overhead.Record(Ms(item.FlushTimestamp, Now), new KeyValuePair<string, object?>("point", "flush_to_stt"));
+        services.Metrics.RecordFlushToStt(ExactMs(item.FlushTimestamp, Now));
 
         SpeechHypothesis final;
         try
@@ -286,7 +286,7 @@ internal sealed class TurnPipeline(
         _retry = null; // a new utterance moves the conversation on: an earlier failed turn can no longer be retried
         await Notifier.SendAsync(session, SessionEventKind.Transcription, new TranscriptionEvent(
             session.Id, turn, final.Text, true, final.Words, new TurnTimings(queueMs, sttMs, null, null, null, Ms(item.FlushTimestamp, Now)), Notifier.Now));
-        services.Metrics.Overhead.Record(Ms(sttDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
+        services.Metrics.RecordResultToWire(ExactMs(sttDone, Now));
         services.Metrics.StageDuration.Record(queueMs, new KeyValuePair<string, object?>("stage", "queue"));
         services.Metrics.StageDuration.Record(sttMs, new KeyValuePair<string, object?>("stage", "stt"));
 
@@ -339,7 +339,7 @@ internal sealed class TurnPipeline(
                 await Notifier.SendAsync(session, SessionEventKind.AiResponse, new AiResponseEvent(
                     session.Id, pending.Turn.Turn, reply, turnCount, session.MaxTurns,
                     new TurnTimings(record.QueueMs, record.SttMs, aiMs, null, null, Ms(pending.ClockStart, Now)), Notifier.Now));
-                services.Metrics.Overhead.Record(Ms(aiDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
+                services.Metrics.RecordResultToWire(ExactMs(aiDone, Now));
                 services.Metrics.StageDuration.Record(aiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
             }
 
@@ -477,7 +477,7 @@ internal sealed class TurnPipeline(
                 await Notifier.SendAsync(session, SessionEventKind.AvatarResponse, new AvatarResponseEvent(
                     session.Id, turn, i, i == sentences.Count - 1, sentences[i], url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
                     new TurnTimings(queueMs, sttMs, aiMs, ttsMs, storeMs, Ms(clockStart, Now)), Notifier.Now));
-                services.Metrics.Overhead.Record(Ms(storeDone, Now), new KeyValuePair<string, object?>("point", "result_to_wire"));
+                services.Metrics.RecordResultToWire(ExactMs(storeDone, Now));
                 services.Metrics.StageDuration.Record(ttsMs, new KeyValuePair<string, object?>("stage", "tts"));
                 services.Metrics.StageDuration.Record(storeMs, new KeyValuePair<string, object?>("stage", "store"));
                 if (i == 0 && turn > 0)
@@ -532,7 +532,9 @@ internal sealed class TurnPipeline(
         return Notifier.SendErrorAsync(session, error);
     }
 
-    private int Ms(long from, long to) => (int)Math.Round(services.Time.GetElapsedTime(from, to).TotalMilliseconds);
+    private int Ms(long from, long to) => (int)Math.Round(ExactMs(from, to));
+
+    private double ExactMs(long from, long to) => services.Time.GetElapsedTime(from, to).TotalMilliseconds;
 
     private readonly record struct SpokenReply(List<AvatarSegmentRecord> Records, int TtsMs, int StoreMs);
 

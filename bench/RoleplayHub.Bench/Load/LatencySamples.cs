@@ -1,0 +1,39 @@
+namespace RoleplayHub.Bench.Load;
+
+/// <summary>Thread-safe latency samples with percentiles.</summary>
+internal sealed class LatencySamples
+{
+    private readonly List<double> _values = new(1 << 16);
+
+    public int Count
+    {
+        get
+        {
+            lock (_values)
+            {
+                return _values.Count;
+            }
+        }
+    }
+
+    public void Add(double milliseconds)
+    {
+        lock (_values)
+        {
+            _values.Add(milliseconds);
+        }
+    }
+
+    public (int N, double P50, double P90, double P99, double Max) Summary()
+    {
+        double[] sorted;
+        lock (_values)
+        {
+            sorted = [.. _values];
+        }
+
+        Array.Sort(sorted);
+        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return (sorted.Length, At(0.5), At(0.9), At(0.99), sorted.Length == 0 ? double.NaN : sorted[^1]);
+    }
+}

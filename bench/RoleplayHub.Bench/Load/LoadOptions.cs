@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace RoleplayHub.Bench.Load;
+
+/// <summary>Command-line options of <c>load</c>.</summary>
+internal sealed record LoadOptions
+{
+    public string Url { get; init; } = "http://127.0.0.1:5080";
+
+    public int Sessions { get; init; } = 100;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan Ramp { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string JwtSecret { get; init; } = "bench-signing-key-bench-signing-key-0123";
+
+    public string Issuer { get; init; } = "roleplayhub";
+
+    public string Audience { get; init; } = "roleplayhub";
+
+    public string? Audio { get; init; }
+
+    public double UtteranceSeconds { get; init; } = 3;
+
+    public TimeSpan Pause { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan TurnTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>invoke</c> (each chunk awaits a completion, like connection.invoke), <c>send</c> (fire and
+    /// forget, like connection.send) or <c>stream</c> (one client→server stream per session).</summary>
+    public string ChunkMode { get; init; } = "invoke";
+
+    public string Scenario { get; init; } = "procurement-price";
+
+    public int? ServerPid { get; init; }
+
+    public string? Out { get; init; }
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var o = new LoadOptions();
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--url" => o with { Url = value.TrimEnd('/') },
+                "--sessions" => o with { Sessions = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--ramp" => o with { Ramp = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--jwt-secret" => o with { JwtSecret = value },
+                "--issuer" => o with { Issuer = value },
+                "--audience" => o with { Audience = value },
+                "--audio" => o with { Audio = value },
+                "--utterance" => o with { UtteranceSeconds = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--pause" => o with { Pause = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--turn-timeout" => o with { TurnTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--chunk-mode" => o with { ChunkMode = value is "invoke" or "send" or "stream" ? value : throw new ArgumentException("--chunk-mode invoke|send|stream") },
+                "--scenario" => o with { Scenario = value },
+                "--server-pid" => o with { ServerPid = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--out" => o with { Out = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,299 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.IdentityModel.Tokens.Jwt;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace RoleplayHub.Bench.Load;
+
+/// <summary>
+/// A load run: N simulated trainees started evenly over the ramp, each streaming a recording at real-time pace in
+/// 250 ms chunks; the server's CPU and memory sampled from /proc every second and its GC, thread pool and per-turn
+/// overhead read from <c>GET /api/stats</c>. Hold = the seconds after the ramp (+1 s): CPU means and rates are over the
+/// hold, latency percentiles over the whole run.
+/// </summary>
+internal sealed class LoadRun
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> _problems = new();
+    private readonly SymmetricSecurityKey _key;
+    private readonly List<byte[]> _chunkBase64 = [];
+
+    public LoadRun(LoadOptions options)
+    {
+        Options = options;
+        _key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSecret));
+        RunId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var audio = LoadAudio(options);
+        for (var offset = 0; offset < audio.Length; offset += 8_000)
+        {
+            var chunk = audio.AsSpan(offset, Math.Min(8_000, audio.Length - offset)).ToArray();
+            Chunks.Add(chunk);
+            _chunkBase64.Add(Encoding.ASCII.GetBytes(Convert.ToBase64String(chunk)));
+        }
+
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    }
+
+    public LoadOptions Options { get; }
+
+    public string RunId { get; }
+
+    public HttpClient Http { get; }
+
+    public List<byte[]> Chunks { get; } = [];
+
+    public LatencySamples ChunkAck { get; } = new();
+
+    public LatencySamples ChunkCompletion { get; } = new();
+
+    public LatencySamples CommitToTranscription { get; } = new();
+
+    public LatencySamples CommitToAiResponse { get; } = new();
+
+    public LatencySamples CommitToAvatar { get; } = new();
+
+    public LatencySamples Connect { get; } = new();
+
+    public LatencySamples StartSession { get; } = new();
+
+    public LatencySamples SendLag { get; } = new();
+
+    public long ChunksSent;
+    public long ChunksAcked;
+    public long UtterancesAnswered;
+    public long SessionsStarted;
+    public long Partials;
+
+    public string TokenFor(int index) => Token($"user{index}", []);
+
+    public string Token(string user, string[] roles)
+    {
+        var claims = new List<Claim> { new("sub", user) };
+        claims.AddRange(roles.Select(r => new Claim("role", r)));
+        var token = new JwtSecurityToken(Options.Issuer, Options.Audience, claims, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddHours(2),
+            new SigningCredentials(_key, SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    public void Count(string problem, string detail)
+    {
+        var details = _problems.GetOrAdd(problem, _ => new ConcurrentDictionary<string, int>());
+        details.AddOrUpdate(detail.Length > 120 ? detail[..120] : detail, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>The audio-chunk record for chunk <paramref name="index"/>, assembled around its precomputed base64 in a
+    /// pooled buffer (base64 never needs JSON escaping).</summary>
+    public (byte[] Buffer, int Length) ChunkRecord(int index, string sessionId, long offset, string? invocationId)
+    {
+        var head = invocationId is null
+            ? $"{{\"type\":1,\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\""
+            : $"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\"";
+        var base64 = _chunkBase64[index];
+        var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 8);
+        var length = Encoding.ASCII.GetBytes(head, buffer);
+        base64.CopyTo(buffer, length);
+        length += base64.Length;
+        "\"}]}\u001e"u8.CopyTo(buffer.AsSpan(length));
+        return (buffer, length + 5);
+    }
+
+    public async Task<int> RunAsync()
+    {
+        var o = Options;
+        Console.WriteLine($"signalr {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
+            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}");
+        var start = Stopwatch.GetTimestamp();
+        var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
+        var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);
+        var users = Enumerable.Range(0, o.Sessions).Select(i => new SimulatedUser(i, this)).ToList();
+        var tasks = users.Select((u, i) => Task.Run(() => u.RunAsync(start + (long)(o.Ramp.TotalSeconds * Stopwatch.Frequency * i / Math.Max(1, o.Sessions)), deadline))).ToList();
+
+        var server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
+        var self = new ProcessSampler(Environment.ProcessId);
+        var stats = new List<(long At, JsonElement Stats)>();
+        var live = new List<int>();
+        var adminToken = Token("loadgen-admin", ["admin"]);
+        long serverTicksAtHold = 0, serverTicksAtEnd = 0, chunksAtHold = 0, chunksAtEnd = 0, holdStarted = 0, holdEnded = 0;
+        server?.Sample();
+        self.Sample();
+        var all = Task.WhenAll(tasks);
+        while (!all.IsCompleted)
+        {
+            await Task.WhenAny(all, Task.Delay(1_000));
+            var now = Stopwatch.GetTimestamp();
+            server?.Sample();
+            self.Sample();
+            if (now >= deadline)
+            {
+                continue; // users are ending their sessions: not part of the hold
+            }
+
+            live.Add(users.Count(u => u.HasSession));
+            if (await ReadStatsAsync(adminToken) is { } snapshot)
+            {
+                stats.Add((now, snapshot));
+            }
+
+            if (now < holdFrom)
+            {
+                continue;
+            }
+
+            if (holdStarted == 0)
+            {
+                holdStarted = now;
+                serverTicksAtHold = server?.TotalTicks() ?? 0;
+                chunksAtHold = Interlocked.Read(ref ChunksSent);
+            }
+
+            holdEnded = now;
+            serverTicksAtEnd = server?.TotalTicks() ?? 0;
+            chunksAtEnd = Interlocked.Read(ref ChunksSent);
+        }
+
+        var holdSeconds = (holdEnded - holdStarted) / (double)Stopwatch.Frequency;
+        var chunksInHold = chunksAtEnd - chunksAtHold;
+        Report(server, self, stats, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom);
+        return 0;
+    }
+
+    private async Task<JsonElement?> ReadStatsAsync(string token)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Options.Url}/api/stats");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await Http.SendAsync(request);
+            return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private void Report(ProcessSampler? server, ProcessSampler self, List<(long At, JsonElement Stats)> stats, List<int> live,
+        long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom)
+    {
+        var o = Options;
+        Console.WriteLine();
+        Console.WriteLine("| latency (ms) | n | p50 | p90 | p99 | max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Row("chunk → audio-received", ChunkAck);
+        if (o.ChunkMode == "invoke")
+        {
+            Row("audio-chunk invoke → completion", ChunkCompletion);
+        }
+
+        Row("commit → transcription (final)", CommitToTranscription);
+        Row("commit → ai-response", CommitToAiResponse);
+        Row("commit → avatar-response", CommitToAvatar);
+        Row("connect (negotiate + WebSocket + handshake)", Connect);
+        Row("start-session → session-started", StartSession);
+        Console.WriteLine();
+
+        var holdMean = live.Skip((int)o.Ramp.TotalSeconds + 1).DefaultIfEmpty(0).Average();
+        var holdSecs = Math.Max(1, holdSeconds);
+        Console.WriteLine($"sessions: {live.DefaultIfEmpty(0).Max()}/{o.Sessions} peak, {holdMean:0.0} mean in hold; {SessionsStarted} started; " +
+            $"{Partials} partial transcriptions");
+        Console.WriteLine($"throughput: {chunksInHold / holdSecs:0.0} chunks/s in hold; {ChunksAcked}/{ChunksSent} chunks acked; {UtterancesAnswered} utterances answered");
+        if (server is not null)
+        {
+            var hold = server.Samples.Skip((int)o.Ramp.TotalSeconds + 1).ToList();
+            var cpuMs = serverTicksInHold * 10.0;
+            Console.WriteLine($"server: CPU {hold.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean in hold, {server.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max (of one core); " +
+                $"RSS max {server.Samples.Select(s => s.RssBytes).DefaultIfEmpty(0).Max() / 1048576.0:0.0} MB; " +
+                $"{cpuMs / Math.Max(1, holdMean * holdSecs):0.000} CPU-ms per session-second, {cpuMs / Math.Max(1, chunksInHold):0.000} CPU-ms per chunk");
+        }
+
+        if (stats.Count >= 2)
+        {
+            var first = stats.First(s => s.At >= holdFrom).Stats;
+            var last = stats[^1].Stats;
+            int Delta(string name) => last.GetProperty(name).GetInt32() - first.GetProperty(name).GetInt32();
+            var heap = stats.Select(s => s.Stats.GetProperty("managedHeapBytes").GetInt64()).Max() / 1048576.0;
+            var queue = stats.Select(s => s.Stats.GetProperty("threadPoolQueue").GetInt64()).Max();
+            var pause = last.GetProperty("gcPauseMs").GetDouble() - first.GetProperty("gcPauseMs").GetDouble();
+            var allocated = last.GetProperty("allocatedBytes").GetInt64() - first.GetProperty("allocatedBytes").GetInt64();
+            Console.WriteLine($"server GC in hold: gen0 {Delta("gen0Collections")}, gen1 {Delta("gen1Collections")}, gen2 {Delta("gen2Collections")}, pause {pause:0} ms " +
+                $"({pause / holdSecs * 100 / 1000:0.00}% of time); managed heap max {heap:0.0} MB; thread-pool queue max {queue}; " +
+                $"allocated {allocated / Math.Max(1, chunksInHold) / 1024.0:0.0} KB per chunk");
+            if (last.TryGetProperty("overhead", out var overhead))
+            {
+                Console.WriteLine($"server overhead per turn (ms): flush → STT call p50 {overhead.GetProperty("flushToSttP50").GetDouble():0.00} p99 {overhead.GetProperty("flushToSttP99").GetDouble():0.00}; " +
+                    $"provider result → event written p50 {overhead.GetProperty("resultToWireP50").GetDouble():0.00} p99 {overhead.GetProperty("resultToWireP99").GetDouble():0.00}");
+            }
+        }
+
+        var lag = SendLag.Summary();
+        Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; " +
+            $"send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms");
+        if (lag.P99 > 20 || self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max() > 85)
+        {
+            Console.WriteLine("WARNING: the load generator is saturated; latencies include its own queueing.");
+        }
+
+        Console.WriteLine(_problems.IsEmpty
+            ? "problems: none"
+            : "problems: " + string.Join("; ", _problems.Select(p => $"{p.Key}={p.Value.Values.Sum()} ({string.Join(", ", p.Value.Take(3).Select(d => $"{d.Value}× {d.Key}"))})")));
+
+        if (Options.Out is { } path)
+        {
+            File.WriteAllText(path, JsonSerializer.Serialize(new
+            {
+                options = Options,
+                chunkAck = ChunkAck.Summary(),
+                commitToAvatar = CommitToAvatar.Summary(),
+                server = server?.Samples.Select(s => new { s.CpuPercent, s.RssBytes }),
+                stats = stats.Select(s => s.Stats),
+            }, new JsonSerializerOptions { IncludeFields = true }));
+        }
+
+        static void Row(string name, LatencySamples samples)
+        {
+            var s = samples.Summary();
+            Console.WriteLine($"| {name} | {s.N} | {s.P50:0.00} | {s.P90:0.00} | {s.P99:0.00} | {s.Max:0.00} |");
+        }
+    }
+
+    private static byte[] LoadAudio(LoadOptions options)
+    {
+        var seconds = options.UtteranceSeconds;
+        var bytes = (int)(seconds * 32_000);
+        if (options.Audio is { } path)
+        {
+            var raw = File.ReadAllBytes(path);
+            if (path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
+            {
+                raw = raw[44..];
+            }
+
+            var looped = new byte[bytes];
+            for (var i = 0; i < bytes; i += raw.Length)
+            {
+                raw.AsSpan(0, Math.Min(raw.Length, bytes - i)).CopyTo(looped.AsSpan(i));
+            }
+
+            return looped;
+        }
+
+        // A voice-like signal: 150 Hz and harmonics under a 4 Hz syllable envelope, plus a little noise.
+        var random = new Random(42);
+        var audio = new byte[bytes];
+        for (var i = 0; i < bytes / 2; i++)
+        {
+            var t = i / 16_000.0;
+            var envelope = 0.5 + (0.5 * Math.Sin(2 * Math.PI * 4 * t));
+            var sample = envelope * ((0.5 * Math.Sin(2 * Math.PI * 150 * t)) + (0.25 * Math.Sin(2 * Math.PI * 300 * t)) + (0.12 * Math.Sin(2 * Math.PI * 450 * t)))
+                + (0.02 * (random.NextDouble() - 0.5));
+            BitConverter.TryWriteBytes(audio.AsSpan(2 * i), (short)(sample * 12_000));
+        }
+
+        return audio;
+    }
+}

@@ -1,0 +1,352 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace RoleplayHub.Bench.Load;
+
+/// <summary>
+/// One simulated trainee: connect, start a session, then until the deadline stream an utterance at real-time pace
+/// (chunk i at t0 + 250·i ms, scheduled from t0 so timer lateness does not accumulate), commit, wait for the reply's
+/// first avatar-response, pause, repeat. Every latency is measured on this client's clock.
+/// </summary>
+internal sealed class SimulatedUser(int index, LoadRun run)
+{
+    private readonly ConcurrentQueue<long> _unacked = new();
+    private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
+    private readonly Lock _gate = new();
+    private HubSocket? _socket;
+    private string? _sessionId;
+    private int _sessionSeq;
+    private long _offset;
+    private TaskCompletionSource<string?>? _started;
+    private TaskCompletionSource<bool>? _ended;
+    private Utterance? _utterance;
+    private volatile bool _connected;
+
+    public bool HasSession => _connected && _sessionId is not null;
+
+    public async Task RunAsync(long startAt, long deadline)
+    {
+        await DelayUntil(startAt);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (!_connected && !await ConnectAsync())
+            {
+                await Task.Delay(1_000);
+                continue;
+            }
+
+            if (_sessionId is null && !await StartSessionAsync())
+            {
+                await Task.Delay(1_000);
+                continue;
+            }
+
+            var outcome = await SpeakAsync(deadline);
+            if (outcome is "done" or "timeout")
+            {
+                await DelayUntil(Math.Min(Stopwatch.GetTimestamp() + Ticks(run.Options.Pause.TotalMilliseconds), deadline));
+            }
+            else if (outcome == "closed")
+            {
+                await Task.Delay(1_000);
+            }
+        }
+
+        await FinishAsync();
+    }
+
+    private async Task<bool> ConnectAsync()
+    {
+        var socket = new HubSocket { OnAck = OnAck, OnMessage = OnMessage, OnClosed = OnClosed };
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await socket.ConnectAsync(run.Http, run.Options.Url, run.TokenFor(index), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception ex)
+        {
+            run.Count("connectErrors", ex.Message);
+            await socket.DisposeAsync();
+            return false;
+        }
+
+        run.Connect.Add(Ms(started));
+        _socket = socket;
+        _connected = true;
+        return true;
+    }
+
+    private async Task<bool> StartSessionAsync()
+    {
+        var sessionId = $"lg-{run.RunId}-{index}-{++_sessionSeq}";
+        var id = _socket!.NextInvocationId();
+        _started = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = Stopwatch.GetTimestamp();
+        _pending[id] = ("start-session", started);
+        await _socket.InvokeAsync(id, "start-session",
+            $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
+        var result = await _started.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        if (result is null)
+        {
+            run.Count("startFailures", "no session-started within 10 s");
+            return false;
+        }
+
+        run.StartSession.Add(Ms(started));
+        Interlocked.Increment(ref run.SessionsStarted);
+        lock (_gate)
+        {
+            _sessionId = result;
+            _offset = 0;
+        }
+
+        return true;
+    }
+
+    private async Task<string> SpeakAsync(long deadline)
+    {
+        var sessionId = _sessionId!;
+        var socket = _socket!;
+        var t0 = Stopwatch.GetTimestamp();
+        for (var i = 0; i < run.Chunks.Count; i++)
+        {
+            var due = t0 + Ticks(i * 250);
+            await DelayUntil(due);
+            if (_sessionId != sessionId)
+            {
+                return _connected ? "ended" : "closed";
+            }
+
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return "deadline";
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            run.SendLag.Add(Ms(due, now));
+            string? invocationId = null;
+            if (run.Options.ChunkMode == "invoke")
+            {
+                invocationId = socket.NextInvocationId();
+                _pending[invocationId] = ("audio-chunk", now);
+            }
+
+            _unacked.Enqueue(now);
+            var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId);
+            _offset += run.Chunks[i].Length;
+            await socket.SendAsync(buffer.AsMemory(0, length));
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref run.ChunksSent);
+        }
+
+        var utterance = new Utterance(Stopwatch.GetTimestamp());
+        lock (_gate)
+        {
+            _utterance = utterance;
+        }
+
+        var commitId = socket.NextInvocationId();
+        _pending[commitId] = ("commit-audio", utterance.At);
+        await socket.InvokeAsync(commitId, "commit-audio", $"[{{\"sessionId\":\"{sessionId}\"}}]");
+        var remaining = Math.Max(0, Math.Min(run.Options.TurnTimeout.TotalMilliseconds, Ms(Stopwatch.GetTimestamp(), deadline)));
+        var outcome = await utterance.Done.Task.WaitAsync(TimeSpan.FromMilliseconds(remaining)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timeout", TaskScheduler.Default);
+        lock (_gate)
+        {
+            _utterance = null;
+        }
+
+        if (outcome == "timeout" && remaining >= run.Options.TurnTimeout.TotalMilliseconds)
+        {
+            run.Count("turnTimeouts", "no avatar-response within the turn timeout");
+        }
+
+        return outcome;
+    }
+
+    private async Task FinishAsync()
+    {
+        if (_connected && _sessionId is { } sessionId && _socket is { } socket)
+        {
+            _ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await socket.InvokeAsync(socket.NextInvocationId(), "end-session", $"[{{\"sessionId\":\"{sessionId}\"}}]");
+            await _ended.Task.WaitAsync(TimeSpan.FromSeconds(3)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        _connected = false;
+        if (_socket is not null)
+        {
+            await _socket.DisposeAsync();
+        }
+    }
+
+    private void OnAck()
+    {
+        if (_unacked.TryDequeue(out var sent))
+        {
+            run.ChunkAck.Add(Ms(sent));
+            Interlocked.Increment(ref run.ChunksAcked);
+        }
+        else
+        {
+            run.Count("unexpectedAcks", "audio-received with no chunk outstanding");
+        }
+    }
+
+    private void OnMessage(int type, string? key, JsonElement message)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (type == 3)
+        {
+            if (key is null || !_pending.TryRemove(key, out var pending))
+            {
+                return;
+            }
+
+            if (message.TryGetProperty("error", out var error))
+            {
+                run.Count("completionErrors", $"{pending.Target}: {error.GetString()}");
+                if (pending.Target == "start-session")
+                {
+                    _started?.TrySetResult(null);
+                }
+
+                return;
+            }
+
+            if (pending.Target == "audio-chunk")
+            {
+                run.ChunkCompletion.Add(Ms(pending.At, now));
+            }
+            else if (pending.Target == "start-session")
+            {
+                _started?.TrySetResult(message.GetProperty("result").GetProperty("sessionId").GetString());
+            }
+
+            return;
+        }
+
+        if (type == 7)
+        {
+            run.Count("serverClose", message.TryGetProperty("error", out var reason) ? reason.GetString() ?? "close" : "close");
+            return;
+        }
+
+        var payload = message.GetProperty("arguments")[0];
+        switch (key)
+        {
+            case "transcription" or "ai-response" or "avatar-response":
+                OnTurnEvent(key, payload, now);
+                break;
+            case "session-ended":
+                OnSessionEnded(payload);
+                break;
+            case "error":
+                run.Count("serverErrors", payload.GetProperty("code").GetString() + ": " + payload.GetProperty("message").GetString());
+                break;
+        }
+    }
+
+    private void OnTurnEvent(string name, JsonElement payload, long now)
+    {
+        Utterance? utterance;
+        lock (_gate)
+        {
+            utterance = _utterance;
+        }
+
+        var turn = payload.GetProperty("turn").GetInt32();
+        if (name == "transcription" && !payload.GetProperty("isFinal").GetBoolean())
+        {
+            Interlocked.Increment(ref run.Partials);
+            return;
+        }
+
+        if (utterance is null || turn == 0)
+        {
+            return;
+        }
+
+        switch (name)
+        {
+            case "transcription" when utterance.Turn is null:
+                utterance.Turn = turn;
+                run.CommitToTranscription.Add(Ms(utterance.At, now));
+                break;
+            case "ai-response" when turn == utterance.Turn && !utterance.SawReply:
+                utterance.SawReply = true;
+                run.CommitToAiResponse.Add(Ms(utterance.At, now));
+                break;
+            case "avatar-response" when turn == utterance.Turn && payload.GetProperty("segment").GetInt32() == 0:
+                run.CommitToAvatar.Add(Ms(utterance.At, now));
+                Interlocked.Increment(ref run.UtterancesAnswered);
+                utterance.Done.TrySetResult("done");
+                break;
+        }
+    }
+
+    private void OnSessionEnded(JsonElement payload)
+    {
+        if (_ended is not null)
+        {
+            _ended.TrySetResult(true);
+        }
+        else
+        {
+            run.Count("serverEnds", payload.GetProperty("reason").GetString() ?? "?");
+        }
+
+        Utterance? utterance;
+        lock (_gate)
+        {
+            _sessionId = null;
+            utterance = _utterance;
+        }
+
+        _unacked.Clear();
+        utterance?.Done.TrySetResult("ended");
+    }
+
+    private void OnClosed(string reason)
+    {
+        _connected = false;
+        run.Count("disconnects", reason);
+        _started?.TrySetResult(null);
+        _ended?.TrySetResult(false);
+        Utterance? utterance;
+        lock (_gate)
+        {
+            _sessionId = null;
+            utterance = _utterance;
+        }
+
+        _unacked.Clear();
+        utterance?.Done.TrySetResult("closed");
+    }
+
+    private static async Task DelayUntil(long timestamp)
+    {
+        var wait = Ms(Stopwatch.GetTimestamp(), timestamp);
+        if (wait > 0.5)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(wait));
+        }
+    }
+
+    private static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000);
+
+    private static double Ms(long from) => Ms(from, Stopwatch.GetTimestamp());
+
+    private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+
+    private sealed class Utterance(long at)
+    {
+        public long At { get; } = at;
+
+        public int? Turn { get; set; }
+
+        public bool SawReply { get; set; }
+
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
