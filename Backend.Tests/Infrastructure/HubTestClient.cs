@@ -72,6 +72,26 @@ public sealed class HubTestClient : IAsyncDisposable
     public Task SendAsync(string target, object? argument) =>
         SendMessageAsync(new JsonObject { ["type"] = 1, ["target"] = target, ["arguments"] = new JsonArray(ToNode(argument)) });
 
+    /// <summary>Starts a client → server stream: an invocation of <paramref name="target"/> whose last parameter is
+    /// the stream; returns the stream id to send items to.</summary>
+    public async Task<string> StartStreamAsync(string target, params object[] arguments)
+    {
+        var streamId = "s" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var args = new JsonArray();
+        foreach (var argument in arguments)
+        {
+            args.Add(ToNode(argument));
+        }
+
+        await SendMessageAsync(new JsonObject { ["type"] = 1, ["target"] = target, ["arguments"] = args, ["streamIds"] = new JsonArray(streamId) });
+        return streamId;
+    }
+
+    public Task SendStreamItemAsync(string streamId, object item) =>
+        SendMessageAsync(new JsonObject { ["type"] = 2, ["invocationId"] = streamId, ["item"] = ToNode(item) });
+
+    public Task CompleteStreamAsync(string streamId) => SendMessageAsync(new JsonObject { ["type"] = 3, ["invocationId"] = streamId });
+
     /// <summary>Sends a raw JSON hub message (for malformed-payload tests).</summary>
     public Task SendRawMessageAsync(string json) => SendRawAsync(json + RecordSeparator);
 
@@ -149,6 +169,7 @@ public sealed class HubTestClient : IAsyncDisposable
         null => null,
         JsonNode node => node,
         string json when json.StartsWith('{') => JsonNode.Parse(json),
+        string text => JsonValue.Create(text),
         _ => JsonSerializer.SerializeToNode(argument, JsonSerializerOptions.Web),
     };
 

@@ -38,6 +38,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
         byte[]? rented = null;
         var length = 0;
         var sawAudio = false;
+        var commit = false;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -115,13 +116,18 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
 
                     break;
 
+                case Property.Commit:
+                    commit = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
+                    break;
+
                 default:
                     reader.Skip();
                     break;
             }
         }
 
-        if (!sawAudio)
+        if (!sawAudio && !commit)
         {
             error ??= "audioData is required.";
         }
@@ -132,6 +138,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
             Offset = offset,
             TotalChunks = totalChunks,
             TooLarge = tooLarge,
+            Commit = commit,
             BindingError = error,
         };
         if (rented is not null)
@@ -167,6 +174,11 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
             return Property.TotalChunks;
         }
 
+        if (reader.ValueTextEquals("commit"u8))
+        {
+            return Property.Commit;
+        }
+
         // Rare: other casings (the hub protocol's own options are case-insensitive, so we are too).
         var name = reader.GetString();
         return name switch
@@ -175,6 +187,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
             _ when string.Equals(name, "sessionId", StringComparison.OrdinalIgnoreCase) => Property.SessionId,
             _ when string.Equals(name, "offset", StringComparison.OrdinalIgnoreCase) => Property.Offset,
             _ when string.Equals(name, "totalChunks", StringComparison.OrdinalIgnoreCase) => Property.TotalChunks,
+            _ when string.Equals(name, "commit", StringComparison.OrdinalIgnoreCase) => Property.Commit,
             _ => Property.Unknown,
         };
     }
@@ -186,5 +199,6 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
         AudioData,
         Offset,
         TotalChunks,
+        Commit,
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Auth;
@@ -64,6 +65,68 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
         {
             Duplicate = outcome.Duplicate,
         });
+    }
+
+    /// <summary>
+    /// Client → server stream of a session's audio: items <c>{ audioData, offset }</c> and <c>{ commit: true }</c>, in
+    /// order. Each chunk is acknowledged with <c>audio-received</c>; problems are <c>error</c> events (the stream stays
+    /// open). Cheaper per chunk than <c>audio-chunk</c> invocations: no invocation, hub activation or completion per item.
+    /// </summary>
+    [HubMethodName("stream-audio")]
+    public async Task StreamAudio(string sessionId, ChannelReader<AudioChunkRequest?> items)
+    {
+        var connection = Connection;
+        var caller = Clients.Caller;
+
+        // The stream ends with the session (or the connection), so an ended session leaves no reader behind.
+        var session = sessions.Find(sessionId);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(Context.ConnectionAborted, session?.UserId == connection.UserId ? session.Stopping : default);
+        try
+        {
+            await ReadStreamAsync(sessionId, items, connection, caller, ended.Token);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReadStreamAsync(string sessionId, ChannelReader<AudioChunkRequest?> items, ClientConnection connection, IRoleplayClient caller, CancellationToken cancellationToken)
+    {
+        while (await items.WaitToReadAsync(cancellationToken))
+        {
+            while (items.TryRead(out var item))
+            {
+                ChunkOutcome outcome = default;
+                var hasAudio = item is { Commit: false } || item is { AudioLength: > 0 } || item?.BindingError is not null;
+                try
+                {
+                    if (hasAudio)
+                    {
+                        outcome = sessions.AcceptChunk(connection, sessionId, item);
+                    }
+                }
+                finally
+                {
+                    item?.Release();
+                }
+
+                if (outcome.Error is { } error)
+                {
+                    await caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
+                    continue;
+                }
+
+                if (hasAudio)
+                {
+                    await caller.AudioReceived(new AudioReceivedEvent(sessionId, outcome.AudioSize, outcome.Offset, outcome.TotalBytes, Now) { Duplicate = outcome.Duplicate });
+                }
+
+                if (item is { Commit: true } && sessions.Commit(connection, sessionId) is { } commitError)
+                {
+                    await caller.Error(new ErrorEvent(sessionId, commitError.Code, commitError.Message, commitError.Retryable, Now));
+                }
+            }
+        }
     }
 
     [HubMethodName("commit-audio")]

@@ -243,7 +243,10 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return started;
     }
 
-    public ChunkOutcome AcceptChunk(ClientConnection connection, AudioChunkRequest? request)
+    public ChunkOutcome AcceptChunk(ClientConnection connection, AudioChunkRequest? request) => AcceptChunk(connection, request?.SessionId, request);
+
+    /// <summary>Offers a chunk of <paramref name="sessionId"/>'s stream (from audio-chunk, or an item of stream-audio).</summary>
+    public ChunkOutcome AcceptChunk(ClientConnection connection, string? sessionId, AudioChunkRequest? request)
     {
         if (request is null)
         {
@@ -269,7 +272,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
                 : HubError.InvalidRequest($"audio-chunk: {bindingError}"));
         }
 
-        if (FindOwned(connection, request.SessionId, out var session) is { } error)
+        if (FindOwned(connection, sessionId, out var session) is { } error)
         {
             return ChunkOutcome.Failed(error);
         }
@@ -291,12 +294,17 @@ public sealed partial class SessionManager : IHostedService, IDisposable
             return HubError.InvalidRequest($"commit-audio: {bindingError}");
         }
 
+        return Commit(connection, request?.SessionId);
+    }
+
+    public HubError? Commit(ClientConnection connection, string? sessionId)
+    {
         if (!connection.ChunkLimiter.TryTake())
         {
             return new HubError(ErrorCodes.RateLimited, "Too many calls per second; commit again in a moment.", true);
         }
 
-        return FindOwned(connection, request?.SessionId, out var session) ?? session!.Commit();
+        return FindOwned(connection, sessionId, out var session) ?? session!.Commit();
     }
 
     public HubError? Retry(ClientConnection connection, SessionRequest? request)

@@ -23,6 +23,10 @@ public sealed record AudioChunkRequest : HubRequest
     /// <summary>True when the payload carried an <c>audioData</c> that was too large to decode (see the converter).</summary>
     public bool TooLarge { get; init; }
 
+    /// <summary>On the <c>stream-audio</c> stream: end the utterance after this item's audio (if any), like
+    /// <c>commit-audio</c>, in order with the audio sent before it.</summary>
+    public bool Commit { get; init; }
+
     public ReadOnlySpan<byte> Audio => _rented is null ? default : _rented.AsSpan(0, _length);
 
     public int AudioLength => _length;

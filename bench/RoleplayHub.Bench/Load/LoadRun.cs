@@ -88,18 +88,21 @@ internal sealed class LoadRun
 
     /// <summary>The audio-chunk record for chunk <paramref name="index"/>, assembled around its precomputed base64 in a
     /// pooled buffer (base64 never needs JSON escaping).</summary>
-    public (byte[] Buffer, int Length) ChunkRecord(int index, string sessionId, long offset, string? invocationId)
+    public (byte[] Buffer, int Length) ChunkRecord(int index, string sessionId, long offset, string? invocationId, string? streamId = null)
     {
-        var head = invocationId is null
-            ? $"{{\"type\":1,\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\""
-            : $"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\"";
+        var head = streamId is not null
+            ? $"{{\"type\":2,\"invocationId\":\"{streamId}\",\"item\":{{\"offset\":{offset},\"audioData\":\""
+            : invocationId is null
+                ? $"{{\"type\":1,\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\""
+                : $"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\"";
+        var tail = streamId is not null ? "\"}}\u001e"u8 : "\"}]}\u001e"u8;
         var base64 = _chunkBase64[index];
         var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 8);
         var length = Encoding.ASCII.GetBytes(head, buffer);
         base64.CopyTo(buffer, length);
         length += base64.Length;
-        "\"}]}\u001e"u8.CopyTo(buffer.AsSpan(length));
-        return (buffer, length + 5);
+        tail.CopyTo(buffer.AsSpan(length));
+        return (buffer, length + tail.Length);
     }
 
     public async Task<int> RunAsync()

@@ -16,6 +16,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
     private readonly Lock _gate = new();
     private HubSocket? _socket;
     private string? _sessionId;
+    private string? _streamId;
     private int _sessionSeq;
     private long _offset;
     private TaskCompletionSource<string?>? _started;
@@ -101,6 +102,13 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             _offset = 0;
         }
 
+        if (run.Options.ChunkMode == "stream")
+        {
+            _streamId = "a" + _sessionSeq;
+            await _socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(
+                $"{{\"type\":1,\"target\":\"stream-audio\",\"arguments\":[\"{result}\"],\"streamIds\":[\"{_streamId}\"]}}\u001e"));
+        }
+
         return true;
     }
 
@@ -133,7 +141,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             }
 
             _unacked.Enqueue(now);
-            var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId);
+            var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId, _streamId);
             _offset += run.Chunks[i].Length;
             await socket.SendAsync(buffer.AsMemory(0, length));
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
@@ -146,9 +154,16 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             _utterance = utterance;
         }
 
-        var commitId = socket.NextInvocationId();
-        _pending[commitId] = ("commit-audio", utterance.At);
-        await socket.InvokeAsync(commitId, "commit-audio", $"[{{\"sessionId\":\"{sessionId}\"}}]");
+        if (_streamId is { } streamId)
+        {
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":2,\"invocationId\":\"{streamId}\",\"item\":{{\"commit\":true}}}}\u001e"));
+        }
+        else
+        {
+            var commitId = socket.NextInvocationId();
+            _pending[commitId] = ("commit-audio", utterance.At);
+            await socket.InvokeAsync(commitId, "commit-audio", $"[{{\"sessionId\":\"{sessionId}\"}}]");
+        }
         var remaining = Math.Max(0, Math.Min(run.Options.TurnTimeout.TotalMilliseconds, Ms(Stopwatch.GetTimestamp(), deadline)));
         var outcome = await utterance.Done.Task.WaitAsync(TimeSpan.FromMilliseconds(remaining)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timeout", TaskScheduler.Default);
         lock (_gate)
@@ -297,10 +312,18 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         }
 
         Utterance? utterance;
+        string? stream;
         lock (_gate)
         {
             _sessionId = null;
+            stream = _streamId;
+            _streamId = null;
             utterance = _utterance;
+        }
+
+        if (stream is not null && _socket is { } socket)
+        {
+            _ = socket.SendAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":3,\"invocationId\":\"{stream}\"}}\u001e"));
         }
 
         _unacked.Clear();

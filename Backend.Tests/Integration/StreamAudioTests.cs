@@ -1,0 +1,53 @@
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Integration;
+
+/// <summary>stream-audio: a session's audio as one client → server stream, commits in-band.</summary>
+public sealed class StreamAudioTests : IDisposable
+{
+    private readonly RoleplayHubFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task ARecordingStreamedWithAnInBandCommitGetsTheWholeTurn()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        var audio = TestAudio.IllDisposed.Pcm16();
+
+        var stream = await client.StartStreamAsync("stream-audio", sessionId);
+        foreach (var (offset, bytes) in TestAudio.Chunks(audio, 8_000))
+        {
+            await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(bytes), offset });
+        }
+
+        await client.SendStreamItemAsync(stream, new { commit = true });
+        var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1);
+        await client.CompleteStreamAsync(stream);
+
+        Assert.Equal(12, client.EventsNamed("audio-received").Count);
+        Assert.Equal(audio.Length, client.EventsNamed("audio-received")[^1].Long("totalBytes"));
+        Assert.True(TestAudio.WordErrorRate(TestAudio.IllDisposed.Reference, final.Str("text")!) <= 0.5);
+        Assert.Empty(client.EventsNamed("error"));
+    }
+
+    [Fact]
+    public async Task BadItemsGetErrorEventsAndTheStreamCarriesOn()
+    {
+        await using var client = await _factory.WithEchoSpeech().ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        var speech = EchoSpeechToText.Speak("what is the price");
+
+        var stream = await client.StartStreamAsync("stream-audio", sessionId);
+        await client.SendStreamItemAsync(stream, new { audioData = "not base64!", offset = 0 });
+        await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(speech), offset = 1_000 });
+        await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(speech), offset = 0, commit = true });
+        var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
+
+        var codes = client.EventsNamed("error").Select(e => e.Str("code")).ToList();
+        Assert.Equal(["invalid-audio", "audio-gap"], codes);
+        Assert.Equal("what is the price", final.Str("text"));
+    }
+}
