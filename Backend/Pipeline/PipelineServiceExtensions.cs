@@ -5,6 +5,7 @@ using RoleplayHub.Health;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
+using RoleplayHub.Providers.Ai.OpenAi;
 using RoleplayHub.Providers.Ai.Scripted;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
@@ -48,15 +49,18 @@ public static class PipelineServiceExtensions
 
         // The roleplay AI.
         services.AddSingleton<ScriptedRoleplayAi>();
+        services.AddOpenAiRoleplayAi();
         services.AddSingleton<IRoleplayAi>(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<AiOptions>>().Value.Provider;
             return provider.ToLowerInvariant() switch
             {
                 "scripted" => sp.GetRequiredService<ScriptedRoleplayAi>(),
-                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted'."),
+                "openai" => sp.GetRequiredService<OpenAiChatRoleplayAi>(),
+                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted' or 'openai'."),
             };
         });
+        services.AddSingleton<IReadinessProbe, RoleplayAiReadiness>();
 
         services.AddSingleton<ProviderRouter>();
         services.AddSingleton<AudioDecoderFactory>();
