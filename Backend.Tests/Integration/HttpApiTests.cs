@@ -27,6 +27,7 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal("ready", checks["stt:pocketsphinx"]);
         Assert.Equal("ready", checks["tts:espeak"]);
         Assert.Equal("ready", checks["media:local"]);
+        Assert.Equal("ready", checks["ai:scripted"]);
     }
 
     [Fact]
