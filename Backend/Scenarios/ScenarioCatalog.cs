@@ -218,7 +218,7 @@ public sealed partial class ScenarioCatalog : IDisposable
                 yield return $"variants.{language}.grammar file '{grammar}' does not exist next to the scenario.";
             }
 
-            if (v.Persona.Voice.Gender is not ("female" or "male"))
+            if (!string.Equals(v.Persona.Voice.Gender, "female", StringComparison.OrdinalIgnoreCase) && !string.Equals(v.Persona.Voice.Gender, "male", StringComparison.OrdinalIgnoreCase))
             {
                 yield return $"variants.{language}.persona.voice.gender must be 'female' or 'male' (was '{v.Persona.Voice.Gender}').";
             }
