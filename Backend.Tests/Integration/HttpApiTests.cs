@@ -27,6 +27,7 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal("ready", checks["stt:pocketsphinx"]);
         Assert.Equal("ready", checks["tts:espeak"]);
         Assert.Equal("ready", checks["media:local"]);
+        Assert.Equal("ready", checks["ai:scripted"]);
     }
 
     [Fact]
@@ -72,6 +73,28 @@ public sealed class HttpApiTests : IDisposable
         var procurement = scenarios.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "procurement-price");
         Assert.Equal(8, procurement.GetProperty("maxTurns").GetInt32());
         Assert.Contains(procurement.GetProperty("variants").EnumerateArray(), v => v.GetProperty("language").GetString() == "zh-CN");
+    }
+
+    [Fact]
+    public async Task AdminsAddScenariosWithoutARebuildAndABrokenFileKeepsThePreviousCatalog()
+    {
+        using var admin = _factory.CreateClient("root", "admin");
+        using var trainee = _factory.CreateClient("alice");
+        var folder = Path.Combine(_factory.DataDirectory, "scenarios");
+        await trainee.GetAsync("/api/scenarios");
+        HubTestKit.WithScenario(_factory, "added-later", maxTurns: 2);
+
+        var added = await admin.PostAsync("/api/admin/scenarios/reload", null);
+        File.WriteAllText(Path.Combine(folder, "broken.json"), """{ "id": "broken" }""");
+        var refused = await admin.PostAsync("/api/admin/scenarios/reload", null);
+        var afterRefusal = await trainee.GetFromJsonAsync<JsonElement>("/api/scenarios");
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Contains(JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.EnumerateArray(), s => s.GetProperty("id").GetString() == "added-later");
+        Assert.Equal(HttpStatusCode.Forbidden, (await trainee.PostAsync("/api/admin/scenarios/reload", null)).StatusCode);
+        Assert.Equal((HttpStatusCode)422, refused.StatusCode);
+        Assert.Contains("broken.json", await refused.Content.ReadAsStringAsync());
+        Assert.Contains(afterRefusal.EnumerateArray(), s => s.GetProperty("id").GetString() == "added-later");
     }
 
     [Fact]

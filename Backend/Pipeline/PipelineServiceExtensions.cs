@@ -5,6 +5,7 @@ using RoleplayHub.Health;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
+using RoleplayHub.Providers.Ai.OpenAi;
 using RoleplayHub.Providers.Ai.Scripted;
 using RoleplayHub.Providers.LatencyModel;
 using RoleplayHub.Providers.Stt;
@@ -49,16 +50,19 @@ public static class PipelineServiceExtensions
 
         // The roleplay AI.
         services.AddSingleton<ScriptedRoleplayAi>();
+        services.AddOpenAiRoleplayAi();
         services.AddSingleton<IRoleplayAi>(sp =>
         {
             var provider = sp.GetRequiredService<IOptions<AiOptions>>().Value.Provider;
             return provider.ToLowerInvariant() switch
             {
                 "scripted" => sp.GetRequiredService<ScriptedRoleplayAi>(),
+                "openai" => sp.GetRequiredService<OpenAiChatRoleplayAi>(),
                 "latency-model" => sp.GetRequiredService<LatencyModelRoleplayAi>(),
-                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted'."),
+                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted' or 'openai'."),
             };
         });
+        services.AddSingleton<IReadinessProbe, RoleplayAiReadiness>();
 
         builder.AddLatencyModelProviders();
 

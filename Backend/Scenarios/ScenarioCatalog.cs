@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Storage;
@@ -18,6 +19,8 @@ public sealed partial class ScenarioCatalog : IDisposable
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A misspelt field ("beat" for "beats") would otherwise be ignored without a word.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     private readonly ILogger<ScenarioCatalog> _logger;
@@ -215,30 +218,76 @@ public sealed partial class ScenarioCatalog : IDisposable
                 yield return $"variants.{language}.grammar file '{grammar}' does not exist next to the scenario.";
             }
 
+            if (!string.Equals(v.Persona.Voice.Gender, "female", StringComparison.OrdinalIgnoreCase) && !string.Equals(v.Persona.Voice.Gender, "male", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"variants.{language}.persona.voice.gender must be 'female' or 'male' (was '{v.Persona.Voice.Gender}').";
+            }
+
             if (v.Script is { } script)
             {
-                foreach (var intent in script.Intents.Where(i => i.Keywords.Count == 0 || i.Replies.Count == 0))
+                foreach (var problem in ValidateScript(script, $"variants.{language}.script"))
                 {
-                    yield return $"variants.{language}.script intent '{intent.Id}' needs keywords and replies.";
-                }
-
-                foreach (var objection in script.Objections.Where(o => o.Raise.Count == 0 || o.ResolvedBy.Count == 0))
-                {
-                    yield return $"variants.{language}.script objection '{objection.Id}' needs 'raise' lines and 'resolvedBy' words.";
-                }
-
-                var known = script.Objections.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-                foreach (var intent in script.Intents.Where(i => i.Resolves is not null && !known.Contains(i.Resolves)))
-                {
-                    yield return $"variants.{language}.script intent '{intent.Id}' resolves unknown objection '{intent.Resolves}'.";
-                }
-
-                var stages = script.Stages.ToHashSet(StringComparer.Ordinal);
-                foreach (var intent in script.Intents.Where(i => i.Advances is not null && !stages.Contains(i.Advances)))
-                {
-                    yield return $"variants.{language}.script intent '{intent.Id}' advances to unknown stage '{intent.Advances}'.";
+                    yield return problem;
                 }
             }
+        }
+    }
+
+    private static IEnumerable<string> ValidateScript(ScriptRules script, string path)
+    {
+        foreach (var intent in script.Intents.Where(i => i.Keywords.Count == 0 || i.Replies.Count == 0))
+        {
+            yield return $"{path} intent '{intent.Id}' needs keywords and replies.";
+        }
+
+        foreach (var objection in script.Objections.Where(o => o.Raise.Count == 0 || o.ResolvedBy.Count == 0))
+        {
+            yield return $"{path} objection '{objection.Id}' needs 'raise' lines and 'resolvedBy' words.";
+        }
+
+        var objections = script.Objections.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var intent in script.Intents.Where(i => i.Resolves is not null && !objections.Contains(i.Resolves)))
+        {
+            yield return $"{path} intent '{intent.Id}' resolves unknown objection '{intent.Resolves}'.";
+        }
+
+        foreach (var id in script.Intents.Select(i => i.Id).Concat(script.Objections.Select(o => o.Id)).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"{path} uses the id '{id.Key}' more than once (intent and objection ids must be unique).";
+        }
+
+        var stages = script.Stages.ToHashSet(StringComparer.Ordinal);
+        var known = $"known stages: {(stages.Count == 0 ? "none, add them under 'stages'" : string.Join(", ", script.Stages))}";
+        foreach (var intent in script.Intents.Where(i => i.Advances is not null && !stages.Contains(i.Advances)))
+        {
+            yield return $"{path} intent '{intent.Id}' advances to unknown stage '{intent.Advances}' ({known}).";
+        }
+
+        foreach (var objection in script.Objections.Where(o => o.Stage is not null && !stages.Contains(o.Stage)))
+        {
+            yield return $"{path} objection '{objection.Id}' names unknown stage '{objection.Stage}' ({known}).";
+        }
+
+        var byStage = script.StageFallbacks.Select(p => ("stageFallbacks", p.Key, p.Value))
+            .Concat((script.Closings?.ByStage ?? new Dictionary<string, IReadOnlyList<string>>()).Select(p => ("closings.byStage", p.Key, p.Value)));
+        foreach (var (field, stage, lines) in byStage)
+        {
+            if (!stages.Contains(stage))
+            {
+                yield return $"{path}.{field} names unknown stage '{stage}' ({known}).";
+            }
+            else if (lines.Count == 0)
+            {
+                yield return $"{path}.{field}.{stage} has no lines.";
+            }
+        }
+
+        var lists = new[] { ("beats", script.Beats), ("fallbacks", script.Fallbacks), ("affirmatives", script.Affirmatives) }
+            .Concat(script.Intents.SelectMany(i => new[] { ($"intent '{i.Id}' replies", i.Replies), ($"intent '{i.Id}' invite", i.Invite) }))
+            .Concat(script.Objections.Select(o => ($"objection '{o.Id}' raise", o.Raise)));
+        foreach (var (field, lines) in lists.Where(l => l.Item2.Any(string.IsNullOrWhiteSpace)))
+        {
+            yield return $"{path} {field} contains an empty line.";
         }
     }
 

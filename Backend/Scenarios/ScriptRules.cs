@@ -15,8 +15,23 @@ public sealed record ScriptRules
     /// <summary>Concerns the persona raises by itself; each is resolved when the trainee says something matching.</summary>
     public IReadOnlyList<ScriptObjection> Objections { get; init; } = [];
 
-    /// <summary>Replies when nothing was recognised.</summary>
+    /// <summary>
+    /// A story told in order, one beat per turn in which nothing was recognised, each beat once — so a trainee who
+    /// only listens still hears the story move on. Used before <see cref="StageFallbacks"/> and <see cref="Fallbacks"/>.
+    /// </summary>
+    public IReadOnlyList<string> Beats { get; init; } = [];
+
+    /// <summary>Replies when nothing was recognised, per stage: a nudge that fits where the drill is.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> StageFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Replies when nothing was recognised and neither a beat nor a stage fallback applies.</summary>
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
+
+    /// <summary>
+    /// Words that accept the persona's last invitation (<see cref="ScriptIntent.Invite"/>): "yes, please" then
+    /// counts as asking for the invited topic. Built-in English and Chinese lists apply when empty.
+    /// </summary>
+    public IReadOnlyList<string> Affirmatives { get; init; } = [];
 
     /// <summary>What the persona says on the last turn, depending on how the drill went.</summary>
     public ScriptClosings? Closings { get; init; }
@@ -29,6 +44,10 @@ public sealed record ScriptClosings
 
     /// <summary>Some objection is still open.</summary>
     public IReadOnlyList<string> Unresolved { get; init; } = [];
+
+    /// <summary>Closings for the stage the drill ended in (e.g. a detective's case <c>solved</c>); they take
+    /// precedence over <see cref="Resolved"/> and <see cref="Unresolved"/>.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ByStage { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 public sealed record ScriptIntent
@@ -45,6 +64,12 @@ public sealed record ScriptIntent
 
     /// <summary>Optional objection this intent answers.</summary>
     public string? Resolves { get; init; }
+
+    /// <summary>
+    /// Optional follow-up lines with which the persona offers this topic when it has not come up yet ("Shall I tell
+    /// you about the lantern festival?"), keeping a story-led conversation going.
+    /// </summary>
+    public IReadOnlyList<string> Invite { get; init; } = [];
 }
 
 public sealed record ScriptObjection

@@ -34,4 +34,7 @@ public sealed record AiTurn(int Turn, int MaxTurns, string UserText)
 public sealed class AiProviderException(string message, bool retryable, Exception? inner = null) : Exception(message, inner)
 {
     public bool Retryable { get; } = retryable;
+
+    /// <summary>How long the provider asked us to wait before trying again (HTTP 429/503 <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -6,8 +6,10 @@ namespace RoleplayHub.Providers.Ai.Scripted;
 /// <summary>
 /// The offline persona engine, and the default. It is a script, not a language model: it recognises intents from
 /// the scenario's keyword lists in what the trainee said, keeps the drill's state (stage, objections raised and
-/// resolved), and answers with the scenario's own lines — varied, never the same line twice in a row — ending with a
-/// closing line that depends on how the drill went. Deterministic per session id, so drills are reproducible.
+/// resolved, topics discussed, story beats told, the topic it last offered), and answers with the scenario's own
+/// lines — varied, never the same line twice in a row — ending with a closing line that depends on how the drill
+/// went. Deterministic per session id, so drills are reproducible. <see cref="IRoleplayAi.StartConversation"/>
+/// ignores the model profile: there is no model to choose.
 /// </summary>
 public sealed class ScriptedRoleplayAi : IRoleplayAi
 {
@@ -17,11 +19,28 @@ public sealed class ScriptedRoleplayAi : IRoleplayAi
 }
 
 /// <summary>The drill's state as the engine sees it (exposed for tests and diagnostics).</summary>
-public sealed record ScriptedState(string? Stage, IReadOnlyCollection<string> Raised, IReadOnlyCollection<string> Resolved, string? LastIntent);
+public sealed record ScriptedState(
+    string? Stage,
+    IReadOnlyCollection<string> Raised,
+    IReadOnlyCollection<string> Resolved,
+    string? LastIntent,
+    IReadOnlyCollection<string> Discussed,
+    int BeatsTold,
+    string? Invited);
 
 public sealed class ScriptedConversation : IRoleplayConversation
 {
     private static readonly ScriptRules Empty = new();
+
+    // Three matched answer words (one three-word phrase, or several answer words) settle a concern before it is
+    // raised; a word or two in passing ("we support", "training") does not.
+    private const int PreemptScore = 3;
+
+    // Used when a script lists no affirmatives of its own. A negation anywhere turns an answer into a refusal.
+    private static readonly string[] EnglishYes = ["yes", "yeah", "yep", "sure", "please", "ok", "okay", "of course", "go ahead", "go on", "tell me", "why not", "love to", "alright", "all right"];
+    private static readonly string[] EnglishNo = ["no", "not", "dont", "nope", "never", "rather not"];
+    private static readonly string[] ChineseYes = ["好", "可以", "行", "想听", "当然", "是的", "请讲", "讲吧", "说吧", "嗯", "没问题", "愿意"];
+    private static readonly string[] ChineseNo = ["不", "别", "算了"];
 
     private readonly ScenarioVariant _variant;
     private readonly ScriptRules _script;
@@ -30,8 +49,13 @@ public sealed class ScriptedConversation : IRoleplayConversation
     private readonly List<string> _raised = [];
     private readonly HashSet<string> _resolved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openSince = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _discussed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _offered = new(StringComparer.Ordinal);
+    private readonly bool _chinese;
     private string? _stage;
     private string? _lastIntent;
+    private ScriptIntent? _invited;
+    private int _beatsTold;
 
     public ScriptedConversation(string sessionId, ScenarioVariant variant)
     {
@@ -39,9 +63,10 @@ public sealed class ScriptedConversation : IRoleplayConversation
         _script = variant.Script ?? Empty;
         _stage = _script.Stages.Count > 0 ? _script.Stages[0] : null;
         _random = new Random(StableHash(sessionId));
+        _chinese = variant.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
     }
 
-    public ScriptedState State => new(_stage, [.. _raised], [.. _resolved], _lastIntent);
+    public ScriptedState State => new(_stage, [.. _raised], [.. _resolved], _lastIntent, [.. _discussed], _beatsTold, _invited?.Id);
 
     public async IAsyncEnumerable<string> ReplyAsync(AiTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -57,15 +82,18 @@ public sealed class ScriptedConversation : IRoleplayConversation
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Builds the reply: acknowledge an answered objection, answer the recognised intent (or fall back),
-    /// raise the next concern when none is open, and close the drill on the last turn.</summary>
+    /// <summary>Builds the reply: acknowledge an answered objection, answer the recognised intent (or tell the next
+    /// story beat, or fall back), raise the next concern when none is open or offer a topic not discussed yet, and
+    /// close the drill on the last turn.</summary>
     internal string Compose(AiTurn turn)
     {
         var words = TextMatcher.Tokenize(turn.UserText);
         var unspaced = string.Concat(words);
         var parts = new List<string>();
 
-        var intent = BestIntent(words, unspaced);
+        // "Yes, please" after "Shall I tell you about…?" asks for the topic that was offered.
+        var intent = BestIntent(words, unspaced) ?? (_invited is not null && Accepts(words, unspaced) ? _invited : null);
+        _invited = null;
         _lastIntent = intent?.Id;
         var resolvedNow = false;
         foreach (var id in _raised.Where(id => !_resolved.Contains(id)).ToList())
@@ -81,13 +109,32 @@ public sealed class ScriptedConversation : IRoleplayConversation
             }
         }
 
-        if (intent is not null && !(resolvedNow && intent.Resolves is not null))
+        // An answered objection is acknowledged, and that is the answer: the topic line an answer also matches
+        // ("we have prebuilt connectors" also names integration) would contradict the acknowledgement.
+        // A concern answered convincingly before it came up is settled: the persona acknowledges it and will not raise it.
+        foreach (var objection in _script.Objections.Where(o => !_raised.Contains(o.Id)))
+        {
+            if (objection.ResolvedBy.Sum(k => TextMatcher.Score(words, unspaced, k)) >= PreemptScore)
+            {
+                _raised.Add(objection.Id);
+                _resolved.Add(objection.Id);
+                resolvedNow = true;
+                parts.Add(objection.Acknowledge.Count > 0 ? Pick(objection.Acknowledge) : DefaultAcknowledgement());
+            }
+        }
+
+        if (intent is not null && !resolvedNow)
         {
             parts.Add(Pick(intent.Replies));
         }
-        else if (intent is null && !resolvedNow && _script.Fallbacks.Count > 0)
+        else if (intent is null && !resolvedNow && !turn.IsLast && NotUnderstood() is { } nudge)
         {
-            parts.Add(Pick(_script.Fallbacks));
+            parts.Add(nudge); // on the last turn the closing alone answers
+        }
+
+        if (intent is not null)
+        {
+            _discussed.Add(intent.Id);
         }
 
         if (intent?.Advances is { } stage)
@@ -102,6 +149,7 @@ public sealed class ScriptedConversation : IRoleplayConversation
         }
 
         // Keep one concern on the table: raise the next when none is open; press again when one is ignored.
+        var raisedNow = false;
         var open = _raised.Where(id => !_resolved.Contains(id)).ToList();
         if (open.Count == 0 && turn.Turn >= 2)
         {
@@ -112,6 +160,7 @@ public sealed class ScriptedConversation : IRoleplayConversation
                 _raised.Add(next.Id);
                 _openSince[next.Id] = turn.Turn;
                 parts.Add(Pick(next.Raise));
+                raisedNow = true;
             }
         }
         else if (open.Count > 0 && !resolvedNow && turn.Turn - _openSince[open[0]] >= 2)
@@ -119,15 +168,58 @@ public sealed class ScriptedConversation : IRoleplayConversation
             var pending = _script.Objections.First(o => o.Id == open[0]);
             _openSince[open[0]] = turn.Turn;
             parts.Add(Pick(pending.Raise));
+            raisedNow = true;
+        }
+
+        // A story-led persona answers a topic and hands the conversation back by offering the next one, unless the
+        // reply already asks something. Not after a story beat ("go on" should continue the story), each topic
+        // offered once, and no new topics once the drill has reached its last stage.
+        if (intent is not null && !raisedNow && !InLastStage && !EndsWithQuestion(parts) && NextInvitation(intent) is { } invited)
+        {
+            _invited = invited;
+            _offered.Add(invited.Id);
+            parts.Add(Pick(invited.Invite));
         }
 
         if (parts.Count == 0)
         {
-            parts.Add(_variant.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "请继续说。" : "Go on, I'm listening.");
+            parts.Add(_chinese ? "请继续说。" : "Go on, I'm listening.");
         }
 
         return Join(parts);
     }
+
+    /// <summary>Nothing was recognised: the next story beat, else a nudge for the current stage, else a fallback.</summary>
+    private string? NotUnderstood()
+    {
+        if (_beatsTold < _script.Beats.Count)
+        {
+            return _script.Beats[_beatsTold++];
+        }
+
+        if (_stage is not null && _script.StageFallbacks.TryGetValue(_stage, out var lines) && lines.Count > 0)
+        {
+            return Pick(lines);
+        }
+
+        return _script.Fallbacks.Count > 0 ? Pick(_script.Fallbacks) : null;
+    }
+
+    private bool InLastStage => _script.Stages.Count > 1 && _stage == _script.Stages[^1];
+
+    /// <summary>The first topic (in script order) with an invitation that was neither discussed nor offered yet.</summary>
+    private ScriptIntent? NextInvitation(ScriptIntent current) =>
+        _script.Intents.FirstOrDefault(i => i.Invite.Count > 0 && i != current && !_discussed.Contains(i.Id) && !_offered.Contains(i.Id));
+
+    private bool Accepts(string[] words, string unspaced)
+    {
+        var yes = _script.Affirmatives.Count > 0 ? _script.Affirmatives : _chinese ? ChineseYes : EnglishYes;
+        var no = _chinese ? ChineseNo : EnglishNo;
+        return yes.Any(k => TextMatcher.Score(words, unspaced, k) > 0) && !no.Any(k => TextMatcher.Score(words, unspaced, k) > 0);
+    }
+
+    private static bool EndsWithQuestion(List<string> parts) =>
+        parts.Count > 0 && parts[^1].TrimEnd() is { Length: > 0 } last && (last[^1] == '?' || last[^1] == '？');
 
     private ScriptIntent? BestIntent(string[] words, string unspaced)
     {
@@ -147,7 +239,8 @@ public sealed class ScriptedConversation : IRoleplayConversation
                 score--;
             }
 
-            if (score > bestScore)
+            // On a tie, a topic not discussed yet is the likelier meaning ("what did people eat" after the city).
+            if (score > bestScore || (score == bestScore && best is not null && _discussed.Contains(best.Id) && !_discussed.Contains(intent.Id)))
             {
                 best = intent;
                 bestScore = score;
@@ -159,18 +252,23 @@ public sealed class ScriptedConversation : IRoleplayConversation
 
     private string Closing()
     {
-        var allResolved = _raised.All(_resolved.Contains);
-        var lines = _script.Closings is { } closings ? (allResolved ? closings.Resolved : closings.Unresolved) : [];
+        var lines = (IReadOnlyList<string>)[];
+        if (_script.Closings is { } closings)
+        {
+            lines = _stage is not null && closings.ByStage.TryGetValue(_stage, out var byStage) && byStage.Count > 0
+                ? byStage
+                : _raised.All(_resolved.Contains) ? closings.Resolved : closings.Unresolved;
+        }
+
         if (lines.Count > 0)
         {
             return Pick(lines);
         }
 
-        return _variant.ClosingLine ?? (_variant.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "今天就到这里，谢谢。" : "Let's leave it there for today. Thank you.");
+        return _variant.ClosingLine ?? (_chinese ? "今天就到这里，谢谢。" : "Let's leave it there for today. Thank you.");
     }
 
-    private string DefaultAcknowledgement() =>
-        _variant.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "好，这一点我明白了。" : "All right, that answers my concern.";
+    private string DefaultAcknowledgement() => _chinese ? "好，这一点我明白了。" : "All right, that answers my concern.";
 
     /// <summary>A line from the list, never the one picked from it last time (when there is a choice).</summary>
     private string Pick(IReadOnlyList<string> lines)

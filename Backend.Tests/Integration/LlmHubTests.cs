@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Integration;
+
+/// <summary>Whole turns through the hub with <c>Ai:Provider=openai</c> against a local OpenAI-compatible server.</summary>
+public sealed class LlmHubTests : IAsyncLifetime
+{
+    private readonly RoleplayHubFactory _factory = new();
+    private FakeChatServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeChatServer.StartAsync();
+        _factory.WithEchoSpeech()
+            .Setting("Ai:Provider", "openai")
+            .Setting("Ai:OpenAi:BaseUrl", _server.BaseUrl)
+            .Setting("Ai:OpenAi:ApiKey", "sk-hub-test")
+            .Setting("Ai:OpenAi:Model", "hub-model")
+            .Setting("Ai:OpenAi:MaxRetries", "1")
+            .Setting("Ai:OpenAi:RetryDelay", "00:00:00.020")
+            .Setting("Ai:Profiles:mini:Model", "mini-model");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _factory.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ATurnDeliversTheStreamedReplyAsAiResponseAndSpeaksIt()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        _server.Reply("Our budget ", "was cut, ", "so convince me.");
+
+        var (reply, _) = await client.SayAsync(sessionId, "Good morning Linda, let us talk about the renewal", turn: 1, offset: 0);
+        var spoken = await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
+
+        Assert.Equal("Our budget was cut, so convince me.", reply.Str("text"));
+        Assert.Equal(1, reply.Int("turnCount"));
+        Assert.False(string.IsNullOrEmpty(spoken.Str("audioUrl")));
+        var request = _server.Requests.Single();
+        Assert.Equal("hub-model", request.Model);
+        Assert.Contains("You are Linda Park", request.System, StringComparison.Ordinal);
+        Assert.StartsWith("Hello, I'm Linda Park", request.Messages[2].Content, StringComparison.Ordinal); // the opening line
+        Assert.Equal("Good morning Linda, let us talk about the renewal", request.Messages[^1].Content);
+        Assert.Empty(client.EventsNamed("error"));
+    }
+
+    [Theory]
+    [InlineData(401, false, 1)]
+    [InlineData(500, true, 2)]
+    public async Task AProviderFailureIsAnAiFailedErrorAfterTheTranscriptAndTheSessionGoesOn(int status, bool retryable, int attempts)
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            _server.Fail(status);
+        }
+
+        _server.Reply("Let's continue.");
+
+        var offset = await client.StreamAsync(sessionId, EchoSpeechToText.Speak("What is your budget?"));
+        await client.CommitAsync(sessionId);
+        var transcript = await client.WaitForEventAsync("transcription", e => e.Int("turn") == 1 && e.Bool("isFinal"));
+        var error = await client.WaitForEventAsync("error", e => e.Str("code") == "ai-failed");
+        var requestsForTurn1 = _server.Requests.Count;
+
+        var (next, _) = await client.SayAsync(sessionId, "Shall we go on?", turn: 2, offset: offset);
+
+        Assert.Equal("What is your budget?", transcript.Str("text"));
+        Assert.Equal(retryable, error.Bool("retryable"));
+        Assert.Contains($"HTTP {status}", error.Str("message"), StringComparison.Ordinal);
+        Assert.DoesNotContain("hub-model", error.Str("message"), StringComparison.Ordinal); // deployment details stay in the log
+        Assert.Equal(attempts, requestsForTurn1);
+        Assert.DoesNotContain(client.EventsNamed("ai-response"), e => e.Int("turn") == 1);
+        Assert.Equal("Let's continue.", next.Str("text"));
+    }
+
+    [Fact]
+    public async Task StartSessionUsesTheModelProfileItNamesAndRefusesAnUnknownOne()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = "history-storyteller", modelProfile = "mini" });
+        var sessionId = started.Str("sessionId")!;
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 0 && e.Bool("isLast"));
+
+        await client.SayAsync(sessionId, "Tell me about the Silk Road", turn: 1, offset: 0);
+        var refusal = await client.RefusedAsync("start-session", new { scenarioId = "history-storyteller", modelProfile = "huge" }, "ai-failed");
+
+        Assert.Equal("mini-model", _server.Requests.Single().Model);
+        Assert.Contains("Old Master Bai", _server.Requests.Single().System, StringComparison.Ordinal);
+        Assert.Contains("Configured profiles: mini", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadinessReportsTheLlmConfiguration()
+    {
+        using var http = _factory.CreateClient();
+
+        var ready = await http.GetFromJsonAsync<JsonElement>("/readyz");
+
+        var checks = ready.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("ready", checks["ai:openai"]);
+        Assert.Empty(_server.Requests); // readiness never calls the model
+    }
+
+    [Fact]
+    public void TheServiceRefusesToStartWithAnLlmButNoModel()
+    {
+        using var factory = new RoleplayHubFactory().Setting("Ai:Provider", "openai").Setting("Ai:OpenAi:BaseUrl", _server.BaseUrl);
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Ai:OpenAi:Model is required when Ai:Provider=openai", Flatten(failure), StringComparison.Ordinal);
+    }
+
+    private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " " + Flatten(error.InnerException);
+}
