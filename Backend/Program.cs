@@ -16,6 +16,7 @@ builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
 
 var app = builder.Build();
 
+app.UseWebClient();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
