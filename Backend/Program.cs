@@ -16,7 +16,7 @@ builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
 
 var app = builder.Build();
 
-app.UseWebClient();
+app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

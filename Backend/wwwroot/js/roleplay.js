@@ -469,7 +469,9 @@ function renderLine(role, turn, text, partial) {
   item.classList.toggle('partial', partial);
   item.dataset.final = String(!partial);
   item.querySelector('.words').textContent = text;
-  item.scrollIntoView({ block: 'nearest' });
+  // Scroll the conversation, not the page: the talk button must stay where the pointer is.
+  const list = $('transcript');
+  list.scrollTop = list.scrollHeight;
 }
 
 function renderLatency(turn, { timings, heardAfterMs }) {

@@ -1,0 +1,130 @@
+using Microsoft.Playwright;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Integration;
+
+/// <summary>
+/// The reference web client end to end, as a user meets it: Debian's Chromium with a fake microphone playing a real
+/// recording (looped, with 1.5 s of silence between repetitions), the page's own <c>@microsoft/signalr</c> client,
+/// and the service on a loopback socket with the real providers (PocketSphinx, the scripted persona, espeak-ng). One
+/// full turn per SignalR transport, each in another way of talking. Screenshots go to Backend.Tests/artifacts/screenshots.
+/// </summary>
+public sealed class WebClientTests : IAsyncLifetime
+{
+    private static readonly TestAudio.Clip Recording = TestAudio.IllDisposed;
+
+    private readonly RoleplayHubFactory _factory = new RoleplayHubFactory()
+        .Environment("Development")
+        .Setting("Auth:DevTokens:Enabled", "true");
+
+    private FakeMicrophoneBrowser _browser = null!;
+    private string _url = "";
+
+    private IPage Page => _browser.Page;
+
+    public async Task InitializeAsync()
+    {
+        _url = _factory.StartOnLoopback();
+        var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _factory.DataDirectory);
+        _browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _factory.Dispose();
+    }
+
+    [Fact]
+    public async Task HandsFreeTurnOverWebSockets()
+    {
+        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16");
+
+        // Hands-free listens once the persona has finished its opening line; the page's voice detector ends the turn.
+        await WaitForAsync("() => roleplay.played.some(p => p.turn === 0)", "the opening line to play");
+
+        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-hands-free");
+    }
+
+    [Fact]
+    public async Task PushToTalkWithTheSpaceKeyOverServerSentEvents()
+    {
+        await StartSessionAsync("sse", "web-space", mode: "push-to-talk", capture: "pcm16");
+
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+
+        await AssertFullTurnAsync("ServerSentEvents", "roleplay-sse-push-to-talk");
+    }
+
+    [Fact]
+    public async Task MediaRecorderOpusHeldWithTheMouseOverLongPolling()
+    {
+        await StartSessionAsync("longpolling", "web-opus", mode: "push-to-talk", capture: "webm-opus");
+
+        await HoldToTalkDuringOneRepetitionAsync(
+            async () =>
+            {
+                await Page.HoverAsync("#talk");
+                await Page.Mouse.DownAsync();
+            },
+            () => Page.Mouse.UpAsync());
+
+        await AssertFullTurnAsync("LongPolling", "roleplay-longpolling-opus");
+    }
+
+    private async Task StartSessionAsync(string transport, string userId, string mode, string capture)
+    {
+        await Page.GotoAsync($"{_url}/?transport={transport}&scenario=procurement-price");
+        await Page.FillAsync("#user-id", userId);
+        await Page.ClickAsync("text=Sign in (dev)");
+        await Page.WaitForSelectorAsync("#setup:not([hidden])");
+        await Page.CheckAsync($"input[name=mode][value={mode}]");
+        await Page.SelectOptionAsync("#capture", capture);
+        await Page.ClickAsync("#start");
+        await WaitForAsync("() => roleplay.sessionId !== null", "the session to start");
+    }
+
+    /// <summary>The fake microphone loops the recording, so the test listens with the page's level meter: it presses
+    /// in a silent gap, keeps holding through one whole repetition, and lets go in the next gap.</summary>
+    private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release)
+    {
+        await WaitForAsync("() => roleplay.voiceActive", "the recording to be heard");
+        await WaitForAsync("() => !roleplay.voiceActive", "a gap in the recording");
+        await press();
+        await WaitForAsync("() => roleplay.state === 'listening'", "the page to listen");
+        await WaitForAsync("() => roleplay.voiceActive", "the recording to start again");
+        await WaitForAsync("() => !roleplay.voiceActive", "the recording to end");
+        await release();
+    }
+
+    private async Task AssertFullTurnAsync(string transport, string screenshot)
+    {
+        await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the final transcript of turn 1");
+        var transcript = await Page.TextContentAsync("#user-1 .words") ?? "";
+        Assert.True(TestAudio.WordErrorRate(Recording.Reference, transcript) <= 0.5, $"transcript on the page: '{transcript}'");
+
+        // The reply's first sentence played to its end, with the mouth moving.
+        await WaitForAsync("() => roleplay.played.some(p => p.turn === 1 && p.segment === 0 && p.ms > 0)", "the reply's audio to play");
+        Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync("#persona-1 .words")));
+        Assert.Equal(transport, await Page.EvaluateAsync<string>("roleplay.transport"));
+        Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
+        Assert.Matches("Turn 1 / 8", await Page.TextContentAsync("#turns") ?? "");
+        Assert.Contains("recognition", await Page.TextContentAsync("#persona-1 .latency") ?? "", StringComparison.Ordinal);
+
+        await _browser.ScreenshotAsync(screenshot);
+    }
+
+    private async Task WaitForAsync(string condition, string what)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(condition, null, new() { PollingInterval = 50 });
+        }
+        catch (TimeoutException ex)
+        {
+            var state = await Page.EvaluateAsync<string>("JSON.stringify({ state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors, error: document.getElementById('error').textContent })");
+            await _browser.ScreenshotAsync("failed-" + what.Replace(' ', '-'));
+            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{_browser.ConsoleLog}", ex);
+        }
+    }
+}
