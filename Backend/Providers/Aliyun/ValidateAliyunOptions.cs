@@ -6,16 +6,20 @@ namespace RoleplayHub.Providers.Aliyun;
 /// <summary>
 /// Checks the <c>Aliyun</c> section. Credentials and AppKeys are only required for what is actually routed to
 /// Aliyun (<c>Stt:Provider</c>, <c>Stt:ByLanguage:*</c>, <c>Tts:*</c>), so the offline defaults need none of it.
+/// The routing is read from configuration, not from the stage options: validating those resolves every provider,
+/// including the Aliyun ones, which depend on these options (a start-up deadlock).
 /// </summary>
-public sealed class ValidateAliyunOptions(IOptions<SttOptions> stt, IOptions<TtsOptions> tts) : IValidateOptions<AliyunOptions>
+public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValidateOptions<AliyunOptions>
 {
     public const string ProviderName = "aliyun";
 
     public ValidateOptionsResult Validate(string? name, AliyunOptions o)
     {
         var errors = new List<string>();
-        var languages = RoutedLanguages(stt.Value.Provider, stt.Value.ByLanguage)
-            .Concat(RoutedLanguages(tts.Value.Provider, tts.Value.ByLanguage)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var stt = configuration.GetSection(SttOptions.Section).Get<SttOptions>() ?? new SttOptions();
+        var tts = configuration.GetSection(TtsOptions.Section).Get<TtsOptions>() ?? new TtsOptions();
+        var languages = RoutedLanguages(stt.Provider, stt.ByLanguage)
+            .Concat(RoutedLanguages(tts.Provider, tts.ByLanguage)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (languages.Count > 0)
         {
             if (string.IsNullOrWhiteSpace(o.AccessKeyId) || string.IsNullOrWhiteSpace(o.AccessKeySecret))

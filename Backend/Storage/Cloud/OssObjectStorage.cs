@@ -21,7 +21,7 @@ public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options
             content.Position = start;
             using var request = new HttpRequestMessage(HttpMethod.Put, ObjectUri(options.Endpoint!, key, query: null))
             {
-                Content = new StreamContent(content),
+                Content = new StreamContent(new KeepOpenStream(content)),
             };
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
             request.Content.Headers.ContentLength = length;

@@ -40,7 +40,7 @@ public sealed class S3ObjectStorage : IObjectStorage, IDisposable
         {
             BucketName = _options.Bucket,
             Key = key,
-            InputStream = content,
+            InputStream = new KeepOpenStream(content),
             AutoCloseStream = false,
             ContentType = contentType,
             MD5Digest = Convert.ToBase64String(md5),
