@@ -64,7 +64,8 @@ public sealed class FakeOss(FakeAliyunAccount account) : FakeHost
     {
         var path = Uri.UnescapeDataString(request.Path.Value ?? "/").TrimStart('/');
         var host = request.Host.Host;
-        if (host.StartsWith(account.Bucket + ".", StringComparison.Ordinal))
+        // ali-oss names the bucket in Host even in path style (sldEnable), so the path decides when it has the bucket.
+        if (host.StartsWith(account.Bucket + ".", StringComparison.Ordinal) && !path.StartsWith(account.Bucket + "/", StringComparison.Ordinal))
         {
             return (account.Bucket, path);
         }

@@ -89,7 +89,7 @@ public sealed class FakeTokenService(FakeAliyunAccount account) : FakeHost
             NlsRequestId = Guid.NewGuid().ToString("N"),
             ErrMsg = "",
             Token = new { UserId = account.UserId, Id = token.Id, ExpireTime = token.ExpiresAt.ToUnixTimeSeconds() },
-        });
+        }, PascalCase);
     }
 
     private static IResult Pop(int status, string code, string message) => Results.Json(new
@@ -99,5 +99,8 @@ public sealed class FakeTokenService(FakeAliyunAccount account) : FakeHost
         Code = code,
         Message = message,
         Recommend = "https://api.aliyun.com/troubleshoot?q=" + code,
-    }, statusCode: status);
+    }, PascalCase, statusCode: status);
+
+    // POP answers in PascalCase (RequestId, Token.Id); the minimal-API default would be camelCase.
+    private static readonly System.Text.Json.JsonSerializerOptions PascalCase = new() { PropertyNamingPolicy = null };
 }
