@@ -10,7 +10,7 @@ namespace RoleplayHub.Storage.Cloud;
 /// <see cref="MediaOptions.UrlLifetime"/>. The opening line of a scenario is the same audio in every session, so a
 /// key uploaded recently is not uploaded again.
 /// </summary>
-public sealed class CloudMediaStore(string name, IObjectStorage storage, string prefix, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore
+public sealed class CloudMediaStore(string name, IObjectStorage storage, string prefix, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
 
@@ -69,6 +69,8 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
 
         _recent[key] = time.GetUtcNow();
     }
+
+    public void Dispose() => (storage as IDisposable)?.Dispose();
 
     internal static string KeyFor(MediaKind kind, byte[] hash, string extension)
     {

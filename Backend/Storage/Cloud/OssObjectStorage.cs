@@ -8,8 +8,9 @@ namespace RoleplayHub.Storage.Cloud;
 /// The native OSS API on HttpClient (../shared/docs/aliyun-protocols.md §5): PutObject signed with V4
 /// (<c>OSS4-HMAC-SHA256</c>, unsigned payload with a Content-MD5 the server checks) and V4 presigned GET URLs.
 /// Virtual-hosted addressing (<c>bucket.oss-region.aliyuncs.com</c>) unless <see cref="ObjectStoreOptions.PathStyle"/>.
+/// It owns <paramref name="http"/>.
 /// </summary>
-public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options, TimeProvider time, ILogger<OssObjectStorage> logger) : IObjectStorage
+public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options, TimeProvider time, ILogger<OssObjectStorage> logger) : IObjectStorage, IDisposable
 {
     private const int Attempts = 3;
 
@@ -77,6 +78,8 @@ public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options
             return $"OSS endpoint {options.Endpoint?.Host} is unreachable: {ex.Message}";
         }
     }
+
+    public void Dispose() => http.Dispose();
 
     private string PrefixedKey(string name) => options.Prefix + name;
 
