@@ -34,7 +34,8 @@ if [ "$mode" = "test" ]; then
     echo "setup: Node.js 20+ is required for the JS client tests" >&2
     exit 1
   fi
-  if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ]; then
+  if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Backend.Tests/js/node_modules/alibabacloud-nls ] \
+     || [ ! -d Backend.Tests/js/node_modules/ali-oss ]; then
     echo "setup: installing the JS client test packages"
     (cd Backend.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
   fi
