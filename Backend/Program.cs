@@ -10,6 +10,7 @@ builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC),
 builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
 builder.AddScenarioCatalog();          // Scenarios/: drills and personas from JSON files
 builder.AddVoicePipeline();            // Pipeline/ + Providers/: STT → AI → avatar speech
+builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz

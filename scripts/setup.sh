@@ -45,7 +45,8 @@ if [ ! -f Backend/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr
 fi
 
 if [ "$mode" = "test" ]; then
-  if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ]; then
+  if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Backend.Tests/js/node_modules/alibabacloud-nls ] \
+     || [ ! -d Backend.Tests/js/node_modules/ali-oss ]; then
     echo "setup: installing the JS client test packages"
     (cd Backend.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -122,7 +122,8 @@ public sealed class AudioFormatTests(ITestOutputHelper output) : IDisposable
         var refusal = await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario, language = "zh-CN" }, "unsupported-language");
 
         Assert.Contains("zh-CN", refusal.Message);
-        Assert.Contains("en-US", refusal.Message);
+        Assert.Contains("Providers that would: aliyun", refusal.Message); // names who could, and how to configure it
+        Assert.Contains("Stt__ByLanguage__zh-CN=aliyun", refusal.Message);
     }
 
     [Fact]

@@ -19,6 +19,14 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
         return connection is null ? Task.CompletedTask : DispatchAsync(connection.ConnectionId, evt);
     }
 
+    /// <summary>A partial transcription: superseded by the next one, so it is neither numbered nor kept for replay,
+    /// and it is simply not sent while the client is away.</summary>
+    public Task SendPartialAsync(RoleplaySession session, TranscriptionEvent partial)
+    {
+        var connection = session.LiveConnection;
+        return connection is null ? Task.CompletedTask : Guard(hub.Clients.Client(connection.ConnectionId).Transcription(partial));
+    }
+
     public Task SendErrorAsync(RoleplaySession session, HubError error) =>
         SendAsync(session, SessionEventKind.Error, new ErrorEvent(session.Id, error.Code, error.Message, error.Retryable, Now));
 

@@ -195,7 +195,7 @@ internal sealed class TurnPipeline(
         if (partial is { Text.Length: > 0 } && partial.Text != _lastPartial)
         {
             _lastPartial = partial.Text;
-            await Notifier.SendAsync(session, SessionEventKind.Transcription,
+            await Notifier.SendPartialAsync(session,
                 new TranscriptionEvent(session.Id, _nextTurn, partial.Text, false, null, new TurnTimings(null, null, null, null, null, null), Notifier.Now));
         }
     }

@@ -26,7 +26,8 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         {
             Directory.CreateDirectory(tempDirectory);
             _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 16_384, FileOptions.Asynchronous);
+            // No FileStream buffer: writes are whole flushes (~32 KB), and a 16 KB buffer per utterance would be garbage.
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
             await _file.WriteAsync(new byte[WavFile.HeaderSize], cancellationToken); // patched on completion
         }
 

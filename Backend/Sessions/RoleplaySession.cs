@@ -485,6 +485,18 @@ public sealed class RoleplaySession : IDisposable
         }
     }
 
+    /// <summary>The connection for events that are not kept for replay (null while away or while replaying).</summary>
+    internal ClientConnection? LiveConnection
+    {
+        get
+        {
+            lock (_eventGate)
+            {
+                return Connection is { IsClosed: false } connection && !_replaying ? connection : null;
+            }
+        }
+    }
+
     /// <summary>The last event number handed out.</summary>
     public long LastSeq
     {

@@ -56,7 +56,7 @@ public sealed class RoleplaySessionOptions
     public bool SpeakOpeningLine { get; set; } = true;
 
     /// <summary>The last this-many pipeline events of a session are kept and replayed when a client resumes it.</summary>
-    public int ReplayEvents { get; set; } = 64;
+    public int ReplayEvents { get; set; } = 32;
 }
 
 public sealed class ValidateRoleplaySessionOptions : IValidateOptions<RoleplaySessionOptions>

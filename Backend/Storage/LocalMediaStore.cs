@@ -27,7 +27,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
             {
                 await file.WriteAsync(content, cancellationToken);
             }
@@ -42,7 +42,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
     {
         byte[] hash;
         long length;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16_384, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
             length = file.Length;
             hash = await SHA256.HashDataAsync(file, cancellationToken);

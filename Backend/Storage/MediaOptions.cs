@@ -7,7 +7,8 @@ public sealed class MediaOptions
 {
     public const string Section = "Media";
 
-    /// <summary><c>local</c> (files under the data directory, served by this service) or <c>oss</c>.</summary>
+    /// <summary><c>local</c> (files under the data directory, served by this service), <c>oss</c> (Alibaba Cloud OSS,
+    /// <c>Media:Oss:*</c>) or <c>s3</c> (any S3-compatible bucket, <c>Media:S3:*</c>).</summary>
     public string Provider { get; set; } = "local";
 
     /// <summary>Local store folder, relative to the data directory.</summary>

@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Providers.Aliyun;
+using RoleplayHub.Providers.Tts;
+using RoleplayHub.Scenarios;
+using RoleplayHub.Tests.Aliyun.Fakes;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Aliyun;
+
+/// <summary>The token cache and the TTS client on their own, against the fakes.</summary>
+public sealed class AliyunClientTests : IAsyncLifetime
+{
+    private readonly HttpClient _http = new();
+    private FakeAliyun _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeAliyun.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _fake.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task OneTokenIsSharedAndRenewedBeforeItExpires()
+    {
+        _fake.Tokens.TokenLifetime = TimeSpan.FromMinutes(2);
+        var clock = new ManualTimeProvider();
+        using var tokens = new NlsTokenProvider(_http, Options(), clock, NullLogger<NlsTokenProvider>.Instance);
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => tokens.GetAsync(CancellationToken.None).AsTask()));
+        clock.Advance(TimeSpan.FromSeconds(50));
+        var stillCached = await tokens.GetAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(15)); // past half of a 2-minute life (shorter than the 5-minute margin)
+        var renewed = await tokens.GetAsync(CancellationToken.None);
+        tokens.Invalidate(renewed);
+        var replaced = await tokens.GetAsync(CancellationToken.None);
+
+        Assert.Single(first.Select(t => t.Id).Distinct());
+        Assert.Equal(first[0], stillCached);
+        Assert.NotEqual(first[0].Id, renewed.Id);
+        Assert.NotEqual(renewed.Id, replaced.Id);
+        Assert.Equal(3, _fake.Tokens.Issued);
+        Assert.Matches("^[0-9a-f]{32}$", replaced.Id);
+    }
+
+    [Fact]
+    public async Task AWrongSecretIsRefusedWithThePopErrorAndNotRetried()
+    {
+        var options = Options(o => o.AccessKeySecret = "not-the-secret");
+        using var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
+
+        var error = await Assert.ThrowsAsync<NlsTokenException>(() => tokens.GetAsync(CancellationToken.None).AsTask());
+
+        Assert.False(error.Retryable);
+        Assert.Contains("SignatureDoesNotMatch", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LongTextIsSynthesisedInPartsUnderTheLimitAndJoinedIntoOneWav()
+    {
+        var options = Options();
+        using var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
+        var speech = new AliyunAvatarSpeech(tokens, _http, options, TimeProvider.System, NullLogger<AliyunAvatarSpeech>.Instance);
+        var sentence = "我们的产品可以帮助工厂减少停机时间，提高生产效率。";
+        var text = string.Concat(Enumerable.Repeat(sentence, 20)); // 500 characters
+
+        using var clip = await speech.SynthesizeAsync(new SpeechRequest(text, "zh-CN", new PersonaVoice { Aliyun = "aixia" }), CancellationToken.None);
+
+        var calls = _fake.Nls.TtsCalls.ToList();
+        Assert.True(calls.Count >= 2);
+        Assert.All(calls, c => Assert.True(c.Text.Length <= 300 && !c.Truncated && c.Text.EndsWith('。')));
+        Assert.Equal(text, string.Concat(calls.Select(c => c.Text)));
+        var wav = clip.Audio.Span;
+        var expectedBytes = calls.Sum(c => FakeNlsGateway.Render(c.Text, 16000).Length);
+        Assert.Equal(expectedBytes, BinaryPrimitives.ReadInt32LittleEndian(wav[40..]));
+        Assert.Equal(44 + expectedBytes, wav.Length);
+        Assert.Equal(expectedBytes / 32.0, clip.Duration.TotalMilliseconds, 1);
+        Assert.True(clip.Visemes!.Count > 20);
+        Assert.Equal("sil", clip.Visemes[^1].V);
+    }
+
+    [Theory]
+    [InlineData("你好。今天天气很好！", 300, new[] { "你好。今天天气很好！" })]
+    [InlineData("第一句。第二句。第三句。", 8, new[] { "第一句。第二句。", "第三句。" })]
+    [InlineData("一二三四五，六七八九十，甲乙丙", 7, new[] { "一二三四五，", "六七八九十，", "甲乙丙" })]
+    [InlineData("Hello there. How are you?", 15, new[] { "Hello there.", "How are you?" })]
+    [InlineData("abcdefghij", 4, new[] { "abcd", "efgh", "ij" })]
+    public void TextIsSplitAtSentencesThenClausesUnderTheLimit(string text, int max, string[] expected) =>
+        Assert.Equal(expected, TtsTextSplitter.Split(text, max));
+
+    [Fact]
+    public void AStreamedWavWithAPlaceholderSizeIsReadToItsEnd()
+    {
+        var pcm = FakeNlsGateway.Render("你好", 16000);
+        var wav = new byte[44 + pcm.Length];
+        RoleplayHub.Audio.WavFile.WriteHeader(wav, 16000, 1, int.MaxValue);
+        pcm.CopyTo(wav, 44);
+
+        Assert.Equal(pcm, PcmClip.Samples(wav, "wav").ToArray());
+    }
+
+    private IOptions<AliyunOptions> Options(Action<AliyunOptions>? change = null)
+    {
+        var options = new AliyunOptions
+        {
+            AccessKeyId = _fake.Account.AccessKeyId,
+            AccessKeySecret = _fake.Account.AccessKeySecret,
+            TokenEndpoint = new Uri(_fake.Tokens.Url + "/"),
+            GatewayEndpoint = new Uri(_fake.Nls.Url + "/"),
+            AppKeys = { ["zh-CN"] = _fake.Account.AppKeyZh },
+        };
+        change?.Invoke(options);
+        return Microsoft.Extensions.Options.Options.Create(options);
+    }
+}

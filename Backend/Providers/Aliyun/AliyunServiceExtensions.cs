@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using RoleplayHub.Health;
+using RoleplayHub.Providers.Aliyun;
+using RoleplayHub.Providers.Fallback;
+using RoleplayHub.Providers.Stt;
+using RoleplayHub.Providers.Tts;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class AliyunServiceExtensions
+{
+    /// <summary>The HttpClient the NLS clients share (keyed service).</summary>
+    public const string HttpClientKey = "aliyun";
+
+    /// <summary>
+    /// Alibaba Cloud NLS as the <c>aliyun</c> speech provider for zh-CN and en-US, selectable per stage and language
+    /// (<c>Stt:ByLanguage:zh-CN=aliyun</c>, <c>Tts:ByLanguage:zh-CN=aliyun</c>), with one shared, self-renewing token,
+    /// and the offline fallback on outages when <c>Stt:Fallback</c> / <c>Tts:Fallback</c> name one.
+    /// Registering it costs nothing when it is not selected: no connection is made until a session uses it.
+    /// </summary>
+    public static IHostApplicationBuilder AddAliyunProviders(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AliyunOptions>().BindConfiguration(AliyunOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AliyunOptions>, ValidateAliyunOptions>();
+        services.AddOptions<SpeechFallbackOptions>(FallbackNames.Stt).BindConfiguration(FallbackNames.Stt).ValidateOnStart();
+        services.AddOptions<SpeechFallbackOptions>(FallbackNames.Tts).BindConfiguration(FallbackNames.Tts).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpeechFallbackOptions>, ValidateSpeechFallbackOptions>();
+
+        // One pooled client for token, REST recognition and TTS; connections are recycled so DNS changes are seen.
+        services.AddKeyedSingleton(HttpClientKey, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each call sets its own (Aliyun:RequestTimeout)
+        });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NlsTokenProvider>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunSpeechToText>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunAvatarSpeech>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
+
+        // The providers the router sees are the fallback wrappers; without a configured fallback they pass through.
+        services.AddSingleton<ISpeechToText>(sp => ActivatorUtilities.CreateInstance<FallbackSpeechToText>(sp, (ISpeechToText)sp.GetRequiredService<AliyunSpeechToText>()));
+        services.AddSingleton<IAvatarSpeech>(sp => ActivatorUtilities.CreateInstance<FallbackAvatarSpeech>(sp, (IAvatarSpeech)sp.GetRequiredService<AliyunAvatarSpeech>()));
+        services.AddSingleton<IReadinessProbe, AliyunReadinessProbe>();
+        return builder;
+    }
+}

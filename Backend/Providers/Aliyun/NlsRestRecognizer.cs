@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using RoleplayHub.Providers.Stt;
+
+namespace RoleplayHub.Providers.Aliyun;
+
+/// <summary>
+/// One-sentence recognition over REST (<c>POST /stream/v1/asr</c>, ../shared/docs/aliyun-protocols.md §2): the
+/// utterance is collected and sent whole at its end, for deployments that prefer one short HTTP request per turn to a
+/// WebSocket. No partial results; at most 60 s of audio.
+/// </summary>
+internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequest request, string appKey) : ISpeechRecognizer
+{
+    private const int MaxBytes = 60 * 32_000; // the API takes at most 60 s
+
+    private UtteranceAudio? _audio;
+
+    public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask<SpeechHypothesis?> AcceptAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+    {
+        _audio ??= new UtteranceAudio();
+        _audio.Append(pcm16.Span);
+        return ValueTask.FromResult<SpeechHypothesis?>(null);
+    }
+
+    public async ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken)
+    {
+        if (_audio is null)
+        {
+            return new SpeechHypothesis("");
+        }
+
+        try
+        {
+            var pcm = _audio.ToArray();
+            if (pcm.Length > MaxBytes)
+            {
+                throw new SpeechRecognitionException("The utterance is longer than the 60 s the one-sentence API takes; use Aliyun:Stt:Mode=transcriber.", retryable: false);
+            }
+
+            return new SpeechHypothesis(await RecognizeAsync(pcm, cancellationToken));
+        }
+        finally
+        {
+            _audio.Dispose();
+            _audio = null;
+        }
+    }
+
+    public ValueTask CancelUtteranceAsync(CancellationToken cancellationToken)
+    {
+        _audio?.Dispose();
+        _audio = null;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => CancelUtteranceAsync(CancellationToken.None);
+
+    private async Task<string> RecognizeAsync(byte[] pcm, CancellationToken cancellationToken)
+    {
+        var o = owner.Options;
+        var tokenRefreshed = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            NlsToken? token = null;
+            string failure;
+            bool retryable;
+            try
+            {
+                token = await owner.Tokens.GetAsync(cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / 32_000.0));
+                using var message = new HttpRequestMessage(HttpMethod.Post, AsrUri(o.GatewayEndpoint))
+                {
+                    Content = new ByteArrayContent(pcm),
+                };
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                message.Headers.Add("X-NLS-Token", token.Id);
+                using var response = await owner.Http.SendAsync(message, timeout.Token);
+                var body = await ReadAsync(response, timeout.Token);
+                if (body is { Status: NlsStatus.Success })
+                {
+                    return body.Result ?? "";
+                }
+
+                var status = body?.Status ?? (int)response.StatusCode;
+                var text = NlsTranscription.Redact(body?.Message ?? response.ReasonPhrase ?? "");
+                if (NlsStatus.IsTokenProblem(status, text) && !tokenRefreshed)
+                {
+                    owner.Tokens.Invalidate(token);
+                    tokenRefreshed = true;
+                    attempt--;
+                    continue;
+                }
+
+                failure = $"NLS one-sentence recognition returned {status} (HTTP {(int)response.StatusCode}): {text}";
+                retryable = NlsStatus.IsRetryable(status) || (int)response.StatusCode >= 500;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                failure = $"The NLS gateway could not be reached: {ex.Message}";
+                retryable = true;
+            }
+            catch (NlsTokenException ex)
+            {
+                failure = ex.Message;
+                retryable = ex.Retryable;
+            }
+
+            if (!retryable || attempt >= o.Stt.Attempts)
+            {
+                throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {failure}", retryable, new NlsTaskException(failure, 0, retryable, false));
+            }
+
+            owner.Logger.LogWarning("Session {SessionId}: NLS REST recognition try {Attempt} failed ({Failure})", request.SessionId, attempt, failure);
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), owner.Time, cancellationToken);
+        }
+    }
+
+    private static async Task<NlsRestResult?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<NlsRestResult>(cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (NotSupportedException)
+        {
+            return null; // not JSON at all (a proxy's HTML error page)
+        }
+    }
+
+    private Uri AsrUri(Uri gateway) => new UriBuilder(gateway)
+    {
+        Path = "/stream/v1/asr",
+        Query = string.Create(CultureInfo.InvariantCulture,
+            $"appkey={Uri.EscapeDataString(appKey)}&format=pcm&sample_rate=16000&enable_punctuation_prediction={Bool(owner.Options.Stt.EnablePunctuation)}&enable_inverse_text_normalization={Bool(owner.Options.Stt.EnableInverseTextNormalization)}"),
+    }.Uri;
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}

@@ -1,0 +1,202 @@
+using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Providers.Stt;
+
+namespace RoleplayHub.Providers.Aliyun;
+
+/// <summary>
+/// One session's real-time recogniser. The first audio of an utterance starts a transcription task in the
+/// background; <see cref="AcceptAsync"/> only appends audio and returns the latest partial result, so the worker is
+/// never held up by the network or the pacing. <see cref="EndUtteranceAsync"/> completes the audio and waits for the
+/// task's sentences. A task lost to a dropped connection, an idle timeout or a server error is replayed on a new
+/// connection from the utterance's kept audio; a rejected token is replaced once.
+/// </summary>
+internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, RecognizerRequest request, string appKey) : ISpeechRecognizer
+{
+    private const int BytesPerSecond = 32_000; // 16 kHz mono PCM16
+
+    private readonly string _separator = AliyunSpeechToText.SentenceSeparator(request.Language);
+    private UtteranceAudio? _audio;
+    private CancellationTokenSource? _cancel;
+    private Task<SpeechHypothesis>? _run;
+    private volatile NlsTranscription? _task;
+
+    public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask; // a task per utterance, opened on its first audio
+
+    public ValueTask<SpeechHypothesis?> AcceptAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+    {
+        if (_run is null)
+        {
+            _audio = new UtteranceAudio();
+            _cancel = new CancellationTokenSource();
+            var audio = _audio;
+            var token = _cancel.Token;
+            _run = Task.Run(() => RecognizeAsync(audio, token), CancellationToken.None);
+        }
+
+        _audio!.Append(pcm16.Span);
+        var text = _task?.Text(_separator);
+        return ValueTask.FromResult(text is { Length: > 0 } ? new SpeechHypothesis(text) : null);
+    }
+
+    public async ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken)
+    {
+        if (_run is null)
+        {
+            return new SpeechHypothesis("");
+        }
+
+        _audio!.Complete();
+        try
+        {
+            return await _run.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            await ResetAsync();
+        }
+    }
+
+    public async ValueTask CancelUtteranceAsync(CancellationToken cancellationToken) => await ResetAsync();
+
+    public async ValueTask DisposeAsync() => await ResetAsync();
+
+    private async Task ResetAsync()
+    {
+        if (_run is null)
+        {
+            return;
+        }
+
+        await _cancel!.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SpeechRecognitionException)
+        {
+            // dropped with the utterance
+        }
+
+        _cancel.Dispose();
+        _audio!.Dispose();
+        _run = null;
+        _audio = null;
+        _cancel = null;
+        _task = null;
+    }
+
+    private async Task<SpeechHypothesis> RecognizeAsync(UtteranceAudio audio, CancellationToken cancellationToken)
+    {
+        var o = owner.Options;
+        var tokenRefreshed = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            NlsToken? token = null;
+            try
+            {
+                token = await owner.Tokens.GetAsync(cancellationToken);
+                await using var task = await NlsTranscription.StartAsync(GatewayUri(o.GatewayEndpoint), token.Id, appKey, Payload(o.Stt), o.Stt.StepTimeout, cancellationToken);
+                _task = task;
+                await SendAsync(task, audio, cancellationToken);
+                await task.StopAsync(cancellationToken);
+                return new SpeechHypothesis(task.Text(_separator), Words(task));
+            }
+            catch (NlsTaskException ex) when (ex.TokenProblem && !tokenRefreshed)
+            {
+                owner.Tokens.Invalidate(token!);
+                tokenRefreshed = true;
+                attempt--; // a stale token is not the service failing: refresh once without using up a try
+                owner.Logger.LogInformation("Session {SessionId}: NLS rejected the token ({Status}); retrying with a fresh one", request.SessionId, ex.Status);
+            }
+            catch (NlsTaskException ex) when (ex.Status == NlsStatus.NoValidAudio)
+            {
+                return new SpeechHypothesis(""); // nothing speech-like: the pipeline reports no-speech
+            }
+            catch (NlsTaskException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
+            {
+                owner.Logger.LogWarning("Session {SessionId}: NLS transcription try {Attempt} failed ({Message}); replaying the utterance", request.SessionId, attempt, ex.Message);
+                await Task.Delay(Backoff(attempt), owner.Time, cancellationToken);
+            }
+            catch (NlsTaskException ex)
+            {
+                throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {ex.Message}", ex.Retryable, ex);
+            }
+            catch (NlsTokenException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
+            {
+                await Task.Delay(Backoff(attempt), owner.Time, cancellationToken);
+            }
+            catch (NlsTokenException ex)
+            {
+                throw AliyunSpeechToText.Failure($"Aliyun speech recognition is unavailable: {ex.Message}", ex.Retryable, ex);
+            }
+            finally
+            {
+                _task = null;
+            }
+        }
+    }
+
+    /// <summary>Streams the utterance in frames of <c>FrameDuration</c>, never faster than <c>SendSpeed</c> × real
+    /// time, waiting for more audio until the utterance is complete. Always from the start: a replay resends it all.</summary>
+    private async Task SendAsync(NlsTranscription task, UtteranceAudio audio, CancellationToken cancellationToken)
+    {
+        var o = owner.Options.Stt;
+        var frameBytes = (int)(o.FrameDuration.TotalSeconds * BytesPerSecond) & ~1;
+        var interval = o.FrameDuration / o.SendSpeed;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, task.Failed);
+        var sent = 0;
+        long? last = null;
+        try
+        {
+            while (true)
+            {
+                var available = audio.Length;
+                var complete = audio.IsComplete;
+                if (available - sent >= frameBytes || (complete && available > sent))
+                {
+                    if (last is { } previous && owner.Time.GetElapsedTime(previous) is var since && since < interval)
+                    {
+                        await Task.Delay(interval - since, owner.Time, linked.Token);
+                    }
+
+                    var count = Math.Min(frameBytes, available - sent);
+                    await task.SendAudioAsync(audio.Copy(sent, count), linked.Token);
+                    last = owner.Time.GetTimestamp();
+                    sent += count;
+                }
+                else if (complete)
+                {
+                    return;
+                }
+                else
+                {
+                    await audio.WaitForChangeAsync(available, linked.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (task.Failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await task.StopAsync(cancellationToken); // rethrows the task's failure
+            throw;
+        }
+    }
+
+    private static StartTranscriptionPayload Payload(AliyunSttOptions o) => new(
+        "pcm", 16000, EnableIntermediateResult: true, o.EnablePunctuation, o.EnableInverseTextNormalization, o.EnableWords,
+        (int)o.MaxSentenceSilence.TotalMilliseconds);
+
+    private static IReadOnlyList<WordTiming>? Words(NlsTranscription task)
+    {
+        var words = task.Words();
+        return words.Count == 0 ? null : [.. words.Select(w => new WordTiming(w.Text, w.StartTime, w.EndTime))];
+    }
+
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
+
+    internal static Uri GatewayUri(Uri gateway)
+    {
+        var builder = new UriBuilder(gateway) { Path = "/ws/v1", Query = "" };
+        builder.Scheme = gateway.Scheme == Uri.UriSchemeHttp ? "ws" : gateway.Scheme == Uri.UriSchemeHttps ? "wss" : gateway.Scheme;
+        return builder.Uri;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace RoleplayHub.Storage.Cloud;
+
+/// <summary>
+/// Turn audio in a bucket (OSS or any S3-compatible store), under the same content-addressed keys as the local store
+/// (<c>{prefix}avatar/ab/ab…cd.wav</c>), handed out as presigned GET URLs that expire after
+/// <see cref="MediaOptions.UrlLifetime"/>. The opening line of a scenario is the same audio in every session, so a
+/// key uploaded recently is not uploaded again.
+/// </summary>
+public sealed class CloudMediaStore(string name, IObjectStorage storage, string prefix, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore, IDisposable
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
+
+    public string Name => name;
+
+    internal IObjectStorage Storage => storage;
+
+    public async ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(kind, SHA256.HashData(content.Span), extension);
+        if (!IsRecent(key))
+        {
+            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            await storage.PutAsync(prefix + key, stream, content.Length, MediaTypes.ForExtension(extension), MD5.HashData(content.Span), cancellationToken);
+            Remember(key);
+        }
+
+        return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
+    }
+
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken)
+    {
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16_384, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            var sha = await SHA256.HashDataAsync(file, cancellationToken);
+            file.Position = 0;
+            var md5 = await MD5.HashDataAsync(file, cancellationToken);
+            file.Position = 0;
+            var key = KeyFor(kind, sha, extension);
+            if (!IsRecent(key))
+            {
+                await storage.PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
+                Remember(key);
+            }
+
+            var stored = new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
+            file.Close();
+            File.Delete(path);
+            return stored;
+        }
+    }
+
+    /// <summary>A presigned URL; <paramref name="baseUrl"/> is not needed, the bucket's endpoint is absolute.</summary>
+    public string GetUrl(string key, string? baseUrl) => storage.PresignGet(prefix + key, options.Value.UrlLifetime);
+
+    // Re-uploading at least daily keeps an object in use younger than the bucket's lifecycle rule.
+    private bool IsRecent(string key) =>
+        _recent.TryGetValue(key, out var at) && time.GetUtcNow() - at < TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, options.Value.Retention.Ticks / 2));
+
+    private void Remember(string key)
+    {
+        if (_recent.Count > 10_000)
+        {
+            _recent.Clear();
+        }
+
+        _recent[key] = time.GetUtcNow();
+    }
+
+    public void Dispose() => (storage as IDisposable)?.Dispose();
+
+    internal static string KeyFor(MediaKind kind, byte[] hash, string extension)
+    {
+        var hex = Convert.ToHexStringLower(hash);
+        return $"{MediaTypes.Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
+    }
+}

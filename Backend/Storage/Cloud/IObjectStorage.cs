@@ -1,0 +1,15 @@
+namespace RoleplayHub.Storage.Cloud;
+
+/// <summary>The two calls the media store needs from a bucket: put an object, and presign a GET for it.</summary>
+public interface IObjectStorage
+{
+    /// <summary>Uploads an object. Failures throw <see cref="HttpRequestException"/> (the pipeline reports
+    /// <c>storage-failed</c>, the turn goes on).</summary>
+    Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken);
+
+    /// <summary>A URL that GETs the object without credentials until <paramref name="lifetime"/> has passed.</summary>
+    string PresignGet(string key, TimeSpan lifetime);
+
+    /// <summary>Readiness: null when the bucket answers with our credentials, else what is wrong.</summary>
+    Task<string?> CheckAsync(CancellationToken cancellationToken);
+}

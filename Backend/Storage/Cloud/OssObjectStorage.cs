@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Xml.Linq;
+
+namespace RoleplayHub.Storage.Cloud;
+
+/// <summary>
+/// The native OSS API on HttpClient (../shared/docs/aliyun-protocols.md §5): PutObject signed with V4
+/// (<c>OSS4-HMAC-SHA256</c>, unsigned payload with a Content-MD5 the server checks) and V4 presigned GET URLs.
+/// Virtual-hosted addressing (<c>bucket.oss-region.aliyuncs.com</c>) unless <see cref="ObjectStoreOptions.PathStyle"/>.
+/// It owns <paramref name="http"/>.
+/// </summary>
+public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options, TimeProvider time, ILogger<OssObjectStorage> logger) : IObjectStorage, IDisposable
+{
+    private const int Attempts = 3;
+
+    public async Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
+    {
+        var start = content.Position;
+        for (var attempt = 1; ; attempt++)
+        {
+            content.Position = start;
+            using var request = new HttpRequestMessage(HttpMethod.Put, ObjectUri(options.Endpoint!, key, query: null))
+            {
+                Content = new StreamContent(new KeepOpenStream(content)),
+            };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            request.Content.Headers.ContentLength = length;
+            request.Content.Headers.ContentMD5 = md5;
+            Sign(request, "PUT", key, contentType, Convert.ToBase64String(md5));
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                var error = await ErrorAsync(response, cancellationToken);
+                if ((int)response.StatusCode < 500 || attempt >= Attempts)
+                {
+                    throw error;
+                }
+
+                logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, error.Message);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is null && attempt < Attempts)
+            {
+                logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken);
+        }
+    }
+
+    public string PresignGet(string key, TimeSpan lifetime)
+    {
+        var query = OssSigner.V4PresignedQuery(options.AccessKeyId!, options.AccessKeySecret!, options.Region, time.GetUtcNow(), lifetime,
+            "GET", options.Bucket, key, options.SecurityToken);
+        return ObjectUri(options.PublicEndpoint ?? options.Endpoint!, key, query).AbsoluteUri;
+    }
+
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        // A signed HEAD of a key that need not exist: 404 proves endpoint, bucket and credentials; 403 does not.
+        const string probe = ".ready";
+        using var request = new HttpRequestMessage(HttpMethod.Head, ObjectUri(options.Endpoint!, PrefixedKey(probe), query: null));
+        Sign(request, "HEAD", PrefixedKey(probe), contentType: null, contentMd5: null);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound
+                ? null
+                : $"OSS bucket {options.Bucket} answered HTTP {(int)response.StatusCode} {Err(response)}";
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"OSS endpoint {options.Endpoint?.Host} is unreachable: {ex.Message}";
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private string PrefixedKey(string name) => options.Prefix + name;
+
+    private void Sign(HttpRequestMessage request, string verb, string key, string? contentType, string? contentMd5)
+    {
+        var now = time.GetUtcNow();
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("x-oss-date", OssSigner.V4Date(now)),
+            new("x-oss-content-sha256", OssSigner.UnsignedPayload),
+        };
+        if (options.SecurityToken is { Length: > 0 } sts)
+        {
+            headers.Add(new("x-oss-security-token", sts));
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (contentType is not null)
+        {
+            headers.Add(new("content-type", contentType));
+        }
+
+        if (contentMd5 is not null)
+        {
+            headers.Add(new("content-md5", contentMd5));
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization",
+            OssSigner.V4Authorization(options.AccessKeyId!, options.AccessKeySecret!, options.Region, now, verb, options.Bucket, key, headers));
+    }
+
+    private Uri ObjectUri(Uri endpoint, string key, string? query)
+    {
+        var builder = new UriBuilder(endpoint) { Query = query ?? "" };
+        if (options.PathStyle)
+        {
+            builder.Path = "/" + options.Bucket + "/" + OssSigner.EncodePath(key);
+        }
+        else
+        {
+            builder.Host = options.Bucket + "." + endpoint.Host;
+            builder.Path = "/" + OssSigner.EncodePath(key);
+        }
+
+        return builder.Uri;
+    }
+
+    private static string Err(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-oss-err", out var values) ? values.First() : "";
+
+    /// <summary>OSS errors are XML: <c>&lt;Error&gt;&lt;Code/&gt;&lt;Message/&gt;&lt;RequestId/&gt;…</c>.</summary>
+    private static async Task<HttpRequestException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        string code = "", message = body.Length > 200 ? body[..200] : body, requestId = "";
+        try
+        {
+            var error = XDocument.Parse(body).Root;
+            code = error?.Element("Code")?.Value ?? "";
+            message = error?.Element("Message")?.Value ?? "";
+            requestId = error?.Element("RequestId")?.Value ?? "";
+        }
+        catch (System.Xml.XmlException)
+        {
+        }
+
+        return new HttpRequestException($"OSS answered HTTP {(int)response.StatusCode} {code}: {message} (request {requestId})", null, response.StatusCode);
+    }
+}
