@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using System.Web;
 using Microsoft.Playwright;
 using RoleplayHub.Tests.Infrastructure;
 
@@ -72,6 +75,55 @@ public sealed class WebClientTests : IAsyncLifetime
         await AssertFullTurnAsync("LongPolling", "roleplay-longpolling-opus");
     }
 
+    [Fact]
+    public async Task AConnectionLostMidSentenceIsResumedAndTheUnacknowledgedAudioResent()
+    {
+        // The network between the page and the hub, with a switch: after the drop, a stateful reconnect of the same
+        // connection is refused too, so the client falls back to withAutomaticReconnect's new connection and the page
+        // resumes its session there (start-session with sessionId and lastSeq, audio from receivedBytes). The new
+        // connection takes 0.7 s to negotiate, so audio recorded meanwhile has to be sent after the resume.
+        var lost = new ConcurrentDictionary<string, bool>();
+        await Page.RouteAsync(new Regex("/hubs/roleplay/negotiate"), async route =>
+        {
+            if (!lost.IsEmpty)
+            {
+                await Task.Delay(700);
+            }
+
+            await route.ContinueAsync();
+        });
+        IWebSocketRoute? live = null;
+        string? liveId = null;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay"), socket =>
+        {
+            var id = HttpUtility.ParseQueryString(new Uri(socket.Url).Query)["id"] ?? "";
+            if (lost.ContainsKey(id))
+            {
+                _ = socket.CloseAsync(new() { Code = 4000, Reason = "network down" });
+                return;
+            }
+
+            socket.ConnectToServer();
+            (live, liveId) = (socket, id);
+        });
+        await StartSessionAsync("websockets", "web-reconnect", mode: "push-to-talk", capture: "pcm16");
+        var sessionId = await Page.EvaluateAsync<string>("roleplay.sessionId");
+
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"), whileSpeaking: async () =>
+        {
+            await Task.Delay(1_000);
+            lost[liveId!] = true;
+            await live!.CloseAsync(new() { Code = 4000, Reason = "network down" });
+            await WaitForAsync("() => roleplay.reconnects === 1", "the session to resume on a new connection");
+        });
+
+        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-reconnected");
+        Assert.Equal(sessionId, await Page.EvaluateAsync<string>("roleplay.sessionId"));
+        Assert.Single(lost);
+        Assert.True(await Page.EvaluateAsync<int>("roleplay.resentBytes") > 0, "audio recorded while disconnected is sent after the resume");
+        Assert.Null(await Page.EvaluateAsync<string?>("document.querySelector('#user-2')?.textContent ?? null")); // one sentence, one turn
+    }
+
     private async Task StartSessionAsync(string transport, string userId, string mode, string capture)
     {
         await Page.GotoAsync($"{_url}/?transport={transport}&scenario=procurement-price");
@@ -86,13 +138,18 @@ public sealed class WebClientTests : IAsyncLifetime
 
     /// <summary>The fake microphone loops the recording, so the test listens with the page's level meter: it presses
     /// in a silent gap, keeps holding through one whole repetition, and lets go in the next gap.</summary>
-    private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release)
+    private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release, Func<Task>? whileSpeaking = null)
     {
         await WaitForAsync("() => roleplay.voiceActive", "the recording to be heard");
         await WaitForAsync("() => !roleplay.voiceActive", "a gap in the recording");
         await press();
         await WaitForAsync("() => roleplay.state === 'listening'", "the page to listen");
         await WaitForAsync("() => roleplay.voiceActive", "the recording to start again");
+        if (whileSpeaking is not null)
+        {
+            await whileSpeaking();
+        }
+
         await WaitForAsync("() => !roleplay.voiceActive", "the recording to end");
         await release();
     }

@@ -35,6 +35,8 @@ const page = {
   voiceActive: false,
   level: 0,
   errors: [],
+  reconnects: 0, // sessions resumed on a new connection
+  resentBytes: 0, // audio sent again after the last resume
 };
 window.roleplay = page;
 
@@ -240,9 +242,13 @@ function wireEvents(hub) {
   hub.on('avatar-response', (event) => sequenced(event, avatar));
   hub.on('error', (event) => sequenced(event, hubError));
   hub.on('session-ended', sessionEnded);
-  hub.onreconnecting(() => setState('reconnecting'));
+  hub.onreconnecting(() => {
+    uplink?.pause();
+    setState('reconnecting');
+  });
   hub.onreconnected(() => attempt(resume));
   hub.onclose(() => {
+    uplink?.pause();
     if (hub === connection && page.sessionId && !endedReason) {
       setState('disconnected');
       showError('The connection to the server was lost. Press Reconnect to continue this session.');
@@ -263,9 +269,12 @@ async function resume() {
   if (!page.sessionId) return;
   const resumed = await connection.invoke('start-session', { sessionId: page.sessionId, lastSeq: page.lastSeq });
   uplink.attach(resumed.sessionId, resumed.receivedBytes);
+  page.reconnects++;
+  page.resentBytes = uplink.resent;
   $('reconnect').hidden = true;
   clearError();
-  if (personaTurn) setState(player.busy ? 'speaking' : 'thinking');
+  if (recording) setState('listening');
+  else if (personaTurn) setState(player.busy ? 'speaking' : 'thinking');
   else yourTurn();
 }
 

@@ -20,16 +20,25 @@ export class AudioUplink {
     this.cursor = 0;     // pending[cursor] is the next item to send
     this.sending = false;
     this.subject = null;
+    this.attached = false; // false between a lost connection and the session's resume on the next one
+    this.resent = 0;       // bytes sent again at the last attach
   }
 
   /** A new session, or this session on a new connection: send again everything still pending. */
   attach(sessionId, receivedBytes) {
     this.sessionId = sessionId;
+    this.attached = true;
     this.subject?.complete();
     this.subject = null;
     this.next = Math.max(this.next, receivedBytes);
     this.acknowledge(receivedBytes);
+    this.resent = this.unacknowledgedBytes;
     this.resend();
+  }
+
+  /** The connection is gone: keep everything pending until attach() on the next one. */
+  pause() {
+    this.attached = false;
   }
 
   push(bytes) {
@@ -73,7 +82,7 @@ export class AudioUplink {
 
   detach() {
     this.subject?.complete();
-    Object.assign(this, { subject: null, sessionId: null, pending: [], cursor: 0, next: 0, acked: 0 });
+    Object.assign(this, { subject: null, sessionId: null, attached: false, pending: [], cursor: 0, next: 0, acked: 0 });
   }
 
   trim() {
@@ -90,7 +99,7 @@ export class AudioUplink {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (this.cursor < this.pending.length && this.sessionId && this.connection.state === signalR.HubConnectionState.Connected) {
+      while (this.cursor < this.pending.length && this.attached && this.connection.state === signalR.HubConnectionState.Connected) {
         const item = this.pending[this.cursor++];
         await this.send(item);
       }
