@@ -1,12 +1,13 @@
 // The roleplay page: sign in, pick a drill, talk (push-to-talk or hands-free), hear and see the persona answer.
 // The hub contract is docs/hub-contract.md; the page's own rules (turn taking, the voice detector, reconnecting) are
 // described in the comments of the modules they live in.
-import { apiFetch, currentToken, describeToken, signInForDevelopment, signOut, useToken } from './auth.js';
+import { apiFetch, currentToken } from './auth.js';
 import { AvatarFace } from './avatar.js';
 import { buildConnection, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
 import { AvatarPlayer } from './player.js';
+import { wireSignIn } from './sign-in.js';
 import { AudioUplink } from './uplink.js';
 import { EnergyVad } from './vad.js';
 
@@ -70,50 +71,15 @@ const player = new AvatarPlayer($('avatar-audio'), face, {
 
 // ---- signing in ---------------------------------------------------------------------------------------------------
 
-$('dev-sign-in').addEventListener('submit', (event) => {
-  event.preventDefault();
-  attempt(async () => {
-    await signInForDevelopment($('user-id').value.trim(), $('as-admin').checked ? ['admin'] : []);
-    await signedIn();
-  });
-});
-
-$('token-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  attempt(async () => {
-    useToken($('token').value);
-    await signedIn();
-  });
-});
-
-$('sign-out').addEventListener('click', () => {
-  endSession();
-  signOut();
-  showSignedOut();
-});
-
 async function signedIn() {
-  const who = describeToken();
-  $('who').textContent = who.roles.length ? `${who.userId} (${who.roles.join(', ')})` : who.userId;
-  $('signed-out').hidden = true;
-  $('signed-in').hidden = false;
-  try {
-    scenarios = await apiFetch('/api/scenarios');
-  } catch (error) {
-    if (error.status === 401) {
-      signOut();
-      showSignedOut();
-    }
-    throw error;
-  }
+  scenarios = await apiFetch('/api/scenarios');
   fillScenarios();
   $('setup').hidden = false;
   $('start').focus();
 }
 
-function showSignedOut() {
-  $('signed-out').hidden = false;
-  $('signed-in').hidden = true;
+function signedOut() {
+  endSession();
   for (const id of ['setup', 'stage', 'conversation']) $(id).hidden = true;
 }
 
@@ -542,5 +508,4 @@ function endSession() {
 
 // ---- start --------------------------------------------------------------------------------------------------------
 
-if (currentToken() && describeToken()) attempt(signedIn);
-else showSignedOut();
+wireSignIn({ signedIn, signedOut });
