@@ -5,8 +5,9 @@ namespace RoleplayHub.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's headless Chromium driven by Microsoft.Playwright, with a fake microphone that plays a WAV file in a loop
-/// (<c>--use-file-for-fake-audio-capture</c>) and a fresh profile per browser. No Playwright browser is downloaded:
-/// the tests need <c>/usr/bin/chromium</c>, which <c>scripts/setup.sh test</c> installs.
+/// (<c>--use-file-for-fake-audio-capture</c>) and a fresh profile per browser; every page of it hears the same
+/// microphone. No Playwright browser is downloaded: the tests need <c>/usr/bin/chromium</c>, which
+/// <c>scripts/setup.sh test</c> installs.
 /// </summary>
 public sealed class FakeMicrophoneBrowser : IAsyncDisposable
 {
@@ -20,17 +21,12 @@ public sealed class FakeMicrophoneBrowser : IAsyncDisposable
     private readonly DirectoryInfo _profile;
     private readonly List<string> _console = [];
 
-    private FakeMicrophoneBrowser(IPlaywright playwright, IBrowserContext context, DirectoryInfo profile, IPage page)
+    private FakeMicrophoneBrowser(IPlaywright playwright, IBrowserContext context, DirectoryInfo profile)
     {
         _playwright = playwright;
         _context = context;
         _profile = profile;
-        Page = page;
-        page.Console += (_, message) => Log($"console.{message.Type}: {message.Text}");
-        page.PageError += (_, error) => Log($"page error: {error}");
     }
-
-    public IPage Page { get; }
 
     /// <summary>What the page logged (console messages and uncaught errors), for failure messages.</summary>
     public string ConsoleLog
@@ -76,9 +72,7 @@ public sealed class FakeMicrophoneBrowser : IAsyncDisposable
                     "--autoplay-policy=no-user-gesture-required",
                 ],
             });
-            var page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
-            page.SetDefaultTimeout(30_000);
-            return new FakeMicrophoneBrowser(playwright, context, profile, page);
+            return new FakeMicrophoneBrowser(playwright, context, profile);
         }
         catch
         {
@@ -101,11 +95,21 @@ public sealed class FakeMicrophoneBrowser : IAsyncDisposable
         return path;
     }
 
-    public async Task<string> ScreenshotAsync(string name)
+    /// <summary>A new tab whose console messages and uncaught errors go to <see cref="ConsoleLog"/>.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var page = await _context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        page.Console += (_, message) => Log($"console.{message.Type}: {message.Text}");
+        page.PageError += (_, error) => Log($"page error: {error}");
+        return page;
+    }
+
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotFolder);
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         return path;
     }
 

@@ -10,33 +10,21 @@ namespace RoleplayHub.Tests.Integration;
 /// The reference web client end to end, as a user meets it: Debian's Chromium with a fake microphone playing a real
 /// recording (looped, with 1.5 s of silence between repetitions), the page's own <c>@microsoft/signalr</c> client,
 /// and the service on a loopback socket with the real providers (PocketSphinx, the scripted persona, espeak-ng). One
-/// full turn per SignalR transport, each in another way of talking. Screenshots go to Backend.Tests/artifacts/screenshots.
+/// full turn per SignalR transport, each in another way of talking. The service and the browser are shared by the
+/// tests (each has its own user and tab), which keeps the whole class near a minute and a half. Screenshots go to
+/// Backend.Tests/artifacts/screenshots.
 /// </summary>
-public sealed class WebClientTests : IAsyncLifetime
+public sealed class WebClientTests(WebClientTests.Service service) : IClassFixture<WebClientTests.Service>, IAsyncLifetime
 {
     private static readonly TestAudio.Clip Recording = TestAudio.IllDisposed;
 
-    private readonly RoleplayHubFactory _factory = new RoleplayHubFactory()
-        .Environment("Development")
-        .Setting("Auth:DevTokens:Enabled", "true");
+    private IPage _page = null!;
 
-    private FakeMicrophoneBrowser _browser = null!;
-    private string _url = "";
+    private IPage Page => _page;
 
-    private IPage Page => _browser.Page;
+    public async Task InitializeAsync() => _page = await service.Browser.NewPageAsync();
 
-    public async Task InitializeAsync()
-    {
-        _url = _factory.StartOnLoopback();
-        var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _factory.DataDirectory);
-        _browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _factory.Dispose();
-    }
+    public Task DisposeAsync() => _page.CloseAsync();
 
     [Fact]
     public async Task HandsFreeTurnOverWebSockets()
@@ -126,7 +114,7 @@ public sealed class WebClientTests : IAsyncLifetime
 
     private async Task StartSessionAsync(string transport, string userId, string mode, string capture)
     {
-        await Page.GotoAsync($"{_url}/?transport={transport}&scenario=procurement-price");
+        await Page.GotoAsync($"{service.Url}/?transport={transport}&scenario=procurement-price");
         await Page.FillAsync("#user-id", userId);
         await Page.ClickAsync("text=Sign in (dev)");
         await Page.WaitForSelectorAsync("#setup:not([hidden])");
@@ -136,12 +124,12 @@ public sealed class WebClientTests : IAsyncLifetime
         await WaitForAsync("() => roleplay.sessionId !== null", "the session to start");
     }
 
-    /// <summary>The fake microphone loops the recording, so the test listens with the page's level meter: it presses
-    /// in a silent gap, keeps holding through one whole repetition, and lets go in the next gap.</summary>
+    /// <summary>The fake microphone loops the recording, so the test listens with the page's voice detector: it
+    /// presses in a quiet moment (a press just as speech resumes still keeps the first syllable: the page records from
+    /// 300 ms before the press), holds through one whole repetition, and lets go in the next gap.</summary>
     private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release, Func<Task>? whileSpeaking = null)
     {
-        await WaitForAsync("() => roleplay.voiceActive", "the recording to be heard");
-        await WaitForAsync("() => !roleplay.voiceActive", "a gap in the recording");
+        await WaitForAsync("() => roleplay.voiceArmed && !roleplay.voiceActive", "a gap in the recording");
         await press();
         await WaitForAsync("() => roleplay.state === 'listening'", "the page to listen");
         await WaitForAsync("() => roleplay.voiceActive", "the recording to start again");
@@ -168,7 +156,7 @@ public sealed class WebClientTests : IAsyncLifetime
         Assert.Matches("Turn 1 / 8", await Page.TextContentAsync("#turns") ?? "");
         Assert.Contains("recognition", await Page.TextContentAsync("#persona-1 .latency") ?? "", StringComparison.Ordinal);
 
-        await _browser.ScreenshotAsync(screenshot);
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, screenshot);
     }
 
     private async Task WaitForAsync(string condition, string what)
@@ -180,8 +168,33 @@ public sealed class WebClientTests : IAsyncLifetime
         catch (TimeoutException ex)
         {
             var state = await Page.EvaluateAsync<string>("JSON.stringify({ state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors, error: document.getElementById('error').textContent })");
-            await _browser.ScreenshotAsync("failed-" + what.Replace(' ', '-'));
-            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{_browser.ConsoleLog}", ex);
+            await FakeMicrophoneBrowser.ScreenshotAsync(Page, "failed-" + what.Replace(' ', '-'));
+            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{service.Browser.ConsoleLog}", ex);
+        }
+    }
+
+    /// <summary>The service in Development with dev tokens, on a loopback port, and Chromium hearing the recording.</summary>
+    public sealed class Service : IAsyncLifetime
+    {
+        private readonly RoleplayHubFactory _factory = new RoleplayHubFactory()
+            .Environment("Development")
+            .Setting("Auth:DevTokens:Enabled", "true");
+
+        public string Url { get; private set; } = "";
+
+        public FakeMicrophoneBrowser Browser { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Url = _factory.StartOnLoopback();
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _factory.DataDirectory);
+            Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            _factory.Dispose();
         }
     }
 }

@@ -33,7 +33,8 @@ const page = {
   maxTurns: 0,
   turns: {},     // turn → { transcript, final, reply, timings, heardAfterMs }
   played: [],    // { turn, segment, ms } for every reply segment that played to its end
-  voiceActive: false,
+  voiceActive: false, // the voice detector hears speech now
+  voiceArmed: false,  // it has heard a quiet moment since it was reset
   level: 0,
   errors: [],
   reconnects: 0, // sessions resumed on a new connection
@@ -377,6 +378,7 @@ function heard({ rms, peak, ms }) {
   $('level').value = Math.min(1, Math.sqrt(peak));
   const change = vad.feed(rms, ms);
   page.voiceActive = vad.speaking;
+  page.voiceArmed = vad.armed;
   $('voice').textContent = vad.speaking ? '●' : '○';
   if (mode() !== 'hands-free' || !page.sessionId) return;
   if (change === 'start' && !personaTurn && !recording) beginUtterance();
