@@ -218,14 +218,20 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         {
             conversation = _ai.StartConversation(new ConversationSetup(id, scenario, variant, request.ModelProfile));
         }
-        catch (AiProviderException ex)
+        catch (Exception ex)
         {
+            // Nothing of the half-made session may linger: a bug here must not leak a decoder or a user's slot.
             _sessions.TryRemove(id, out _);
             ReleaseUserSlot(connection.UserId);
             await recognizer.DisposeAsync();
             await decoder.DisposeAsync();
             session.Dispose();
-            return new HubError(ErrorCodes.AiFailed, ex.Message, ex.Retryable);
+            if (ex is AiProviderException provider)
+            {
+                return new HubError(ErrorCodes.AiFailed, provider.Message, provider.Retryable);
+            }
+
+            throw;
         }
 
         connection.Add(session);
