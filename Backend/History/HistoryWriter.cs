@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Pipeline;
+
+namespace RoleplayHub.History;
+
+/// <summary>
+/// The session journal: the pipeline's calls queue a record and return at once (never a database round trip on the
+/// audio path), and this background service writes the queue in batches — a session's row when it starts, each turn
+/// when it completes, the end when it ends — so a crash loses at most the turn in flight.
+/// <para>Nothing is dropped. While the database is unreachable records wait in the queue (retried with back-off);
+/// when the queue is full they go to a pending file, as they do if the service stops before they are written; pending
+/// files are written when the queue drains or at the next start. Records the database refuses while it works are set
+/// aside in <c>rejected.jsonl</c> with the reason.</para>
+/// <para>On shutdown the session manager drains first (from <c>ApplicationStopping</c>, which journals every
+/// session's end) and this service stops last (it is registered before the session manager, and hosted services stop
+/// in reverse order), writing everything queued within <see cref="HistoryOptions.FlushTimeout"/>.</para>
+/// </summary>
+internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
+{
+    private readonly ConcurrentDictionary<string, Guid> _open = new(StringComparer.Ordinal);
+    private readonly Channel<JournalEntry> _queue;
+    private readonly CancellationTokenSource _giveUp = new();
+    private readonly HistoryStore _store;
+    private readonly JournalSpill _spill;
+    private readonly HistoryMetrics _metrics;
+    private readonly HistoryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HistoryWriter> _logger;
+    private volatile string? _failure;
+    private DateTimeOffset _lastSpillWarning;
+
+    public HistoryWriter(HistoryStore store, HistoryMetrics metrics, IOptions<HistoryOptions> options, Storage.DataDirectory data, TimeProvider time, ILogger<HistoryWriter> logger)
+    {
+        _store = store;
+        _metrics = metrics;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _spill = new JournalSpill(data.Resolve(_options.PendingDirectory), logger);
+        _queue = Channel.CreateBounded<JournalEntry>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true });
+        metrics.ObserveQueue(() => _queue.Reader.Count);
+    }
+
+    /// <summary>Null while writes succeed; else why the last write could not be done (the database is unreachable or
+    /// not migrated), for the readiness probe.</summary>
+    public string? Failure => _failure;
+
+    public int Queued => _queue.Reader.Count;
+
+    public string PendingFolder => _spill.Folder;
+
+    // ---- ISessionJournal: called on the hub and pipeline threads; must return at once ---------------------------------
+
+    public void SessionStarted(SessionStartRecord record)
+    {
+        var key = Guid.CreateVersion7(record.StartedAt);
+        _open[record.SessionId] = key;
+        Enqueue(new JournalEntry(key, _options.Node, Start: record));
+    }
+
+    public void TurnCompleted(TurnRecord record) =>
+        Enqueue(new JournalEntry(_open.GetValueOrDefault(record.SessionId), _options.Node, Turn: record));
+
+    public void SessionEnded(SessionEndRecord record)
+    {
+        _open.TryRemove(record.SessionId, out var key);
+        Enqueue(new JournalEntry(key, _options.Node, End: record));
+    }
+
+    private void Enqueue(JournalEntry entry)
+    {
+        // Once records spill, later ones follow them into the file so none overtakes an earlier one of its session.
+        if (!_spill.IsSpilling && _queue.Writer.TryWrite(entry))
+        {
+            return;
+        }
+
+        try
+        {
+            _spill.Append(entry);
+            _metrics.Spilled.Add(1);
+            var now = _time.GetUtcNow();
+            if (now - _lastSpillWarning > TimeSpan.FromMinutes(1))
+            {
+                _lastSpillWarning = now;
+                LogSpilling(_options.QueueCapacity, _spill.Folder, _failure ?? "the writer is stopping");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The last resort: the log line carries the record itself.
+            _metrics.Lost.Add(1);
+            _logger.LogCritical(ex, "History record lost (queue full and {Folder} not writable): {Record}", _spill.Folder, System.Text.Json.JsonSerializer.Serialize(entry));
+        }
+    }
+
+    // ---- the background loop ------------------------------------------------------------------------------------------
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // stoppingToken is ignored on purpose: stopping means "write what is queued"; _giveUp ends it early.
+        var giveUp = _giveUp.Token;
+        var batch = new List<JournalEntry>(_options.BatchSize);
+        try
+        {
+            await ReplayPendingAsync(giveUp);
+            await RecoverAsync(giveUp);
+            var reader = _queue.Reader;
+            while (await reader.WaitToReadAsync(giveUp))
+            {
+                while (batch.Count < _options.BatchSize && reader.TryRead(out var entry))
+                {
+                    batch.Add(entry);
+                }
+
+                await WriteAsync(batch, giveUp);
+                batch.Clear();
+                if (reader.Count == 0 && _spill.IsSpilling)
+                {
+                    await ReplayPendingAsync(giveUp);
+                }
+            }
+
+            // Records that arrived after the queue closed went to a pending file: write them now.
+            await ReplayPendingAsync(giveUp);
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
+            while (_queue.Reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count > 0)
+            {
+                _spill.AppendAll(batch);
+                _metrics.Spilled.Add(batch.Count);
+                _logger.LogWarning("History: {Count} records were not written before the stop; saved to {Folder}, written at the next start", batch.Count, _spill.Folder);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (ExecuteTask is { } running)
+        {
+            try
+            {
+                await running.WaitAsync(_options.FlushTimeout, _time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                await _giveUp.CancelAsync();
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _giveUp.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Writes a batch, retrying while the database is unreachable. If the database works but refuses the
+    /// batch, the records are written one by one and the refused one is set aside.</summary>
+    private async Task WriteAsync(List<JournalEntry> batch, CancellationToken giveUp)
+    {
+        batch.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        var idempotent = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            Exception error;
+            try
+            {
+                await _store.WriteAsync(batch, idempotent, giveUp);
+                _metrics.Written.Add(batch.Count);
+                if (_failure is not null)
+                {
+                    _failure = null;
+                    _logger.LogInformation("History writes resumed");
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
+            {
+                error = ex;
+            }
+
+            idempotent = true; // the failed attempt may have committed: from now on skip what is already there
+            var problem = await _store.CheckAsync(giveUp);
+            if (problem is null)
+            {
+                if (batch.Count == 1)
+                {
+                    _metrics.Rejected.Add(1);
+                    _spill.Reject(batch[0], error.GetBaseException().Message);
+                    LogRejected(error, batch[0].ToString(), _spill.Folder);
+                    return;
+                }
+
+                foreach (var entry in batch)
+                {
+                    await WriteAsync([entry], giveUp);
+                }
+
+                return;
+            }
+
+            if (_failure is null)
+            {
+                LogUnavailable(error, problem);
+            }
+
+            _failure = problem;
+            var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryDelay.Ticks << Math.Min(attempt, 16)));
+            await Task.Delay(delay, _time, giveUp);
+        }
+    }
+
+    private async Task ReplayPendingAsync(CancellationToken giveUp)
+    {
+        var (entries, files) = _spill.TakeAll();
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        _logger.LogInformation("History: writing {Count} pending records from {Files} file(s) in {Folder}", entries.Count, files.Count, _spill.Folder);
+        entries.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        foreach (var chunk in entries.Chunk(_options.BatchSize))
+        {
+            // Idempotent: a pending file may hold records written before the process stopped.
+            await WriteIdempotentAsync([.. chunk], giveUp);
+        }
+
+        _spill.Delete(files);
+    }
+
+    private async Task WriteIdempotentAsync(List<JournalEntry> entries, CancellationToken giveUp)
+    {
+        try
+        {
+            await _store.WriteAsync(entries, idempotent: true, giveUp);
+            _metrics.Written.Add(entries.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
+        {
+            await WriteAsync(entries, giveUp);
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken giveUp)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var recovered = await _store.RecoverAsync(_options.Node, giveUp);
+                if (recovered > 0)
+                {
+                    _logger.LogWarning("History: {Count} sessions of node {Node} were left open by an unclean stop and are now ended with reason error", recovered, _options.Node);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
+            {
+                var problem = await _store.CheckAsync(giveUp) ?? ex.GetBaseException().Message;
+                if (_failure is null)
+                {
+                    LogUnavailable(ex, problem);
+                }
+
+                _failure = problem;
+                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryDelay.Ticks << Math.Min(attempt, 16)));
+                await Task.Delay(delay, _time, giveUp);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "History database unavailable ({Problem}); records wait in the queue and are retried")]
+    private partial void LogUnavailable(Exception exception, string problem);
+
+    [LoggerMessage(LogLevel.Error, "History: the database refused the {Record}; kept in {Folder}/rejected.jsonl")]
+    private partial void LogRejected(Exception exception, string record, string folder);
+
+    [LoggerMessage(LogLevel.Warning, "History queue full ({Capacity} records): new records go to {Folder} until the database catches up ({Reason})")]
+    private partial void LogSpilling(int capacity, string folder, string reason);
+}
