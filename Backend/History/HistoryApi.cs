@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
 using RoleplayHub.History;
@@ -20,7 +19,7 @@ public static class HistoryApi
         var admin = app.MapGroup("/api/admin/history").WithTags("History (admin)").RequireAuthorization(AuthPolicies.Admin);
         admin.MapGet("/sessions", ListSessions).WithName("ListSessions")
             .WithSummary("Every user's sessions, newest first, filtered and paged by cursor");
-        admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession")
+        admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One session with all its turns");
         admin.MapGet("/stats", GetStats).WithName("GetHistoryStats")
             .WithSummary("Sessions per day, average turns, average latency per stage and error rates over a date range");
@@ -28,7 +27,7 @@ public static class HistoryApi
         var mine = app.MapGroup("/api/history").WithTags("History").RequireAuthorization(AuthPolicies.Trainee);
         mine.MapGet("/sessions", ListMySessions).WithName("ListMySessions")
             .WithSummary("The caller's own sessions, newest first, filtered and paged by cursor");
-        mine.MapGet("/sessions/{id:guid}", GetMySession).WithName("GetMySession")
+        mine.MapGet("/sessions/{id:guid}", GetMySession).WithName("GetMySession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One of the caller's sessions with all its turns");
         return app;
     }
@@ -48,13 +47,13 @@ public static class HistoryApi
         return filter is null ? Invalid(errors) : TypedResults.Ok(await queries.ListAsync(filter, cancellationToken));
     }
 
-    private static async Task<Results<Ok<SessionDetail>, NotFound<ProblemDetails>>> GetSession(
+    private static async Task<Results<Ok<SessionDetail>, ProblemHttpResult>> GetSession(
         Guid id, HistoryQueries queries, HttpContext context, CancellationToken cancellationToken) =>
         await queries.GetAsync(id, ownerId: null, BaseUrl(context.Request), cancellationToken) is { } session
             ? TypedResults.Ok(session)
             : NotFound(id);
 
-    private static async Task<Results<Ok<SessionDetail>, NotFound<ProblemDetails>>> GetMySession(
+    private static async Task<Results<Ok<SessionDetail>, ProblemHttpResult>> GetMySession(
         Guid id, ClaimsPrincipal user, HistoryQueries queries, HttpContext context, CancellationToken cancellationToken) =>
         await queries.GetAsync(id, Subject(user), BaseUrl(context.Request), cancellationToken) is { } session
             ? TypedResults.Ok(session)
@@ -77,13 +76,8 @@ public static class HistoryApi
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "Invalid query parameters", detail: "See errors for each parameter and what it accepts.");
 
-    private static NotFound<ProblemDetails> NotFound(Guid id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "Session not found",
-        Detail = $"There is no session {id} in your history.",
-        Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-    });
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(title: "Session not found", detail: $"There is no session {id} in your history.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>The trainee policy guarantees a <c>sub</c> claim.</summary>
     private static string Subject(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? throw new InvalidOperationException("The token has no sub claim.");

@@ -26,8 +26,9 @@ public sealed class HistoryOptions
     public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>This instance's name in the <c>node</c> column (default: the machine name). At start-up a node ends
-    /// the sessions it left open (a crash) with reason <c>error</c>, and only its own, so several nodes can share one
-    /// PostgreSQL database; give each a stable name.</summary>
+    /// the sessions a crash left open with reason <c>error</c>: with PostgreSQL only its own, so several nodes can
+    /// share one database — give each a name that survives a restart (not a container's random hostname); with SQLite
+    /// every open session in the file.</summary>
     public string? NodeId { get; set; }
 
     /// <summary>Folder for pending and rejected records, relative to the data directory.</summary>

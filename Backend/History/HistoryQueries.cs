@@ -81,12 +81,12 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         var turns = db.Turns.AsNoTracking().Where(t => keys.Contains(t.SessionKey));
         var turnCount = await turns.CountAsync(cancellationToken);
         var turnsWithErrors = await turns.CountAsync(t => t.ErrorCount > 0, cancellationToken);
-        var latency = await turns
+        var latency = (await turns
             .Where(t => t.Index > 0)
             .GroupBy(t => 1)
             .Select(g => new StageLatencies(
                 g.Average(t => t.QueueMs), g.Average(t => t.SttMs), g.Average(t => t.AiMs), g.Average(t => t.TtsMs), g.Average(t => t.StoreMs), g.Average(t => t.TotalMs)))
-            .FirstOrDefaultAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).SingleOrDefault();
 
         var ended = outcomes.Where(o => o.Status == SessionStatus.Ended).ToList();
         var endedCount = ended.Sum(o => o.Count);

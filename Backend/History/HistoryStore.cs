@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
 using RoleplayHub.Pipeline;
@@ -49,6 +51,21 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>A failure worth waiting out rather than a refusal: a lock held by another writer (SQLite busy or
+    /// locked), a connection or server the provider says is transient, a timeout.</summary>
+    public static bool IsTransient(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Null when the database takes writes; else what stops it (unreachable, or not migrated: records then
     /// wait rather than being refused).</summary>
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)
@@ -72,13 +89,14 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         }
     }
 
-    /// <summary>Ends this node's sessions that are still <c>active</c> — the previous process died without ending
-    /// them — with reason <c>error</c>, at the time of their last completed turn.</summary>
-    public async Task<int> RecoverAsync(string node, CancellationToken cancellationToken)
+    /// <summary>Ends the sessions still <c>active</c> at start-up — the previous process died without ending them —
+    /// with reason <c>error</c>, at the time of their last completed turn: those of <paramref name="node"/>, or all
+    /// when it is null.</summary>
+    public async Task<int> RecoverAsync(string? node, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var orphans = await db.Sessions
-            .Where(s => s.Status == SessionStatus.Active && s.Node == node)
+            .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
             .Select(s => new
             {
                 Session = s,

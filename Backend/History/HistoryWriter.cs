@@ -28,11 +28,23 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
     private readonly HistoryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryWriter> _logger;
+    private readonly string? _recoverNode;
     private volatile string? _failure;
+    private volatile bool _stopping;
     private DateTimeOffset _lastSpillWarning;
 
-    public HistoryWriter(HistoryStore store, HistoryMetrics metrics, IOptions<HistoryOptions> options, Storage.DataDirectory data, TimeProvider time, ILogger<HistoryWriter> logger)
+    public HistoryWriter(
+        HistoryStore store,
+        HistoryMetrics metrics,
+        IOptions<HistoryOptions> options,
+        IOptions<DatabaseOptions> database,
+        Storage.DataDirectory data,
+        TimeProvider time,
+        ILogger<HistoryWriter> logger)
     {
+        // An embedded SQLite file belongs to one service: everything open in it was left by this service. A shared
+        // PostgreSQL database holds other nodes' live sessions: only this node's are ours to close.
+        _recoverNode = database.Value.Provider == DatabaseOptions.Sqlite ? null : options.Value.Node;
         _store = store;
         _metrics = metrics;
         _options = options.Value;
@@ -80,12 +92,13 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
         try
         {
             _spill.Append(entry);
+            _queue.Writer.TryWrite(JournalEntry.WakeUp); // an idle writer would not look at the file otherwise
             _metrics.Spilled.Add(1);
             var now = _time.GetUtcNow();
             if (now - _lastSpillWarning > TimeSpan.FromMinutes(1))
             {
                 _lastSpillWarning = now;
-                LogSpilling(_options.QueueCapacity, _spill.Folder, _failure ?? "the writer is stopping");
+                LogSpilling(_options.QueueCapacity, _spill.Folder, _failure ?? (_stopping ? "the service is stopping" : "the database is slower than the sessions"));
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -112,11 +125,18 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
             {
                 while (batch.Count < _options.BatchSize && reader.TryRead(out var entry))
                 {
-                    batch.Add(entry);
+                    if (!ReferenceEquals(entry, JournalEntry.WakeUp))
+                    {
+                        batch.Add(entry);
+                    }
                 }
 
-                await WriteAsync(batch, giveUp);
-                batch.Clear();
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch, giveUp);
+                    batch.Clear();
+                }
+
                 if (reader.Count == 0 && _spill.IsSpilling)
                 {
                     await ReplayPendingAsync(giveUp);
@@ -130,7 +150,10 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
         {
             while (_queue.Reader.TryRead(out var entry))
             {
-                batch.Add(entry);
+                if (!ReferenceEquals(entry, JournalEntry.WakeUp))
+                {
+                    batch.Add(entry);
+                }
             }
 
             if (batch.Count > 0)
@@ -144,6 +167,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         if (ExecuteTask is { } running)
         {
@@ -193,7 +217,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
             }
 
             idempotent = true; // the failed attempt may have committed: from now on skip what is already there
-            var problem = await _store.CheckAsync(giveUp);
+            var problem = HistoryStore.IsTransient(error) ? error.GetBaseException().Message : await _store.CheckAsync(giveUp);
             if (problem is null)
             {
                 if (batch.Count == 1)
@@ -261,10 +285,10 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
         {
             try
             {
-                var recovered = await _store.RecoverAsync(_options.Node, giveUp);
+                var recovered = await _store.RecoverAsync(_recoverNode, giveUp);
                 if (recovered > 0)
                 {
-                    _logger.LogWarning("History: {Count} sessions of node {Node} were left open by an unclean stop and are now ended with reason error", recovered, _options.Node);
+                    _logger.LogWarning("History: {Count} sessions of {Node} were left open by an unclean stop and are now ended with reason error", recovered, _recoverNode ?? "this database");
                 }
 
                 return;

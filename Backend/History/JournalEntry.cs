@@ -9,6 +9,9 @@ namespace RoleplayHub.History;
 /// </summary>
 internal sealed record JournalEntry(Guid Key, string Node, SessionStartRecord? Start = null, TurnRecord? Turn = null, SessionEndRecord? End = null)
 {
+    /// <summary>Not a record: queued after a record went to a pending file, so an idle writer wakes up to write it.</summary>
+    public static readonly JournalEntry WakeUp = new(Guid.Empty, "");
+
     /// <summary>Writes of one session depend only on its start being written first: sorting a set of records by this
     /// (start, turn, end) makes any set writable in one pass, whatever order it was saved in.</summary>
     [JsonIgnore]

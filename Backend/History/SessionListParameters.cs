@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using RoleplayHub.Database.Entities;
 
 namespace RoleplayHub.History;
@@ -11,27 +12,35 @@ namespace RoleplayHub.History;
 public sealed class SessionListParameters
 {
     [Description("Only sessions of this scenario.")]
+    [FromQuery(Name = "scenarioId")]
     public string? ScenarioId { get; init; }
 
     [Description("Only sessions with this hub sessionId (hub ids are only unique among open sessions).")]
+    [FromQuery(Name = "sessionId")]
     public string? SessionId { get; init; }
 
     [Description("active or ended.")]
+    [FromQuery(Name = "status")]
     public string? Status { get; init; }
 
     [Description("Sessions started at or after this time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z).")]
+    [FromQuery(Name = "from")]
     public string? From { get; init; }
 
     [Description("Sessions started before this time (ISO 8601).")]
+    [FromQuery(Name = "to")]
     public string? To { get; init; }
 
     [Description("Text the user said or the persona replied (case-insensitive substring, at most 200 characters).")]
+    [FromQuery(Name = "q")]
     public string? Q { get; init; }
 
     [Description("Page size (default 50, at most History:MaxPageSize, 200 by default).")]
+    [FromQuery(Name = "limit")]
     public string? Limit { get; init; }
 
     [Description("nextCursor of the previous page.")]
+    [FromQuery(Name = "cursor")]
     public string? Cursor { get; init; }
 
     internal SessionFilter? Validate(string? userId, HistoryOptions options, out Dictionary<string, string[]> errors)

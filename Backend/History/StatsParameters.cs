@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 
 namespace RoleplayHub.History;
 
@@ -6,15 +7,19 @@ namespace RoleplayHub.History;
 public sealed class StatsParameters
 {
     [Description("Start of the range (ISO 8601, UTC); default 30 days before 'to'.")]
+    [FromQuery(Name = "from")]
     public string? From { get; init; }
 
     [Description("End of the range, exclusive (ISO 8601, UTC); default now.")]
+    [FromQuery(Name = "to")]
     public string? To { get; init; }
 
     [Description("Only sessions of this scenario.")]
+    [FromQuery(Name = "scenarioId")]
     public string? ScenarioId { get; init; }
 
     [Description("Only sessions of this user.")]
+    [FromQuery(Name = "userId")]
     public string? UserId { get; init; }
 
     internal (DateTime From, DateTime To)? Validate(DateTime now, HistoryOptions options, out Dictionary<string, string[]> errors)
