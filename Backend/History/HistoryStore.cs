@@ -75,7 +75,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             if (!await db.Database.CanConnectAsync(cancellationToken))
             {
-                return $"cannot connect to the {Describe(db)} database";
+                return $"cannot connect to the {Describe(db)} database: {await ConnectionProblemAsync(db, cancellationToken)}";
             }
 
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -86,6 +86,22 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return ex.Message;
+        }
+    }
+
+    /// <summary>Why the connection fails, from the driver itself (EF's check only says that it does).</summary>
+    private static async Task<string> ConnectionProblemAsync(HistoryDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(cancellationToken);
+            await connection.CloseAsync();
+            return "the connection failed once and then worked";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ex.GetBaseException().Message;
         }
     }
 
