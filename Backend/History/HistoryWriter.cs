@@ -158,9 +158,18 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
 
             if (batch.Count > 0)
             {
-                _spill.AppendAll(batch);
-                _metrics.Spilled.Add(batch.Count);
-                _logger.LogWarning("History: {Count} records were not written before the stop; saved to {Folder}, written at the next start", batch.Count, _spill.Folder);
+                try
+                {
+                    _spill.AppendAll(batch);
+                    _metrics.Spilled.Add(batch.Count);
+                    _logger.LogWarning("History: {Count} records were not written before the stop; saved to {Folder}, written at the next start", batch.Count, _spill.Folder);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    _metrics.Lost.Add(batch.Count);
+                    _logger.LogCritical(ex, "History: {Count} records lost at the stop ({Folder} not writable): {Records}",
+                        batch.Count, _spill.Folder, System.Text.Json.JsonSerializer.Serialize(batch));
+                }
             }
         }
     }
@@ -188,124 +197,6 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
     {
         _giveUp.Dispose();
         base.Dispose();
-    }
-
-    /// <summary>Writes a batch, retrying while the database is unreachable. If the database works but refuses the
-    /// batch, the records are written one by one and the refused one is set aside.</summary>
-    private async Task WriteAsync(List<JournalEntry> batch, CancellationToken giveUp)
-    {
-        batch.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-        var idempotent = false;
-        for (var attempt = 0; ; attempt++)
-        {
-            Exception error;
-            try
-            {
-                await _store.WriteAsync(batch, idempotent, giveUp);
-                _metrics.Written.Add(batch.Count);
-                if (_failure is not null)
-                {
-                    _failure = null;
-                    _logger.LogInformation("History writes resumed");
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
-            {
-                error = ex;
-            }
-
-            idempotent = true; // the failed attempt may have committed: from now on skip what is already there
-            var problem = HistoryStore.IsTransient(error) ? error.GetBaseException().Message : await _store.CheckAsync(giveUp);
-            if (problem is null)
-            {
-                if (batch.Count == 1)
-                {
-                    _metrics.Rejected.Add(1);
-                    _spill.Reject(batch[0], error.GetBaseException().Message);
-                    LogRejected(error, batch[0].ToString(), _spill.Folder);
-                    return;
-                }
-
-                foreach (var entry in batch)
-                {
-                    await WriteAsync([entry], giveUp);
-                }
-
-                return;
-            }
-
-            if (_failure is null)
-            {
-                LogUnavailable(error, problem);
-            }
-
-            _failure = problem;
-            var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryDelay.Ticks << Math.Min(attempt, 16)));
-            await Task.Delay(delay, _time, giveUp);
-        }
-    }
-
-    private async Task ReplayPendingAsync(CancellationToken giveUp)
-    {
-        var (entries, files) = _spill.TakeAll();
-        if (files.Count == 0)
-        {
-            return;
-        }
-
-        _logger.LogInformation("History: writing {Count} pending records from {Files} file(s) in {Folder}", entries.Count, files.Count, _spill.Folder);
-        entries.Sort(static (a, b) => a.Order.CompareTo(b.Order));
-        foreach (var chunk in entries.Chunk(_options.BatchSize))
-        {
-            // Idempotent: a pending file may hold records written before the process stopped.
-            await WriteIdempotentAsync([.. chunk], giveUp);
-        }
-
-        _spill.Delete(files);
-    }
-
-    private async Task WriteIdempotentAsync(List<JournalEntry> entries, CancellationToken giveUp)
-    {
-        try
-        {
-            await _store.WriteAsync(entries, idempotent: true, giveUp);
-            _metrics.Written.Add(entries.Count);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
-        {
-            await WriteAsync(entries, giveUp);
-        }
-    }
-
-    private async Task RecoverAsync(CancellationToken giveUp)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var recovered = await _store.RecoverAsync(_recoverNode, giveUp);
-                if (recovered > 0)
-                {
-                    _logger.LogWarning("History: {Count} sessions of {Node} were left open by an unclean stop and are now ended with reason error", recovered, _recoverNode ?? "this database");
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !giveUp.IsCancellationRequested)
-            {
-                var problem = await _store.CheckAsync(giveUp) ?? ex.GetBaseException().Message;
-                if (_failure is null)
-                {
-                    LogUnavailable(ex, problem);
-                }
-
-                _failure = problem;
-                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryDelay.Ticks << Math.Min(attempt, 16)));
-                await Task.Delay(delay, _time, giveUp);
-            }
-        }
     }
 
     [LoggerMessage(LogLevel.Error, "History database unavailable ({Problem}); records wait in the queue and are retried")]
