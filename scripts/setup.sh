@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what RoleplayHub needs on a fresh Debian 12 machine, and only what is missing.
 #   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg)
-#   scripts/setup.sh test      runtime + what the tests use (recordings, npm packages for the JS client tests)
+#   scripts/setup.sh test      runtime + what the tests use (recordings, a PostgreSQL server for the history tests,
+#                              npm packages for the JS client tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-runtime}
@@ -11,7 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data ffmpeg)
 if [ "$mode" = "test" ]; then
-  packages+=(pocketsphinx-testdata)
+  # postgresql: initdb and pg_ctl (/usr/lib/postgresql/15/bin on Debian 12); the tests start a throwaway server
+  packages+=(pocketsphinx-testdata postgresql)
 fi
 
 missing=()

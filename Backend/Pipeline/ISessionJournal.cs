@@ -23,7 +23,9 @@ public sealed record SessionStartRecord(
     string Language,
     string AudioFormat,
     string? ModelProfile,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    int? SampleRate = null,
+    int? Channels = null);
 
 public sealed record SessionEndRecord(string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt);
 

@@ -236,7 +236,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
         connection.Add(session);
         _pipeline.Journal.SessionStarted(new SessionStartRecord(
-            id, connection.UserId, scenario.Id, variant.Persona.Name, variant.Language, format.WireName, request.ModelProfile, session.StartedAt));
+            id, connection.UserId, scenario.Id, variant.Persona.Name, variant.Language, format.WireName, request.ModelProfile, session.StartedAt, format.SampleRate, format.Channels));
         _metrics.SessionsStarted.Add(1);
 
         var started = Describe(session, resumed: false);
