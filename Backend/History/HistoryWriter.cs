@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Pipeline;
@@ -19,7 +18,6 @@ namespace RoleplayHub.History;
 /// </summary>
 internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
 {
-    private readonly ConcurrentDictionary<string, Guid> _open = new(StringComparer.Ordinal);
     private readonly Channel<JournalEntry> _queue;
     private readonly CancellationTokenSource _giveUp = new();
     private readonly HistoryStore _store;
@@ -65,21 +63,13 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
 
     // ---- ISessionJournal: called on the hub and pipeline threads; must return at once ---------------------------------
 
-    public void SessionStarted(SessionStartRecord record)
-    {
-        var key = Guid.CreateVersion7(record.StartedAt);
-        _open[record.SessionId] = key;
-        Enqueue(new JournalEntry(key, _options.Node, Start: record));
-    }
+    // Records carry the session instance's HistoryKey, so a client reusing a sessionId right after an end cannot
+    // make records of the old and the new session meet.
+    public void SessionStarted(SessionStartRecord record) => Enqueue(new JournalEntry(record.HistoryKey, _options.Node, Start: record));
 
-    public void TurnCompleted(TurnRecord record) =>
-        Enqueue(new JournalEntry(_open.GetValueOrDefault(record.SessionId), _options.Node, Turn: record));
+    public void TurnCompleted(TurnRecord record) => Enqueue(new JournalEntry(record.HistoryKey, _options.Node, Turn: record));
 
-    public void SessionEnded(SessionEndRecord record)
-    {
-        _open.TryRemove(record.SessionId, out var key);
-        Enqueue(new JournalEntry(key, _options.Node, End: record));
-    }
+    public void SessionEnded(SessionEndRecord record) => Enqueue(new JournalEntry(record.HistoryKey, _options.Node, End: record));
 
     private void Enqueue(JournalEntry entry)
     {

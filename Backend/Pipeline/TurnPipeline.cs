@@ -118,6 +118,7 @@ internal sealed class TurnPipeline(
         var segments = await SpeakAsync(0, text, started, queueMs: null, sttMs: null, aiMs: 0, cancellationToken);
         services.Journal.TurnCompleted(new TurnRecord
         {
+            HistoryKey = session.HistoryKey,
             SessionId = session.Id,
             Turn = 0,
             UserText = "",
@@ -293,6 +294,7 @@ internal sealed class TurnPipeline(
         var userAudio = await StoreUserAudioAsync(cancellationToken);
         var record = new TurnRecord
         {
+            HistoryKey = session.HistoryKey,
             SessionId = session.Id,
             Turn = turn,
             UserText = final.Text,

@@ -68,6 +68,7 @@ public sealed class RoleplaySession : IDisposable
         _buffer = new InputAudioBuffer(blocks);
         StartedAt = time.GetUtcNow();
         StartedTimestamp = time.GetTimestamp();
+        HistoryKey = Guid.CreateVersion7(StartedAt);
         _lastActivityTimestamp = StartedTimestamp;
 
         // Every format flushes after the same duration of audio: FlushBytes is defined for 16 kHz mono PCM16.
@@ -86,6 +87,9 @@ public sealed class RoleplaySession : IDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>This session instance's id in the history (its <see cref="Id"/> may be reused after it ends).</summary>
+    public Guid HistoryKey { get; }
 
     public string UserId { get; }
 

@@ -236,6 +236,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
         connection.Add(session);
         _pipeline.Journal.SessionStarted(new SessionStartRecord(
+            session.HistoryKey,
             id, connection.UserId, scenario.Id, variant.Persona.Name, variant.Language, format.WireName, request.ModelProfile, session.StartedAt, format.SampleRate, format.Channels));
         _metrics.SessionsStarted.Add(1);
 
@@ -389,7 +390,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
             connection?.Remove(session);
             var now = _time.GetUtcNow();
             var duration = (long)(now - session.StartedAt).TotalMilliseconds;
-            _pipeline.Journal.SessionEnded(new SessionEndRecord(session.Id, reason.ToWire(), session.TurnCount, now));
+            _pipeline.Journal.SessionEnded(new SessionEndRecord(session.HistoryKey, session.Id, reason.ToWire(), session.TurnCount, now));
             _metrics.SessionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWire()));
             if (connection is { IsClosed: false })
             {
