@@ -8,12 +8,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC), policies, dev tokens
 builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
+builder.AddSessionHistory();           // History/: session history in SQLite or PostgreSQL (before Sessions/: stops after the drain)
 builder.AddScenarioCatalog();          // Scenarios/: drills and personas from JSON files
 builder.AddVoicePipeline();            // Pipeline/ + Providers/: STT → AI → avatar speech
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
+builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI document
 
 var app = builder.Build();
 
@@ -26,7 +28,9 @@ app.MapRoleplayHub();
 app.MapMediaEndpoints();
 app.MapScenarioApi();
 app.MapStatsApi();
+app.MapHistoryApi();
 app.MapDevTokenEndpoint();
 app.MapRoleplayHealthChecks();
+app.MapRoleplayOpenApi();              // Development: /openapi/v1.json and Swagger UI at /swagger
 
 app.Run();

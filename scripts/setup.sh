@@ -2,8 +2,8 @@
 # Installs what RoleplayHub needs on a fresh Debian 12 machine, and only what is missing.
 #   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg) and the
 #                              web client's SignalR library (npm, Backend/ClientApp)
-#   scripts/setup.sh test      runtime + what the tests use (recordings, npm packages for the JS client tests, Debian's
-#                              Chromium for the browser tests)
+#   scripts/setup.sh test      runtime + what the tests use (recordings, a PostgreSQL server for the history tests,
+#                              npm packages for the JS client tests, Debian's Chromium for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-runtime}
@@ -13,9 +13,10 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data ffmpeg)
 if [ "$mode" = "test" ]; then
+  # postgresql: initdb and pg_ctl (/usr/lib/postgresql/15/bin on Debian 12); the tests start a throwaway server.
   # Browser tests drive Debian's Chromium (Playwright's own browser download is not used); DejaVu renders the
   # screenshots' text.
-  packages+=(pocketsphinx-testdata chromium fonts-dejavu-core)
+  packages+=(pocketsphinx-testdata postgresql chromium fonts-dejavu-core)
 fi
 
 missing=()

@@ -29,15 +29,26 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     };
 
     private readonly List<Action<IServiceCollection>> _services = [];
+    private readonly bool _ownsDataDirectory;
     private string _environment = "Testing";
 
     public RoleplayHubFactory()
+        : this(null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "roleplayhub-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>A service on <paramref name="dataDirectory"/> (kept when the factory is disposed), for tests that
+    /// restart the service on the same data; a throwaway folder when null.</summary>
+    public RoleplayHubFactory(string? dataDirectory)
+    {
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings["DataDirectory"] = DataDirectory;
     }
 
     public string DataDirectory { get; }
+
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "roleplayhub-tests", Guid.NewGuid().ToString("N"));
 
     public ManualTimeProvider? Clock { get; private set; }
 
@@ -112,6 +123,11 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

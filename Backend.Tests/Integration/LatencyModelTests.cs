@@ -28,9 +28,9 @@ public sealed class LatencyModelTests : IDisposable
         var reply = client.EventsNamed("ai-response").Single();
         Assert.StartsWith("Hello, I would like to talk", final.Str("text"));
         Assert.Equal("I need to understand the total cost before we go any further.", reply.Str("text"));
-        Assert.True(final.GetProperty("timings").Int("sttMs") >= 50);
-        Assert.True(reply.GetProperty("timings").Int("aiMs") >= 80);
-        Assert.True(avatar.GetProperty("timings").Int("ttsMs") >= 50);
+        Assert.True(final.GetProperty("timings").Int("sttMs") >= 40); // the modelled 50 ms (timer granularity aside)
+        Assert.True(reply.GetProperty("timings").Int("aiMs") >= 70);
+        Assert.True(avatar.GetProperty("timings").Int("ttsMs") >= 40);
         Assert.Equal(1_000, avatar.Int("duration"));
         Assert.DoesNotContain(client.Events, e => e.Name == "ai-response" && e.Payload.Int("turn") == 0);
     }

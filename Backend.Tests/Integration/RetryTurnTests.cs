@@ -88,3 +88,37 @@ public sealed class RetryTurnTests : IDisposable
         }
     }
 }
+
+public sealed class InternalErrorTests : IDisposable
+{
+    private readonly RoleplayHubFactory _factory = new RoleplayHubFactory().WithServices(services =>
+    {
+        services.RemoveAll<IRoleplayAi>();
+        services.AddSingleton<IRoleplayAi, BrokenAi>();
+    });
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task ABugBecomesAnInternalErrorAndTheConnectionSurvives()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var refusal = await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario }, "internal-error");
+        await client.RefusedAsync("audio-chunk", new { sessionId = "none", audioData = "AAAA" }, "session-not-found");
+        for (var i = 0; i < 3; i++) // no slot leaked: the per-user limit (3) would refuse these otherwise
+        {
+            await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario }, "internal-error");
+        }
+
+        Assert.DoesNotContain("NullReference", refusal.Message); // nothing internal reaches the client
+        Assert.Null(client.ClosedReason);
+    }
+
+    private sealed class BrokenAi : IRoleplayAi
+    {
+        public string Name => "scripted";
+
+        public IRoleplayConversation StartConversation(ConversationSetup setup) => throw new NullReferenceException("a bug");
+    }
+}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Auth;
 using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Observability;
 using RoleplayHub.Sessions;
 
 namespace RoleplayHub.Hubs;
@@ -11,12 +12,17 @@ namespace RoleplayHub.Hubs;
 /// The roleplay hub at <c>/hubs/roleplay</c>. Thin and stateless: each call is handed to the
 /// <see cref="SessionManager"/>, which returns at once (the hub never awaits the speech pipeline). A refused call
 /// sends an <c>error</c> event and also fails its invocation with <c>"code: message"</c>, so both
-/// <c>connection.send</c> and <c>connection.invoke</c> callers learn about it.
+/// <c>connection.send</c> and <c>connection.invoke</c> callers learn about it. An unexpected exception becomes an
+/// <c>internal-error</c> the same way, logged with its stack, and never takes the connection down. (This is done here
+/// rather than in an <see cref="IHubFilter"/>: a filter costs an allocation on every call, four times a second per
+/// session.)
 /// </summary>
 [Authorize(Policy = AuthPolicies.Trainee)]
-public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hub<IRoleplayClient>
+public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics, TimeProvider time, ILogger<RoleplayHub> logger) : Hub<IRoleplayClient>
 {
     private ClientConnection Connection => (ClientConnection)Context.Items[typeof(ClientConnection)]!;
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public override Task OnConnectedAsync()
     {
@@ -39,7 +45,16 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
     [HubMethodName("start-session")]
     public async Task<SessionStartedEvent> StartSession(StartSessionRequest? request)
     {
-        var outcome = await sessions.StartSessionAsync(Connection, request);
+        StartOutcome outcome;
+        try
+        {
+            outcome = await sessions.StartSessionAsync(Connection, request);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw await FailAsync(ex, "start-session", request?.SessionId);
+        }
+
         return outcome.Error is { } error ? throw await RefuseAsync(request?.SessionId, error) : outcome.Started!;
     }
 
@@ -50,6 +65,10 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
         try
         {
             outcome = sessions.AcceptChunk(Connection, request);
+        }
+        catch (Exception ex)
+        {
+            throw await FailAsync(ex, "audio-chunk", request?.SessionId);
         }
         finally
         {
@@ -88,6 +107,38 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
         catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw await FailAsync(ex, "stream-audio", sessionId);
+        }
+    }
+
+    [HubMethodName("commit-audio")]
+    public Task CommitAudio(SessionRequest? request) => RunAsync("commit-audio", request, sessions.Commit);
+
+    /// <summary>Runs the latest turn again from the step that failed (its AI reply or its speech).</summary>
+    [HubMethodName("retry-turn")]
+    public Task RetryTurn(SessionRequest? request) => RunAsync("retry-turn", request, sessions.Retry);
+
+    [HubMethodName("end-session")]
+    public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, sessions.End);
+
+    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, SessionRequest?, HubError?> call)
+    {
+        HubError? error;
+        try
+        {
+            error = call(Connection, request);
+        }
+        catch (Exception ex)
+        {
+            throw await FailAsync(ex, method, request?.SessionId);
+        }
+
+        if (error is { } refused)
+        {
+            throw await RefuseAsync(request?.SessionId, refused);
+        }
     }
 
     private async Task ReadStreamAsync(string sessionId, ChannelReader<AudioChunkRequest?> items, ClientConnection connection, IRoleplayClient caller, CancellationToken cancellationToken)
@@ -112,6 +163,7 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
 
                 if (outcome.Error is { } error)
                 {
+                    metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
                     await caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
                     continue;
                 }
@@ -123,45 +175,23 @@ public sealed class RoleplayHub(SessionManager sessions, TimeProvider time) : Hu
 
                 if (item is { Commit: true } && sessions.Commit(connection, sessionId) is { } commitError)
                 {
+                    metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", commitError.Code));
                     await caller.Error(new ErrorEvent(sessionId, commitError.Code, commitError.Message, commitError.Retryable, Now));
                 }
             }
         }
     }
 
-    [HubMethodName("commit-audio")]
-    public async Task CommitAudio(SessionRequest? request)
-    {
-        if (sessions.Commit(Connection, request) is { } error)
-        {
-            throw await RefuseAsync(request?.SessionId, error);
-        }
-    }
-
-    /// <summary>Runs the latest turn again from the step that failed (its AI reply or its speech).</summary>
-    [HubMethodName("retry-turn")]
-    public async Task RetryTurn(SessionRequest? request)
-    {
-        if (sessions.Retry(Connection, request) is { } error)
-        {
-            throw await RefuseAsync(request?.SessionId, error);
-        }
-    }
-
-    [HubMethodName("end-session")]
-    public async Task EndSession(SessionRequest? request)
-    {
-        if (sessions.End(Connection, request) is { } error)
-        {
-            throw await RefuseAsync(request?.SessionId, error);
-        }
-    }
-
-    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
-
     private async Task<HubException> RefuseAsync(string? sessionId, HubError error)
     {
+        metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
         await Clients.Caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
         return new HubException($"{error.Code}: {error.Message}");
+    }
+
+    private async Task<HubException> FailAsync(Exception exception, string method, string? sessionId)
+    {
+        logger.LogError(exception, "Hub method {Method} failed for {User}", method, Context.UserIdentifier);
+        return await RefuseAsync(sessionId, HubError.Internal());
     }
 }

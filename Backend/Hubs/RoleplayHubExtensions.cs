@@ -18,7 +18,6 @@ public static class RoleplayHubExtensions
         builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section);
         var limits = builder.Configuration.GetSection(HubLimitsOptions.Section).Get<HubLimitsOptions>() ?? new HubLimitsOptions();
 
-        builder.Services.AddSingleton<HubErrorFilter>();
         builder.Services.AddSingleton<SessionNotifier>();
         builder.Services.AddSignalR(hub =>
             {
@@ -31,7 +30,6 @@ public static class RoleplayHubExtensions
                 // Nothing in the hub waits on the pipeline, so this costs no throughput.
                 hub.MaximumParallelInvocationsPerClient = 1;
                 hub.EnableDetailedErrors = false;
-                hub.AddFilter<HubErrorFilter>();
             })
             .AddJsonProtocol();
 

@@ -15,7 +15,10 @@ public interface ISessionJournal
     void SessionEnded(SessionEndRecord record);
 }
 
+/// <summary>A session began. <paramref name="HistoryKey"/> identifies this session instance in the history for good
+/// (a client may reuse its <paramref name="SessionId"/> once the session has ended).</summary>
 public sealed record SessionStartRecord(
+    Guid HistoryKey,
     string SessionId,
     string UserId,
     string ScenarioId,
@@ -23,13 +26,17 @@ public sealed record SessionStartRecord(
     string Language,
     string AudioFormat,
     string? ModelProfile,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    int? SampleRate = null,
+    int? Channels = null);
 
-public sealed record SessionEndRecord(string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt);
+public sealed record SessionEndRecord(Guid HistoryKey, string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt);
 
 /// <summary>A finished turn (or one that failed part-way: what the user said is recorded either way).</summary>
 public sealed record TurnRecord
 {
+    public required Guid HistoryKey { get; init; }
+
     public required string SessionId { get; init; }
 
     public required int Turn { get; init; }

@@ -7,7 +7,6 @@ using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
-using RoleplayHub.Providers.Stt;
 using RoleplayHub.Scenarios;
 
 namespace RoleplayHub.Sessions;
@@ -103,146 +102,6 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
     // ---- hub calls ----------------------------------------------------------------------------------------
 
-    public async Task<StartOutcome> StartSessionAsync(ClientConnection connection, StartSessionRequest? request)
-    {
-        if (_stopping)
-        {
-            return new HubError(ErrorCodes.ServerBusy, "The service is shutting down; reconnect in a moment.", true);
-        }
-
-        if (request is null)
-        {
-            return HubError.InvalidRequest("start-session needs a payload such as { \"scenarioId\": \"procurement-price\" }.");
-        }
-
-        if (request.BindingError is { } bindingError)
-        {
-            return HubError.InvalidRequest($"start-session: {bindingError}");
-        }
-
-        if (request.SessionId is { } requestedId)
-        {
-            if (!SessionIdPattern().IsMatch(requestedId))
-            {
-                return HubError.InvalidRequest("sessionId must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.");
-            }
-
-            if (_sessions.TryGetValue(requestedId, out var existing))
-            {
-                return existing.UserId == connection.UserId
-                    ? await ResumeAsync(existing, connection, request)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId '{requestedId}' is already in use; choose another or omit it.", false);
-            }
-
-            if (_ended.TryGetValue(requestedId, out var ended))
-            {
-                return ended.UserId == connection.UserId
-                    ? HubError.SessionEnded(requestedId, ended.Reason)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId '{requestedId}' is already in use; choose another or omit it.", false);
-            }
-        }
-
-        var scenario = _scenarios.Find(request.ScenarioId);
-        if (scenario is null)
-        {
-            var available = string.Join(", ", _scenarios.All.Select(s => s.Id).Order());
-            return new HubError(ErrorCodes.UnknownScenario,
-                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId '{request.ScenarioId}'. Available: {available}.", false);
-        }
-
-        var language = string.IsNullOrWhiteSpace(request.Language) ? scenario.DefaultLanguage : request.Language.Trim();
-        var variant = scenario.FindVariant(language);
-        if (variant is null)
-        {
-            return new HubError(ErrorCodes.UnsupportedLanguage,
-                $"Scenario '{scenario.Id}' is not available in {language}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
-        }
-
-        var stt = _providers.FindSpeechToText(variant.Language, out var sttError);
-        if (stt is null)
-        {
-            return new HubError(ErrorCodes.UnsupportedLanguage, sttError, false);
-        }
-
-        var tts = _providers.FindAvatarSpeech(variant.Language, out var ttsError);
-        if (tts is null)
-        {
-            return new HubError(ErrorCodes.UnsupportedLanguage, ttsError, false);
-        }
-
-        if (!AudioFormat.TryParse(request.AudioFormat, out var format, out var formatError))
-        {
-            return new HubError(ErrorCodes.UnsupportedAudioFormat, formatError, false);
-        }
-
-        var decoder = _decoders.Create(format, out var decoderError);
-        if (decoder is null)
-        {
-            return new HubError(ErrorCodes.UnsupportedAudioFormat, decoderError, false);
-        }
-
-        if (ReserveUserSlot(connection.UserId) is { } limitError)
-        {
-            await decoder.DisposeAsync();
-            return limitError;
-        }
-
-        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
-        ISpeechRecognizer recognizer;
-        try
-        {
-            recognizer = stt.CreateRecognizer(new RecognizerRequest(id, variant.Language, variant.Phrases, variant.Grammar));
-        }
-        catch (SpeechCapacityException ex)
-        {
-            ReleaseUserSlot(connection.UserId);
-            await decoder.DisposeAsync();
-            return new HubError(ErrorCodes.SttUnavailable, ex.Message, true);
-        }
-
-        var session = new RoleplaySession(id, connection, scenario, variant, format, request.ModelProfile, _options, _blocks, _time)
-        {
-            MediaBaseUrl = connection.PublicBaseUrl,
-        };
-        if (!_sessions.TryAdd(id, session))
-        {
-            ReleaseUserSlot(connection.UserId);
-            await recognizer.DisposeAsync();
-            await decoder.DisposeAsync();
-            session.Dispose();
-            return new HubError(ErrorCodes.SessionExists, $"sessionId '{id}' is already in use; choose another or omit it.", false);
-        }
-
-        IRoleplayConversation conversation;
-        try
-        {
-            conversation = _ai.StartConversation(new ConversationSetup(id, scenario, variant, request.ModelProfile));
-        }
-        catch (AiProviderException ex)
-        {
-            _sessions.TryRemove(id, out _);
-            ReleaseUserSlot(connection.UserId);
-            await recognizer.DisposeAsync();
-            await decoder.DisposeAsync();
-            session.Dispose();
-            return new HubError(ErrorCodes.AiFailed, ex.Message, ex.Retryable);
-        }
-
-        connection.Add(session);
-        _pipeline.Journal.SessionStarted(new SessionStartRecord(
-            id, connection.UserId, scenario.Id, variant.Persona.Name, variant.Language, format.WireName, request.ModelProfile, session.StartedAt));
-        _metrics.SessionsStarted.Add(1);
-
-        var started = Describe(session, resumed: false);
-        await _notifier.SendSessionStartedAsync(connection.ConnectionId, started);
-
-        // Only now does the worker start, so session-started reaches the client before the opening line.
-        var pipeline = new TurnPipeline(session, decoder, recognizer, tts, conversation, _pipeline);
-        session.Worker = Task.Run(pipeline.RunAsync);
-        LogStarted(id, connection.UserId, scenario.Id, variant.Language, format.WireName);
-        return started;
-    }
-
     public ChunkOutcome AcceptChunk(ClientConnection connection, AudioChunkRequest? request) => AcceptChunk(connection, request?.SessionId, request);
 
     /// <summary>Offers a chunk of <paramref name="sessionId"/>'s stream (from audio-chunk, or an item of stream-audio).</summary>
@@ -333,98 +192,6 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return null;
     }
 
-    // ---- ending -------------------------------------------------------------------------------------------
-
-    /// <summary>Ends a session (first reason wins). Returns at once; <c>session-ended</c> follows the worker's last event.</summary>
-    public void RequestEnd(RoleplaySession session, SessionEndReason reason)
-    {
-        if (!session.TryBeginEnd(reason))
-        {
-            return;
-        }
-
-        if (reason == SessionEndReason.Shutdown)
-        {
-            session.CompleteQueue(); // drain: queued turns may finish within the drain timeout
-        }
-        else
-        {
-            session.Stop();
-        }
-
-        _ending[session] = FinishEndAsync(session, reason);
-    }
-
-    private async Task FinishEndAsync(RoleplaySession session, SessionEndReason reason)
-    {
-        var wait = reason == SessionEndReason.Shutdown ? _options.DrainTimeout : TimeSpan.FromSeconds(10);
-        try
-        {
-            await session.Worker.WaitAsync(wait, _time);
-        }
-        catch (TimeoutException)
-        {
-            session.Stop();
-            _logger.LogWarning("Session {SessionId}: the pipeline did not stop within {Wait}; cancelled", session.Id, wait);
-            await session.Worker.WaitAsync(TimeSpan.FromSeconds(5), _time).ContinueWith(static _ => { }, TaskScheduler.Default);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Session {SessionId}: the pipeline ended with an error", session.Id);
-        }
-
-        try
-        {
-            _sessions.TryRemove(session.Id, out _);
-            ReleaseUserSlot(session.UserId);
-            _ended[session.Id] = new EndedSession(session.UserId, reason.ToWire(), _time.GetTimestamp());
-            session.MarkEnded();
-            var connection = session.Connection;
-            connection?.Remove(session);
-            var now = _time.GetUtcNow();
-            var duration = (long)(now - session.StartedAt).TotalMilliseconds;
-            _pipeline.Journal.SessionEnded(new SessionEndRecord(session.Id, reason.ToWire(), session.TurnCount, now));
-            _metrics.SessionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWire()));
-            if (connection is { IsClosed: false })
-            {
-                await _notifier.SendSessionEndedAsync(connection.ConnectionId,
-                    new SessionEndedEvent(session.Id, reason.ToWire(), session.TurnCount, duration, now.ToUnixTimeMilliseconds()));
-            }
-
-            LogEnded(session.Id, reason.ToWire(), session.TurnCount, duration);
-        }
-        finally
-        {
-            session.Dispose();
-            _ending.TryRemove(session, out _);
-        }
-    }
-
-    /// <summary>Ends sessions idle for longer than <see cref="RoleplaySessionOptions.IdleTimeout"/>; forgets old ended ones.</summary>
-    public int SweepIdle()
-    {
-        var now = _time.GetTimestamp();
-        var ended = 0;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.IsActive && _time.GetElapsedTime(session.LastActivityTimestamp, now) >= _options.IdleTimeout)
-            {
-                RequestEnd(session, SessionEndReason.IdleTimeout);
-                ended++;
-            }
-        }
-
-        foreach (var (id, tombstone) in _ended)
-        {
-            if (_time.GetElapsedTime(tombstone.EndedTimestamp, now) >= _options.EndedSessionMemory)
-            {
-                _ended.TryRemove(id, out _);
-            }
-        }
-
-        return ended;
-    }
-
     // ---- stats --------------------------------------------------------------------------------------------
 
     public SessionStats GetStats()
@@ -451,41 +218,6 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return new SessionGauges(stats.ActiveSessions, stats.BufferedBytes + stats.QueuedBytes, stats.TurnsInFlight, stats.Connections);
     }
 
-    // ---- hosting ------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Hooks the graceful drain into <c>ApplicationStopping</c>. SignalR closes every connection from its own
-    /// <c>ApplicationStopping</c> callback; callbacks run last-registered-first, and ours is registered once the app has
-    /// started (after SignalR's), so sessions are drained while their clients are still connected to hear it.
-    /// </summary>
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _lifetime.ApplicationStarted.Register(() => _lifetime.ApplicationStopping.Register(() => DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5))));
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Fallback for hosts that stop without having started the app.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
-
-    /// <summary>Graceful shutdown: no new sessions; each utterance in progress is ended and queued turns get
-    /// <see cref="RoleplaySessionOptions.DrainTimeout"/> to finish; then every session ends with <c>shutdown</c>.</summary>
-    private async Task DrainAsync()
-    {
-        if (!_stopping)
-        {
-            _stopping = true;
-            _logger.LogInformation("Draining {Count} sessions", _sessions.Count);
-        }
-
-        foreach (var session in _sessions.Values)
-        {
-            session.FlushPendingUtterance();
-            RequestEnd(session, SessionEndReason.Shutdown);
-        }
-
-        await Task.WhenAll(_ending.Values);
-    }
-
     public void Dispose()
     {
         foreach (var session in _sessions.Values)
@@ -495,47 +227,6 @@ public sealed partial class SessionManager : IHostedService, IDisposable
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
-
-    private async Task<StartOutcome> ResumeAsync(RoleplaySession session, ClientConnection connection, StartSessionRequest request)
-    {
-        if (!session.IsActive)
-        {
-            return HubError.SessionEnded(session.Id, session.EndReason?.ToWire() ?? "ending");
-        }
-
-        if (request.ScenarioId is not null && request.ScenarioId != session.Scenario.Id)
-        {
-            return HubError.InvalidRequest($"Session '{session.Id}' is a '{session.Scenario.Id}' session; resume it without a different scenarioId.");
-        }
-
-        if (request.AudioFormat is not null && (!AudioFormat.TryParse(request.AudioFormat, out var format, out _) || format != session.Format))
-        {
-            return HubError.InvalidRequest($"Session '{session.Id}' streams {session.Format.WireName} at {session.Format.SampleRate} Hz; resume it with the same audioFormat.");
-        }
-
-        var previous = session.Connection;
-        if (previous is not null && !ReferenceEquals(previous, connection))
-        {
-            previous.Remove(session);
-            if (!previous.IsClosed)
-            {
-                _ = _notifier.SendDirectErrorAsync(previous.ConnectionId, session.Id,
-                    new HubError(ErrorCodes.SessionNotAttached, "This session was resumed on another connection.", false));
-            }
-        }
-
-        var replay = session.Attach(connection, request.LastSeq);
-        connection.Add(session);
-        var started = Describe(session, resumed: true);
-        await _notifier.SendSessionStartedAsync(connection.ConnectionId, started);
-        if (replay)
-        {
-            _ = _notifier.ReplayAsync(session, connection);
-        }
-
-        LogResumed(session.Id, session.ReceivedBytes);
-        return started;
-    }
 
     private HubError? FindOwned(ClientConnection connection, string? sessionId, out RoleplaySession? session, bool requireAttached = true)
     {
@@ -603,24 +294,6 @@ public sealed partial class SessionManager : IHostedService, IDisposable
                 _perUser[userId] = count;
             }
         }
-    }
-
-    private SessionStartedEvent Describe(RoleplaySession session, bool resumed)
-    {
-        var persona = session.Variant.Persona;
-        var voice = persona.Voice.Espeak ?? persona.Voice.Aliyun ?? persona.Voice.Gender;
-        return new SessionStartedEvent(
-            session.Id,
-            session.Scenario.Id,
-            session.Language,
-            session.MaxTurns,
-            new PersonaInfo(persona.Name, persona.Role, persona.Description, voice),
-            new AudioConfig(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, _options.ChunkMs,
-                _options.MaxChunkBytes, session.FlushBytes, (int)_options.FlushIdle.TotalMilliseconds),
-            resumed,
-            session.ReceivedBytes,
-            session.TurnCount,
-            _notifier.Now);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]

@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Database;
+using RoleplayHub.Storage;
+
+namespace RoleplayHub.History;
+
+/// <summary>
+/// The one place the history provider is chosen (<c>Database:Provider</c>). SQL Server is one package away
+/// (<c>Microsoft.EntityFrameworkCore.SqlServer</c>, which the registry copy cannot restore): a
+/// <c>SqlServerHistoryDbContext</c> with its own migrations folder and one more case below — see docs/history.md.
+/// </summary>
+internal sealed class HistoryContextFactory : IDbContextFactory<HistoryDbContext>
+{
+    private readonly Func<HistoryDbContext> _create;
+
+    public HistoryContextFactory(IOptions<DatabaseOptions> options, DataDirectory data, ILoggerFactory loggers)
+    {
+        var database = options.Value;
+        _create = database.Provider switch
+        {
+            DatabaseOptions.Sqlite => Build<SqliteHistoryDbContext>(
+                builder => builder.UseSqlite(SqliteConnectionString(data.Resolve(database.SqliteFile))), o => new SqliteHistoryDbContext(o)),
+            DatabaseOptions.Postgres => Build<PostgresHistoryDbContext>(
+                builder => builder.UseNpgsql(database.PostgresConnectionString), o => new PostgresHistoryDbContext(o)),
+            _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is unknown; use sqlite or postgres."),
+        };
+
+        Func<HistoryDbContext> Build<TContext>(Action<DbContextOptionsBuilder<TContext>> configure, Func<DbContextOptions<TContext>, TContext> create)
+            where TContext : HistoryDbContext
+        {
+            var builder = new DbContextOptionsBuilder<TContext>().UseLoggerFactory(loggers);
+            configure(builder);
+            var contextOptions = builder.Options;
+            return () => create(contextOptions);
+        }
+    }
+
+    public HistoryDbContext CreateDbContext() => _create();
+
+    /// <summary>A pooled connection string for the file; the folder is created here so the first open succeeds.</summary>
+    internal static string SqliteConnectionString(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
+}

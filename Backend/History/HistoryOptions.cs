@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+
+namespace RoleplayHub.History;
+
+/// <summary>The history writer and API. Bound from the <c>History</c> section.</summary>
+public sealed class HistoryOptions
+{
+    public const string Section = "History";
+
+    /// <summary>Records waiting for the database, in memory. Beyond it (a long database outage) records go to a
+    /// pending file in the data directory instead, and are written once the database is back: never dropped, and the
+    /// audio path never waits.</summary>
+    public int QueueCapacity { get; set; } = 100_000;
+
+    /// <summary>Records written per transaction.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>First wait after a failed write while the database is unreachable; doubles up to
+    /// <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>On shutdown, how long the writer may take to write what is queued (after the sessions have drained);
+    /// whatever is left then goes to a pending file, written at the next start.</summary>
+    public TimeSpan FlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>This instance's name in the <c>node</c> column (default: the machine name). At start-up a node ends
+    /// the sessions a crash left open with reason <c>error</c>: with PostgreSQL only its own, so several nodes can
+    /// share one database — give each a name that survives a restart (not a container's random hostname); with SQLite
+    /// every open session in the file.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Folder for pending and rejected records, relative to the data directory.</summary>
+    public string PendingDirectory { get; set; } = "history";
+
+    public int DefaultPageSize { get; set; } = 50;
+
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>Longest date range the statistics endpoint accepts.</summary>
+    public TimeSpan MaxStatsRange { get; set; } = TimeSpan.FromDays(366);
+
+    public string Node => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId.Trim();
+}
+
+public sealed class ValidateHistoryOptions : IValidateOptions<HistoryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HistoryOptions o)
+    {
+        var errors = new List<string>();
+        if (o.QueueCapacity < 1 || o.BatchSize < 1)
+        {
+            errors.Add("History:QueueCapacity and History:BatchSize must be at least 1.");
+        }
+
+        if (o.RetryDelay <= TimeSpan.Zero || o.MaxRetryDelay < o.RetryDelay)
+        {
+            errors.Add("History:RetryDelay must be positive and History:MaxRetryDelay at least as long.");
+        }
+
+        if (o.FlushTimeout < TimeSpan.Zero || o.MaxStatsRange <= TimeSpan.Zero)
+        {
+            errors.Add("History:FlushTimeout must not be negative and History:MaxStatsRange must be positive.");
+        }
+
+        if (o.DefaultPageSize < 1 || o.MaxPageSize < o.DefaultPageSize)
+        {
+            errors.Add("History:DefaultPageSize must be at least 1 and History:MaxPageSize at least as large.");
+        }
+
+        if (o.Node.Length > 128)
+        {
+            errors.Add("History:NodeId must be at most 128 characters.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Database;
+using RoleplayHub.Health;
+using RoleplayHub.History;
+using RoleplayHub.Pipeline;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class HistoryServiceExtensions
+{
+    /// <summary>
+    /// Session history: the EF Core database (<c>Database:Provider</c> sqlite — the default, a file under the data
+    /// directory — or postgres), migrated at start-up for SQLite, the background journal writer that the pipeline's
+    /// <see cref="ISessionJournal"/> calls feed, start-up recovery of sessions a crash left open, the readiness probe
+    /// and the queries behind <see cref="HistoryApi.MapHistoryApi"/>.
+    /// <para>Call it before <c>AddSessionManagement</c>: hosted services stop in reverse order, so the writer then
+    /// stops after the session manager has drained and journalled every session's end.</para>
+    /// </summary>
+    public static IHostApplicationBuilder AddSessionHistory(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.PostgresConnectionString ??= configuration.GetConnectionString("Postgres"))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, ValidateDatabaseOptions>();
+        services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HistoryOptions>, ValidateHistoryOptions>();
+
+        services.AddSingleton<IDbContextFactory<HistoryDbContext>, HistoryContextFactory>();
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContext());
+        services.AddScoped<HistoryQueries>();
+
+        services.AddSingleton<HistoryMetrics>();
+        services.AddSingleton<HistoryStore>();
+        services.AddSingleton<HistoryWriter>();
+        services.Replace(ServiceDescriptor.Singleton<ISessionJournal>(sp => sp.GetRequiredService<HistoryWriter>()));
+        services.AddHostedService<HistoryMigrator>(); // before the writer: the schema exists before anything is written
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
+        services.AddSingleton<IReadinessProbe, DatabaseReadinessProbe>();
+        return builder;
+    }
+}

@@ -1,0 +1,206 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using RoleplayHub.Database;
+using RoleplayHub.Database.Entities;
+using RoleplayHub.Pipeline;
+
+namespace RoleplayHub.History;
+
+/// <summary>
+/// The history writer's database work: a batch of journal records in one transaction, the start-up recovery of
+/// sessions a crash left open, and the check that tells an outage (wait and retry) from a refused record (set aside).
+/// </summary>
+internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts, ILogger<HistoryStore> logger)
+{
+    /// <summary>Writes <paramref name="entries"/> (sorted start → turn → end) in one transaction. With
+    /// <paramref name="idempotent"/>, records already in the database are skipped, so a batch whose first attempt
+    /// failed at an uncertain point, or a pending file written before, can be written again safely.</summary>
+    public async Task WriteAsync(IReadOnlyList<JournalEntry> entries, bool idempotent, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            var key = entry.Key == Guid.Empty ? await ResolveKeyAsync(db, entry, cancellationToken) : entry.Key;
+            if (entry.Start is { } start)
+            {
+                if (!idempotent || !await db.Sessions.AnyAsync(s => s.Key == key, cancellationToken))
+                {
+                    db.Sessions.Add(ToEntity(key, entry.Node, start));
+                }
+            }
+            else if (entry.Turn is { } turn)
+            {
+                if (!idempotent || !await db.Turns.AnyAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken))
+                {
+                    db.Turns.Add(ToEntity(key, turn));
+                }
+            }
+            else if (entry.End is { } end)
+            {
+                var session = db.Sessions.Local.FirstOrDefault(s => s.Key == key)
+                    ?? await db.Sessions.FirstOrDefaultAsync(s => s.Key == key, cancellationToken)
+                    ?? throw new InvalidOperationException($"The session {end.SessionId} ({key}) is not in the history.");
+                session.Status = SessionStatus.Ended;
+                session.EndedAt = Utc(end.EndedAt);
+                session.EndReason = Fit(end.Reason, 32);
+                session.TotalTurns = end.TotalTurns;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>A failure worth waiting out rather than a refusal: a lock held by another writer (SQLite busy or
+    /// locked), a connection or server the provider says is transient, a timeout.</summary>
+    public static bool IsTransient(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Null when the database takes writes; else what stops it (unreachable, or not migrated: records then
+    /// wait rather than being refused).</summary>
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return $"cannot connect to the {Describe(db)} database: {await ConnectionProblemAsync(db, cancellationToken)}";
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            return pending.Count == 0
+                ? null
+                : $"{pending.Count} migration(s) not applied to the {Describe(db)} database ({string.Join(", ", pending)}): see docs/history.md";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Why the connection fails, from the driver itself (EF's check only says that it does).</summary>
+    private static async Task<string> ConnectionProblemAsync(HistoryDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync(cancellationToken);
+            await connection.CloseAsync();
+            return "the connection failed once and then worked";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ex.GetBaseException().Message;
+        }
+    }
+
+    /// <summary>Ends the sessions still <c>active</c> at start-up — the previous process died without ending them —
+    /// with reason <c>error</c>, at the time of their last completed turn: those of <paramref name="node"/>, or all
+    /// when it is null.</summary>
+    public async Task<int> RecoverAsync(string? node, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var orphans = await db.Sessions
+            .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
+            .Select(s => new
+            {
+                Session = s,
+                LastTurn = s.Turns.Max(t => (DateTime?)t.CompletedAt),
+                Replies = s.Turns.Count(t => t.Index > 0 && t.AiText != null),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var orphan in orphans)
+        {
+            orphan.Session.Status = SessionStatus.Ended;
+            orphan.Session.EndReason = "error";
+            orphan.Session.EndedAt = orphan.LastTurn ?? orphan.Session.StartedAt;
+            orphan.Session.TotalTurns = orphan.Replies;
+            logger.LogWarning("Session {SessionId} ({Key}) was left open by an unclean stop; ended with reason error after {Turns} recorded turns",
+                orphan.Session.SessionId, orphan.Session.Key, orphan.Replies);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return orphans.Count;
+    }
+
+    /// <summary>A record whose session the journal did not see start (it never should): the newest open session
+    /// of that id on this node.</summary>
+    private static async Task<Guid> ResolveKeyAsync(HistoryDbContext db, JournalEntry entry, CancellationToken cancellationToken)
+    {
+        var key = await db.Sessions
+            .Where(s => s.SessionId == entry.SessionId && s.Node == entry.Node && s.Status == SessionStatus.Active)
+            .OrderByDescending(s => s.StartedAt)
+            .Select(s => (Guid?)s.Key)
+            .FirstOrDefaultAsync(cancellationToken);
+        return key ?? throw new InvalidOperationException($"No open session {entry.SessionId} on node {entry.Node} in the history.");
+    }
+
+    private static HistorySession ToEntity(Guid key, string node, SessionStartRecord start) => new()
+    {
+        Key = key,
+        SessionId = Fit(start.SessionId, 64),
+        UserId = Fit(start.UserId, 450),
+        ScenarioId = Fit(start.ScenarioId, 128),
+        PersonaName = Fit(start.PersonaName, 256),
+        Language = Fit(start.Language, 35),
+        AudioFormat = Fit(start.AudioFormat, 16),
+        SampleRate = start.SampleRate,
+        Channels = start.Channels,
+        ModelProfile = start.ModelProfile is null ? null : Fit(start.ModelProfile, 128),
+        Status = SessionStatus.Active,
+        StartedAt = Utc(start.StartedAt),
+        Node = Fit(node, 128),
+    };
+
+    private static HistoryTurn ToEntity(Guid key, TurnRecord turn) => new()
+    {
+        SessionKey = key,
+        Index = turn.Turn,
+        UserText = turn.UserText,
+        Words = [.. turn.Words.Select(w => new TurnWord { Word = w.Word, StartMs = w.StartMs, EndMs = w.EndMs })],
+        AiText = turn.AiText,
+        UserAudioKey = turn.UserAudioKey is null ? null : Fit(turn.UserAudioKey, 256),
+        AvatarSegments = [.. turn.AvatarSegments.Select(s => new TurnAvatarSegment
+        {
+            Segment = s.Segment,
+            Text = s.Text,
+            AudioKey = s.AudioKey,
+            VideoUrl = s.VideoUrl,
+            DurationMs = s.DurationMs,
+            MimeType = s.MimeType,
+        })],
+        QueueMs = turn.QueueMs,
+        SttMs = turn.SttMs,
+        AiMs = turn.AiMs,
+        TtsMs = turn.TtsMs,
+        StoreMs = turn.StoreMs,
+        TotalMs = turn.TotalMs,
+        Errors = [.. turn.Errors],
+        ErrorCount = turn.Errors.Count,
+        StartedAt = Utc(turn.StartedAt),
+        CompletedAt = Utc(turn.CompletedAt),
+    };
+
+    /// <summary>UTC, to the microsecond: what PostgreSQL keeps, so both providers store (and page by) the same value.</summary>
+    private static DateTime Utc(DateTimeOffset value)
+    {
+        var utc = value.UtcDateTime;
+        return utc.AddTicks(-(utc.Ticks % 10));
+    }
+
+    /// <summary>Identifiers longer than their column are cut rather than refused: the record matters more.</summary>
+    private static string Fit(string value, int max) => value.Length <= max ? value : value[..max];
+
+    private static string Describe(HistoryDbContext db) => db is SqliteHistoryDbContext ? "SQLite" : "PostgreSQL";
+}
