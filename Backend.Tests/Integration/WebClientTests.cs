@@ -112,6 +112,71 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.Null(await Page.EvaluateAsync<string?>("document.querySelector('#user-2')?.textContent ?? null")); // one sentence, one turn
     }
 
+    [Fact]
+    public async Task TheAdminPageListsTheSessionsAndShowsATurnWithItsAudio()
+    {
+        const string Trainee = "web-history";
+        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16");
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
+        await EndSessionAsync();
+        await Page.ClickAsync("#start"); // a second, newer session: two pages of one
+        await WaitForAsync("() => roleplay.state === 'thinking' || roleplay.state === 'speaking'", "the second session to start");
+        await EndSessionAsync();
+
+        // The trainee is told the page is for admins.
+        await Page.GotoAsync($"{service.Url}/admin.html");
+        await Page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
+        Assert.Contains("admin role", await Page.TextContentAsync("#sign-in-error") ?? "", StringComparison.Ordinal);
+        Assert.True(await Page.IsHiddenAsync("#sessions"));
+
+        await Page.ClickAsync("#sign-out");
+        await Page.FillAsync("#user-id", "web-admin");
+        await Page.ClickAsync("text=Sign in (dev)");
+        await Page.WaitForSelectorAsync("#sessions:not([hidden])");
+        await Page.FillAsync("#f-user", Trainee);
+        await Page.FillAsync("#f-limit", "1");
+        await SearchUntilAsync("() => admin.sessions.length === 1 && admin.nextCursor !== null", "two sessions of the trainee in the history");
+
+        // Newest first, one per page: the turn is in the older session, on page 2.
+        await Page.ClickAsync("#next-page");
+        await WaitForAsync("() => admin.cursors.length === 1 && admin.sessions.length === 1 && admin.sessions[0].totalTurns === 1", "page 2");
+        Assert.Equal("Page 2: 1 session.", await Page.TextContentAsync("#list-status"));
+        Assert.False(await Page.IsDisabledAsync("#previous-page"));
+        await Page.ClickAsync("#session-rows button.link");
+        await Page.WaitForSelectorAsync("#detail:not([hidden]) .turn-card[data-turn='1']");
+
+        var said = await Page.TextContentAsync(".turn-card[data-turn='1'] .user-text") ?? "";
+        Assert.True(TestAudio.WordErrorRate(Recording.Reference, said.Replace("Trainee:", "", StringComparison.Ordinal).Trim()) <= 0.5, said);
+        Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync(".turn-card[data-turn='1'] .ai-text")));
+        Assert.Matches(@"recognition \d+ ms", await Page.TextContentAsync(".turn-card[data-turn='1'] .stages") ?? "");
+        Assert.True(await Page.Locator(".turn-card[data-turn='1'] .avatar-audio audio").CountAsync() >= 1);
+
+        // The trainee's recording plays from its signed URL, without a token.
+        await Page.EvaluateAsync("document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").play()");
+        await WaitForAsync("() => document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").currentTime > 0.2", "the trainee's recording to play");
+
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "admin-session");
+    }
+
+    private async Task EndSessionAsync()
+    {
+        await Page.ClickAsync("#end");
+        await WaitForAsync("() => roleplay.state === 'ended'", "the session to end");
+    }
+
+    /// <summary>The history is written in the background: search again until the page shows what is expected.</summary>
+    private async Task SearchUntilAsync(string condition, string what)
+    {
+        for (var attempt = 0; attempt < 20 && !await Page.EvaluateAsync<bool>($"({condition})()"); attempt++)
+        {
+            await Page.ClickAsync("#filters button[type=submit]");
+            await Task.Delay(250);
+        }
+
+        await WaitForAsync(condition, what);
+    }
+
     private async Task StartSessionAsync(string transport, string userId, string mode, string capture)
     {
         await Page.GotoAsync($"{service.Url}/?transport={transport}&scenario=procurement-price");
@@ -167,7 +232,11 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         }
         catch (TimeoutException ex)
         {
-            var state = await Page.EvaluateAsync<string>("JSON.stringify({ state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors, error: document.getElementById('error').textContent })");
+            var state = await Page.EvaluateAsync<string>("""
+                JSON.stringify(window.roleplay
+                  ? { state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors }
+                  : { admin: window.admin }) + ' alerts: ' + [...document.querySelectorAll('[role=alert]')].map(e => e.textContent).join(' | ')
+                """);
             await FakeMicrophoneBrowser.ScreenshotAsync(Page, "failed-" + what.Replace(' ', '-'));
             throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{service.Browser.ConsoleLog}", ex);
         }

@@ -74,7 +74,7 @@ function renderList() {
     );
     return row;
   }));
-  const pageNumber = view.cursors.length + (view.cursor ? 2 : 1);
+  const pageNumber = view.cursors.length + 1; // one cursor kept per page before this one
   $('list-status').textContent = view.sessions.length === 0
     ? 'No sessions match these filters.'
     : `Page ${pageNumber}: ${view.sessions.length} session${view.sessions.length === 1 ? '' : 's'}${view.nextCursor ? ', more on the next page' : ''}.`;
@@ -112,7 +112,11 @@ function renderTurn(turn, persona) {
     const said = element('p', null, 'user-text');
     said.append(element('strong', 'Trainee: '), document.createTextNode(turn.userText || '(nothing recognised)'));
     card.append(said);
-    if (turn.userAudioUrl) card.append(player(turn.userAudioUrl, `The trainee's audio, turn ${turn.turn}`));
+    if (turn.userAudioUrl) {
+      const line = element('div', null, 'segment user-audio');
+      line.append(element('span', 'Recording: '), player(turn.userAudioUrl, `The trainee's recording, turn ${turn.turn}`));
+      card.append(line);
+    }
   }
   if (turn.aiText) {
     const replied = element('p', null, 'ai-text');
@@ -121,7 +125,7 @@ function renderTurn(turn, persona) {
   }
   for (const segment of turn.avatarSegments ?? []) {
     const label = `${persona}'s voice, turn ${turn.turn}, sentence ${segment.segment + 1}`;
-    const line = element('div', null, 'segment');
+    const line = element('div', null, 'segment avatar-audio');
     line.append(element('span', `Sentence ${segment.segment + 1} (${formatDuration(segment.duration)}): `), player(segment.audioUrl, label));
     card.append(line);
   }
