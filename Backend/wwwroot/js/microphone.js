@@ -4,12 +4,14 @@
 export class Microphone {
   /**
    * @param {{ sampleRate: number, chunkMs: number, onChunk: (bytes: Uint8Array) => void,
-   *           onLevel: (level: { rms: number, peak: number }) => void }} options
+   *           onLevel: (level: { rms: number, peak: number, ms: number }) => void }} options
    */
   static async open({ sampleRate, chunkMs, onChunk, onLevel }) {
     if (!navigator.mediaDevices?.getUserMedia) {
       throw Object.assign(new Error('This browser cannot capture audio here (it needs https or localhost).'), { name: 'NotSupportedError' });
     }
+    // Echo cancellation keeps the persona's voice from the speakers out of hands-free turns; noise suppression stays off
+    // because its artefacts are harder on a speech recogniser than steady noise.
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: true },
     });
@@ -20,7 +22,7 @@ export class Microphone {
         processorOptions: { targetRate: sampleRate, chunkMs },
         numberOfOutputs: 1,
       });
-      const microphone = new Microphone(stream, context, worklet, chunkMs);
+      const microphone = new Microphone(stream, context, worklet, sampleRate, chunkMs);
       worklet.port.onmessage = ({ data }) => {
         if (data.type === 'chunk') onChunk(new Uint8Array(data.pcm));
         else if (data.type === 'level') onLevel(data);
@@ -36,8 +38,9 @@ export class Microphone {
     }
   }
 
-  constructor(stream, context, worklet, chunkMs) {
+  constructor(stream, context, worklet, sampleRate, chunkMs) {
     this.stream = stream;
+    this.sampleRate = sampleRate; // of the chunks, whatever the AudioContext runs at
     this.chunkMs = chunkMs;
     this.context = context;
     this.worklet = worklet;

@@ -169,6 +169,12 @@ async function startSession() {
       language: variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
     });
+    // The microphone was opened for the usual 16 kHz and 250 ms; a server configured otherwise gets what it asks for.
+    const { sampleRate, chunkMs } = started.audioConfig;
+    if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
+      microphone.close();
+      microphone = await openMicrophone(sampleRate, chunkMs);
+    }
     sessionStarted(started, capture);
   } catch (error) {
     endSession();
@@ -234,7 +240,14 @@ function sequenced(event, handle) {
 // seen — the server replays what this page missed — and resend the audio it has not acknowledged.
 async function resume() {
   if (!page.sessionId) return;
-  const resumed = await connection.invoke('start-session', { sessionId: page.sessionId, lastSeq: page.lastSeq });
+  let resumed;
+  try {
+    resumed = await connection.invoke('start-session', { sessionId: page.sessionId, lastSeq: page.lastSeq });
+  } catch (error) {
+    // Gone for good (ended, or kept past Sessions:ReconnectGrace): say so, and let the user start again.
+    endSession();
+    throw new Error(describeConnectionError(error));
+  }
   uplink.attach(resumed.sessionId, resumed.receivedBytes);
   page.reconnects++;
   page.resentBytes = uplink.resent;
