@@ -35,6 +35,9 @@ public static class AuthenticationExtensions
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
     {
+        // The raw token is not needed after validation; saving it would keep a copy alive for every connection.
+        jwt.SaveToken = false;
+
         // Keep claim names as issued ("sub", "role") instead of the legacy WS-* URIs.
         jwt.SecurityTokenValidators.Clear();
         jwt.SecurityTokenValidators.Add(new JwtSecurityTokenHandler { MapInboundClaims = false });

@@ -19,6 +19,7 @@ public static class RoleplayHubExtensions
         var limits = builder.Configuration.GetSection(HubLimitsOptions.Section).Get<HubLimitsOptions>() ?? new HubLimitsOptions();
 
         builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();
         builder.Services.AddSignalR(hub =>
             {
                 hub.KeepAliveInterval = limits.KeepAliveInterval;

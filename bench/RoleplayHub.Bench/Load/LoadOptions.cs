@@ -37,11 +37,21 @@ internal sealed record LoadOptions
 
     public string? Out { get; init; }
 
+    /// <summary>Connect only (no sessions, pings only): measures memory per idle connection.</summary>
+    public bool Idle { get; init; }
+
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
         for (var i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == "--idle")
+            {
+                o = o with { Idle = true };
+                i--;
+                continue;
+            }
+
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {

@@ -22,6 +22,7 @@ internal sealed class LoadRun
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> _problems = new();
     private readonly SymmetricSecurityKey _key;
     private readonly List<byte[]> _chunkBase64 = [];
+    private string? _memory;
 
     public LoadRun(LoadOptions options)
     {
@@ -121,6 +122,9 @@ internal sealed class LoadRun
         var stats = new List<(long At, JsonElement Stats)>();
         var live = new List<int>();
         var adminToken = Token("loadgen-admin", ["admin"]);
+        var memoryBefore = await ReadStatsAsync(adminToken, collect: true);
+        var rssBefore = server?.Rss() ?? 0;
+        (JsonElement Stats, long Rss, int Live)? memoryHeld = null;
         long serverTicksAtHold = 0, serverTicksAtEnd = 0, chunksAtHold = 0, chunksAtEnd = 0, holdStarted = 0, holdEnded = 0;
         server?.Sample();
         self.Sample();
@@ -136,7 +140,12 @@ internal sealed class LoadRun
                 continue; // users are ending their sessions: not part of the hold
             }
 
-            live.Add(users.Count(u => u.HasSession));
+            live.Add(o.Idle ? users.Count(u => u.IsConnected) : users.Count(u => u.HasSession));
+            if (memoryHeld is null && now >= deadline - (3 * Stopwatch.Frequency) && await ReadStatsAsync(adminToken, collect: true) is { } held)
+            {
+                memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
+            }
+
             if (await ReadStatsAsync(adminToken) is { } snapshot)
             {
                 stats.Add((now, snapshot));
@@ -160,16 +169,24 @@ internal sealed class LoadRun
         }
 
         var holdSeconds = (holdEnded - holdStarted) / (double)Stopwatch.Frequency;
+        if (memoryBefore is { } before && memoryHeld is { } after && after.Live > 0)
+        {
+            var heap = after.Stats.GetProperty("managedHeapBytes").GetInt64() - before.GetProperty("managedHeapBytes").GetInt64();
+            var what = o.Idle ? "idle connection" : "streaming session";
+            _memory = $"memory per {what} ({after.Live} live, after a full GC): managed heap {heap / (double)after.Live / 1024:0.0} KB, " +
+                $"RSS {(after.Rss - rssBefore) / (double)after.Live / 1024:0.0} KB";
+        }
+
         var chunksInHold = chunksAtEnd - chunksAtHold;
         Report(server, self, stats, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom);
         return 0;
     }
 
-    private async Task<JsonElement?> ReadStatsAsync(string token)
+    private async Task<JsonElement?> ReadStatsAsync(string token, bool collect = false)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Options.Url}/api/stats");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Options.Url}/api/stats{(collect ? "?collect=true" : "")}");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await Http.SendAsync(request);
             return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
@@ -231,6 +248,11 @@ internal sealed class LoadRun
                 Console.WriteLine($"server overhead per turn (ms): flush → STT call p50 {overhead.GetProperty("flushToSttP50").GetDouble():0.00} p99 {overhead.GetProperty("flushToSttP99").GetDouble():0.00}; " +
                     $"provider result → event written p50 {overhead.GetProperty("resultToWireP50").GetDouble():0.00} p99 {overhead.GetProperty("resultToWireP99").GetDouble():0.00}");
             }
+        }
+
+        if (_memory is not null)
+        {
+            Console.WriteLine(_memory);
         }
 
         var lag = SendLag.Summary();

@@ -31,6 +31,8 @@ internal sealed class ProcessSampler(int pid)
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
+    public long Rss() => ReadRss();
+
     private long ReadRss()
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -26,6 +26,8 @@ internal sealed class SimulatedUser(int index, LoadRun run)
 
     public bool HasSession => _connected && _sessionId is not null;
 
+    public bool IsConnected => _connected;
+
     public async Task RunAsync(long startAt, long deadline)
     {
         await DelayUntil(startAt);
@@ -34,6 +36,12 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             if (!_connected && !await ConnectAsync())
             {
                 await Task.Delay(1_000);
+                continue;
+            }
+
+            if (run.Options.Idle)
+            {
+                await DelayUntil(deadline); // an idle connection: pings only
                 continue;
             }
 
