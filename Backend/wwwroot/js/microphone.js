@@ -4,9 +4,11 @@
 export class Microphone {
   /**
    * @param {{ sampleRate: number, chunkMs: number, onChunk: (bytes: Uint8Array) => void,
-   *           onLevel: (level: { rms: number, peak: number, ms: number }) => void }} options
+   *           onLevel: (level: { rms: number, peak: number, ms: number }) => void,
+   *           resampleInWorklet?: boolean }} options  resampleInWorklet: run the AudioContext at the device's rate
+   *           and resample in the worklet, as browsers that refuse a context at the server's rate do
    */
-  static async open({ sampleRate, chunkMs, onChunk, onLevel }) {
+  static async open({ sampleRate, chunkMs, onChunk, onLevel, resampleInWorklet = false }) {
     if (!navigator.mediaDevices?.getUserMedia) {
       throw Object.assign(new Error('This browser cannot capture audio here (it needs https or localhost).'), { name: 'NotSupportedError' });
     }
@@ -16,7 +18,7 @@ export class Microphone {
       audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: true },
     });
     try {
-      const { context, source } = createContext(stream, sampleRate);
+      const { context, source } = createContext(stream, resampleInWorklet ? null : sampleRate);
       await context.audioWorklet.addModule(new URL('./pcm16-worklet.js', import.meta.url));
       const worklet = new AudioWorkletNode(context, 'pcm16-capture', {
         processorOptions: { targetRate: sampleRate, chunkMs },
@@ -36,6 +38,11 @@ export class Microphone {
       stream.getTracks().forEach((track) => track.stop());
       throw error;
     }
+  }
+
+  /** The AudioContext's rate: the server's, or the device's when the worklet resamples. */
+  get contextRate() {
+    return this.context.sampleRate;
   }
 
   constructor(stream, context, worklet, sampleRate, chunkMs) {
@@ -77,14 +84,16 @@ export class Microphone {
 
 function createContext(stream, sampleRate) {
   // At the server's rate the browser resamples for us; where that is refused, the worklet resamples.
-  let context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
-  try {
-    return { context, source: context.createMediaStreamSource(stream) };
-  } catch {
-    context.close();
-    context = new AudioContext({ latencyHint: 'interactive' });
-    return { context, source: context.createMediaStreamSource(stream) };
+  if (sampleRate) {
+    const context = new AudioContext({ sampleRate, latencyHint: 'interactive' });
+    try {
+      return { context, source: context.createMediaStreamSource(stream) };
+    } catch {
+      context.close();
+    }
   }
+  const context = new AudioContext({ latencyHint: 'interactive' });
+  return { context, source: context.createMediaStreamSource(stream) };
 }
 
 export const opusMimeType = 'audio/webm;codecs=opus';

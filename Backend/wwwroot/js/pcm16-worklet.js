@@ -16,10 +16,25 @@
 class Resampler {
   constructor(from, to) {
     this.step = from / to;
-    this.cutoff = Math.min(1, to / from) * 0.95; // a little below the new Nyquist frequency
-    this.half = Math.ceil(8 / this.cutoff);       // taps each side of the output sample
+    const cutoff = Math.min(1, to / from) * 0.95; // a little below the new Nyquist frequency
+    this.half = Math.ceil(8 / cutoff);             // taps each side of the output sample
+    // The Hann-windowed sinc kernel, tabulated every 1/64 sample and interpolated: no trigonometry per tap.
+    this.resolution = 64;
+    this.kernel = new Float32Array(this.half * this.resolution + 2);
+    for (let i = 0; i < this.kernel.length; i++) {
+      const x = i / this.resolution;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * cutoff * x) / (Math.PI * cutoff * x);
+      const window = x >= this.half ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * x) / this.half);
+      this.kernel[i] = cutoff * sinc * window;
+    }
     this.buffer = new Float32Array(0);
-    this.position = this.half;                    // next output position, in buffer samples
+    this.position = this.half; // next output position, in buffer samples
+  }
+
+  weight(distance) {
+    const at = Math.abs(distance) * this.resolution;
+    const i = Math.floor(at);
+    return this.kernel[i] + (this.kernel[i + 1] - this.kernel[i]) * (at - i);
   }
 
   process(input) {
@@ -32,10 +47,7 @@ class Resampler {
       const centre = Math.floor(this.position);
       let sum = 0;
       for (let k = centre - this.half + 1; k <= centre + this.half; k++) {
-        const x = this.position - k;
-        const sinc = x === 0 ? 1 : Math.sin(Math.PI * this.cutoff * x) / (Math.PI * this.cutoff * x);
-        const window = 0.5 + 0.5 * Math.cos((Math.PI * x) / this.half); // Hann
-        sum += joined[k] * this.cutoff * sinc * window;
+        sum += joined[k] * this.weight(this.position - k);
       }
       out.push(sum);
       this.position += this.step;

@@ -188,8 +188,11 @@ async function openMicrophone(sampleRate, chunkMs) {
     chunkMs,
     onChunk: (bytes) => uplink?.push(bytes), // the worklet only sends chunks while recording, and the flush after
     onLevel: heard,
+    // ?resample=worklet: the device's rate and the worklet's resampler, the path browsers without 16 kHz contexts take
+    resampleInWorklet: new URLSearchParams(location.search).get('resample') === 'worklet',
   });
-  $('mic-name').textContent = mic.label;
+  page.audioContextRate = mic.contextRate;
+  $('mic-name').textContent = `${mic.label}, ${mic.contextRate / 1000} kHz`;
   return mic;
 }
 
