@@ -218,6 +218,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
 
         // The reply's first sentence played to its end, with the mouth moving.
         await WaitForAsync("() => roleplay.played.some(p => p.turn === 1 && p.segment === 0 && p.ms > 0)", "the reply's audio to play");
+        Assert.StartsWith("Hello, I'm Linda Park", await Page.TextContentAsync("#persona-0 .words") ?? "", StringComparison.Ordinal); // the opening line
         Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync("#persona-1 .words")));
         Assert.Equal(transport, await Page.EvaluateAsync<string>("roleplay.transport"));
         Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));

@@ -169,13 +169,13 @@ async function startSession() {
       language: variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
     });
+    sessionStarted(started, capture);
     // The microphone was opened for the usual 16 kHz and 250 ms; a server configured otherwise gets what it asks for.
     const { sampleRate, chunkMs } = started.audioConfig;
     if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
       microphone.close();
       microphone = await openMicrophone(sampleRate, chunkMs);
     }
-    sessionStarted(started, capture);
   } catch (error) {
     endSession();
     throw new Error(describeConnectionError(error));
@@ -208,6 +208,7 @@ function sessionStarted(started, capture) {
   uplink.attach(started.sessionId, started.receivedBytes);
   personaTurn = true;
   setState('thinking'); // the persona is about to open the drill
+  for (const [event, handle] of early.splice(0)) sequenced(event, handle);
 }
 
 function wireEvents(hub) {
@@ -233,9 +234,16 @@ function wireEvents(hub) {
   });
 }
 
+// The opening line's events can overtake start-session's result; they wait for the session id.
+const early = [];
+
 function sequenced(event, handle) {
-  if (event.seq > page.lastSeq) page.lastSeq = event.seq;
+  if (!page.sessionId) {
+    early.push([event, handle]);
+    return;
+  }
   if (event.sessionId && event.sessionId !== page.sessionId) return;
+  if (event.seq > page.lastSeq) page.lastSeq = event.seq;
   handle(event);
 }
 
@@ -501,6 +509,7 @@ async function attempt(action) {
 
 function resetConversation() {
   clearError();
+  early.length = 0;
   endedReason = null;
   Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });
   $('transcript').replaceChildren();
