@@ -29,7 +29,9 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     [Fact]
     public async Task HandsFreeTurnOverWebSockets()
     {
-        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16");
+        // The audio goes over one stream-audio stream (the other tests invoke audio-chunk).
+        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16", query: "&upload=stream");
+        Assert.Equal("stream", await Page.EvaluateAsync<string>("roleplay.upload"));
 
         // Hands-free listens once the persona has finished its opening line; the page's voice detector ends the turn.
         await WaitForAsync("() => roleplay.played.some(p => p.turn === 0)", "the opening line to play");

@@ -161,6 +161,7 @@ async function startSession() {
   connection = buildConnection({ token: currentToken, transport: requestedTransport(), onTransport: showTransport });
   wireEvents(connection);
   uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), (error) => console.warn(error));
+  page.upload = uplink.mode;
   try {
     await connection.start();
     const variant = variantOf(selectedScenario(), $('language').value);
