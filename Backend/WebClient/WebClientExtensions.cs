@@ -10,13 +10,16 @@ public static class WebClientExtensions
     /// and call the APIs with a token.</summary>
     public static IApplicationBuilder UseWebClient(this IApplicationBuilder app)
     {
+        var library = Path.Combine(AppContext.BaseDirectory, "ClientApp", "lib");
+        if (!Directory.Exists(library))
+        {
+            // The build refuses to run without the bundle, so this is a hand-assembled deployment.
+            throw new InvalidOperationException($"The web client's SignalR library is missing ({library}); build the service after scripts/setup.sh has installed it.");
+        }
+
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            RequestPath = "/lib",
-            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "ClientApp", "lib")),
-        });
+        app.UseStaticFiles(new StaticFileOptions { RequestPath = "/lib", FileProvider = new PhysicalFileProvider(library) });
         return app;
     }
 }
