@@ -3,6 +3,8 @@
 // described in the comments of the modules they live in.
 import { apiFetch, currentToken } from './auth.js';
 import { AvatarFace } from './avatar.js';
+import { clearConversation, renderLatency, renderLine } from './conversation.js';
+import { DrillPicker } from './drill.js';
 import { buildConnection, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
@@ -42,7 +44,7 @@ const page = {
 };
 window.roleplay = page;
 
-let scenarios = [];
+const drill = new DrillPicker();
 let connection = null;
 let uplink = null;
 let microphone = null;
@@ -73,8 +75,7 @@ const player = new AvatarPlayer($('avatar-audio'), face, {
 // ---- signing in ---------------------------------------------------------------------------------------------------
 
 async function signedIn() {
-  scenarios = await apiFetch('/api/scenarios');
-  fillScenarios();
+  drill.show(await apiFetch('/api/scenarios'));
   $('setup').hidden = false;
   $('start').focus();
 }
@@ -84,39 +85,11 @@ function signedOut() {
   for (const id of ['setup', 'stage', 'conversation']) $(id).hidden = true;
 }
 
-// ---- the drill ----------------------------------------------------------------------------------------------------
+// ---- the session --------------------------------------------------------------------------------------------------
 
-function fillScenarios() {
-  const select = $('scenario');
-  select.replaceChildren(...scenarios.map((scenario) => {
-    const variant = variantOf(scenario, scenario.defaultLanguage);
-    return new Option(`${variant.title} — ${variant.personaName}`, scenario.id);
-  }));
-  // ?scenario=<id> links straight to a drill.
-  const linked = new URLSearchParams(location.search).get('scenario');
-  if (scenarios.some((s) => s.id === linked)) select.value = linked;
-  fillLanguages();
-}
-
-function fillLanguages() {
-  const scenario = selectedScenario();
-  const select = $('language');
-  select.replaceChildren(...scenario.variants.map((v) => new Option(v.language, v.language, false, v.language === scenario.defaultLanguage)));
-  describeScenario();
-}
-
-function describeScenario() {
-  const variant = variantOf(selectedScenario(), $('language').value);
-  $('scenario-info').textContent = `${variant.personaName}, ${variant.personaRole}. ${variant.description}`;
-}
-
-const selectedScenario = () => scenarios.find((s) => s.id === $('scenario').value) ?? scenarios[0];
-const variantOf = (scenario, language) => scenario.variants.find((v) => v.language === language) ?? scenario.variants[0];
 const mode = () => document.querySelector('input[name=mode]:checked').value;
 const latestTurn = () => Math.max(0, ...Object.keys(page.turns).map(Number));
 
-$('scenario').addEventListener('change', fillLanguages);
-$('language').addEventListener('change', describeScenario);
 for (const radio of document.querySelectorAll('input[name=mode]')) {
   radio.addEventListener('change', () => {
     showModeHelp();
@@ -164,10 +137,9 @@ async function startSession() {
   page.upload = uplink.mode;
   try {
     await connection.start();
-    const variant = variantOf(selectedScenario(), $('language').value);
     const started = await connection.invoke('start-session', {
-      scenarioId: selectedScenario().id,
-      language: variant.language,
+      scenarioId: drill.scenario.id,
+      language: drill.variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
     });
     sessionStarted(started, capture);
@@ -282,7 +254,7 @@ function transcription(event) {
   const turn = turnOf(event.turn);
   turn.transcript = event.text;
   turn.final = event.isFinal;
-  renderLine('user', event.turn, event.text || (event.isFinal ? '(nothing heard)' : '…'), !event.isFinal);
+  renderLine('user', event.turn, event.text || (event.isFinal ? '(nothing heard)' : '…'), !event.isFinal, 'You');
   if (event.isFinal) {
     uplink.replyStarted();
     if (event.text) {
@@ -294,7 +266,7 @@ function transcription(event) {
 
 function reply(event) {
   turnOf(event.turn).reply = event.text;
-  renderLine('persona', event.turn, event.text, false);
+  renderLine('persona', event.turn, event.text, false, $('persona-name').textContent);
   $('turns').textContent = `Turn ${event.turnCount} / ${event.maxTurns}`;
 }
 
@@ -303,7 +275,7 @@ function avatar(event) {
   if (event.segment === 0 && event.turn > 0) {
     turn.timings = event.timings;
     turn.heardAfterMs = commitAt ? Math.round(performance.now() - commitAt) : null;
-    renderLatency(event.turn, turn);
+    renderLatency(event.turn, turn.timings, turn.heardAfterMs);
   }
   player.enqueue(event);
 }
@@ -451,44 +423,6 @@ function turnOf(turn) {
   return (page.turns[turn] ??= { transcript: '', final: false, reply: '', timings: null, heardAfterMs: null });
 }
 
-function renderLine(role, turn, text, partial) {
-  const id = `${role}-${turn}`;
-  let item = document.getElementById(id);
-  if (!item) {
-    item = document.createElement('li');
-    item.id = id;
-    item.className = `line ${role}`;
-    item.dataset.turn = turn;
-    item.dataset.role = role;
-    const who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = role === 'user' ? 'You' : $('persona-name').textContent;
-    const words = document.createElement('span');
-    words.className = 'words';
-    item.append(who, words);
-    $('transcript').append(item);
-  }
-  item.classList.toggle('partial', partial);
-  item.dataset.final = String(!partial);
-  item.querySelector('.words').textContent = text;
-  // Scroll the conversation, not the page: the talk button must stay where the pointer is.
-  const list = $('transcript');
-  list.scrollTop = list.scrollHeight;
-}
-
-function renderLatency(turn, { timings, heardAfterMs }) {
-  const item = document.getElementById(`persona-${turn}`);
-  if (!item || !timings) return;
-  const ms = (value) => (value == null ? '–' : `${value} ms`);
-  const latency = document.createElement('p');
-  latency.className = 'latency';
-  latency.textContent = `recognition ${ms((timings.queueMs ?? 0) + (timings.sttMs ?? 0))} · reply ${ms(timings.aiMs)} · voice ${ms(timings.ttsMs)}`
-    + ` · first audio ${ms(timings.totalMs)} after the end of your turn`
-    + (heardAfterMs != null ? ` (${heardAfterMs} ms here)` : '');
-  item.querySelector('.latency')?.remove();
-  item.append(latency);
-}
-
 function showError(text) {
   $('error').textContent = text;
   $('error').hidden = false;
@@ -513,7 +447,7 @@ function resetConversation() {
   early.length = 0;
   endedReason = null;
   Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });
-  $('transcript').replaceChildren();
+  clearConversation();
   for (const id of ['retry', 'reconnect', 'enable-audio']) $(id).hidden = true;
 }
 
