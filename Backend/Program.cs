@@ -19,6 +19,7 @@ builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI docum
 
 var app = builder.Build();
 
+app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

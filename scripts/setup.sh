@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what RoleplayHub needs on a fresh Debian 12 machine, and only what is missing.
-#   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg)
+#   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg) and the
+#                              web client's SignalR library (npm, Backend/ClientApp)
 #   scripts/setup.sh test      runtime + what the tests use (recordings, a PostgreSQL server for the history tests,
-#                              npm packages for the JS client tests)
+#                              npm packages for the JS client tests, Debian's Chromium for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-runtime}
@@ -12,8 +13,10 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 
 packages=(libpocketsphinx3 pocketsphinx-en-us libespeak-ng1 espeak-ng-data ffmpeg)
 if [ "$mode" = "test" ]; then
-  # postgresql: initdb and pg_ctl (/usr/lib/postgresql/15/bin on Debian 12); the tests start a throwaway server
-  packages+=(pocketsphinx-testdata postgresql)
+  # postgresql: initdb and pg_ctl (/usr/lib/postgresql/15/bin on Debian 12); the tests start a throwaway server.
+  # Browser tests drive Debian's Chromium (Playwright's own browser download is not used); DejaVu renders the
+  # screenshots' text.
+  packages+=(pocketsphinx-testdata postgresql chromium fonts-dejavu-core)
 fi
 
 missing=()
@@ -31,11 +34,18 @@ if ! command -v dotnet > /dev/null; then
   exit 1
 fi
 
+if ! command -v node > /dev/null; then
+  echo "setup: Node.js 20+ is required (npm installs the web client's SignalR library and the JS client tests)" >&2
+  exit 1
+fi
+
+# The web client's @microsoft/signalr browser bundle; Backend.csproj refuses to build without it.
+if [ ! -f Backend/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js ]; then
+  echo "setup: installing the web client's SignalR library"
+  (cd Backend/ClientApp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 if [ "$mode" = "test" ]; then
-  if ! command -v node > /dev/null; then
-    echo "setup: Node.js 20+ is required for the JS client tests" >&2
-    exit 1
-  fi
   if [ ! -d Backend.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Backend.Tests/js/node_modules/alibabacloud-nls ] \
      || [ ! -d Backend.Tests/js/node_modules/ali-oss ]; then
     echo "setup: installing the JS client test packages"

@@ -231,7 +231,9 @@ public sealed class HubTestClient : IAsyncDisposable
                 ProcessRecords(text);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        // TestServer reports a socket the server side has already torn down as an IOException ("The remote end closed
+        // the connection"), which a close racing this loop can hit: it is a closed connection like the others.
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             ClosedReason ??= ex.GetType().Name;
         }

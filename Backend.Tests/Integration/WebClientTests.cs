@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using System.Web;
+using Microsoft.Playwright;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Integration;
+
+/// <summary>
+/// The reference web client end to end, as a user meets it: Debian's Chromium with a fake microphone playing a real
+/// recording (looped, with 1.5 s of silence between repetitions), the page's own <c>@microsoft/signalr</c> client,
+/// and the service on a loopback socket with the real providers (PocketSphinx, the scripted persona, espeak-ng). One
+/// full turn per SignalR transport, each in another way of talking. The service and the browser are shared by the
+/// tests (each has its own user and tab), which keeps the whole class near a minute and a half. Screenshots go to
+/// Backend.Tests/artifacts/screenshots.
+/// </summary>
+public sealed class WebClientTests(WebClientTests.Service service) : IClassFixture<WebClientTests.Service>, IAsyncLifetime
+{
+    private static readonly TestAudio.Clip Recording = TestAudio.IllDisposed;
+
+    private IPage _page = null!;
+
+    private IPage Page => _page;
+
+    public async Task InitializeAsync() => _page = await service.Browser.NewPageAsync();
+
+    public Task DisposeAsync() => _page.CloseAsync();
+
+    [Fact]
+    public async Task HandsFreeTurnOverWebSockets()
+    {
+        // The audio goes over one stream-audio stream (the other tests invoke audio-chunk).
+        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16", query: "&upload=stream");
+        Assert.Equal("stream", await Page.EvaluateAsync<string>("roleplay.upload"));
+
+        // Hands-free listens once the persona has finished its opening line; the page's voice detector ends the turn.
+        await WaitForAsync("() => roleplay.played.some(p => p.turn === 0)", "the opening line to play");
+
+        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-hands-free");
+    }
+
+    [Fact]
+    public async Task PushToTalkWithTheSpaceKeyOverServerSentEvents()
+    {
+        // The microphone at the device's rate, resampled to 16 kHz in the worklet (as in browsers that refuse a 16 kHz
+        // AudioContext); the other PCM16 tests let Chromium resample.
+        await StartSessionAsync("sse", "web-space", mode: "push-to-talk", capture: "pcm16", query: "&resample=worklet");
+        Assert.NotEqual(16_000, await Page.EvaluateAsync<int>("roleplay.audioContextRate"));
+
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+
+        await AssertFullTurnAsync("ServerSentEvents", "roleplay-sse-push-to-talk");
+    }
+
+    [Fact]
+    public async Task MediaRecorderOpusHeldWithTheMouseOverLongPolling()
+    {
+        await StartSessionAsync("longpolling", "web-opus", mode: "push-to-talk", capture: "webm-opus");
+
+        await HoldToTalkDuringOneRepetitionAsync(
+            async () =>
+            {
+                await Page.HoverAsync("#talk");
+                await Page.Mouse.DownAsync();
+            },
+            () => Page.Mouse.UpAsync());
+
+        await AssertFullTurnAsync("LongPolling", "roleplay-longpolling-opus");
+    }
+
+    [Fact]
+    public async Task AConnectionLostMidSentenceIsResumedAndTheUnacknowledgedAudioResent()
+    {
+        // The network between the page and the hub, with a switch: after the drop, a stateful reconnect of the same
+        // connection is refused too, so the client falls back to withAutomaticReconnect's new connection and the page
+        // resumes its session there (start-session with sessionId and lastSeq, audio from receivedBytes). The new
+        // connection takes 0.7 s to negotiate, so audio recorded meanwhile has to be sent after the resume.
+        var lost = new ConcurrentDictionary<string, bool>();
+        await Page.RouteAsync(new Regex("/hubs/roleplay/negotiate"), async route =>
+        {
+            if (!lost.IsEmpty)
+            {
+                await Task.Delay(700);
+            }
+
+            await route.ContinueAsync();
+        });
+        IWebSocketRoute? live = null;
+        string? liveId = null;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay"), socket =>
+        {
+            var id = HttpUtility.ParseQueryString(new Uri(socket.Url).Query)["id"] ?? "";
+            if (lost.ContainsKey(id))
+            {
+                _ = socket.CloseAsync(new() { Code = 4000, Reason = "network down" });
+                return;
+            }
+
+            socket.ConnectToServer();
+            (live, liveId) = (socket, id);
+        });
+        await StartSessionAsync("websockets", "web-reconnect", mode: "push-to-talk", capture: "pcm16");
+        var sessionId = await Page.EvaluateAsync<string>("roleplay.sessionId");
+
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"), whileSpeaking: async () =>
+        {
+            await Task.Delay(1_000);
+            lost[liveId!] = true;
+            await live!.CloseAsync(new() { Code = 4000, Reason = "network down" });
+            await WaitForAsync("() => roleplay.reconnects === 1", "the session to resume on a new connection");
+        });
+
+        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-reconnected");
+        Assert.Equal(sessionId, await Page.EvaluateAsync<string>("roleplay.sessionId"));
+        Assert.Single(lost);
+        Assert.True(await Page.EvaluateAsync<int>("roleplay.resentBytes") > 0, "audio recorded while disconnected is sent after the resume");
+        Assert.Null(await Page.EvaluateAsync<string?>("document.querySelector('#user-2')?.textContent ?? null")); // one sentence, one turn
+    }
+
+    [Fact]
+    public async Task TheAdminPageListsTheSessionsAndShowsATurnWithItsAudio()
+    {
+        const string Trainee = "web-history";
+        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16");
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
+        await EndSessionAsync();
+        await Page.ClickAsync("#start"); // a second, newer session: two pages of one
+        await WaitForAsync("() => roleplay.state === 'thinking' || roleplay.state === 'speaking'", "the second session to start");
+        await EndSessionAsync();
+
+        // The trainee is told the page is for admins.
+        await Page.GotoAsync($"{service.Url}/admin.html");
+        await Page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
+        Assert.Contains("admin role", await Page.TextContentAsync("#sign-in-error") ?? "", StringComparison.Ordinal);
+        Assert.True(await Page.IsHiddenAsync("#sessions"));
+
+        await Page.ClickAsync("#sign-out");
+        await Page.FillAsync("#user-id", "web-admin");
+        await Page.ClickAsync("text=Sign in (dev)");
+        await Page.WaitForSelectorAsync("#sessions:not([hidden])");
+        await Page.FillAsync("#f-user", Trainee);
+        await Page.FillAsync("#f-limit", "1");
+        await SearchUntilAsync("() => admin.sessions.length === 1 && admin.nextCursor !== null", "two sessions of the trainee in the history");
+
+        // Newest first, one per page: the turn is in the older session, on page 2.
+        await Page.ClickAsync("#next-page");
+        await WaitForAsync("() => admin.cursors.length === 1 && admin.sessions.length === 1 && admin.sessions[0].totalTurns === 1", "page 2");
+        Assert.Equal("Page 2: 1 session.", await Page.TextContentAsync("#list-status"));
+        Assert.False(await Page.IsDisabledAsync("#previous-page"));
+        await Page.ClickAsync("#session-rows button.link");
+        await Page.WaitForSelectorAsync("#detail:not([hidden]) .turn-card[data-turn='1']");
+
+        var said = await Page.TextContentAsync(".turn-card[data-turn='1'] .user-text") ?? "";
+        Assert.True(TestAudio.WordErrorRate(Recording.Reference, said.Replace("Trainee:", "", StringComparison.Ordinal).Trim()) <= 0.5, said);
+        Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync(".turn-card[data-turn='1'] .ai-text")));
+        Assert.Matches(@"recognition \d+ ms", await Page.TextContentAsync(".turn-card[data-turn='1'] .stages") ?? "");
+        Assert.True(await Page.Locator(".turn-card[data-turn='1'] .avatar-audio audio").CountAsync() >= 1);
+
+        // The trainee's recording plays from its signed URL, without a token.
+        await Page.EvaluateAsync("document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").play()");
+        await WaitForAsync("() => document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").currentTime > 0.2", "the trainee's recording to play");
+
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "admin-session");
+    }
+
+    private async Task EndSessionAsync()
+    {
+        await Page.ClickAsync("#end");
+        await WaitForAsync("() => roleplay.state === 'ended'", "the session to end");
+    }
+
+    /// <summary>The history is written in the background: search again until the page shows what is expected.</summary>
+    private async Task SearchUntilAsync(string condition, string what)
+    {
+        for (var attempt = 0; attempt < 20 && !await Page.EvaluateAsync<bool>($"({condition})()"); attempt++)
+        {
+            await Page.ClickAsync("#filters button[type=submit]");
+            await Task.Delay(250);
+        }
+
+        await WaitForAsync(condition, what);
+    }
+
+    private async Task StartSessionAsync(string transport, string userId, string mode, string capture, string query = "")
+    {
+        await Page.GotoAsync($"{service.Url}/?transport={transport}&scenario=procurement-price{query}");
+        await Page.FillAsync("#user-id", userId);
+        await Page.ClickAsync("text=Sign in (dev)");
+        await Page.WaitForSelectorAsync("#setup:not([hidden])");
+        await Page.CheckAsync($"input[name=mode][value={mode}]");
+        await Page.SelectOptionAsync("#capture", capture);
+        await Page.ClickAsync("#start");
+        await WaitForAsync("() => roleplay.sessionId !== null", "the session to start");
+    }
+
+    /// <summary>The fake microphone loops the recording, so the test listens with the page's voice detector: it
+    /// presses in a quiet moment (a press just as speech resumes still keeps the first syllable: the page records from
+    /// 300 ms before the press), holds through one whole repetition, and lets go in the next gap.</summary>
+    private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release, Func<Task>? whileSpeaking = null)
+    {
+        await WaitForAsync("() => roleplay.voiceArmed && !roleplay.voiceActive", "a gap in the recording");
+        await press();
+        await WaitForAsync("() => roleplay.state === 'listening'", "the page to listen");
+        await WaitForAsync("() => roleplay.voiceActive", "the recording to start again");
+        if (whileSpeaking is not null)
+        {
+            await whileSpeaking();
+        }
+
+        await WaitForAsync("() => !roleplay.voiceActive", "the recording to end");
+        await release();
+    }
+
+    private async Task AssertFullTurnAsync(string transport, string screenshot)
+    {
+        await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the final transcript of turn 1");
+        var transcript = await Page.TextContentAsync("#user-1 .words") ?? "";
+        Assert.True(TestAudio.WordErrorRate(Recording.Reference, transcript) <= 0.5, $"transcript on the page: '{transcript}'");
+
+        // The reply's first sentence played to its end, with the mouth moving.
+        await WaitForAsync("() => roleplay.played.some(p => p.turn === 1 && p.segment === 0 && p.ms > 0)", "the reply's audio to play");
+        Assert.StartsWith("Hello, I'm Linda Park", await Page.TextContentAsync("#persona-0 .words") ?? "", StringComparison.Ordinal); // the opening line
+        Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync("#persona-1 .words")));
+        Assert.Equal(transport, await Page.EvaluateAsync<string>("roleplay.transport"));
+        Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
+        Assert.Matches("Turn 1 / 8", await Page.TextContentAsync("#turns") ?? "");
+        Assert.Contains("recognition", await Page.TextContentAsync("#persona-1 .latency") ?? "", StringComparison.Ordinal);
+
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, screenshot);
+    }
+
+    private async Task WaitForAsync(string condition, string what)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(condition, null, new() { PollingInterval = 50 });
+        }
+        catch (TimeoutException ex)
+        {
+            var state = await Page.EvaluateAsync<string>("""
+                JSON.stringify(window.roleplay
+                  ? { state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors }
+                  : { admin: window.admin }) + ' alerts: ' + [...document.querySelectorAll('[role=alert]')].map(e => e.textContent).join(' | ')
+                """);
+            await FakeMicrophoneBrowser.ScreenshotAsync(Page, "failed-" + what.Replace(' ', '-'));
+            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{service.Browser.ConsoleLog}", ex);
+        }
+    }
+
+    /// <summary>The service in Development with dev tokens, on a loopback port, and Chromium hearing the recording.</summary>
+    public sealed class Service : IAsyncLifetime
+    {
+        private readonly RoleplayHubFactory _factory = new RoleplayHubFactory()
+            .Environment("Development")
+            .Setting("Auth:DevTokens:Enabled", "true");
+
+        public string Url { get; private set; } = "";
+
+        public FakeMicrophoneBrowser Browser { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Url = _factory.StartOnLoopback();
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _factory.DataDirectory);
+            Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            _factory.Dispose();
+        }
+    }
+}

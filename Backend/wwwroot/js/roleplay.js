@@ -1,0 +1,473 @@
+// The roleplay page: sign in, pick a drill, talk (push-to-talk or hands-free), hear and see the persona answer.
+// The hub contract is docs/hub-contract.md; the page's own rules (turn taking, the voice detector, reconnecting) are
+// described in the comments of the modules they live in.
+import { apiFetch, currentToken } from './auth.js';
+import { AvatarFace } from './avatar.js';
+import { clearConversation, renderLatency, renderLine } from './conversation.js';
+import { DrillPicker } from './drill.js';
+import { buildConnection, requestedTransport } from './hub.js';
+import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
+import { Microphone, opusSupported } from './microphone.js';
+import { AvatarPlayer } from './player.js';
+import { wireSignIn } from './sign-in.js';
+import { AudioUplink } from './uplink.js';
+import { EnergyVad } from './vad.js';
+
+const $ = (id) => document.getElementById(id);
+const stateLabels = {
+  idle: 'Not started',
+  connecting: 'Connecting…',
+  thinking: 'Thinking…',
+  speaking: 'Speaking',
+  'your-turn': 'Your turn: hold to talk',
+  listening: 'Listening',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Disconnected',
+  ended: 'Session ended',
+};
+
+// What the page knows, also readable from the console (and by the browser tests) as window.roleplay.
+const page = {
+  state: 'idle',
+  transport: null,
+  sessionId: null,
+  lastSeq: 0,
+  maxTurns: 0,
+  turns: {},     // turn → { transcript, final, reply, timings, heardAfterMs }
+  played: [],    // { turn, segment, ms } for every reply segment that played to its end
+  voiceActive: false, // the voice detector hears speech now
+  voiceArmed: false,  // it has heard a quiet moment since it was reset
+  level: 0,
+  errors: [],
+  reconnects: 0, // sessions resumed on a new connection
+  resentBytes: 0, // audio sent again after the last resume
+};
+window.roleplay = page;
+
+const drill = new DrillPicker();
+let connection = null;
+let uplink = null;
+let microphone = null;
+let opusRecording = null;
+let recording = false;        // audio is being sent for the user's current utterance
+let personaTurn = true;       // the persona has the floor (opening line, thinking, speaking)
+let endedReason = null;
+let commitAt = 0;
+const vad = new EnergyVad();
+const face = new AvatarFace($('mouth'));
+const player = new AvatarPlayer($('avatar-audio'), face, {
+  onStart: () => setState('speaking'),
+  onEnd: (segment, ms) => {
+    page.played.push({ turn: segment.turn, segment: segment.segment, ms: Math.round(ms) });
+    if (segment.isLast && segment.turn >= latestTurn()) personaDone();
+  },
+  onIdle: () => {
+    if (endedReason) finishSession();
+    else if (page.state === 'speaking') setState('thinking');
+  },
+  onBlocked: () => { $('enable-audio').hidden = false; },
+  onFailed: (segment) => {
+    showError('The persona\'s reply could not be played. Its words are in the conversation below.');
+    if (segment.isLast) personaDone();
+  },
+});
+
+// ---- signing in ---------------------------------------------------------------------------------------------------
+
+async function signedIn() {
+  drill.show(await apiFetch('/api/scenarios'));
+  $('setup').hidden = false;
+  $('start').focus();
+}
+
+function signedOut() {
+  endSession();
+  for (const id of ['setup', 'stage', 'conversation']) $(id).hidden = true;
+}
+
+// ---- the session --------------------------------------------------------------------------------------------------
+
+const mode = () => document.querySelector('input[name=mode]:checked').value;
+const latestTurn = () => Math.max(0, ...Object.keys(page.turns).map(Number));
+
+for (const radio of document.querySelectorAll('input[name=mode]')) {
+  radio.addEventListener('change', () => {
+    showModeHelp();
+    if (page.sessionId && !personaTurn) yourTurn();
+  });
+}
+
+function showModeHelp() {
+  const pushToTalk = mode() === 'push-to-talk';
+  $('talk').hidden = !pushToTalk;
+  $('talk-help').hidden = !pushToTalk;
+  $('hands-free-help').hidden = pushToTalk;
+}
+showModeHelp();
+if (!opusSupported()) $('capture').querySelector('[value=webm-opus]').disabled = true;
+
+$('start').addEventListener('click', () => attempt(startSession));
+$('end').addEventListener('click', () => attempt(async () => {
+  if (connection?.state === signalR.HubConnectionState.Connected && page.sessionId) {
+    await connection.invoke('end-session', { sessionId: page.sessionId });
+  } else {
+    endSession();
+  }
+}));
+
+async function startSession() {
+  resetConversation();
+  setState('connecting');
+  $('start').disabled = true;
+  $('stage').hidden = false;
+  $('conversation').hidden = false;
+  const capture = $('capture').value;
+  try {
+    // The microphone first: a refused permission should not leave a session open on the server.
+    microphone = await openMicrophone(16000, 250);
+  } catch (error) {
+    setState('idle');
+    $('start').disabled = false;
+    throw new Error(describeMicrophoneError(error));
+  }
+
+  connection = buildConnection({ token: currentToken, transport: requestedTransport(), onTransport: showTransport });
+  wireEvents(connection);
+  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), (error) => console.warn(error));
+  page.upload = uplink.mode;
+  try {
+    await connection.start();
+    const started = await connection.invoke('start-session', {
+      scenarioId: drill.scenario.id,
+      language: drill.variant.language,
+      audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
+    });
+    sessionStarted(started, capture);
+    // The microphone was opened for the usual 16 kHz and 250 ms; a server configured otherwise gets what it asks for.
+    const { sampleRate, chunkMs } = started.audioConfig;
+    if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
+      microphone.close();
+      microphone = await openMicrophone(sampleRate, chunkMs);
+    }
+  } catch (error) {
+    endSession();
+    throw new Error(describeConnectionError(error));
+  }
+}
+
+async function openMicrophone(sampleRate, chunkMs) {
+  const mic = await Microphone.open({
+    sampleRate,
+    chunkMs,
+    onChunk: (bytes) => uplink?.push(bytes), // the worklet only sends chunks while recording, and the flush after
+    onLevel: heard,
+    // ?resample=worklet: the device's rate and the worklet's resampler, the path browsers without 16 kHz contexts take
+    resampleInWorklet: new URLSearchParams(location.search).get('resample') === 'worklet',
+  });
+  page.audioContextRate = mic.contextRate;
+  $('mic-name').textContent = `${mic.label}, ${mic.contextRate / 1000} kHz`;
+  return mic;
+}
+
+function sessionStarted(started, capture) {
+  page.sessionId = started.sessionId;
+  page.maxTurns = started.maxTurns;
+  page.capture = capture;
+  $('persona-name').textContent = started.buyerPersona.name;
+  $('persona-role').textContent = started.buyerPersona.role;
+  $('turns').textContent = `Turn ${started.turnCount} / ${started.maxTurns}`;
+  $('end').disabled = false;
+  $('talk').disabled = false;
+  uplink.attach(started.sessionId, started.receivedBytes);
+  personaTurn = true;
+  setState('thinking'); // the persona is about to open the drill
+  for (const [event, handle] of early.splice(0)) sequenced(event, handle);
+}
+
+function wireEvents(hub) {
+  hub.on('session-started', () => {}); // the start-session result carries the same payload
+  hub.on('audio-received', (ack) => uplink?.acknowledge(ack.totalBytes));
+  hub.on('transcription', (event) => sequenced(event, transcription));
+  hub.on('ai-response', (event) => sequenced(event, reply));
+  hub.on('avatar-response', (event) => sequenced(event, avatar));
+  hub.on('error', (event) => sequenced(event, hubError));
+  hub.on('session-ended', sessionEnded);
+  hub.onreconnecting(() => {
+    uplink?.pause();
+    setState('reconnecting');
+  });
+  hub.onreconnected(() => attempt(resume));
+  hub.onclose(() => {
+    uplink?.pause();
+    if (hub === connection && page.sessionId && !endedReason) {
+      setState('disconnected');
+      showError('The connection to the server was lost. Press Reconnect to continue this session.');
+      $('reconnect').hidden = false;
+    }
+  });
+}
+
+// The opening line's events can overtake start-session's result; they wait for the session id.
+const early = [];
+
+function sequenced(event, handle) {
+  if (!page.sessionId) {
+    early.push([event, handle]);
+    return;
+  }
+  if (event.sessionId && event.sessionId !== page.sessionId) return;
+  if (event.seq > page.lastSeq) page.lastSeq = event.seq;
+  handle(event);
+}
+
+// After a new connection (automatic reconnect, or the Reconnect button): resume the session with the last event
+// seen — the server replays what this page missed — and resend the audio it has not acknowledged.
+async function resume() {
+  if (!page.sessionId) return;
+  let resumed;
+  try {
+    resumed = await connection.invoke('start-session', { sessionId: page.sessionId, lastSeq: page.lastSeq });
+  } catch (error) {
+    // Gone for good (ended, or kept past Sessions:ReconnectGrace): say so, and let the user start again.
+    endSession();
+    throw new Error(describeConnectionError(error));
+  }
+  uplink.attach(resumed.sessionId, resumed.receivedBytes);
+  page.reconnects++;
+  page.resentBytes = uplink.resent;
+  $('reconnect').hidden = true;
+  clearError();
+  if (recording) setState('listening');
+  else if (personaTurn) setState(player.busy ? 'speaking' : 'thinking');
+  else yourTurn();
+}
+
+$('reconnect').addEventListener('click', () => attempt(async () => {
+  setState('connecting');
+  await connection.start();
+  await resume();
+}));
+
+// ---- events -------------------------------------------------------------------------------------------------------
+
+function transcription(event) {
+  const turn = turnOf(event.turn);
+  turn.transcript = event.text;
+  turn.final = event.isFinal;
+  renderLine('user', event.turn, event.text || (event.isFinal ? '(nothing heard)' : '…'), !event.isFinal, 'You');
+  if (event.isFinal) {
+    uplink.replyStarted();
+    if (event.text) {
+      personaTurn = true;
+      setState('thinking');
+    }
+  }
+}
+
+function reply(event) {
+  turnOf(event.turn).reply = event.text;
+  renderLine('persona', event.turn, event.text, false, $('persona-name').textContent);
+  $('turns').textContent = `Turn ${event.turnCount} / ${event.maxTurns}`;
+}
+
+function avatar(event) {
+  const turn = turnOf(event.turn);
+  if (event.segment === 0 && event.turn > 0) {
+    turn.timings = event.timings;
+    turn.heardAfterMs = commitAt ? Math.round(performance.now() - commitAt) : null;
+    renderLatency(event.turn, turn.timings, turn.heardAfterMs);
+  }
+  player.enqueue(event);
+}
+
+function hubError(event) {
+  page.errors.push(event);
+  if (resendCodes.has(event.code)) {
+    setTimeout(() => uplink?.resend(), 300);
+    return;
+  }
+  if (event.code === 'no-speech' || event.code === 'stt-failed') {
+    uplink?.replyStarted();
+    if (!player.busy) yourTurn();
+  }
+  if (['ai-failed', 'tts-failed', 'storage-failed'].includes(event.code)) {
+    $('retry').hidden = !event.retryable;
+    if (!player.busy) personaTurn = false;
+  }
+  showError(describeHubError(event));
+}
+
+function sessionEnded(event) {
+  if (event.sessionId !== page.sessionId) return;
+  endedReason = event.reason;
+  // The last reply is spoken before the page closes the session (the player calls finishSession when idle).
+  if (!player.busy) finishSession();
+}
+
+function finishSession() {
+  const why = { client: 'you ended it', 'max-turns': 'all turns were used', 'idle-timeout': 'nothing happened for a long time',
+    disconnected: 'the connection was gone too long', shutdown: 'the server is restarting', error: 'of an error' }[endedReason] ?? endedReason;
+  endSession();
+  setState('ended');
+  $('state').textContent = `Session ended: ${why}`;
+}
+
+$('retry').addEventListener('click', () => attempt(async () => {
+  $('retry').hidden = true;
+  clearError();
+  personaTurn = true;
+  setState('thinking');
+  await connection.invoke('retry-turn', { sessionId: page.sessionId });
+}));
+
+$('enable-audio').addEventListener('click', () => {
+  $('enable-audio').hidden = true;
+  player.unblock();
+});
+
+// ---- turn taking --------------------------------------------------------------------------------------------------
+
+function personaDone() {
+  if (endedReason) return;
+  personaTurn = false;
+  yourTurn();
+}
+
+function yourTurn() {
+  if (!page.sessionId || endedReason || recording) return;
+  vad.reset(); // hands-free waits for a quiet moment before it listens
+  setState(mode() === 'hands-free' ? 'listening' : 'your-turn');
+}
+
+async function beginUtterance() {
+  if (!page.sessionId || endedReason || recording || !uplink) return;
+  if (player.busy) player.interrupt(); // talking over the persona stops it
+  personaTurn = false;
+  recording = true;
+  clearError();
+  $('talk').setAttribute('aria-pressed', 'true');
+  setState('listening');
+  if (page.capture === 'webm-opus') opusRecording = microphone.startOpus((bytes) => uplink.push(bytes));
+  else microphone.record(true);
+}
+
+async function endUtterance() {
+  if (!recording) return;
+  recording = false;
+  $('talk').setAttribute('aria-pressed', 'false');
+  if (opusRecording) {
+    const finished = opusRecording;
+    await finished.stop();
+    opusRecording = null;
+  } else {
+    microphone.record(false);
+    await microphone.flush();
+  }
+  uplink.commit();
+  commitAt = performance.now();
+  personaTurn = true;
+  setState('thinking');
+}
+
+// Level readings from the worklet (~20 a second): the meter, the voice indicator, and hands-free turn taking.
+function heard({ rms, peak, ms }) {
+  page.level = rms;
+  $('level').value = Math.min(1, Math.sqrt(peak));
+  const change = vad.feed(rms, ms);
+  page.voiceActive = vad.speaking;
+  page.voiceArmed = vad.armed;
+  $('voice').textContent = vad.speaking ? '●' : '○';
+  if (mode() !== 'hands-free' || !page.sessionId) return;
+  if (change === 'start' && !personaTurn && !recording) beginUtterance();
+  else if (change === 'end' && recording) endUtterance();
+}
+
+const talk = $('talk');
+talk.addEventListener('pointerdown', (event) => {
+  talk.setPointerCapture(event.pointerId);
+  beginUtterance();
+});
+for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) talk.addEventListener(type, () => endUtterance());
+talk.addEventListener('keydown', (event) => { if (event.key === 'Enter') event.preventDefault(); });
+
+// Space is push-to-talk anywhere on the page except in fields where it types a space.
+const typing = (target) => target.matches?.('input:not([type=radio]):not([type=checkbox]), textarea, select');
+document.addEventListener('keydown', (event) => {
+  if (event.code !== 'Space' || typing(event.target) || mode() !== 'push-to-talk' || !page.sessionId || endedReason) return;
+  event.preventDefault();
+  if (!event.repeat) beginUtterance();
+});
+document.addEventListener('keyup', (event) => {
+  if (event.code !== 'Space' || !recording || mode() !== 'push-to-talk') return;
+  event.preventDefault();
+  endUtterance();
+});
+window.addEventListener('blur', () => { if (mode() === 'push-to-talk') endUtterance(); });
+
+// ---- rendering ----------------------------------------------------------------------------------------------------
+
+function setState(state) {
+  page.state = state;
+  const element = $('state');
+  element.dataset.state = state;
+  element.textContent = state === 'your-turn' && mode() === 'hands-free' ? stateLabels.listening : stateLabels[state];
+  document.body.dataset.state = state;
+}
+
+function showTransport(name) {
+  page.transport = name;
+  $('transport').textContent = { WebSockets: 'WebSockets', ServerSentEvents: 'Server-Sent Events', LongPolling: 'long polling' }[name] ?? name;
+}
+
+function turnOf(turn) {
+  return (page.turns[turn] ??= { transcript: '', final: false, reply: '', timings: null, heardAfterMs: null });
+}
+
+function showError(text) {
+  $('error').textContent = text;
+  $('error').hidden = false;
+}
+
+function clearError() {
+  $('error').hidden = true;
+  $('error').textContent = '';
+}
+
+async function attempt(action) {
+  try {
+    await action();
+  } catch (error) {
+    console.error(error);
+    showError(error.message ?? String(error));
+  }
+}
+
+function resetConversation() {
+  clearError();
+  early.length = 0;
+  endedReason = null;
+  Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });
+  clearConversation();
+  for (const id of ['retry', 'reconnect', 'enable-audio']) $(id).hidden = true;
+}
+
+function endSession() {
+  recording = false;
+  opusRecording?.stop();
+  opusRecording = null;
+  microphone?.close();
+  microphone = null;
+  uplink?.detach();
+  uplink = null;
+  connection?.stop();
+  connection = null;
+  if (page.state !== 'ended') setState('idle');
+  $('start').disabled = false;
+  $('end').disabled = true;
+  $('talk').disabled = true;
+  $('level').value = 0;
+}
+
+// ---- start --------------------------------------------------------------------------------------------------------
+
+wireSignIn({ signedIn, signedOut });
