@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Hubs;
+using RoleplayHub.Hubs.Transport;
 using RoleplayHub.Sessions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,6 +47,7 @@ public static class RoleplayHubExtensions
         });
 
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConnections);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, AudioMemoryPoolFactory>(); // one recv per audio chunk
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {
             if (limits.AllowedOrigins.Length > 0)
