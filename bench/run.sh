@@ -26,7 +26,7 @@ start_server() { # $1 = latency-model | offline
   if [ "$1" = latency-model ]; then
     providers=(Stt__Provider=latency-model Ai__Provider=latency-model Tts__Provider=latency-model)
   fi
-  env ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
+  env DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
     Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
     "${providers[@]}" taskset -c 0 dotnet Backend/bin/Release/net10.0/RoleplayHub.Backend.dll --urls "http://127.0.0.1:$PORT" \
     > "bench/results/server-$1.log" 2>&1 &
