@@ -71,6 +71,31 @@ public sealed class StorageTests : IDisposable
         Assert.True(File.Exists(store.TryGetPath(recent.Key)));
     }
 
+    [Fact]
+    public async Task AnUtteranceRecordingBecomesAStoredWavAndItsTemporaryFileIsReusedOrRemoved()
+    {
+        var store = Store();
+        var temp = Path.Combine(_root, "tmp");
+        var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(temp);
+
+        await recorder.WriteAsync(new byte[] { 1, 0, 2, 0 }, default);
+        var first = await recorder.CompleteAsync(store, default);
+        await recorder.WriteAsync(new byte[] { 1, 0, 2, 0 }, default); // the same audio again: the store keeps one copy
+        var again = await recorder.CompleteAsync(store, default);
+        var kept = Directory.GetFiles(temp);
+        await recorder.WriteAsync(new byte[] { 3, 0 }, default);
+        await recorder.DiscardAsync();
+        await recorder.WriteAsync(new byte[] { 5, 0, 6, 0, 7, 0 }, default);
+        var third = await recorder.CompleteAsync(store, default);
+        await recorder.DisposeAsync();
+
+        Assert.Equal(first!.Key, again!.Key);
+        Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
+        Assert.Single(kept); // left to the recorder, which reuses it instead of creating a file per turn
+        Assert.Equal(44 + 6, third!.Length); // the reused file was truncated: nothing of the earlier utterances
+        Assert.Empty(Directory.GetFiles(temp)); // session end removes the temporary file
+    }
+
     private LocalMediaStore Store() => new(Options.Create(new MediaOptions()), Data(), Signer());
 
     private MediaUrlSigner Signer() => new(Options.Create(new MediaOptions { SigningKey = new string('k', 32) }), Data(), _clock, NullLogger<MediaUrlSigner>.Instance);

@@ -44,8 +44,32 @@ public sealed class PipelineServices(
 
     public MediaOptions Media { get; } = media.Value;
 
-    /// <summary>Where utterance recordings are written before they are stored (same volume as the media folder).</summary>
-    public string TempDirectory { get; } = data.Resolve("tmp");
+    /// <summary>Where utterance recordings are written before they are stored (same volume as the media folder).
+    /// A session deletes its file when it ends; files a killed process left behind go after a day.</summary>
+    public string TempDirectory { get; } = RemoveStaleFiles(data.Resolve("tmp"), time.GetUtcNow() - TimeSpan.FromDays(1));
+
+    private static string RemoveStaleFiles(string directory, DateTimeOffset cutoff)
+    {
+        if (Directory.Exists(directory))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.wav"))
+            {
+                try
+                {
+                    if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
+                    {
+                        File.Delete(file);
+                    }
+                }
+                catch (IOException)
+                {
+                    // in use or already gone: the next start-up tries again
+                }
+            }
+        }
+
+        return directory;
+    }
 
     /// <summary>Set by the session manager: lets a worker end its own session (max turns, fatal error).</summary>
     public Action<RoleplaySession, SessionEndReason> EndSession { get; internal set; } = static (_, _) => { };

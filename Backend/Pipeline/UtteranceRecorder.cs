@@ -7,6 +7,12 @@ namespace RoleplayHub.Pipeline;
 /// Writes the user's own audio of one utterance (16 kHz mono WAV) to a temporary file as it is decoded, so a
 /// session never holds a whole utterance in memory; on completion the file goes to the media store.
 /// </summary>
+/// <remarks>
+/// The file is reused for the session's next utterance whenever the store leaves it behind (a cloud upload, a
+/// recording the store already has) or the utterance is discarded: creating and deleting a file per turn made ext4
+/// scan its recently-deleted inodes on every create — a tenth of the server's CPU at 160 turns/s
+/// (docs/benchmarks.md). Only the file a local store moves into place is replaced by a new one.
+/// </remarks>
 internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 {
     private FileStream? _file;
@@ -24,10 +30,16 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 
         if (_file is null)
         {
-            Directory.CreateDirectory(tempDirectory);
-            _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
+            var reuse = _path is not null && File.Exists(_path);
+            if (!reuse)
+            {
+                Directory.CreateDirectory(tempDirectory);
+                _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
+            }
+
             // No FileStream buffer: writes are whole flushes (~32 KB), and a 16 KB buffer per utterance would be garbage.
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            _file = new FileStream(_path!, reuse ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            _file.SetLength(0);
             await _file.WriteAsync(new byte[WavFile.HeaderSize], cancellationToken); // patched on completion
         }
 
@@ -49,13 +61,11 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         await _file.WriteAsync(header, cancellationToken);
         await _file.DisposeAsync();
         _file = null;
-        var path = _path;
-        _path = null;
         _dataBytes = 0;
-        return await store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
+        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", cancellationToken);
     }
 
-    /// <summary>Throws the recording away (the utterance was silence or invalid).</summary>
+    /// <summary>Throws the recording away (the utterance was silence or invalid); the file is kept for the next one.</summary>
     public async ValueTask DiscardAsync()
     {
         if (_file is not null)
@@ -64,14 +74,17 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
             _file = null;
         }
 
+        _dataBytes = 0;
+    }
+
+    /// <summary>Session end: the temporary file goes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await DiscardAsync();
         if (_path is not null)
         {
             File.Delete(_path);
             _path = null;
         }
-
-        _dataBytes = 0;
     }
-
-    public ValueTask DisposeAsync() => DiscardAsync();
 }

@@ -8,7 +8,8 @@ public interface IMediaStore
 
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
-    /// <summary>Stores a finished local file and takes ownership of it (it is moved or deleted).</summary>
+    /// <summary>Stores a finished local file. The store may move the file into place; if it is still at
+    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete).</summary>
     ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken);
 
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>

@@ -53,8 +53,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
         {
-            File.Delete(path);
-            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // the caller keeps (and reuses) its file
         }
         else
         {

@@ -46,10 +46,7 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
                 Remember(key);
             }
 
-            var stored = new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
-            file.Close();
-            File.Delete(path);
-            return stored;
+            return new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
         }
     }
 
