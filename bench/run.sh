@@ -2,11 +2,12 @@
 # Load benchmarks of the hub (docs/benchmarks.md). The server under test runs on CPU 0, the load generator on CPU 1.
 #
 #   bench/run.sh short                      # < 3 min: 200 and 1,000 sessions, latency-model providers, prints the tables
-#   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~20 min
+#   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~12 min
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
 #
-# Env: DURATION (s, 60), RAMP (s, 20), MODE (invoke|send|stream, invoke), PORT (5090), EXTRA (more loadgen options).
+# Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
+#      EXTRA (more loadgen options), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
 # Results (the printed tables) are written to bench/results/<name>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,15 @@ scripts/setup.sh runtime
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 
-PORT=${PORT:-5090} DURATION=${DURATION:-60} RAMP=${RAMP:-20} MODE=${MODE:-invoke}
+PORT=${PORT:-5090} DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45} MODE=${MODE:-invoke} TUNING=${TUNING:-1}
+# The server's runtime settings (docs/benchmarks.md, "Runtime settings"). Always: 512 arrays per shared-pool partition, and
+# tier-up without the 10× call-counting delay .NET applies on one CPU (otherwise a run needs ~2 min of warm-up before
+# the JIT stops taking a fifth of the core). TUNING=1 adds what suits a one-core node: no spinning before a pool thread
+# sleeps, and socket completions run inline on the epoll thread.
+runtime=(DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 DOTNET_TC_DelaySingleProcMultiplier=1)
+if [ "$TUNING" = 1 ]; then
+  runtime+=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
+fi
 KEY=bench-signing-key-bench-signing-key-0123
 server_pid=""
 trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true' EXIT
@@ -26,7 +35,7 @@ start_server() { # $1 = latency-model | offline
   if [ "$1" = latency-model ]; then
     providers=(Stt__Provider=latency-model Ai__Provider=latency-model Tts__Provider=latency-model)
   fi
-  env DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
+  env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
     Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
     "${providers[@]}" taskset -c 0 dotnet Backend/bin/Release/net10.0/RoleplayHub.Backend.dll --urls "http://127.0.0.1:$PORT" \
     > "bench/results/server-$1.log" 2>&1 &
@@ -36,30 +45,51 @@ start_server() { # $1 = latency-model | offline
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 
-load() { # $1 = sessions, $2 = label
+loadgen() { # $1 = sessions, $2 = duration, more options
+  local sessions=$1 duration=$2; shift 2
   taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load \
-    --url "http://127.0.0.1:$PORT" --sessions "$1" --duration "$DURATION" --ramp "$RAMP" --chunk-mode "$MODE" \
-    --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} | tee "bench/results/$2-$1-$MODE.txt"
+    --url "http://127.0.0.1:$PORT" --sessions "$sessions" --duration "$duration" --chunk-mode "$MODE" \
+    --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} "$@"
+}
+
+# The same workload, unrecorded, so the measured run sees a server whose JIT has tiered up (its report prints the
+# JIT's share of the hold, which says whether it was warm).
+warm_up() { # $1 = sessions
+  [ "$WARMUP" -gt 0 ] || return 0
+  echo "warm-up: $1 sessions for $WARMUP s"
+  loadgen "$1" "$WARMUP" --ramp $((WARMUP / 4)) > /dev/null
+}
+
+load() { # $1 = sessions, $2 = label
+  loadgen "$1" "$DURATION" --ramp "$RAMP" | tee "bench/results/$2-$1-$MODE.txt"
 }
 
 run_latency_model() {
   for sessions in "$@"; do
     start_server latency-model
+    warm_up "$sessions"
     load "$sessions" latency-model
     stop_server
   done
 }
 
 case "${1:-short}" in
-  short) DURATION=${DURATION_SHORT:-60} RAMP=20 run_latency_model 200 1000 ;;
+  short) # one server, warmed once at the larger load: ~2.5 min
+    WARMUP=${WARMUP_SHORT:-40} DURATION=${DURATION_SHORT:-40} RAMP=10
+    start_server latency-model
+    warm_up 1000
+    load 200 latency-model
+    load 1000 latency-model
+    stop_server ;;
   ramp) run_latency_model 50 200 500 1000 2000 3000 ;;
   sessions) shift; run_latency_model "$@" ;;
   offline)
     shift
     for sessions in "${@:-2 4 8}"; do
       start_server offline
+      WARMUP=${WARMUP_OFFLINE:-30} EXTRA="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav ${EXTRA:-}" warm_up "$sessions"
       EXTRA="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav ${EXTRA:-}" load "$sessions" offline
       stop_server
     done ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StatsApi
 {
     /// <summary><c>GET /api/stats</c> (admins): this node's sessions, buffers and process health;
-    /// <c>?collect=true</c> measures live heap only.</summary>
+    /// <c>?collect=true</c> measures live heap only; <c>?turnsSince=N&amp;eventsSince=M</c> limit the overhead
+    /// percentiles to later turns and events (counts read at the start of a benchmark's hold).</summary>
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/stats", Get).WithName("GetStats").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
@@ -19,7 +20,7 @@ public static class StatsApi
 
     // collect=true runs a full, compacting garbage collection first, so managedHeapBytes is live data only (the
     // benchmarks measure memory per session with it; it pauses the process for a few milliseconds).
-    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx, RoleplayMetrics metrics, bool? collect)
+    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx, RoleplayMetrics metrics, bool? collect, long? turnsSince, long? eventsSince)
     {
         if (collect == true)
         {
@@ -40,10 +41,12 @@ public static class StatsApi
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             GC.GetTotalPauseDuration().TotalMilliseconds,
+            System.Runtime.JitInfo.GetCompiledMethodCount(),
+            System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
             maxWorkers - workers,
             ThreadPool.PendingWorkItemCount,
             (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
-            TurnOverhead.From(metrics)));
+            TurnOverhead.From(metrics, turnsSince ?? 0, eventsSince ?? 0)));
     }
 }
 
@@ -58,6 +61,8 @@ public sealed record NodeStats(
     int Gen1Collections,
     int Gen2Collections,
     double GcPauseMs,
+    long JitCompiledMethods,
+    double JitCompilationMs,
     int BusyThreadPoolThreads,
     long ThreadPoolQueue,
     long UptimeSeconds,
@@ -65,12 +70,12 @@ public sealed record NodeStats(
 
 /// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
 /// call, and from a provider's result to its event written to the connection.</summary>
-public sealed record TurnOverhead(long Turns, double FlushToSttP50, double FlushToSttP99, double ResultToWireP50, double ResultToWireP99)
+public sealed record TurnOverhead(long Turns, long Events, double FlushToSttP50, double FlushToSttP99, double ResultToWireP50, double ResultToWireP99)
 {
-    public static TurnOverhead From(RoleplayMetrics metrics)
+    public static TurnOverhead From(RoleplayMetrics metrics, long turnsSince = 0, long eventsSince = 0)
     {
-        var flush = metrics.FlushToStt.Summarize();
-        var wire = metrics.ResultToWire.Summarize();
-        return new TurnOverhead(flush.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
+        var flush = metrics.FlushToStt.Summarize(turnsSince);
+        var wire = metrics.ResultToWire.Summarize(eventsSince);
+        return new TurnOverhead(flush.Samples, wire.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
     }
 }

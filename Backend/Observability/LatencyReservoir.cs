@@ -17,17 +17,26 @@ public sealed class LatencyReservoir
         _samples[index % Capacity] = value;
     }
 
-    public LatencySummary Summarize()
+    /// <summary>Percentiles of the retained samples, or only of those recorded after the first
+    /// <paramref name="since"/> (a <see cref="LatencySummary.Samples"/> read earlier: a benchmark's own window).</summary>
+    public LatencySummary Summarize(long since = 0)
     {
-        var count = (int)Math.Min(Interlocked.Read(ref _count), Capacity);
+        var total = Interlocked.Read(ref _count);
+        var from = Math.Max(Math.Max(0, since), total - Capacity);
+        var count = (int)Math.Max(0, total - from);
         if (count == 0)
         {
-            return new LatencySummary(0, 0, 0, 0);
+            return new LatencySummary(total, 0, 0, 0);
         }
 
-        var copy = _samples.AsSpan(0, count).ToArray();
+        var copy = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            copy[i] = _samples[(from + i) % Capacity];
+        }
+
         Array.Sort(copy);
-        return new LatencySummary(Interlocked.Read(ref _count), At(copy, 0.5), At(copy, 0.99), copy[^1]);
+        return new LatencySummary(total, At(copy, 0.5), At(copy, 0.99), copy[^1]);
     }
 
     private static double At(double[] sorted, double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];

@@ -177,16 +177,24 @@ internal sealed class LoadRun
                 $"RSS {(after.Rss - rssBefore) / (double)after.Live / 1024:0.0} KB";
         }
 
+        // The server keeps the last 8,192 turns' overheads: ask for this run's hold only (not a warm-up's turns).
+        JsonElement? overhead = null;
+        if (stats.FirstOrDefault(s => s.At >= holdFrom).Stats is { ValueKind: JsonValueKind.Object } atHold && atHold.TryGetProperty("overhead", out var since))
+        {
+            var window = $"turnsSince={since.GetProperty("turns").GetInt64()}&eventsSince={since.GetProperty("events").GetInt64()}";
+            overhead = (await ReadStatsAsync(adminToken, query: window))?.GetProperty("overhead");
+        }
+
         var chunksInHold = chunksAtEnd - chunksAtHold;
-        Report(server, self, stats, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom);
+        Report(server, self, stats, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom, overhead);
         return 0;
     }
 
-    private async Task<JsonElement?> ReadStatsAsync(string token, bool collect = false)
+    private async Task<JsonElement?> ReadStatsAsync(string token, bool collect = false, string? query = null)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Options.Url}/api/stats{(collect ? "?collect=true" : "")}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Options.Url}/api/stats?{(collect ? "collect=true&" : "")}{query}");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await Http.SendAsync(request);
             return response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone() : null;
@@ -198,7 +206,7 @@ internal sealed class LoadRun
     }
 
     private void Report(ProcessSampler? server, ProcessSampler self, List<(long At, JsonElement Stats)> stats, List<int> live,
-        long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom)
+        long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom, JsonElement? overhead)
     {
         var o = Options;
         Console.WriteLine();
@@ -243,10 +251,19 @@ internal sealed class LoadRun
             Console.WriteLine($"server GC in hold: gen0 {Delta("gen0Collections")}, gen1 {Delta("gen1Collections")}, gen2 {Delta("gen2Collections")}, pause {pause:0} ms " +
                 $"({pause / holdSecs * 100 / 1000:0.00}% of time); managed heap max {heap:0.0} MB; thread-pool queue max {queue}; " +
                 $"allocated {allocated / Math.Max(1, chunksInHold) / 1024.0:0.0} KB per chunk");
-            if (last.TryGetProperty("overhead", out var overhead))
+            if (last.TryGetProperty("jitCompiledMethods", out var jitMethods))
             {
-                Console.WriteLine($"server overhead per turn (ms): flush → STT call p50 {overhead.GetProperty("flushToSttP50").GetDouble():0.00} p99 {overhead.GetProperty("flushToSttP99").GetDouble():0.00}; " +
-                    $"provider result → event written p50 {overhead.GetProperty("resultToWireP50").GetDouble():0.00} p99 {overhead.GetProperty("resultToWireP99").GetDouble():0.00}");
+                // A server still tiering up spends a large share of its CPU in the JIT (a fifth of it in the first
+                // ~100 s at 200 sessions): a figure measured then is not the steady state. bench/run.sh warms up first.
+                var jitMs = last.GetProperty("jitCompilationMs").GetDouble() - first.GetProperty("jitCompilationMs").GetDouble();
+                Console.WriteLine($"server JIT in hold: {jitMethods.GetInt64() - first.GetProperty("jitCompiledMethods").GetInt64()} methods compiled, " +
+                    $"{jitMs:0} ms compiling ({jitMs / holdSecs / 10:0.0}% of the time){(jitMs / holdSecs > 20 ? " — not warm yet" : "")}");
+            }
+
+            if (overhead is { } windowed)
+            {
+                Console.WriteLine($"server overhead per turn (ms): flush → STT call p50 {windowed.GetProperty("flushToSttP50").GetDouble():0.00} p99 {windowed.GetProperty("flushToSttP99").GetDouble():0.00}; " +
+                    $"provider result → event written p50 {windowed.GetProperty("resultToWireP50").GetDouble():0.00} p99 {windowed.GetProperty("resultToWireP99").GetDouble():0.00}");
             }
         }
 
