@@ -20,8 +20,8 @@ public sealed class PocketSphinxOptions
     /// it are refused at start-session with <c>stt-unavailable</c>.</summary>
     public int MaxDecoders { get; set; } = 16;
 
-    /// <summary>Decoding runs on at most this many threads at once (default: the processor count), so a burst of
-    /// turns cannot starve the thread pool that serves the hub.</summary>
+    /// <summary>Decoding runs on this many dedicated threads (default: the processor count), never on the thread
+    /// pool that serves the hub, so a burst of turns cannot delay other sessions' acknowledgements.</summary>
     public int MaxParallelDecodes { get; set; }
 
     /// <summary>Restore the decoder's cepstral mean to its initial estimate before each utterance instead of carrying

@@ -8,7 +8,8 @@ namespace RoleplayHub.Providers.Stt.PocketSphinx;
 /// <summary>
 /// Offline English recognition with PocketSphinx, in process. Each session gets its own decoder (decoders are
 /// not thread-safe and keep state between utterances), created on the session's worker and freed when the session
-/// ends. Decoding is CPU-bound, so it runs behind a gate of <see cref="PocketSphinxOptions.MaxParallelDecodes"/>.
+/// ends. Decoding is CPU-bound, so it runs on <see cref="PocketSphinxOptions.MaxParallelDecodes"/> dedicated threads,
+/// never on the thread pool that carries the connections.
 /// </summary>
 public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, I
         _options = options.Value;
         _logger = logger;
         var parallel = _options.MaxParallelDecodes > 0 ? _options.MaxParallelDecodes : Environment.ProcessorCount;
-        DecodeGate = new SemaphoreSlim(parallel, parallel);
+        Workers = new DedicatedWorkers("pocketsphinx", parallel);
     }
 
     public string Name => "pocketsphinx";
@@ -32,7 +33,7 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, I
 
     public int MaxDecoders => _options.MaxDecoders;
 
-    internal SemaphoreSlim DecodeGate { get; }
+    internal DedicatedWorkers Workers { get; }
 
     internal PocketSphinxOptions Options => _options;
 
@@ -78,7 +79,7 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, I
         }
     }
 
-    public void Dispose() => DecodeGate.Dispose();
+    public void Dispose() => Workers.Dispose();
 }
 
 /// <summary>One session's PocketSphinx decoder.</summary>
@@ -97,15 +98,11 @@ internal sealed class PocketSphinxRecognizer(PocketSphinxSpeechToText owner, Rec
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        await owner.DecodeGate.WaitAsync(cancellationToken);
-        try
+        await owner.Workers.RunAsync(() =>
         {
             Initialize();
-        }
-        finally
-        {
-            owner.DecodeGate.Release();
-        }
+            return true;
+        }, cancellationToken);
     }
 
     public async ValueTask<SpeechHypothesis?> AcceptAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
@@ -115,17 +112,12 @@ internal sealed class PocketSphinxRecognizer(PocketSphinxSpeechToText owner, Rec
             return null;
         }
 
-        await owner.DecodeGate.WaitAsync(cancellationToken);
-        try
+        return await owner.Workers.RunAsync(() =>
         {
             EnsureUtterance();
             Process(MemoryMarshal.Cast<byte, short>(pcm16.Span));
             return ReadHypothesis(withWords: false);
-        }
-        finally
-        {
-            owner.DecodeGate.Release();
-        }
+        }, cancellationToken);
     }
 
     public async ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken)
@@ -135,17 +127,12 @@ internal sealed class PocketSphinxRecognizer(PocketSphinxSpeechToText owner, Rec
             return new SpeechHypothesis("");
         }
 
-        await owner.DecodeGate.WaitAsync(cancellationToken);
-        try
+        return await owner.Workers.RunAsync(() =>
         {
             Check(PocketSphinxNative.ps_end_utt(_decoder), "ps_end_utt");
             _inUtterance = false;
             return ReadHypothesis(withWords: true) ?? new SpeechHypothesis("");
-        }
-        finally
-        {
-            owner.DecodeGate.Release();
-        }
+        }, cancellationToken);
     }
 
     public async ValueTask CancelUtteranceAsync(CancellationToken cancellationToken)
