@@ -65,30 +65,6 @@ public static class TestAudio
         }
     }
 
-    /// <summary>Word error rate of a hypothesis against a reference (word-level edit distance / reference words).</summary>
-    public static double WordErrorRate(string reference, string hypothesis)
-    {
-        var r = reference.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var h = hypothesis.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var d = new int[r.Length + 1, h.Length + 1];
-        for (var i = 0; i <= r.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= h.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= r.Length; i++)
-        {
-            for (var j = 1; j <= h.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1));
-            }
-        }
-
-        return r.Length == 0 ? 0 : (double)d[r.Length, h.Length] / r.Length;
-    }
+    /// <summary>Word error rate of a hypothesis against a reference (see <see cref="WordErrors"/>).</summary>
+    public static double WordErrorRate(string reference, string hypothesis) => WordErrors.Rate(reference, hypothesis);
 }

@@ -8,6 +8,7 @@ using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Providers.Tts.Espeak;
 using RoleplayHub.Scenarios;
+using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Bench;
 
@@ -47,8 +48,8 @@ internal static class SpeechBenchmark
             var (hypothesis, elapsed) = await RecognizeAsync(samples, resetCmn: true, grammar: null, repeat);
             // Carried-over CMN: the same clip decoded as the second utterance of a session (after another clip).
             var carried = await RecognizeSecondUtteranceAsync(clips[(clips.IndexOf((name, samples, reference)) + 1) % clips.Count].Samples, samples);
-            var werReset = Wer(reference, hypothesis);
-            var werCarried = Wer(reference, carried);
+            var werReset = WordErrors.Rate(reference, hypothesis);
+            var werCarried = WordErrors.Rate(reference, carried);
             var words = reference.Split(' ').Length;
             refWords += words;
             errorsReset += werReset * words;
@@ -81,8 +82,8 @@ internal static class SpeechBenchmark
                 var (withGrammar, gramElapsed) = await RecognizeAsync(samples, true, grammar, 1);
                 var n = reference.Split(' ').Length;
                 words += n;
-                lmErrors += Wer(reference, lm) * n;
-                gramErrors += Wer(reference, withGrammar) * n;
+                lmErrors += WordErrors.Rate(reference, lm) * n;
+                gramErrors += WordErrors.Rate(reference, withGrammar) * n;
                 audio += samples.Length / 16_000.0;
                 lmTime += lmElapsed.TotalSeconds;
                 gramTime += gramElapsed.TotalSeconds;
@@ -301,32 +302,6 @@ internal static class SpeechBenchmark
     private static short[] Wav(string path) => MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(path).AsSpan(44)).ToArray();
 
     private static short[] Raw(string path) => MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(path).AsSpan()).ToArray();
-
-    private static double Wer(string reference, string hypothesis)
-    {
-        var r = reference.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var h = hypothesis.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var d = new int[r.Length + 1, h.Length + 1];
-        for (var i = 0; i <= r.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= h.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= r.Length; i++)
-        {
-            for (var j = 1; j <= h.Length; j++)
-            {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1));
-            }
-        }
-
-        return (double)d[r.Length, h.Length] / r.Length;
-    }
 
     private static double Median(List<double> values)
     {

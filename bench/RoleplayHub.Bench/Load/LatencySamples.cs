@@ -24,7 +24,7 @@ internal sealed class LatencySamples
         }
     }
 
-    public (int N, double P50, double P90, double P99, double Max) Summary()
+    public (int N, double P50, double P90, double P95, double P99, double Max) Summary()
     {
         double[] sorted;
         lock (_values)
@@ -34,6 +34,6 @@ internal sealed class LatencySamples
 
         Array.Sort(sorted);
         double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return (sorted.Length, At(0.5), At(0.9), At(0.99), sorted.Length == 0 ? double.NaN : sorted[^1]);
+        return (sorted.Length, At(0.5), At(0.9), At(0.95), At(0.99), sorted.Length == 0 ? double.NaN : sorted[^1]);
     }
 }

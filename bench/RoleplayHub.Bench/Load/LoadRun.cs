@@ -210,8 +210,8 @@ internal sealed class LoadRun
     {
         var o = Options;
         Console.WriteLine();
-        Console.WriteLine("| latency (ms) | n | p50 | p90 | p99 | max |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| latency (ms) | n | p50 | p90 | p95 | p99 | max |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         Row("chunk → audio-received", ChunkAck);
         if (o.ChunkMode == "invoke")
         {
@@ -275,7 +275,8 @@ internal sealed class LoadRun
         var lag = SendLag.Summary();
         Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; " +
             $"send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms");
-        if (lag.P99 > 20 || self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max() > 85)
+        // Judged over the hold: the ramp's burst of connections (TLS-free, but JWTs and handshakes) peaks briefly.
+        if (lag.P99 > 20 || self.Samples.Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).Max() > 85)
         {
             Console.WriteLine("WARNING: the load generator is saturated; latencies include its own queueing.");
         }
@@ -299,7 +300,7 @@ internal sealed class LoadRun
         static void Row(string name, LatencySamples samples)
         {
             var s = samples.Summary();
-            Console.WriteLine($"| {name} | {s.N} | {s.P50:0.00} | {s.P90:0.00} | {s.P99:0.00} | {s.Max:0.00} |");
+            Console.WriteLine($"| {name} | {s.N} | {s.P50:0.00} | {s.P90:0.00} | {s.P95:0.00} | {s.P99:0.00} | {s.Max:0.00} |");
         }
     }
 
