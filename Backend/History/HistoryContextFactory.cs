@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Database;
 using RoleplayHub.Storage;
@@ -21,19 +22,22 @@ internal sealed class HistoryContextFactory : IDbContextFactory<HistoryDbContext
         _create = database.Provider switch
         {
             DatabaseOptions.Sqlite => Build<SqliteHistoryDbContext>(
-                builder => builder.UseSqlite(SqliteConnectionString(data.Resolve(database.SqliteFile))), o => new SqliteHistoryDbContext(o)),
+                builder => builder.UseSqlite(SqliteConnectionString(data.Resolve(database.SqliteFile)))),
             DatabaseOptions.Postgres => Build<PostgresHistoryDbContext>(
-                builder => builder.UseNpgsql(database.PostgresConnectionString), o => new PostgresHistoryDbContext(o)),
+                builder => builder.UseNpgsql(database.PostgresConnectionString)),
             _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is unknown; use sqlite or postgres."),
         };
 
-        Func<HistoryDbContext> Build<TContext>(Action<DbContextOptionsBuilder<TContext>> configure, Func<DbContextOptions<TContext>, TContext> create)
+        Func<HistoryDbContext> Build<TContext>(Action<DbContextOptionsBuilder<TContext>> configure)
             where TContext : HistoryDbContext
         {
             var builder = new DbContextOptionsBuilder<TContext>().UseLoggerFactory(loggers);
             configure(builder);
-            var contextOptions = builder.Options;
-            return () => create(contextOptions);
+            // Pooled: a new context builds EF's internal services (a DI scope of a few dozen) before its first
+            // query; the history writer opens one per batch, and those scopes were 6 % of the server's allocations
+            // under load (docs/benchmarks.md). A disposed context is reset and reused instead.
+            var pool = new PooledDbContextFactory<TContext>(builder.Options);
+            return pool.CreateDbContext;
         }
     }
 
