@@ -36,10 +36,16 @@ public sealed class RetryTurnTests : IDisposable
         var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
         await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
 
+        await client.InvokeAsync("end-session", new { sessionId });
+        using var admin = _factory.CreateClient("root", "admin");
+        var summary = await admin.SessionAsync(sessionId, s => s.Str("status") == "ended");
+        var turn = Assert.Single((await admin.DetailAsync(summary.Str("id")!)).GetProperty("turns").EnumerateArray(), t => t.Int("turn") == 1);
+
         Assert.True(failed.Bool("retryable"));
         Assert.Equal("what is the price", final.Str("text"));
         Assert.Equal(1, reply.Int("turnCount"));
         Assert.Single(client.EventsNamed("transcription"), e => e.Bool("isFinal"));
+        Assert.Equal(reply.Str("text"), turn.Str("aiText")); // the retried turn replaced the failed record in the history
     }
 
     [Fact]

@@ -35,7 +35,19 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
             }
             else if (entry.Turn is { } turn)
             {
-                if (!idempotent || !await db.Turns.AnyAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken))
+                if (turn.Revision)
+                {
+                    // A retried turn: its new record replaces the failed one (one row per turn, unique index).
+                    var earlier = db.Turns.Local.FirstOrDefault(t => t.SessionKey == key && t.Index == turn.Turn)
+                        ?? await db.Turns.FirstOrDefaultAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken);
+                    if (earlier is not null)
+                    {
+                        db.Turns.Remove(earlier);
+                    }
+
+                    db.Turns.Add(ToEntity(key, turn));
+                }
+                else if (!idempotent || !await db.Turns.AnyAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken))
                 {
                     db.Turns.Add(ToEntity(key, turn));
                 }

@@ -65,6 +65,9 @@ public sealed record TurnRecord
 
     public IReadOnlyList<string> Errors { get; init; } = [];
 
+    /// <summary>This turn was journalled before (it failed and was retried): the record replaces the earlier one.</summary>
+    public bool Revision { get; init; }
+
     public required DateTimeOffset StartedAt { get; init; }
 
     public required DateTimeOffset CompletedAt { get; init; }

@@ -85,7 +85,7 @@ internal sealed partial class TurnPipeline
                 aiMs = Ms(aiStart, aiDone);
                 if (reply is null)
                 {
-                    _retry = pending with { Record = record with { AiMs = aiMs } };
+                    _retry = pending with { Record = record with { AiMs = aiMs, Revision = true } };
                     services.Journal.TurnCompleted(record with { AiMs = aiMs, Errors = [.. _turnErrors], CompletedAt = services.Time.GetUtcNow() });
                     journaled = true;
                     return;
@@ -117,7 +117,7 @@ internal sealed partial class TurnPipeline
             journaled = true;
             if (_turnErrors.Count > errorsBefore && spoken.Records.Count == 0)
             {
-                _retry = new PendingTurn(pending.Turn, pending.ClockStart, completed, reply); // the reply stands; only its speech failed
+                _retry = new PendingTurn(pending.Turn, pending.ClockStart, completed with { Revision = true }, reply); // the reply stands; only its speech failed
                 return;
             }
 
@@ -144,7 +144,8 @@ internal sealed partial class TurnPipeline
     {
         if (_retry is not { } pending)
         {
-            await ReportAsync(HubError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
+            // An answer to this call, not a problem of a turn: kept out of the turn's recorded errors.
+            await Notifier.SendErrorAsync(session, HubError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
             return;
         }
 

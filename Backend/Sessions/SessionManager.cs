@@ -173,6 +173,11 @@ public sealed partial class SessionManager : IHostedService, IDisposable
             return HubError.InvalidRequest($"retry-turn: {bindingError}");
         }
 
+        if (!connection.ChunkLimiter.TryTake()) // like commit: each retry queues work for the session
+        {
+            return new HubError(ErrorCodes.RateLimited, "Too many calls per second; retry again in a moment.", true);
+        }
+
         return FindOwned(connection, request?.SessionId, out var session) ?? session!.RequestRetry();
     }
 
