@@ -47,6 +47,24 @@ public sealed class AliyunClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOssTimeoutIsRetriedThenReportedAsAStorageFailureNotACancellation()
+    {
+        var handler = new TimingOutHandler();
+        using var http = new HttpClient(handler);
+        using var oss = new RoleplayHub.Storage.Cloud.OssObjectStorage(http, new RoleplayHub.Storage.Cloud.ObjectStoreOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1:9/"), Bucket = "b", AccessKeyId = "id", AccessKeySecret = "secret",
+        }, TimeProvider.System, NullLogger<RoleplayHub.Storage.Cloud.OssObjectStorage>.Instance);
+        using var content = new MemoryStream([1, 2, 3]);
+
+        // The pipeline turns HttpRequestException into a storage-failed event; a cancellation would end the session.
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => oss.PutAsync("k.wav", content, 3, "audio/wav", new byte[16], CancellationToken.None));
+
+        Assert.Equal(3, handler.Calls);
+        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWrongSecretIsRefusedWithThePopErrorAndNotRetried()
     {
         var options = Options(o => o.AccessKeySecret = "not-the-secret");
@@ -115,5 +133,17 @@ public sealed class AliyunClientTests : IAsyncLifetime
         };
         change?.Invoke(options);
         return Microsoft.Extensions.Options.Options.Create(options);
+    }
+
+    /// <summary>What HttpClient's own timeout looks like to the caller.</summary>
+    private sealed class TimingOutHandler : HttpMessageHandler
+    {
+        public int Calls { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 60 seconds elapsing.", new TimeoutException());
+        }
     }
 }

@@ -44,8 +44,14 @@ public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options
 
                 logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, error.Message);
             }
-            catch (HttpRequestException ex) when (ex.StatusCode is null && attempt < Attempts)
+            catch (Exception ex) when (ex is HttpRequestException { StatusCode: null } || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                // Unreachable, or the client's timeout (a TaskCanceledException, not the caller's cancellation).
+                if (attempt >= Attempts)
+                {
+                    throw ex as HttpRequestException ?? new HttpRequestException($"OSS PutObject timed out: {ex.Message}", ex);
+                }
+
                 logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, ex.Message);
             }
 

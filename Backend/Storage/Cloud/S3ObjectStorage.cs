@@ -59,6 +59,10 @@ public sealed class S3ObjectStorage : IObjectStorage, IDisposable
         {
             throw new HttpRequestException($"The S3 endpoint {_options.Endpoint?.Host} could not be reached: {ex.Message}", ex);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"The S3 endpoint {_options.Endpoint?.Host} did not answer in time: {ex.Message}", ex);
+        }
     }
 
     /// <summary>SigV4 signs the host, so the URL is on <see cref="ObjectStoreOptions.Endpoint"/> (a
