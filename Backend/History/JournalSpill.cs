@@ -43,15 +43,18 @@ internal sealed class JournalSpill(string folder, ILogger logger)
     /// <see cref="Delete"/> once their records are written.</summary>
     public (List<JournalEntry> Entries, List<string> Files) TakeAll()
     {
+        List<string> files;
         lock (_gate)
         {
             _current?.Dispose();
             _current = null;
             Volatile.Write(ref _appended, 0);
+            // Listed under the lock: a record appended from now on goes to a new file that this take (and its
+            // Delete) does not touch.
+            files = Directory.Exists(Folder) ? Directory.GetFiles(Folder, "pending-*.jsonl").Order(StringComparer.Ordinal).ToList() : [];
         }
 
         var entries = new List<JournalEntry>();
-        var files = Directory.Exists(Folder) ? Directory.GetFiles(Folder, "pending-*.jsonl").Order(StringComparer.Ordinal).ToList() : [];
         foreach (var file in files)
         {
             foreach (var line in File.ReadLines(file))
