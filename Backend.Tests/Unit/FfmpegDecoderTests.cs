@@ -61,6 +61,31 @@ public sealed class FfmpegDecoderTests
     }
 
     [Fact]
+    public async Task AContinuationIsDecodedUnderTheHeaderOfItsOwnRecorderNotAnEarlierOne()
+    {
+        // Utterance 1 from one recorder; utterances 2 and 3 from a second recorder (another Ogg stream serial) that
+        // keeps running across the commit between them.
+        var firstRecorder = FfmpegTool.Convert(TestAudio.IllDisposed.Path, "-c:a", "libopus", "-b:a", "32k", "-serial_offset", "7", "-f", "ogg");
+        var secondRecorder = FfmpegTool.Convert(TestAudio.IllDisposed.Path, "-c:a", "libopus", "-b:a", "32k", "-f", "ogg");
+        var split = secondRecorder.AsSpan(secondRecorder.Length / 2).IndexOf("OggS"u8) + (secondRecorder.Length / 2); // a page boundary
+        await using var decoder = Decoder("ogg");
+        using var first = new PcmBuffer();
+        using var second = new PcmBuffer();
+        using var third = new PcmBuffer();
+
+        await decoder.DecodeAsync(firstRecorder, first, default);
+        await decoder.EndUtteranceAsync(first, default);
+        await decoder.DecodeAsync(secondRecorder.AsMemory(0, split), second, default);
+        await decoder.EndUtteranceAsync(second, default);
+        await decoder.DecodeAsync(secondRecorder.AsMemory(split), third, default);
+        await decoder.EndUtteranceAsync(third, default);
+
+        Assert.InRange(first.Count, Expected - 160, Expected + 160);
+        Assert.InRange(second.Count + third.Count, Expected - 960, Expected + 960); // a page or two lost at the seam at most
+        Assert.True(third.Count > Expected / 4, $"the continuation decoded only {third.Count} samples"); // split at half the bytes
+    }
+
+    [Fact]
     public async Task DataThatIsNotTheDeclaredContainerIsReported()
     {
         await using var decoder = Decoder("webm");

@@ -28,7 +28,7 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
     private static readonly byte[] OggMagic = "OggS"u8.ToArray();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Availability = new();
 
-    private readonly ArrayBufferWriter<byte> _headerCapture = new();
+    private ArrayBufferWriter<byte>? _headerCapture; // while the current stream's header is being collected
     private byte[]? _header;
     private Process? _process;
     private Stream? _stdin;
@@ -216,7 +216,15 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
     /// audio page (OpusHead and OpusTags) — to restart ffmpeg mid-stream.</summary>
     private void CaptureHeader(ReadOnlySpan<byte> input)
     {
-        if (_header is not null || (_headerCapture.WrittenCount == 0 && !IsStreamStart(input)))
+        if (IsStreamStart(input))
+        {
+            // A new recorder, a new stream: its header replaces the previous recorder's (an Ogg continuation under
+            // another stream's header would not decode).
+            _header = null;
+            _headerCapture = new ArrayBufferWriter<byte>();
+        }
+
+        if (_headerCapture is null)
         {
             return;
         }
@@ -227,10 +235,12 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
         if (end > 0)
         {
             _header = captured[..end].ToArray();
+            _headerCapture = null;
         }
         else if (_headerCapture.WrittenCount > 64 * 1024)
         {
             _header = []; // no header in sight: give up rather than grow
+            _headerCapture = null;
         }
     }
 
