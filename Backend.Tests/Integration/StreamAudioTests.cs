@@ -50,4 +50,23 @@ public sealed class StreamAudioTests : IDisposable
         Assert.Equal(["invalid-audio", "audio-gap"], codes);
         Assert.Equal("what is the price", final.Str("text"));
     }
+
+    [Fact]
+    public async Task AStreamToNoSessionOrSomeoneElsesIsRefusedWithAnErrorEvent()
+    {
+        await using var bob = await _factory.ConnectAsync("bob");
+        var bobsSession = await bob.StartAsync();
+        await using var client = await _factory.ConnectAsync("alice");
+
+        await client.StartStreamAsync("stream-audio", (object)null!);
+        var missing = await client.WaitForEventAsync("error");
+        await client.StartStreamAsync("stream-audio", bobsSession);
+        var foreign = await client.WaitForEventAsync("error", e => e.Str("sessionId") == bobsSession);
+        var sessionId = await client.StartAsync(); // the connection is still usable
+
+        Assert.Equal("invalid-request", missing.Str("code"));
+        Assert.Equal("session-not-found", foreign.Str("code"));
+        Assert.False(string.IsNullOrEmpty(sessionId));
+        Assert.Null(client.ClosedReason);
+    }
 }

@@ -89,20 +89,24 @@ public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics
     /// <summary>
     /// Client → server stream of a session's audio: items <c>{ audioData, offset }</c> and <c>{ commit: true }</c>, in
     /// order. Each chunk is acknowledged with <c>audio-received</c>; problems are <c>error</c> events (the stream stays
-    /// open). Cheaper per chunk than <c>audio-chunk</c> invocations: no invocation, hub activation or completion per item.
+    /// open). One ordered stream instead of an invocation per chunk; not cheaper on the server, though: items reach the
+    /// hub through a channel, one more hand-off per chunk (docs/benchmarks.md, chunk transports).
     /// </summary>
     [HubMethodName("stream-audio")]
-    public async Task StreamAudio(string sessionId, ChannelReader<AudioChunkRequest?> items)
+    public async Task StreamAudio(string? sessionId, ChannelReader<AudioChunkRequest?> items)
     {
         var connection = Connection;
         var caller = Clients.Caller;
+        if (sessions.FindForStream(connection, sessionId, out var stopping) is { } refused)
+        {
+            throw await RefuseAsync(sessionId, refused);
+        }
 
         // The stream ends with the session (or the connection), so an ended session leaves no reader behind.
-        var session = sessions.Find(sessionId);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(Context.ConnectionAborted, session?.UserId == connection.UserId ? session.Stopping : default);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(Context.ConnectionAborted, stopping);
         try
         {
-            await ReadStreamAsync(sessionId, items, connection, caller, ended.Token);
+            await ReadStreamAsync(sessionId!, items, connection, caller, ended.Token);
         }
         catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
@@ -163,8 +167,7 @@ public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics
 
                 if (outcome.Error is { } error)
                 {
-                    metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-                    await caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
+                    await SendErrorAsync(caller, sessionId, error);
                     continue;
                 }
 
@@ -175,8 +178,7 @@ public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics
 
                 if (item is { Commit: true } && sessions.Commit(connection, sessionId) is { } commitError)
                 {
-                    metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", commitError.Code));
-                    await caller.Error(new ErrorEvent(sessionId, commitError.Code, commitError.Message, commitError.Retryable, Now));
+                    await SendErrorAsync(caller, sessionId, commitError);
                 }
             }
         }
@@ -184,9 +186,14 @@ public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics
 
     private async Task<HubException> RefuseAsync(string? sessionId, HubError error)
     {
-        metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        await Clients.Caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
+        await SendErrorAsync(Clients.Caller, sessionId, error);
         return new HubException($"{error.Code}: {error.Message}");
+    }
+
+    private Task SendErrorAsync(IRoleplayClient caller, string? sessionId, HubError error)
+    {
+        metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
+        return caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
     }
 
     private async Task<HubException> FailAsync(Exception exception, string method, string? sessionId)

@@ -215,7 +215,19 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return new SessionStats(active, detached, Volatile.Read(ref _connections), buffered, queued, inFlight, _blocks.Outstanding * AudioBlockPool.BlockSize);
     }
 
-    public RoleplaySession? Find(string sessionId) => _sessions.GetValueOrDefault(sessionId);
+    /// <summary>For stream-audio: the caller's session's stop signal (the stream ends with the session), or why the
+    /// caller cannot stream to it.</summary>
+    public HubError? FindForStream(ClientConnection connection, string? sessionId, out CancellationToken stopping)
+    {
+        stopping = default;
+        var error = FindOwned(connection, sessionId, out var session);
+        if (error is null)
+        {
+            stopping = session!.Stopping;
+        }
+
+        return error;
+    }
 
     private SessionGauges Gauges()
     {
