@@ -28,7 +28,7 @@ public sealed class AliyunClientTests : IAsyncLifetime
     {
         _fake.Tokens.TokenLifetime = TimeSpan.FromMinutes(2);
         var clock = new ManualTimeProvider();
-        using var tokens = new NlsTokenProvider(_http, Options(), clock, NullLogger<NlsTokenProvider>.Instance);
+        var tokens = new NlsTokenProvider(_http, Options(), clock, NullLogger<NlsTokenProvider>.Instance);
 
         var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => tokens.GetAsync(CancellationToken.None).AsTask()));
         clock.Advance(TimeSpan.FromSeconds(50));
@@ -65,10 +65,26 @@ public sealed class AliyunClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DuringATokenServiceOutageConcurrentCallersShareOneFailedFetch()
+    {
+        var handler = new TimingOutHandler();
+        using var http = new HttpClient(handler);
+        var tokens = new NlsTokenProvider(http, Options(), TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
+
+        var calls = Enumerable.Range(0, 8).Select(_ => tokens.GetAsync(CancellationToken.None).AsTask()).ToList();
+        var failures = await Task.WhenAll(calls.Select(c => Assert.ThrowsAsync<NlsTokenException>(() => c)));
+        var later = await Assert.ThrowsAsync<NlsTokenException>(() => tokens.GetAsync(CancellationToken.None).AsTask());
+
+        Assert.All(failures, f => Assert.True(f.Retryable));
+        Assert.Equal(2, handler.Calls); // one fetch for the eight waiting callers, a new one for the caller after it failed
+        Assert.True(later.Retryable);
+    }
+
+    [Fact]
     public async Task AWrongSecretIsRefusedWithThePopErrorAndNotRetried()
     {
         var options = Options(o => o.AccessKeySecret = "not-the-secret");
-        using var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
+        var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
 
         var error = await Assert.ThrowsAsync<NlsTokenException>(() => tokens.GetAsync(CancellationToken.None).AsTask());
 
@@ -81,7 +97,7 @@ public sealed class AliyunClientTests : IAsyncLifetime
     public async Task LongTextIsSynthesisedInPartsUnderTheLimitAndJoinedIntoOneWav()
     {
         var options = Options();
-        using var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
+        var tokens = new NlsTokenProvider(_http, options, TimeProvider.System, NullLogger<NlsTokenProvider>.Instance);
         var speech = new AliyunAvatarSpeech(tokens, _http, options, TimeProvider.System, NullLogger<AliyunAvatarSpeech>.Instance);
         var sentence = "我们的产品可以帮助工厂减少停机时间，提高生产效率。";
         var text = string.Concat(Enumerable.Repeat(sentence, 20)); // 500 characters
@@ -138,11 +154,14 @@ public sealed class AliyunClientTests : IAsyncLifetime
     /// <summary>What HttpClient's own timeout looks like to the caller.</summary>
     private sealed class TimingOutHandler : HttpMessageHandler
     {
-        public int Calls { get; private set; }
+        private int _calls;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Calls++;
+            Interlocked.Increment(ref _calls);
+            await Task.Delay(50, CancellationToken.None); // the time out takes a while: callers arrive meanwhile
             throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 60 seconds elapsing.", new TimeoutException());
         }
     }

@@ -6,19 +6,18 @@ namespace RoleplayHub.Providers.Aliyun;
 /// <summary>
 /// The NLS access token shared by every session: fetched with CreateToken (POP RPC, HMAC-SHA1), cached, and
 /// replaced <see cref="AliyunOptions.TokenRefreshMargin"/> before its <c>ExpireTime</c>. Concurrent callers share one
-/// fetch. A service that rejects the token (expired early, revoked) calls <see cref="Invalidate"/> and tries once more
+/// fetch, and its failure. A service that rejects the token (expired early, revoked) calls <see cref="Invalidate"/> and tries once more
 /// with a fresh one.
 /// </summary>
 public sealed class NlsTokenProvider(
     HttpClient http,
     IOptions<AliyunOptions> options,
     TimeProvider time,
-    ILogger<NlsTokenProvider> logger) : IDisposable
+    ILogger<NlsTokenProvider> logger)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _lock = new();
+    private Task<NlsToken>? _fetch; // the one fetch in flight (or the last one), shared by every caller
     private volatile NlsToken? _current;
-
-    public int Fetches { get; private set; }
 
     public async ValueTask<NlsToken> GetAsync(CancellationToken cancellationToken)
     {
@@ -28,8 +27,8 @@ public sealed class NlsTokenProvider(
             return token;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        Task<NlsToken> fetch;
+        lock (_lock)
         {
             token = _current;
             if (token is not null && IsFresh(token))
@@ -37,14 +36,25 @@ public sealed class NlsTokenProvider(
                 return token;
             }
 
-            token = await CreateAsync(cancellationToken);
-            _current = token;
-            return token;
+            // Callers join the fetch in flight, so during an outage they all fail together after one
+            // RequestTimeout instead of queueing one timeout each; a finished (failed or stale) fetch is replaced.
+            if (_fetch is null || _fetch.IsCompleted)
+            {
+                _fetch = FetchAsync();
+            }
+
+            fetch = _fetch;
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        return await fetch.WaitAsync(cancellationToken);
+    }
+
+    private async Task<NlsToken> FetchAsync()
+    {
+        // Not cancelled by the caller that started it: others wait on it too (it is bounded by RequestTimeout).
+        var token = await CreateAsync(CancellationToken.None);
+        _current = token;
+        return token;
     }
 
     /// <summary>Drops <paramref name="rejected"/> from the cache (if it is still the cached one), so the next
@@ -87,7 +97,6 @@ public sealed class NlsTokenProvider(
         }
 
         parameters.Add(new("Signature", PopSigner.Sign("POST", parameters, o.AccessKeySecret)));
-        Fetches++;
 
         HttpResponseMessage response;
         try
@@ -126,5 +135,4 @@ public sealed class NlsTokenProvider(
         }
     }
 
-    public void Dispose() => _gate.Dispose();
 }
