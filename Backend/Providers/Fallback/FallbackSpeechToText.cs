@@ -22,8 +22,6 @@ public sealed class FallbackSpeechToText(
 
     public IReadOnlyCollection<string> Languages => primary.Languages;
 
-    internal ISpeechToText Primary => primary;
-
     public ISpeechRecognizer CreateRecognizer(RecognizerRequest request)
     {
         var recognizer = primary.CreateRecognizer(request);
@@ -84,11 +82,12 @@ public sealed class FallbackSpeechToText(
                 }
             }
 
-            _utterance.Write(pcm16.Span);
             if (_onFallback)
             {
                 return await _fallback!.AcceptAsync(pcm16, cancellationToken);
             }
+
+            _utterance.Write(pcm16.Span); // kept while on the primary, for the fallback to hear all of it if needed
 
             try
             {
@@ -174,14 +173,26 @@ public sealed class FallbackSpeechToText(
                 return;
             }
 
+            ISpeechRecognizer? started = null;
             try
             {
-                _fallback = fallbackProvider.CreateRecognizer(request);
-                await _fallback.StartAsync(cancellationToken);
+                started = fallbackProvider.CreateRecognizer(request);
+                await started.StartAsync(cancellationToken);
+                _fallback = started; // only once it started: a failed start is tried again at the next outage
             }
-            catch (Exception ex) when (ex is SpeechCapacityException or SpeechRecognitionException && outage is not null)
+            catch (Exception ex) when (ex is SpeechCapacityException or SpeechRecognitionException)
             {
-                throw outage!; // the fallback cannot help: report what the primary said
+                if (started is not null)
+                {
+                    await started.DisposeAsync(); // frees its decoder slot
+                }
+
+                if (outage is not null)
+                {
+                    throw outage; // the fallback cannot help: report what the primary said
+                }
+
+                throw;
             }
         }
     }
