@@ -1,3 +1,4 @@
+using System.Buffers;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Providers.Stt;
 
@@ -144,6 +145,7 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
         var frameBytes = (int)(o.FrameDuration.TotalSeconds * BytesPerSecond) & ~1;
         var interval = o.FrameDuration / o.SendSpeed;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, task.Failed);
+        var frame = ArrayPool<byte>.Shared.Rent(frameBytes); // one buffer for every frame: each send is awaited
         var sent = 0;
         long? last = null;
         try
@@ -160,7 +162,8 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
                     }
 
                     var count = Math.Min(frameBytes, available - sent);
-                    await task.SendAudioAsync(audio.Copy(sent, count), linked.Token);
+                    audio.CopyTo(sent, frame.AsSpan(0, count));
+                    await task.SendAudioAsync(frame.AsMemory(0, count), linked.Token);
                     last = owner.Time.GetTimestamp();
                     sent += count;
                 }
@@ -178,6 +181,10 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
         {
             await task.StopAsync(cancellationToken); // rethrows the task's failure
             throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

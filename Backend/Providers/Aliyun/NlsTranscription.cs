@@ -160,7 +160,16 @@ internal sealed class NlsTranscription : IAsyncDisposable
     private async Task SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _failed.Token);
-        await _sendLock.WaitAsync(linked.Token);
+        try
+        {
+            await _sendLock.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (_failed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfFailed(); // the task failed while this send waited: its failure, not a bare cancellation
+            throw;
+        }
+
         try
         {
             await _socket.SendAsync(data, type, endOfMessage: true, linked.Token);

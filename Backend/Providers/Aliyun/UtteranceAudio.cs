@@ -71,12 +71,13 @@ internal sealed class UtteranceAudio : IDisposable
         changed.TrySetResult();
     }
 
-    /// <summary>A copy of <paramref name="count"/> bytes from <paramref name="offset"/> (a frame to send).</summary>
-    public byte[] Copy(int offset, int count)
+    /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="offset"/> (the buffer may
+    /// grow and move meanwhile, so callers get a copy, not a view).</summary>
+    public void CopyTo(int offset, Span<byte> destination)
     {
         lock (_gate)
         {
-            return _bytes.AsSpan(offset, count).ToArray();
+            _bytes.AsSpan(offset, destination.Length).CopyTo(destination);
         }
     }
 
