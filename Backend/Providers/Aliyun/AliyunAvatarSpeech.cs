@@ -40,15 +40,11 @@ public sealed class AliyunAvatarSpeech(
     private async Task<byte[]> SynthesizePartAsync(string appKey, string voice, string text, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var tokenRefreshed = false;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            string failure;
-            bool retryable;
-            try
+            return await NlsRest.CallAsync(tokens, o.Tts.Attempts, time, logger, "NLS TTS", async (token, cancel) =>
             {
-                var token = await tokens.GetAsync(cancellationToken);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 timeout.CancelAfter(o.RequestTimeout);
                 var body = new NlsTtsRequest(appKey, text, token.Id, o.Tts.Format, o.Tts.SampleRate, voice, o.Tts.Volume, o.Tts.SpeechRate, o.Tts.PitchRate);
                 using var response = await http.PostAsJsonAsync(new Uri(o.GatewayEndpoint, "/stream/v1/tts"), body, timeout.Token);
@@ -57,7 +53,7 @@ public sealed class AliyunAvatarSpeech(
                     var audio = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                     try
                     {
-                        return PcmClip.Samples(audio, o.Tts.Format).ToArray();
+                        return NlsReply<byte[]>.Success(PcmClip.Samples(audio, o.Tts.Format).ToArray());
                     }
                     catch (InvalidDataException ex)
                     {
@@ -65,52 +61,19 @@ public sealed class AliyunAvatarSpeech(
                     }
                 }
 
-                var error = await ReadErrorAsync(response, timeout.Token);
+                var error = await NlsRest.ReadResultAsync(response, timeout.Token);
                 var status = error?.Status ?? (int)response.StatusCode;
                 var message = NlsTranscription.Redact(error?.Message ?? response.ReasonPhrase ?? "");
-                if (NlsStatus.IsTokenProblem(status, message) && !tokenRefreshed)
-                {
-                    tokens.Invalidate(token);
-                    tokenRefreshed = true;
-                    attempt--;
-                    continue;
-                }
-
                 var requestId = response.Headers.TryGetValues("X-NLS-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-                failure = $"NLS TTS returned {status} (HTTP {(int)response.StatusCode}, task {requestId ?? error?.TaskId ?? "?"}): {message}";
-                retryable = NlsStatus.IsRetryable(status) || (int)response.StatusCode >= 500;
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                failure = $"the NLS gateway could not be reached: {ex.Message}";
-                retryable = true;
-            }
-            catch (NlsTokenException ex)
-            {
-                failure = ex.Message;
-                retryable = ex.Retryable;
-            }
-
-            if (!retryable || attempt >= o.Tts.Attempts)
-            {
-                throw new SpeechSynthesisException($"Aliyun speech synthesis failed: {failure}", retryable,
-                    retryable ? new ProviderOutageException(Name, failure) : null);
-            }
-
-            logger.LogWarning("NLS TTS try {Attempt} failed ({Failure}); retrying", attempt, failure);
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken);
+                return NlsReply<byte[]>.Failed(
+                    $"NLS TTS returned {status} (HTTP {(int)response.StatusCode}, task {requestId ?? error?.TaskId ?? "?"}): {message}",
+                    status, (int)response.StatusCode, message);
+            }, cancellationToken);
         }
-    }
-
-    private static async Task<NlsRestResult?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
+        catch (NlsCallException ex)
         {
-            return await response.Content.ReadFromJsonAsync<NlsRestResult>(cancellationToken);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
-        {
-            return null;
+            throw new SpeechSynthesisException($"Aliyun speech synthesis failed: {ex.Message}", ex.Retryable,
+                ex.Retryable ? new ProviderOutageException(Name, ex.Message) : null);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace RoleplayHub.Providers.Aliyun;
 /// </summary>
 internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequest request, string appKey) : ISpeechRecognizer
 {
-    private const int MaxBytes = 60 * 32_000; // the API takes at most 60 s
+    private const int MaxBytes = 60 * Audio.AudioFormat.NormalizedBytesPerSecond; // the API takes at most 60 s
 
     private UtteranceAudio? _audio;
 
@@ -60,17 +60,12 @@ internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequ
     private async Task<string> RecognizeAsync(byte[] pcm, CancellationToken cancellationToken)
     {
         var o = owner.Options;
-        var tokenRefreshed = false;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            NlsToken? token = null;
-            string failure;
-            bool retryable;
-            try
+            return await NlsRest.CallAsync(owner.Tokens, o.Stt.Attempts, owner.Time, owner.Logger, $"Session {request.SessionId}: NLS REST recognition", async (token, cancel) =>
             {
-                token = await owner.Tokens.GetAsync(cancellationToken);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / 32_000.0));
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / (double)Audio.AudioFormat.NormalizedBytesPerSecond));
                 using var message = new HttpRequestMessage(HttpMethod.Post, AsrUri(o.GatewayEndpoint))
                 {
                     Content = new ByteArrayContent(pcm),
@@ -78,59 +73,20 @@ internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequ
                 message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 message.Headers.Add("X-NLS-Token", token.Id);
                 using var response = await owner.Http.SendAsync(message, timeout.Token);
-                var body = await ReadAsync(response, timeout.Token);
+                var body = await NlsRest.ReadResultAsync(response, timeout.Token);
                 if (body is { Status: NlsStatus.Success })
                 {
-                    return body.Result ?? "";
+                    return NlsReply<string>.Success(body.Result ?? "");
                 }
 
                 var status = body?.Status ?? (int)response.StatusCode;
                 var text = NlsTranscription.Redact(body?.Message ?? response.ReasonPhrase ?? "");
-                if (NlsStatus.IsTokenProblem(status, text) && !tokenRefreshed)
-                {
-                    owner.Tokens.Invalidate(token);
-                    tokenRefreshed = true;
-                    attempt--;
-                    continue;
-                }
-
-                failure = $"NLS one-sentence recognition returned {status} (HTTP {(int)response.StatusCode}): {text}";
-                retryable = NlsStatus.IsRetryable(status) || (int)response.StatusCode >= 500;
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                failure = $"The NLS gateway could not be reached: {ex.Message}";
-                retryable = true;
-            }
-            catch (NlsTokenException ex)
-            {
-                failure = ex.Message;
-                retryable = ex.Retryable;
-            }
-
-            if (!retryable || attempt >= o.Stt.Attempts)
-            {
-                throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {failure}", retryable, new NlsTaskException(failure, 0, retryable, false));
-            }
-
-            owner.Logger.LogWarning("Session {SessionId}: NLS REST recognition try {Attempt} failed ({Failure})", request.SessionId, attempt, failure);
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), owner.Time, cancellationToken);
+                return NlsReply<string>.Failed($"NLS one-sentence recognition returned {status} (HTTP {(int)response.StatusCode}): {text}", status, (int)response.StatusCode, text);
+            }, cancellationToken);
         }
-    }
-
-    private static async Task<NlsRestResult?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
+        catch (NlsCallException ex)
         {
-            return await response.Content.ReadFromJsonAsync<NlsRestResult>(cancellationToken);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-        catch (NotSupportedException)
-        {
-            return null; // not JSON at all (a proxy's HTML error page)
+            throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {ex.Message}", ex.Retryable, ex);
         }
     }
 

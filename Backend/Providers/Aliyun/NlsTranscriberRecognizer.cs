@@ -116,7 +116,7 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
             catch (NlsTaskException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
             {
                 owner.Logger.LogWarning("Session {SessionId}: NLS transcription try {Attempt} failed ({Message}); replaying the utterance", request.SessionId, attempt, ex.Message);
-                await Task.Delay(Backoff(attempt), owner.Time, cancellationToken);
+                await Task.Delay(NlsRest.Backoff(attempt), owner.Time, cancellationToken);
             }
             catch (NlsTaskException ex)
             {
@@ -124,7 +124,7 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
             }
             catch (NlsTokenException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
             {
-                await Task.Delay(Backoff(attempt), owner.Time, cancellationToken);
+                await Task.Delay(NlsRest.Backoff(attempt), owner.Time, cancellationToken);
             }
             catch (NlsTokenException ex)
             {
@@ -198,7 +198,6 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
         return words.Count == 0 ? null : [.. words.Select(w => new WordTiming(w.Text, w.StartTime, w.EndTime))];
     }
 
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
 
     internal static Uri GatewayUri(Uri gateway)
     {
