@@ -40,6 +40,13 @@ public static class MediaTypes
         _ => "application/octet-stream",
     };
 
+    /// <summary>The content address every store uses: <c>{kind folder}/{first two hex digits}/{sha256 hex}.{ext}</c>.</summary>
+    public static string KeyFor(MediaKind kind, byte[] sha256, string extension)
+    {
+        var hex = Convert.ToHexStringLower(sha256);
+        return $"{Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
+    }
+
     public static string Folder(MediaKind kind) => kind switch
     {
         MediaKind.UserAudio => "user",

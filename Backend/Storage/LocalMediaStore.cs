@@ -17,7 +17,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
 
     public async ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken)
     {
-        var key = KeyFor(kind, SHA256.HashData(content.Span), extension);
+        var key = MediaTypes.KeyFor(kind, SHA256.HashData(content.Span), extension);
         var path = PathFor(key);
         if (File.Exists(path))
         {
@@ -48,7 +48,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
             hash = await SHA256.HashDataAsync(file, cancellationToken);
         }
 
-        var key = KeyFor(kind, hash, extension);
+        var key = MediaTypes.KeyFor(kind, hash, extension);
         var target = PathFor(key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
@@ -79,9 +79,4 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
 
     private string PathFor(string key) => TryGetPath(key) ?? throw new InvalidOperationException($"Invalid media key '{key}'.");
 
-    private static string KeyFor(MediaKind kind, byte[] hash, string extension)
-    {
-        var hex = Convert.ToHexStringLower(hash);
-        return $"{MediaTypes.Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
-    }
 }

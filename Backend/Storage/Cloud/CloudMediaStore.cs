@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
@@ -20,10 +22,12 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
 
     public async ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken)
     {
-        var key = KeyFor(kind, SHA256.HashData(content.Span), extension);
+        var key = MediaTypes.KeyFor(kind, SHA256.HashData(content.Span), extension);
         if (!IsRecent(key))
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
+            using var stream = MemoryMarshal.TryGetArray(content, out var array)
+                ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+                : new MemoryStream(content.ToArray(), writable: false);
             await storage.PutAsync(prefix + key, stream, content.Length, MediaTypes.ForExtension(extension), MD5.HashData(content.Span), cancellationToken);
             Remember(key);
         }
@@ -33,13 +37,11 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
 
     public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken)
     {
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16_384, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
-            var sha = await SHA256.HashDataAsync(file, cancellationToken);
+            var (sha, md5) = await HashAsync(file, cancellationToken);
             file.Position = 0;
-            var md5 = await MD5.HashDataAsync(file, cancellationToken);
-            file.Position = 0;
-            var key = KeyFor(kind, sha, extension);
+            var key = MediaTypes.KeyFor(kind, sha, extension);
             if (!IsRecent(key))
             {
                 await storage.PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
@@ -69,9 +71,27 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
 
     public void Dispose() => (storage as IDisposable)?.Dispose();
 
-    internal static string KeyFor(MediaKind kind, byte[] hash, string extension)
+    /// <summary>The content address (SHA-256) and the upload checksum (MD5) in one read of the file.</summary>
+    private static async Task<(byte[] Sha256, byte[] Md5)> HashAsync(Stream file, CancellationToken cancellationToken)
     {
-        var hex = Convert.ToHexStringLower(hash);
-        return $"{MediaTypes.Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                sha.AppendData(buffer, 0, read);
+                md5.AppendData(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return (sha.GetHashAndReset(), md5.GetHashAndReset());
     }
+
 }
