@@ -11,12 +11,14 @@ namespace RoleplayHub.Pipeline;
 /// The file is reused for the session's next utterance whenever the store leaves it behind (a cloud upload, a
 /// recording the store already has) or the utterance is discarded: creating and deleting a file per turn made ext4
 /// scan its recently-deleted inodes on every create — a tenth of the server's CPU at 160 turns/s
-/// (docs/benchmarks.md). Only the file a local store moves into place is replaced by a new one.
+/// (docs/benchmarks.md). When a local store moves the file into place, the next utterance creates one at the same path.
 /// </remarks>
 internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 {
+    private static readonly ReadOnlyMemory<byte> HeaderPlaceholder = new byte[WavFile.HeaderSize];
+
     private FileStream? _file;
-    private string? _path;
+    private string? _path; // one per session, reused
     private int _dataBytes;
 
     public bool HasAudio => _dataBytes > 0;
@@ -30,17 +32,16 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 
         if (_file is null)
         {
-            var reuse = _path is not null && File.Exists(_path);
-            if (!reuse)
+            if (_path is null)
             {
                 Directory.CreateDirectory(tempDirectory);
                 _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
             }
 
-            // No FileStream buffer: writes are whole flushes (~32 KB), and a 16 KB buffer per utterance would be garbage.
-            _file = new FileStream(_path!, reuse ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-            _file.SetLength(0);
-            await _file.WriteAsync(new byte[WavFile.HeaderSize], cancellationToken); // patched on completion
+            // Create truncates the session's file if it is still there. No FileStream buffer: writes are whole
+            // flushes (~32 KB), and a 16 KB buffer per utterance would be garbage.
+            _file = new FileStream(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            await _file.WriteAsync(HeaderPlaceholder, cancellationToken); // patched on completion
         }
 
         await _file.WriteAsync(pcm16, cancellationToken);
