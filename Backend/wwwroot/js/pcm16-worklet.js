@@ -27,8 +27,11 @@ class Resampler {
       const window = x >= this.half ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * x) / this.half);
       this.kernel[i] = cutoff * sinc * window;
     }
-    this.buffer = new Float32Array(0);
-    this.position = this.half; // next output position, in buffer samples
+    // The input not yet consumed (plus the kernel's reach back), kept in one buffer that is reused: process runs
+    // for every 128-frame block (~375 times a second) on the audio thread, so it allocates nothing.
+    this.history = new Float32Array(2 * this.half + 2048);
+    this.length = 0;
+    this.position = this.half; // next output position, in history samples
   }
 
   weight(distance) {
@@ -37,25 +40,33 @@ class Resampler {
     return this.kernel[i] + (this.kernel[i + 1] - this.kernel[i]) * (at - i);
   }
 
-  process(input) {
-    if (this.step === 1) return input;
-    const joined = new Float32Array(this.buffer.length + input.length);
-    joined.set(this.buffer);
-    joined.set(input, this.buffer.length);
-    const out = [];
-    while (this.position + this.half < joined.length) {
+  // Calls sink(sample) for every output sample the input completes.
+  process(input, sink) {
+    if (this.step === 1) {
+      for (let i = 0; i < input.length; i++) sink(input[i]);
+      return;
+    }
+    if (this.length + input.length > this.history.length) {
+      const bigger = new Float32Array(this.length + input.length + 2 * this.half);
+      bigger.set(this.history.subarray(0, this.length));
+      this.history = bigger;
+    }
+    const history = this.history;
+    history.set(input, this.length);
+    this.length += input.length;
+    while (this.position + this.half < this.length) {
       const centre = Math.floor(this.position);
       let sum = 0;
       for (let k = centre - this.half + 1; k <= centre + this.half; k++) {
-        sum += joined[k] * this.weight(this.position - k);
+        sum += history[k] * this.weight(this.position - k);
       }
-      out.push(sum);
+      sink(sum);
       this.position += this.step;
     }
     const keepFrom = Math.floor(this.position) - this.half;
-    this.buffer = joined.slice(keepFrom);
+    history.copyWithin(0, keepFrom, this.length);
+    this.length -= keepFrom;
     this.position -= keepFrom;
-    return Float32Array.from(out);
   }
 }
 
@@ -75,6 +86,13 @@ class Pcm16Capture extends AudioWorkletProcessor {
     this.sumSquares = 0;
     this.peak = 0;
     this.levelCount = 0;
+    this.mix = null; // the downmix buffer, only for multi-channel input
+    this.sink = (value) => {
+      const clamped = Math.max(-1, Math.min(1, value));
+      const sample = clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff;
+      if (this.recording) this.append(sample);
+      else this.remember(sample);
+    };
     this.port.onmessage = ({ data }) => {
       if (data.type === 'record') {
         if (data.on && !this.recording) this.startRecording();
@@ -116,9 +134,14 @@ class Pcm16Capture extends AudioWorkletProcessor {
     const channels = inputs[0];
     if (!channels || channels.length === 0) return true;
     const frames = channels[0].length;
-    const mono = new Float32Array(frames);
-    for (const channel of channels) {
-      for (let i = 0; i < frames; i++) mono[i] += channel[i] / channels.length;
+    let mono = channels[0];
+    if (channels.length > 1) {
+      if (this.mix === null || this.mix.length !== frames) this.mix = new Float32Array(frames);
+      mono = this.mix;
+      mono.fill(0);
+      for (const channel of channels) {
+        for (let i = 0; i < frames; i++) mono[i] += channel[i] / channels.length;
+      }
     }
 
     for (let i = 0; i < frames; i++) {
@@ -134,12 +157,7 @@ class Pcm16Capture extends AudioWorkletProcessor {
       this.levelCount = 0;
     }
 
-    for (const value of this.resampler.process(mono)) {
-      const clamped = Math.max(-1, Math.min(1, value));
-      const sample = clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff;
-      if (this.recording) this.append(sample);
-      else this.remember(sample);
-    }
+    this.resampler.process(mono, this.sink);
     return true;
   }
 }
