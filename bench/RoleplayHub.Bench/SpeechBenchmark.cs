@@ -100,7 +100,7 @@ internal static class SpeechBenchmark
         Console.WriteLine("## Decoder start-up and memory");
         Console.WriteLine();
         var stt = PocketSphinx(resetCmn: true, maxDecoders: 16);
-        var before = Rss();
+        var before = new Load.ProcessSampler(Environment.ProcessId).Rss();
         var starts = new List<double>();
         var recognizers = new List<ISpeechRecognizer>();
         for (var i = 0; i < 4; i++)
@@ -112,13 +112,13 @@ internal static class SpeechBenchmark
             recognizers.Add(recognizer);
         }
 
-        var after = Rss();
+        var after = new Load.ProcessSampler(Environment.ProcessId).Rss();
         foreach (var recognizer in recognizers)
         {
             await recognizer.DisposeAsync();
         }
 
-        var freed = Rss();
+        var freed = new Load.ProcessSampler(Environment.ProcessId).Rss();
         Console.WriteLine("| decoders | start-up per decoder (ms, median) | RSS growth per decoder | RSS kept after freeing all |");
         Console.WriteLine("|---:|---:|---:|---:|");
         Console.WriteLine($"| 4 | {Median(starts):0} | {(after - before) / 4 / 1024.0 / 1024:0.0} MB | {(freed - before) / 1024.0 / 1024:0.0} MB |");
@@ -203,9 +203,9 @@ internal static class SpeechBenchmark
         Console.WriteLine("## WebM/Opus decoding (one streaming ffmpeg process per session)");
         Console.WriteLine();
         var wav = Path.Combine(Data, "librivox/sense_and_sensibility_01_austen_64kb-0870.wav");
-        var webm = Ffmpeg(wav, "-c:a", "libopus", "-b:a", "32k", "-f", "webm");
+        var webm = FfmpegTool.Convert(wav, "-c:a", "libopus", "-b:a", "32k", "-f", "webm");
         var seconds = 113_600 / 16_000.0;
-        var cpuBefore = ChildCpu();
+        var cpuBefore = Load.ProcessSampler.ChildCpuMs();
         var watch = Stopwatch.StartNew();
         var firstPcm = TimeSpan.Zero;
         int samples;
@@ -231,7 +231,7 @@ internal static class SpeechBenchmark
             await decoder.DisposeAsync();
             Console.WriteLine("| clip | audio s | samples out / expected | first PCM after the first chunk | end-of-utterance settle | ffmpeg CPU ms per audio second |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            Console.WriteLine($"| librivox 0870 (32 kbit/s, 1 KB chunks) | {seconds:0.00} | {samples} / 113600 | ≤ {firstPcm.TotalMilliseconds:0} ms | {settle.TotalMilliseconds:0} ms | {(ChildCpu() - cpuBefore) / seconds:0.0} |");
+            Console.WriteLine($"| librivox 0870 (32 kbit/s, 1 KB chunks) | {seconds:0.00} | {samples} / 113600 | ≤ {firstPcm.TotalMilliseconds:0} ms | {settle.TotalMilliseconds:0} ms | {(Load.ProcessSampler.ChildCpuMs() - cpuBefore) / seconds:0.0} |");
         }
 
         Console.WriteLine();
@@ -307,40 +307,5 @@ internal static class SpeechBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
-    }
-
-    private static long Rss()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return 0;
-    }
-
-    /// <summary>CPU ms used by terminated children (ffmpeg), from /proc/self/stat cutime+cstime.</summary>
-    private static double ChildCpu()
-    {
-        var fields = File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[13], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[14], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
-    }
-
-    private static byte[] Ffmpeg(string input, params string[] args)
-    {
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-hide_banner", "-loglevel", "error", "-i", input, .. args, "pipe:1"])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        return output.ToArray();
     }
 }

@@ -2,12 +2,10 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.IdentityModel.Tokens.Jwt;
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
+using RoleplayHub.Auth;
 
 namespace RoleplayHub.Bench.Load;
 
@@ -20,14 +18,17 @@ namespace RoleplayHub.Bench.Load;
 internal sealed class LoadRun
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> _problems = new();
-    private readonly SymmetricSecurityKey _key;
+    private readonly TokenIssuer _tokens;
     private readonly List<byte[]> _chunkBase64 = [];
     private string? _memory;
 
     public LoadRun(LoadOptions options)
     {
         Options = options;
-        _key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.JwtSecret));
+        _tokens = new TokenIssuer(Microsoft.Extensions.Options.Options.Create(new AuthOptions
+        {
+            SigningKey = options.JwtSecret, Issuer = options.Issuer, Audience = options.Audience,
+        }), TimeProvider.System); // the service's own issuer: tokens exactly like the ones it accepts
         RunId = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var audio = LoadAudio(options);
         for (var offset = 0; offset < audio.Length; offset += 8_000)
@@ -72,14 +73,7 @@ internal sealed class LoadRun
 
     public string TokenFor(int index) => Token($"user{index}", []);
 
-    public string Token(string user, string[] roles)
-    {
-        var claims = new List<Claim> { new("sub", user) };
-        claims.AddRange(roles.Select(r => new Claim("role", r)));
-        var token = new JwtSecurityToken(Options.Issuer, Options.Audience, claims, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddHours(2),
-            new SigningCredentials(_key, SecurityAlgorithms.HmacSha256));
-        return new JwtSecurityTokenHandler().WriteToken(token);
-    }
+    public string Token(string user, string[] roles) => _tokens.Issue(user, roles, TimeSpan.FromHours(2)).Token;
 
     public void Count(string problem, string detail)
     {
@@ -233,7 +227,7 @@ internal sealed class LoadRun
         if (server is not null)
         {
             var hold = server.Samples.Skip((int)o.Ramp.TotalSeconds + 1).ToList();
-            var cpuMs = serverTicksInHold * 10.0;
+            var cpuMs = serverTicksInHold * ProcessSampler.MsPerTick;
             Console.WriteLine($"server: CPU {hold.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean in hold, {server.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max (of one core); " +
                 $"RSS max {server.Samples.Select(s => s.RssBytes).DefaultIfEmpty(0).Max() / 1048576.0:0.0} MB; " +
                 $"{cpuMs / Math.Max(1, holdMean * holdSecs):0.000} CPU-ms per session-second, {cpuMs / Math.Max(1, chunksInHold):0.000} CPU-ms per chunk");

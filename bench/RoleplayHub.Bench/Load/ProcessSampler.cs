@@ -5,7 +5,10 @@ namespace RoleplayHub.Bench.Load;
 /// <summary>CPU (utime+stime) and RSS of a process from /proc, sampled once a second.</summary>
 internal sealed class ProcessSampler(int pid)
 {
-    private readonly long _ticksPerSecond = 100; // USER_HZ on Linux
+    /// <summary>Milliseconds per /proc clock tick (USER_HZ = 100 on Linux).</summary>
+    public const double MsPerTick = 10.0;
+
+    private readonly long _ticksPerSecond = 100;
     private (DateTime At, long Ticks)? _last;
 
     public List<(DateTime At, double CpuPercent, long RssBytes)> Samples { get; } = [];
@@ -25,10 +28,16 @@ internal sealed class ProcessSampler(int pid)
         _last = (now, ticks);
     }
 
-    private long ReadTicks()
+    private long ReadTicks() => StatTicks(pid, 11);
+
+    /// <summary>CPU ms of this process's finished children (cutime+cstime: the ffmpeg processes it ran).</summary>
+    public static double ChildCpuMs() => StatTicks(Environment.ProcessId, 13) * MsPerTick;
+
+    // Fields after the command name: utime, stime at 11, 12; cutime, cstime at 13, 14.
+    private static long StatTicks(int pid, int first)
     {
         var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture);
     }
 
     public long Rss() => ReadRss();
