@@ -16,34 +16,8 @@ scripts/setup.sh runtime
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 
-PORT=${PORT:-5090} DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45} MODE=${MODE:-invoke} TUNING=${TUNING:-1}
-# The server's runtime settings (docs/benchmarks.md, "Runtime settings"). Always: 512 arrays per shared-pool partition, and
-# tier-up without the 10× call-counting delay .NET applies on one CPU (otherwise a run needs ~2 min of warm-up before
-# the JIT stops taking a fifth of the core). TUNING=1 adds what suits a one-core node: no spinning before a pool thread
-# sleeps, and socket completions run inline on the epoll thread.
-runtime=(DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 DOTNET_TC_DelaySingleProcMultiplier=1)
-if [ "$TUNING" = 1 ]; then
-  runtime+=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
-fi
-KEY=bench-signing-key-bench-signing-key-0123
-server_pid=""
-trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true' EXIT
-
-start_server() { # $1 = latency-model | offline
-  local data; data=$(mktemp -d)
-  local providers=()
-  if [ "$1" = latency-model ]; then
-    providers=(Stt__Provider=latency-model Ai__Provider=latency-model Tts__Provider=latency-model)
-  fi
-  env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
-    Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
-    "${providers[@]}" taskset -c 0 dotnet Backend/bin/Release/net10.0/RoleplayHub.Backend.dll --urls "http://127.0.0.1:$PORT" \
-    > "bench/results/server-$1.log" 2>&1 &
-  server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.2; done
-}
-
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45} MODE=${MODE:-invoke}
+source bench/server.sh
 
 loadgen() { # $1 = sessions, $2 = duration, more options
   local sessions=$1 duration=$2; shift 2
@@ -66,7 +40,7 @@ load() { # $1 = sessions, $2 = label
 
 run_latency_model() {
   for sessions in "$@"; do
-    start_server latency-model
+    start_server latency-model bench/results/server-latency-model.log
     warm_up "$sessions"
     load "$sessions" latency-model
     stop_server
@@ -76,7 +50,7 @@ run_latency_model() {
 case "${1:-short}" in
   short) # one server, warmed once at the larger load: ~2.5 min
     WARMUP=${WARMUP_SHORT:-40} DURATION=${DURATION_SHORT:-40} RAMP=10
-    start_server latency-model
+    start_server latency-model bench/results/server-latency-model.log
     warm_up 1000
     load 200 latency-model
     load 1000 latency-model
@@ -85,10 +59,11 @@ case "${1:-short}" in
   sessions) shift; run_latency_model "$@" ;;
   offline)
     shift
+    recording="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"
     for sessions in "${@:-2 4 8}"; do
-      start_server offline
-      WARMUP=${WARMUP_OFFLINE:-30} EXTRA="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav ${EXTRA:-}" warm_up "$sessions"
-      EXTRA="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav ${EXTRA:-}" load "$sessions" offline
+      start_server offline bench/results/server-offline.log
+      WARMUP=${WARMUP_OFFLINE:-30} EXTRA="$recording ${EXTRA:-}" warm_up "$sessions"
+      EXTRA="$recording ${EXTRA:-}" load "$sessions" offline
       stop_server
     done ;;
   *) sed -n '2,11p' "$0"; exit 2 ;;
