@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -47,7 +46,7 @@ public sealed class BackendProcess : IAsyncDisposable
             throw new InvalidOperationException($"{dll} is missing: build the solution ({Configuration}) first.");
         }
 
-        var port = FreePort();
+        var port = Ports.FreeLoopback();
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
@@ -152,10 +151,4 @@ public sealed class BackendProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

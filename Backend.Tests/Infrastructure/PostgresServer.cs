@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace RoleplayHub.Tests.Infrastructure;
@@ -48,7 +46,7 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync("chown", ["-R", "postgres:postgres", _root], asPostgres: false);
         }
 
-        Port = FreePort();
+        Port = Ports.FreeLoopback();
         await RunAsync(Path.Combine(_bin, "initdb"), ["-D", DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"], asPostgres: IsRoot);
         await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataFolder, "-l", LogFile, "-w", "-t", "60", "-o",
             $"-p {Port} -k {Path.Combine(_root, "run")} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"], asPostgres: IsRoot);
@@ -92,12 +90,6 @@ public sealed class PostgresServer : IAsyncLifetime
         return installed ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').FirstOrDefault(d => d.Length > 0 && Has(d));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
     {

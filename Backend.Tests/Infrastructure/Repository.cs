@@ -7,12 +7,17 @@ public static class Repository
 
     public static string JsTests => Path.Combine(Root, "Backend.Tests", "js");
 
-    /// <summary>Fails with the fix when the JS test packages are not installed.</summary>
+    /// <summary>Fails with the fix when any package of Backend.Tests/js/package.json is not installed.</summary>
     public static void RequireJsPackages()
     {
-        if (!Directory.Exists(Path.Combine(JsTests, "node_modules", "@microsoft", "signalr")))
+        using var package = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(JsTests, "package.json")));
+        var missing = package.RootElement.GetProperty("dependencies").EnumerateObject()
+            .Select(d => d.Name)
+            .Where(name => !Directory.Exists(Path.Combine(JsTests, "node_modules", name)))
+            .ToList();
+        if (missing.Count > 0)
         {
-            throw new InvalidOperationException($"The JS client test packages are not installed in {JsTests}: run scripts/setup.sh test (npm ci there).");
+            throw new InvalidOperationException($"The JS test packages {string.Join(", ", missing)} are not installed in {JsTests}: run scripts/setup.sh test (npm ci there).");
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class PostgresHistoryTests(PostgresServer server) : HistoryTests
     [Fact]
     public async Task RecordsWrittenWhileTheDatabaseIsDownAreKeptAndWrittenAtTheNextStart()
     {
-        var unreachable = new NpgsqlConnectionStringBuilder(_connectionString) { Port = ClosedPort(), Timeout = 2 }.ConnectionString;
+        var unreachable = new NpgsqlConnectionStringBuilder(_connectionString) { Port = Ports.FreeLoopback(), Timeout = 2 }.ConnectionString;
         var outage = new RoleplayHubFactory(DataDirectory).WithEchoSpeech()
             .Setting("Database:Provider", "postgres")
             .Setting("ConnectionStrings:Postgres", unreachable)
@@ -126,10 +126,4 @@ public sealed class PostgresHistoryTests(PostgresServer server) : HistoryTests
         };
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -25,7 +25,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var entry in entries)
         {
-            var key = entry.Key == Guid.Empty ? await ResolveKeyAsync(db, entry, cancellationToken) : entry.Key;
+            var key = entry.Key;
             if (entry.Start is { } start)
             {
                 if (!idempotent || !await db.Sessions.AnyAsync(s => s.Key == key, cancellationToken))
@@ -151,17 +151,6 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         return orphans.Count;
     }
 
-    /// <summary>A record whose session the journal did not see start (it never should): the newest open session
-    /// of that id on this node.</summary>
-    private static async Task<Guid> ResolveKeyAsync(HistoryDbContext db, JournalEntry entry, CancellationToken cancellationToken)
-    {
-        var key = await db.Sessions
-            .Where(s => s.SessionId == entry.SessionId && s.Node == entry.Node && s.Status == SessionStatus.Active)
-            .OrderByDescending(s => s.StartedAt)
-            .Select(s => (Guid?)s.Key)
-            .FirstOrDefaultAsync(cancellationToken);
-        return key ?? throw new InvalidOperationException($"No open session {entry.SessionId} on node {entry.Node} in the history.");
-    }
 
     private static HistorySession ToEntity(Guid key, string node, SessionStartRecord start) => new()
     {

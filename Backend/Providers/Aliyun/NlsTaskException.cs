@@ -1,7 +1,7 @@
 namespace RoleplayHub.Providers.Aliyun;
 
 /// <summary>An NLS task failed: a <c>TaskFailed</c> event, a refused handshake, a timeout or a dropped connection.</summary>
-public sealed class NlsTaskException(string message, int status, bool retryable, bool tokenProblem, bool unreachable = false, Exception? inner = null)
+public sealed class NlsTaskException(string message, int status, bool retryable, bool tokenProblem, Exception? inner = null)
     : Exception(message, inner)
 {
     /// <summary>The NLS status code (or the HTTP status of a refused handshake; 0 for network failures).</summary>
@@ -11,7 +11,4 @@ public sealed class NlsTaskException(string message, int status, bool retryable,
 
     /// <summary>The token was rejected: fetch a fresh one and try once more.</summary>
     public bool TokenProblem { get; } = tokenProblem;
-
-    /// <summary>The service could not be reached at all (connection refused, DNS, TLS, 5xx at the handshake).</summary>
-    public bool Unreachable { get; } = unreachable;
 }

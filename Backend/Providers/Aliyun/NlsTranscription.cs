@@ -39,8 +39,6 @@ internal sealed class NlsTranscription : IAsyncDisposable
     public CancellationToken Failed => _failed.Token;
 
     /// <summary>Frames sent so far (for tests and logs).</summary>
-    public int FramesSent { get; private set; }
-
     public static async Task<NlsTranscription> StartAsync(Uri gateway, string token, string appKey, StartTranscriptionPayload payload,
         TimeSpan stepTimeout, CancellationToken cancellationToken)
     {
@@ -61,7 +59,6 @@ internal sealed class NlsTranscription : IAsyncDisposable
     {
         ThrowIfFailed();
         await SendAsync(frame, WebSocketMessageType.Binary, cancellationToken);
-        FramesSent++;
     }
 
     /// <summary>Sends <c>StopTranscription</c> and waits for <c>TranscriptionCompleted</c>.</summary>
@@ -135,14 +132,14 @@ internal sealed class NlsTranscription : IAsyncDisposable
                 throw status switch
                 {
                     401 or 403 => new NlsTaskException($"The NLS gateway refused the token (HTTP {status}).", status, retryable: false, tokenProblem: true, inner: ex),
-                    >= 500 => new NlsTaskException($"The NLS gateway failed the handshake (HTTP {status}).", status, retryable: true, tokenProblem: false, unreachable: true, inner: ex),
+                    >= 500 => new NlsTaskException($"The NLS gateway failed the handshake (HTTP {status}).", status, retryable: true, tokenProblem: false, inner: ex),
                     > 0 => new NlsTaskException($"The NLS gateway refused the connection (HTTP {status}).", status, retryable: false, tokenProblem: false, inner: ex),
-                    _ => new NlsTaskException($"The NLS gateway {gateway.Host} could not be reached: {ex.InnerException?.Message ?? ex.Message}", 0, retryable: true, tokenProblem: false, unreachable: true, inner: ex),
+                    _ => new NlsTaskException($"The NLS gateway {gateway.Host} could not be reached: {ex.InnerException?.Message ?? ex.Message}", 0, retryable: true, tokenProblem: false, inner: ex),
                 };
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new NlsTaskException($"The NLS gateway {gateway.Host} did not accept the connection within {_stepTimeout.TotalSeconds:0} s.", 0, retryable: true, tokenProblem: false, unreachable: true, inner: ex);
+                throw new NlsTaskException($"The NLS gateway {gateway.Host} did not accept the connection within {_stepTimeout.TotalSeconds:0} s.", 0, retryable: true, tokenProblem: false, inner: ex);
             }
         }
 
