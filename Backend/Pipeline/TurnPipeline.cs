@@ -195,7 +195,7 @@ internal sealed partial class TurnPipeline(
         {
             _lastPartial = partial.Text;
             await Notifier.SendPartialAsync(session,
-                new TranscriptionEvent(session.Id, _nextTurn, partial.Text, false, null, new TurnTimings(null, null, null, null, null, null), Notifier.Now));
+                new TranscriptionEvent(session.Id, _nextTurn, partial.Text, false, null, TurnTimings.None, Notifier.Now));
         }
     }
 
@@ -259,7 +259,7 @@ internal sealed partial class TurnPipeline(
     {
         // A final (empty) transcription closes any partial text the client is showing for this turn.
         await Notifier.SendAsync(session, SessionEventKind.Transcription,
-            new TranscriptionEvent(session.Id, turn, "", true, null, new TurnTimings(null, null, null, null, null, null), Notifier.Now));
+            new TranscriptionEvent(session.Id, turn, "", true, null, TurnTimings.None, Notifier.Now));
         await ReportAsync(new HubError(ErrorCodes.NoSpeech, message, true));
     }
 
