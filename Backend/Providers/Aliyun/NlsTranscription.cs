@@ -24,6 +24,8 @@ internal sealed class NlsTranscription : IAsyncDisposable
     private readonly List<SentencePayload> _sentences = [];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private string _partial = "";
+    private string? _text; // Text()'s cached result, reset when a result arrives
+    private string? _textSeparator;
     private NlsTaskException? _failure;
     private Task _receiver = Task.CompletedTask;
 
@@ -77,13 +79,19 @@ internal sealed class NlsTranscription : IAsyncDisposable
         }
     }
 
-    /// <summary>The finished sentences plus the sentence in progress.</summary>
+    /// <summary>The finished sentences plus the sentence in progress. Asked for on every audio chunk, so the joined
+    /// text is kept until a result changes it.</summary>
     public string Text(string separator)
     {
         lock (_gate)
         {
-            var parts = _sentences.Select(s => s.Result ?? "").Append(_partial).Where(t => t.Length > 0);
-            return string.Join(separator, parts);
+            if (_text is null || _textSeparator != separator)
+            {
+                _text = string.Join(separator, _sentences.Select(s => s.Result ?? "").Append(_partial).Where(t => t.Length > 0));
+                _textSeparator = separator;
+            }
+
+            return _text;
         }
     }
 
@@ -267,6 +275,7 @@ internal sealed class NlsTranscription : IAsyncDisposable
                 lock (_gate)
                 {
                     _partial = Sentence(message)?.Result ?? _partial;
+                    _text = null;
                 }
 
                 break;
@@ -277,6 +286,7 @@ internal sealed class NlsTranscription : IAsyncDisposable
                     {
                         _sentences.Add(sentence);
                         _partial = "";
+                        _text = null;
                     }
                 }
 
