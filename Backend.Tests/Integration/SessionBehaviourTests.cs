@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using RoleplayHub.Sessions;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -69,6 +71,37 @@ public sealed class SessionBehaviourTests : IDisposable
 
         var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
         Assert.Equal(0, finalsAfterThreeSeconds);
+        Assert.Equal("first part second part", final.Str("text"));
+    }
+
+    [Fact]
+    public async Task AConnectionLostMidUtteranceIsNotTakenForSilence()
+    {
+        // The idle flush ends a turn after 2 s without audio; an outage longer than that must not cut the sentence in
+        // two: the client resends what it recorded meanwhile after its resume, and commits the whole utterance.
+        var clock = _factory.UseManualTime();
+        var sessions = _factory.Services.GetRequiredService<SessionManager>();
+        await using var first = await _factory.ConnectAsync("alice");
+        var sessionId = await first.StartAsync();
+        var offset = await first.StreamAsync(sessionId, EchoSpeechToText.Speak("first part"));
+        first.Abort();
+        for (var i = 0; i < 100 && sessions.GetStats().DetachedSessions == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        await using var second = await _factory.ConnectAsync("alice");
+        await second.InvokeAsync("start-session", new { sessionId });
+        clock.Advance(TimeSpan.FromMilliseconds(1_900)); // the idle wait starts again at the resume
+        await Task.Delay(200);
+        await second.StreamAsync(sessionId, EchoSpeechToText.Speak("second part"), startOffset: offset);
+        await second.CommitAsync(sessionId);
+
+        var final = await second.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
+        Assert.Equal(1, sessions.GetStats().ActiveSessions);
+        Assert.Equal(1, final.Int("turn"));
         Assert.Equal("first part second part", final.Str("text"));
     }
 

@@ -49,6 +49,7 @@ public sealed partial class RoleplaySession
     /// it, those raised since the disconnect) are replayed; returns whether there are any.</summary>
     internal bool Attach(ClientConnection connection, long? lastSeq)
     {
+        RestartIdleFlush(); // before the connection is set, so an idle check in between does not see the outage as silence
         lock (_eventGate)
         {
             var wasAttached = Connection is not null;

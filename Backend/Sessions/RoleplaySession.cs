@@ -317,6 +317,14 @@ public sealed partial class RoleplaySession : IDisposable
                 return;
             }
 
+            if (Connection is null)
+            {
+                // The client's connection is gone: the silence is the network's, not the speaker's, and what the
+                // client records meanwhile is resent after its resume. The utterance waits (the timer stays off until
+                // RestartIdleFlush; the grace period ends a session whose client does not come back).
+                return;
+            }
+
             var now = _time.GetTimestamp();
             var quiet = _time.GetElapsedTime(_lastAudioTimestamp, now);
             if (quiet < _options.FlushIdle)
@@ -338,6 +346,20 @@ public sealed partial class RoleplaySession : IDisposable
             }
 
             FlushLocked(FlushKind.Idle, now);
+        }
+    }
+
+    /// <summary>The client resumed: the idle flush counts its silence from now, not from the last chunk before the
+    /// connection was lost.</summary>
+    private void RestartIdleFlush()
+    {
+        lock (_audioGate)
+        {
+            _lastAudioTimestamp = _time.GetTimestamp();
+            if (_idleArmed && Volatile.Read(ref _state) == 0)
+            {
+                _idleTimer.Change(_options.FlushIdle, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
