@@ -7,7 +7,7 @@
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
-#      EXTRA (more loadgen options), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
+#      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
 # Results (the printed tables) are written to bench/results/<name>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +42,7 @@ run_latency_model() {
   for sessions in "$@"; do
     start_server latency-model bench/results/server-latency-model.log
     warm_up "$sessions"
-    load "$sessions" latency-model
+    load "$sessions" "${LABEL:-latency-model}"
     stop_server
   done
 }

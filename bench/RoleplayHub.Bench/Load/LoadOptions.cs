@@ -40,14 +40,18 @@ internal sealed record LoadOptions
     /// <summary>Connect only (no sessions, pings only): measures memory per idle connection.</summary>
     public bool Idle { get; init; }
 
+    /// <summary>Also break the memory per connection/session down by type (<see cref="HeapCensus"/>). Suspends
+    /// the server for about a second twice, so read latencies from another run.</summary>
+    public bool HeapCensus { get; init; }
+
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
         for (var i = 0; i < args.Length; i += 2)
         {
-            if (args[i] == "--idle")
+            if (args[i] is "--idle" or "--heap-census")
             {
-                o = o with { Idle = true };
+                o = args[i] == "--idle" ? o with { Idle = true } : o with { HeapCensus = true };
                 i--;
                 continue;
             }

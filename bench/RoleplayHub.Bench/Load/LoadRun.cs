@@ -21,6 +21,7 @@ internal sealed class LoadRun
     private readonly TokenIssuer _tokens;
     private readonly List<byte[]> _chunkBase64 = [];
     private string? _memory;
+    private string? _census;
 
     public LoadRun(LoadOptions options)
     {
@@ -117,6 +118,7 @@ internal sealed class LoadRun
         var live = new List<int>();
         var adminToken = Token("loadgen-admin", ["admin"]);
         var memoryBefore = await ReadStatsAsync(adminToken, collect: true);
+        var censusBefore = o.HeapCensus && o.ServerPid is { } censused ? HeapCensus.Take(censused) : null;
         var rssBefore = server?.Rss() ?? 0;
         (JsonElement Stats, long Rss, int Live)? memoryHeld = null;
         long serverTicksAtHold = 0, serverTicksAtEnd = 0, chunksAtHold = 0, chunksAtEnd = 0, holdStarted = 0, holdEnded = 0;
@@ -138,6 +140,10 @@ internal sealed class LoadRun
             if (memoryHeld is null && now >= deadline - (3 * Stopwatch.Frequency) && await ReadStatsAsync(adminToken, collect: true) is { } held)
             {
                 memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
+                if (censusBefore is not null && live[^1] > 0)
+                {
+                    _census = HeapCensus.Take(o.ServerPid!.Value).Report(censusBefore, live[^1], o.Idle ? "connection" : "session");
+                }
             }
 
             if (await ReadStatsAsync(adminToken) is { } snapshot)
@@ -264,6 +270,13 @@ internal sealed class LoadRun
         if (_memory is not null)
         {
             Console.WriteLine(_memory);
+        }
+
+        if (_census is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine(_census);
+            Console.WriteLine();
         }
 
         var lag = SendLag.Summary();
