@@ -15,6 +15,11 @@ public sealed class HistoryOptions
     /// <summary>Records written per transaction.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>Shortest time between two transactions: records arriving meanwhile join the next batch. Under load
+    /// a transaction per record (connection, statement generation, commit) cost more than the records themselves
+    /// (docs/benchmarks.md); a quiet writer still writes a lone record at once. Zero writes every record at once.</summary>
+    public TimeSpan MinBatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>First wait after a failed write while the database is unreachable; doubles up to
     /// <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -62,6 +67,11 @@ public sealed class ValidateHistoryOptions : IValidateOptions<HistoryOptions>
         if (o.FlushTimeout < TimeSpan.Zero || o.MaxStatsRange <= TimeSpan.Zero)
         {
             errors.Add("History:FlushTimeout must not be negative and History:MaxStatsRange must be positive.");
+        }
+
+        if (o.MinBatchInterval < TimeSpan.Zero || o.MinBatchInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add("History:MinBatchInterval must be between 0 and 10 seconds.");
         }
 
         if (o.DefaultPageSize < 1 || o.MaxPageSize < o.DefaultPageSize)

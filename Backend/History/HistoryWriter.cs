@@ -111,8 +111,17 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
             await ReplayPendingAsync(giveUp);
             await RecoverAsync(giveUp);
             var reader = _queue.Reader;
+            var lastWrite = 0L;
             while (await reader.WaitToReadAsync(giveUp))
             {
+                // Let a burst gather into one transaction. Real time on purpose: this paces the database, and a test's
+                // manual clock (which drives the sessions) must not hold the history back.
+                var sinceLastWrite = TimeProvider.System.GetElapsedTime(lastWrite);
+                if (lastWrite != 0 && sinceLastWrite < _options.MinBatchInterval && !_stopping)
+                {
+                    await Task.Delay(_options.MinBatchInterval - sinceLastWrite, giveUp);
+                }
+
                 while (batch.Count < _options.BatchSize && reader.TryRead(out var entry))
                 {
                     if (!ReferenceEquals(entry, JournalEntry.WakeUp))
@@ -123,6 +132,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
 
                 if (batch.Count > 0)
                 {
+                    lastWrite = TimeProvider.System.GetTimestamp();
                     await WriteAsync(batch, giveUp);
                     batch.Clear();
                 }
