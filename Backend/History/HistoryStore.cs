@@ -23,6 +23,8 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         // automatic detection every `Local` lookup scanned the whole batch again (a twenty-fifth of the server's
         // allocations under load, docs/benchmarks.md).
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        // New turns skip the change tracker (TurnInserts); a batch that must look for existing rows does not.
+        var newTurns = idempotent || entries.Any(e => e.Turn is { Revision: true }) ? null : new List<HistoryTurn>(entries.Count);
         foreach (var entry in entries)
         {
             var key = entry.Key;
@@ -47,6 +49,10 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
 
                     db.Turns.Add(ToEntity(key, turn));
                 }
+                else if (newTurns is not null)
+                {
+                    newTurns.Add(ToEntity(key, turn));
+                }
                 else if (!idempotent || !await db.Turns.AnyAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken))
                 {
                     db.Turns.Add(ToEntity(key, turn));
@@ -65,7 +71,17 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         }
 
         db.ChangeTracker.DetectChanges();
+        if (newTurns is not { Count: > 0 })
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        // Sessions first: the turns refer to them.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await TurnInserts.InsertAsync(db, newTurns, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>A failure worth waiting out rather than a refusal: a lock held by another writer (SQLite busy or

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using RoleplayHub.Database;
+using RoleplayHub.Database.Entities;
+
+namespace RoleplayHub.History;
+
+/// <summary>
+/// New turn rows written with one statement per database, built once from the EF Core model (its table, column names
+/// and type mappings, so it follows the mapping and both providers), instead of through the change tracker.
+/// </summary>
+/// <remarks>
+/// A turn is the history's hot write (one per reply, ~170 a second at 1,000 sessions) and EF Core's update pipeline
+/// allocated ~35 KB for each — modification commands, SQL text, a JSON writer per JSON column — half of everything the
+/// loaded server allocated (docs/benchmarks.md). Here a turn costs its parameters and its two JSON strings. Sessions,
+/// session ends and the rare replaced or re-sent turn still go through EF Core.
+/// </remarks>
+internal static class TurnInserts
+{
+    private static readonly ConcurrentDictionary<Type, Statement> Statements = new();
+
+    public static async Task InsertAsync(HistoryDbContext db, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
+    {
+        var statement = Statements.GetOrAdd(db.GetType(), _ => Statement.Build(db));
+        var postgres = db.Database.IsNpgsql();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = statement.Sql;
+        var json = new ArrayBufferWriter<byte>(1024);
+        foreach (var turn in turns)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < statement.Columns.Length; i++)
+            {
+                var property = statement.Columns[i];
+                command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(
+                    command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
+            }
+
+            command.Parameters.Add(JsonParameter(postgres, "@words", WordsJson(json, turn.Words)));
+            command.Parameters.Add(JsonParameter(postgres, "@segments", SegmentsJson(json, turn.AvatarSegments)));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static DbParameter JsonParameter(bool postgres, string name, string value) => postgres
+        ? new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = value }
+        : new SqliteParameter(name, SqliteType.Text) { Value = value };
+
+    // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration.
+    private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words)
+    {
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var word in words)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("word", word.Word);
+                writer.WriteNumber("startMs", word.StartMs);
+                writer.WriteNumber("endMs", word.EndMs);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string SegmentsJson(ArrayBufferWriter<byte> buffer, List<TurnAvatarSegment> segments)
+    {
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var segment in segments)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("segment", segment.Segment);
+                writer.WriteString("text", segment.Text);
+                writer.WriteString("audioKey", segment.AudioKey);
+                writer.WriteString("videoUrl", segment.VideoUrl);
+                writer.WriteNumber("durationMs", segment.DurationMs);
+                writer.WriteString("mimeType", segment.MimeType);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The INSERT of one database's model: every stored scalar column but the generated id, then the two
+    /// JSON columns.</summary>
+    internal sealed record Statement(string Sql, IProperty[] Columns)
+    {
+        public static Statement Build(HistoryDbContext db)
+        {
+            var turn = db.Model.FindEntityType(typeof(HistoryTurn))!;
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var columns = turn.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd).ToArray();
+            var words = turn.FindComplexProperty(nameof(HistoryTurn.Words))!.ComplexType.GetContainerColumnName()!;
+            var segments = turn.FindComplexProperty(nameof(HistoryTurn.AvatarSegments))!.ComplexType.GetContainerColumnName()!;
+            var names = columns.Select(p => sql.DelimitIdentifier(p.GetColumnName())).Append(sql.DelimitIdentifier(words)).Append(sql.DelimitIdentifier(segments));
+            var values = columns.Select((_, i) => "@p" + i).Append("@words").Append("@segments");
+            return new Statement(
+                $"INSERT INTO {sql.DelimitIdentifier(turn.GetTableName()!, turn.GetSchema())} ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)})",
+                columns);
+        }
+    }
+}
