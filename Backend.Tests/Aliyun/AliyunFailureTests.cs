@@ -167,6 +167,19 @@ public sealed class AliyunFailureTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("Stt:Fallback", "nope", "Stt:Fallback 'nope' is not a provider")]
+    [InlineData("Tts:Fallback", "nope", "Tts:Fallback 'nope' is not a provider")]
+    [InlineData("Tts:FallbackCooldown", "-00:00:01", "Tts:FallbackCooldown must not be negative")]
+    public void AMisconfiguredFallbackStopsTheStart(string key, string value, string expected)
+    {
+        using var factory = AliyunHubKit.Factory(_fake, extra: [("Tts:Fallback", "espeak"), (key, value)]);
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(expected, Flatten(failure), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnEnUsRecognitionOutageFallsBackToPocketSphinx()
     {
@@ -212,4 +225,6 @@ public sealed class AliyunFailureTests : IAsyncLifetime
             _fake.Nls.TtsFaults.Enqueue(NlsFault.Http(503));
         }
     }
+
+    private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " " + Flatten(error.InnerException);
 }

@@ -35,8 +35,9 @@ public sealed class BackendProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service with <paramref name="settings"/> (configuration keys, e.g. <c>Database:Provider</c>)
-    /// and waits until <c>/readyz</c> answers.</summary>
+    /// <summary>Starts the service with <see cref="RoleplayHubFactory.DefaultSettings"/> and <paramref name="settings"/>
+    /// (configuration keys, e.g. <c>Database:Provider</c>) and waits until <c>/readyz</c> says it is ready: every
+    /// provider and the database can serve a session (<c>/healthz</c> would only say the process is up).</summary>
     public static async Task<BackendProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var folder = Path.Combine(Repository.Root, "Backend", "bin", Configuration, "net10.0");
@@ -51,11 +52,7 @@ public sealed class BackendProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        info.Environment["Auth__SigningKey"] = RoleplayHubFactory.SigningKey;
-        info.Environment["Scenarios__Watch"] = "false";
-        info.Environment["Sessions__ChunksPerSecond"] = "1000";
-        info.Environment["Sessions__ChunkBurst"] = "1000";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in RoleplayHubFactory.DefaultSettings.Concat(settings))
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
@@ -69,6 +66,7 @@ public sealed class BackendProcess : IAsyncDisposable
 
         using var http = new HttpClient { BaseAddress = new Uri(backend.BaseUrl) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
+        var readiness = "no answer";
         while (true)
         {
             if (process.HasExited)
@@ -78,10 +76,13 @@ public sealed class BackendProcess : IAsyncDisposable
 
             try
             {
-                if ((await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK)
+                using var ready = await http.GetAsync("/readyz");
+                if (ready.StatusCode == HttpStatusCode.OK)
                 {
                     return backend;
                 }
+
+                readiness = $"{(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}"; // names the probe that is not ready
             }
             catch (HttpRequestException)
             {
@@ -90,7 +91,7 @@ public sealed class BackendProcess : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 await backend.DisposeAsync();
-                throw new TimeoutException($"The service did not start within 60 s:\n{backend.Output}");
+                throw new TimeoutException($"The service was not ready within 60 s (/readyz: {readiness}):\n{backend.Output}");
             }
 
             await Task.Delay(100);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace RoleplayHub.Tests.Infrastructure;
@@ -23,6 +22,9 @@ public sealed class PostgresServer : IAsyncLifetime
     private string LogFile => Path.Combine(_root, "server.log");
 
     private static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Longer than <c>pg_ctl -t 60</c>, so a slow start is reported by pg_ctl with the server's log.</summary>
+    private static TimeSpan RunTimeout => TimeSpan.FromSeconds(90);
 
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 15 }.ConnectionString;
@@ -93,35 +95,13 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres)
     {
-        var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root,
-        };
-        if (asPostgres)
-        {
-            foreach (var prefix in new[] { "-u", "postgres", "--", file })
-            {
-                info.ArgumentList.Add(prefix);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} could not be started.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        var result = asPostgres
+            ? await ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments], _root, RunTimeout)
+            : await ProcessRunner.RunAsync(file, arguments, _root, RunTimeout);
+        if (result.ExitCode != 0)
         {
             var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : "";
-            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stderr}{await stdout}{log}");
+            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Stderr}{result.Stdout}{log}");
         }
     }
 }

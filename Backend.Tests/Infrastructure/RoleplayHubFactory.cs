@@ -17,7 +17,9 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
 {
     public const string SigningKey = "test-signing-key-test-signing-key-0123456789";
 
-    private readonly Dictionary<string, string?> _settings = new()
+    /// <summary>The settings every service under test starts with: in process (this factory) and as a process
+    /// (<see cref="BackendProcess"/>).</summary>
+    public static IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
     {
         ["Auth:SigningKey"] = SigningKey,
         ["Auth:DevTokens:Enabled"] = "false",
@@ -27,6 +29,8 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
         ["Scenarios:Watch"] = "false",
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    private readonly Dictionary<string, string?> _settings = DefaultSettings.ToDictionary(s => s.Key, string? (s) => s.Value);
 
     private readonly List<Action<IServiceCollection>> _services = [];
     private readonly bool _ownsDataDirectory;

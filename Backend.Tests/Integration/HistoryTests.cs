@@ -96,7 +96,9 @@ public abstract class HistoryTests : IDisposable
         Assert.Equal("client", summary.Str("endReason"));
         Assert.Equal(2, summary.Int("totalTurns"));
         Assert.Equal(3, summary.Int("recordedTurns"));
-        Assert.True(summary.Long("durationMs") >= 0);
+        // Wall-clock times as stored: the session ended after turn 2, which the session's worker ran only after turn 1.
+        var firstAnswered = turns[1].GetProperty("completedAt").GetDateTimeOffset() - summary.GetProperty("startedAt").GetDateTimeOffset();
+        Assert.True(summary.Long("durationMs") >= (long)firstAnswered.TotalMilliseconds, $"durationMs {summary.Long("durationMs")} < {firstAnswered}");
         Assert.Equal([0, 1, 2], turns.Select(t => t.Int("turn")));
         Assert.Equal(["", "what is the price", "we can deliver next week"], turns.Select(t => t.Str("userText")));
         foreach (var turn in turns)
@@ -108,7 +110,7 @@ public abstract class HistoryTests : IDisposable
             Assert.Equal(hubSegments.Select(e => e.Str("text")), segments.Select(s => s.Str("text")));
             Assert.Equal(hubSegments.Select(e => e.Int("duration")), segments.Select(s => s.Int("duration")));
             Assert.Empty(turn.GetProperty("errors").EnumerateArray());
-            Assert.True(turn.GetProperty("timings").Int("ttsMs") >= 0);
+            AssertTimingsAsReported(turn.GetProperty("timings"), Reported(client, sessionId, turn.Int("turn")), segments.Count);
             Assert.True(turn.GetProperty("completedAt").GetDateTimeOffset() >= turn.GetProperty("startedAt").GetDateTimeOffset());
             foreach (var segment in segments)
             {
@@ -118,9 +120,6 @@ public abstract class HistoryTests : IDisposable
 
         foreach (var turn in turns.Skip(1))
         {
-            Assert.True(turn.GetProperty("timings").Int("sttMs") >= 0);
-            Assert.True(turn.GetProperty("timings").Int("aiMs") >= 0);
-            Assert.True(turn.GetProperty("timings").Int("totalMs") >= 0);
             await AssertDownloadsAsync(http, turn.Str("userAudioUrl")!);
         }
     }
@@ -187,11 +186,16 @@ public abstract class HistoryTests : IDisposable
         Assert.Equal(0.0, stats.GetProperty("sessionErrorRate").GetDouble());
         Assert.Equal(3, stats.GetProperty("sessionsPerDay").EnumerateArray().Sum(d => d.Int("sessions")));
         Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"), stats.GetProperty("sessionsPerDay").EnumerateArray().Last(d => d.Int("sessions") > 0).Str("date"));
+        // The averages are over the user turns (the openings have no recognition or reply): here turn 1 of each session.
         var latency = stats.GetProperty("averageLatencyMs");
-        foreach (var stage in new[] { "stt", "ai", "tts", "total" })
-        {
-            Assert.True(latency.GetProperty(stage).GetDouble() >= 0, stage);
-        }
+        var reported = new[] { Reported(alice, first, 1), Reported(bob, second, 1), Reported(alice, third, 1) };
+        Assert.Equal(Average(reported, r => r.Queue!.Value), latency.GetProperty("queue").GetDouble());
+        Assert.Equal(Average(reported, r => r.Stt!.Value), latency.GetProperty("stt").GetDouble());
+        Assert.Equal(Average(reported, r => r.Ai!.Value), latency.GetProperty("ai").GetDouble());
+        Assert.Equal(Average(reported, r => r.Tts), latency.GetProperty("tts").GetDouble());
+        Assert.Equal(Average(reported, r => r.Store), latency.GetProperty("store").GetDouble());
+        Assert.True(latency.GetProperty("tts").GetDouble() > 0, "espeak-ng spoke every turn, which takes time");
+        Assert.True(latency.GetProperty("total").GetDouble() >= Average(reported, r => r.LastTotal), $"total {latency.GetProperty("total")} < the last segments'");
 
         Assert.Equal(1, coldCallStats.Int("sessions"));
         Assert.Equal(2, coldCallStats.Int("turns"));
@@ -271,6 +275,47 @@ public abstract class HistoryTests : IDisposable
         Assert.Equal(["", "what is the price", "we need it by friday"], detail.GetProperty("turns").EnumerateArray().Select(t => t.Str("userText")));
         Assert.All(detail.GetProperty("turns").EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.Str("aiText"))));
     }
+
+    /// <summary>
+    /// A turn's stored timings against what the hub reported while it ran. The total is taken once the turn is
+    /// done, so it covers every stage; each stage is rounded to whole ms on its own, so their sum may exceed it by
+    /// half a millisecond per rounded term (queue, stt, ai, tts and store per segment, and the total itself).
+    /// </summary>
+    private static void AssertTimingsAsReported(JsonElement timings, ReportedTimings reported, int segments)
+    {
+        int? Ms(string name) => timings.GetProperty(name).ValueKind == JsonValueKind.Null ? null : timings.Int(name);
+
+        Assert.Equal(reported.Queue, Ms("queueMs"));
+        Assert.Equal(reported.Stt, Ms("sttMs"));
+        Assert.Equal(reported.Ai, Ms("aiMs"));
+        Assert.Equal(reported.Tts, Ms("ttsMs"));
+        Assert.Equal(reported.Store, Ms("storeMs"));
+        Assert.True(reported.Tts > 0, "espeak-ng spoke every turn, which takes time");
+        var total = Ms("totalMs")!.Value;
+        var stages = (reported.Queue ?? 0) + (reported.Stt ?? 0) + (reported.Ai ?? 0) + reported.Tts + reported.Store;
+        Assert.True(total >= reported.LastTotal, $"totalMs {total} < the last segment's {reported.LastTotal}");
+        Assert.True(total >= stages - (segments + 2), $"totalMs {total} < the stages' {stages}");
+    }
+
+    /// <summary>
+    /// The timings the history should hold for a turn, from the hub's events: recognition and reply as on the
+    /// <c>ai-response</c> (none for the opening, turn 0), speech and storage summed over the <c>avatar-response</c>s.
+    /// </summary>
+    private static ReportedTimings Reported(HubTestClient client, string sessionId, int turn)
+    {
+        var reply = client.EventsNamed("ai-response").Single(e => e.Str("sessionId") == sessionId && e.Int("turn") == turn).GetProperty("timings");
+        var segments = client.EventsNamed("avatar-response").Where(e => e.Str("sessionId") == sessionId && e.Int("turn") == turn)
+            .Select(e => e.GetProperty("timings")).ToList();
+        Assert.NotEmpty(segments);
+        return turn == 0
+            ? new(null, null, null, segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"))
+            : new(reply.Int("queueMs"), reply.Int("sttMs"), reply.Int("aiMs"), segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"));
+    }
+
+    /// <summary>As the stats API rounds its averages.</summary>
+    private static double Average(IEnumerable<ReportedTimings> turns, Func<ReportedTimings, int> stage) => Math.Round(turns.Average(stage), 1);
+
+    private sealed record ReportedTimings(int? Queue, int? Stt, int? Ai, int Tts, int Store, int LastTotal);
 
     /// <summary>A fresh signed URL from the history fetches the stored audio.</summary>
     protected static async Task AssertDownloadsAsync(HttpClient http, string url)

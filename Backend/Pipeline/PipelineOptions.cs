@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.Providers.Stt;
+using RoleplayHub.Providers.Tts;
 
 namespace RoleplayHub.Pipeline;
 
@@ -18,6 +20,14 @@ public sealed class SttOptions
 
     /// <summary>More than this fraction of samples at full scale is reported as clipping.</summary>
     public double ClippingRatio { get; set; } = 0.01;
+
+    /// <summary>Offline recogniser that takes an utterance when a cloud recogniser has an outage
+    /// (<c>Stt:Fallback=pocketsphinx</c>), or empty for none: the outage is then a retryable <c>stt-failed</c>.</summary>
+    public string? Fallback { get; set; }
+
+    /// <summary>After an outage, how long new utterances go straight to <see cref="Fallback"/> before the cloud
+    /// recogniser is tried again.</summary>
+    public TimeSpan FallbackCooldown { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class AiOptions
@@ -42,26 +52,58 @@ public sealed class TtsOptions
 
     /// <summary>Replies are spoken sentence by sentence; sentences shorter than this are merged with the next.</summary>
     public int MinSegmentChars { get; set; } = 24;
+
+    /// <summary>Offline voice that speaks a segment when a cloud voice has an outage (<c>Tts:Fallback=espeak</c>),
+    /// or empty for none: the outage is then a retryable <c>tts-failed</c>.</summary>
+    public string? Fallback { get; set; }
+
+    /// <summary>After an outage, how long new segments go straight to <see cref="Fallback"/> before the cloud voice
+    /// is tried again.</summary>
+    public TimeSpan FallbackCooldown { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-public sealed class ValidatePipelineOptions(IEnumerable<Providers.Stt.ISpeechToText> stt, IEnumerable<Providers.Tts.IAvatarSpeech> tts)
-    : IValidateOptions<SttOptions>, IValidateOptions<TtsOptions>
+/// <summary>
+/// Every provider a stage names (<c>Provider</c>, <c>ByLanguage</c>, <c>Fallback</c>) must exist. The providers are
+/// resolved when validating, not injected: the fallback wrappers among them read these options, so injecting them
+/// here would make the options depend on themselves.
+/// </summary>
+public sealed class ValidatePipelineOptions(IServiceProvider services) : IValidateOptions<SttOptions>, IValidateOptions<TtsOptions>
 {
     public ValidateOptionsResult Validate(string? name, SttOptions options)
     {
-        var known = stt.Select(p => p.Name).ToList();
-        var unknown = options.ByLanguage.Values.Append(options.Provider).Where(p => !known.Contains(p, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-        return unknown.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Unknown speech-to-text provider(s) {string.Join(", ", unknown)}; available: {string.Join(", ", known)}.");
+        var known = services.GetServices<ISpeechToText>().Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return Validate(SttOptions.Section, "speech-to-text", known, options.Provider, options.ByLanguage, options.Fallback, options.FallbackCooldown);
     }
 
     public ValidateOptionsResult Validate(string? name, TtsOptions options)
     {
-        var known = tts.Select(p => p.Name).ToList();
-        var unknown = options.ByLanguage.Values.Append(options.Provider).Where(p => !known.Contains(p, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-        return unknown.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Unknown avatar speech provider(s) {string.Join(", ", unknown)}; available: {string.Join(", ", known)}.");
+        var known = services.GetServices<IAvatarSpeech>().Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return Validate(TtsOptions.Section, "avatar speech", known, options.Provider, options.ByLanguage, options.Fallback, options.FallbackCooldown);
+    }
+
+    private static ValidateOptionsResult Validate(
+        string section, string kind, List<string> known, string provider, Dictionary<string, string> byLanguage, string? fallback, TimeSpan cooldown)
+    {
+        var errors = new List<string>();
+        var unknown = byLanguage.Values.Append(provider).Where(p => !known.Contains(p, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
+        if (unknown.Count > 0)
+        {
+            errors.Add($"Unknown {kind} provider(s) {string.Join(", ", unknown)}; available: {string.Join(", ", known)}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(fallback))
+        {
+            if (!known.Contains(fallback, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{section}:Fallback '{fallback}' is not a provider; available: {string.Join(", ", known)}.");
+            }
+
+            if (cooldown < TimeSpan.Zero)
+            {
+                errors.Add($"{section}:FallbackCooldown must not be negative.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

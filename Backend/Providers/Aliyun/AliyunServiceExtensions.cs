@@ -23,9 +23,6 @@ public static class AliyunServiceExtensions
         var services = builder.Services;
         services.AddOptions<AliyunOptions>().BindConfiguration(AliyunOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AliyunOptions>, ValidateAliyunOptions>();
-        services.AddOptions<SpeechFallbackOptions>(FallbackNames.Stt).BindConfiguration(FallbackNames.Stt).ValidateOnStart();
-        services.AddOptions<SpeechFallbackOptions>(FallbackNames.Tts).BindConfiguration(FallbackNames.Tts).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SpeechFallbackOptions>, ValidateSpeechFallbackOptions>();
 
         // One pooled client for token, REST recognition and TTS; connections are recycled so DNS changes are seen.
         services.AddKeyedSingleton(HttpClientKey, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

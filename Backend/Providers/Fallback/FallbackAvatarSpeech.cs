@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Tts;
 
 namespace RoleplayHub.Providers.Fallback;
@@ -10,7 +11,7 @@ namespace RoleplayHub.Providers.Fallback;
 public sealed class FallbackAvatarSpeech(
     IAvatarSpeech primary,
     IServiceProvider services,
-    IOptionsMonitor<SpeechFallbackOptions> options,
+    IOptionsMonitor<TtsOptions> options,
     TimeProvider time,
     ILogger<FallbackAvatarSpeech> logger) : IAvatarSpeech
 {
@@ -34,7 +35,7 @@ public sealed class FallbackAvatarSpeech(
         }
         catch (SpeechSynthesisException ex) when (ex.InnerException is ProviderOutageException && fallback is not null)
         {
-            _breaker.Trip(options.Get(FallbackNames.Tts).FallbackCooldown);
+            _breaker.Trip(options.CurrentValue.FallbackCooldown);
             logger.LogWarning("{Primary} is unavailable ({Reason}); speaking with {Fallback}", primary.Name, ex.Message, fallback.Name);
             return await fallback.SynthesizeAsync(request, cancellationToken);
         }
@@ -42,7 +43,7 @@ public sealed class FallbackAvatarSpeech(
 
     private IAvatarSpeech? FindFallback(string language)
     {
-        var name = options.Get(FallbackNames.Tts).Fallback;
+        var name = options.CurrentValue.Fallback;
         if (string.IsNullOrWhiteSpace(name) || string.Equals(name, primary.Name, StringComparison.OrdinalIgnoreCase))
         {
             return null;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Stt;
 
 namespace RoleplayHub.Providers.Fallback;
@@ -12,7 +13,7 @@ namespace RoleplayHub.Providers.Fallback;
 public sealed class FallbackSpeechToText(
     ISpeechToText primary,
     IServiceProvider services,
-    IOptionsMonitor<SpeechFallbackOptions> options,
+    IOptionsMonitor<SttOptions> options,
     TimeProvider time,
     ILogger<FallbackSpeechToText> logger) : ISpeechToText
 {
@@ -29,7 +30,7 @@ public sealed class FallbackSpeechToText(
         return fallback is null ? recognizer : new FallbackRecognizer(this, recognizer, fallback, request);
     }
 
-    internal SpeechFallbackOptions Options => options.Get(FallbackNames.Stt);
+    internal SttOptions Options => options.CurrentValue;
 
     internal OutageBreaker Breaker => _breaker;
 
