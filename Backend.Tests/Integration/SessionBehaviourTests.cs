@@ -106,6 +106,41 @@ public sealed class SessionBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task WithIdleFlushOffOnlyACommitEndsTheTurn()
+    {
+        // A client that always commits (push-to-talk) asks for it: a pause in the chunks — a network outage the
+        // server has not noticed — must not end the user's turn.
+        var clock = _factory.UseManualTime();
+        await using var client = await _factory.ConnectAsync("alice");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, idleFlush = false });
+        var sessionId = started.Str("sessionId")!;
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 0 && e.Bool("isLast"));
+
+        var offset = await client.StreamAsync(sessionId, EchoSpeechToText.Speak("first part"));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        var finalsAfterTenQuietSeconds = client.EventsNamed("transcription").Count(e => e.Bool("isFinal"));
+        await client.StreamAsync(sessionId, EchoSpeechToText.Speak("second part"), startOffset: offset);
+        await client.CommitAsync(sessionId);
+
+        var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
+        Assert.Equal(0, started.GetProperty("audioConfig").Int("flushIdleMs"));
+        Assert.Equal(0, finalsAfterTenQuietSeconds);
+        Assert.Equal("first part second part", final.Str("text"));
+    }
+
+    [Fact]
+    public async Task AnIdleFlushOfTheWrongTypeIsRefusedWithAnErrorEvent()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var refusal = await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario, idleFlush = "no" }, "invalid-request");
+
+        Assert.Contains("idleFlush has the wrong type", refusal.Message, StringComparison.Ordinal);
+        Assert.Empty(client.EventsNamed("session-started"));
+    }
+
+    [Fact]
     public async Task CommitEndsTheTurnAtOnceAndTurnsAreAnsweredInOrder()
     {
         _factory.UseManualTime();

@@ -110,6 +110,10 @@ public sealed partial class RoleplaySession : IDisposable
     /// <summary>scheme://host/pathBase of the request that opened the session: media URLs are made absolute with it.</summary>
     public string? MediaBaseUrl { get; init; }
 
+    /// <summary>Whether <see cref="RoleplaySessionOptions.FlushIdle"/> without chunks ends the turn (the default), or
+    /// only a commit does (start-session's <c>idleFlush: false</c>).</summary>
+    public bool IdleFlush { get; init; } = true;
+
     /// <summary>The connection events go to; null while the client is disconnected (events are kept for replay).</summary>
     public ClientConnection? Connection { get; private set; }
 
@@ -220,7 +224,7 @@ public sealed partial class RoleplaySession : IDisposable
             _utteranceHasAudio = true;
             _lastAudioTimestamp = now;
             Interlocked.Exchange(ref _lastActivityTimestamp, now);
-            if (!_idleArmed)
+            if (!_idleArmed && IdleFlush)
             {
                 _idleArmed = true;
                 _idleTimer.Change(_options.FlushIdle, Timeout.InfiniteTimeSpan);

@@ -109,6 +109,7 @@ public sealed partial class SessionManager
         var session = new RoleplaySession(id, connection, scenario, variant, format, request.ModelProfile, _options, _blocks, _time)
         {
             MediaBaseUrl = connection.PublicBaseUrl,
+            IdleFlush = request.IdleFlush ?? true,
         };
         if (!_sessions.TryAdd(id, session))
         {
@@ -208,7 +209,7 @@ public sealed partial class SessionManager
             session.MaxTurns,
             new PersonaInfo(persona.Name, persona.Role, persona.Description, voice),
             new AudioConfig(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, _options.ChunkMs,
-                _options.MaxChunkBytes, session.FlushBytes, (int)_options.FlushIdle.TotalMilliseconds),
+                _options.MaxChunkBytes, session.FlushBytes, session.IdleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0),
             resumed,
             session.ReceivedBytes,
             session.TurnCount,

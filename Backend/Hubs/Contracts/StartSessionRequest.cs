@@ -18,6 +18,12 @@ public sealed record StartSessionRequest : HubRequest
 
     /// <summary>Optional AI model profile from configuration (e.g. a large and a mini model).</summary>
     public string? ModelProfile { get; init; }
+
+    /// <summary><c>false</c>: the user's turn ends only on <c>commit-audio</c> (or the longest utterance), never
+    /// because chunks stopped arriving — for clients that always commit (push-to-talk, their own voice detector), so
+    /// a network outage the server has not noticed yet cannot cut a sentence in two. Default <c>true</c>. Set when the
+    /// session starts; a resume keeps it.</summary>
+    public bool? IdleFlush { get; init; }
 }
 
 public sealed record AudioFormatRequest

@@ -141,6 +141,9 @@ async function startSession() {
       scenarioId: drill.scenario.id,
       language: drill.variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
+      // The page always commits (key up, or its voice detector), so a pause in the chunks — a connection dropped
+      // mid-sentence — must not end the turn on the server.
+      idleFlush: false,
     });
     sessionStarted(started, capture);
     // The microphone was opened for the usual 16 kHz and 250 ms; a server configured otherwise gets what it asks for.
