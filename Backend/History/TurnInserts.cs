@@ -58,42 +58,34 @@ internal static class TurnInserts
         : new SqliteParameter(name, SqliteType.Text) { Value = value };
 
     // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration.
-    private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words)
+    private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words) => JsonArray(buffer, words, static (writer, word) =>
+    {
+        writer.WriteString("word", word.Word);
+        writer.WriteNumber("startMs", word.StartMs);
+        writer.WriteNumber("endMs", word.EndMs);
+    });
+
+    private static string SegmentsJson(ArrayBufferWriter<byte> buffer, List<TurnAvatarSegment> segments) => JsonArray(buffer, segments, static (writer, segment) =>
+    {
+        writer.WriteNumber("segment", segment.Segment);
+        writer.WriteString("text", segment.Text);
+        writer.WriteString("audioKey", segment.AudioKey);
+        writer.WriteString("videoUrl", segment.VideoUrl);
+        writer.WriteNumber("durationMs", segment.DurationMs);
+        writer.WriteString("mimeType", segment.MimeType);
+    });
+
+    /// <summary>A JSON array of one object per item, written into the batch's reused buffer.</summary>
+    private static string JsonArray<T>(ArrayBufferWriter<byte> buffer, List<T> items, Action<Utf8JsonWriter, T> writeProperties)
     {
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var word in words)
+            foreach (var item in items)
             {
                 writer.WriteStartObject();
-                writer.WriteString("word", word.Word);
-                writer.WriteNumber("startMs", word.StartMs);
-                writer.WriteNumber("endMs", word.EndMs);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static string SegmentsJson(ArrayBufferWriter<byte> buffer, List<TurnAvatarSegment> segments)
-    {
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var segment in segments)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("segment", segment.Segment);
-                writer.WriteString("text", segment.Text);
-                writer.WriteString("audioKey", segment.AudioKey);
-                writer.WriteString("videoUrl", segment.VideoUrl);
-                writer.WriteNumber("durationMs", segment.DurationMs);
-                writer.WriteString("mimeType", segment.MimeType);
+                writeProperties(writer, item);
                 writer.WriteEndObject();
             }
 
