@@ -123,6 +123,9 @@ public sealed class AliyunClientTests : IAsyncLifetime
     [InlineData("一二三四五，六七八九十，甲乙丙", 7, new[] { "一二三四五，", "六七八九十，", "甲乙丙" })]
     [InlineData("Hello there. How are you?", 15, new[] { "Hello there.", "How are you?" })]
     [InlineData("abcdefghij", 4, new[] { "abcd", "efgh", "ij" })]
+    [InlineData("Hi. Yes, Mr. Li.", 300, new[] { "Hi. Yes, Mr. Li." })] // the text between sentences is kept as it was
+    [InlineData("等一下……好吧；就这样。", 6, new[] { "等一下……", "好吧；", "就这样。" })] // "…" ends a sentence
+    [InlineData("他说：“好。”然后走了。", 8, new[] { "他说：“好。”", "然后走了。" })] // the closing quote stays with its sentence
     public void TextIsSplitAtSentencesThenClausesUnderTheLimit(string text, int max, string[] expected) =>
         Assert.Equal(expected, TtsTextSplitter.Split(text, max));
 

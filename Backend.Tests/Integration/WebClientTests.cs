@@ -132,7 +132,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         // The trainee is told the page is for admins.
         await Page.GotoAsync($"{service.Url}/admin.html");
         await Page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
-        Assert.Contains("admin role", await Page.TextContentAsync("#sign-in-error") ?? "", StringComparison.Ordinal);
+        Assert.Contains("The session history is for admins", await Page.TextContentAsync("#sign-in-error") ?? "", StringComparison.Ordinal);
         Assert.True(await Page.IsHiddenAsync("#sessions"));
 
         await Page.ClickAsync("#sign-out");

@@ -2,24 +2,19 @@
 // and one session's turns from GET /api/admin/history/sessions/{id} — transcripts, replies, the user's and the
 // avatar's audio (signed URLs that need no token), latency per stage and errors. docs/history.md describes the API.
 import { apiFetch } from './auth.js';
+import { $, clearError, showError } from './dom.js';
 import { wireSignIn } from './sign-in.js';
 
-const $ = (id) => document.getElementById(id);
 const api = '/api/admin/history/sessions';
+// A sign-in without the admin role meets the history at its first page: say what this page is and what it needs.
+const forbidden = 'The session history is for admins, and this sign-in has no admin role. Sign out and sign in with the admin role.';
 
 // What the page shows, readable from the console and by the browser tests as window.admin.
 const view = { sessions: [], detail: null, cursors: [], nextCursor: null };
 window.admin = view;
 
 async function signedIn() {
-  try {
-    await search();
-  } catch (error) {
-    if (error.status === 403) {
-      throw Object.assign(new Error('The session history is for admins, and this sign-in has no admin role. Sign out and sign in with the admin role.'), { status: 403 });
-    }
-    throw error;
-  }
+  await search();
   const scenarios = await apiFetch('/api/scenarios');
   $('f-scenario').replaceChildren(new Option('any', ''), ...scenarios.map((s) => new Option(s.id, s.id)));
   $('sessions').hidden = false;
@@ -48,7 +43,7 @@ async function search(cursor = null, cursors = []) {
   }
   if (cursor) query.set('cursor', cursor);
   $('list-status').textContent = 'Loading…';
-  const page = await apiFetch(`${api}?${query}`);
+  const page = await apiFetch(`${api}?${query}`, { forbidden });
   Object.assign(view, { sessions: page.items, nextCursor: page.nextCursor, cursor, cursors });
   renderList();
 }
@@ -173,12 +168,11 @@ function formatDuration(ms) {
 
 async function run(action) {
   try {
-    $('admin-error').hidden = true;
+    clearError('admin-error');
     await action();
   } catch (error) {
     console.error(error);
-    $('admin-error').textContent = error.message ?? String(error);
-    $('admin-error').hidden = false;
+    showError('admin-error', error);
   }
 }
 

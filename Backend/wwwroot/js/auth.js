@@ -47,11 +47,15 @@ export function useToken(token) {
   return describeToken(trimmed);
 }
 
-/** fetch with the bearer token; a 401 or 403 becomes an error in plain words. */
-export async function apiFetch(url, options = {}) {
+/**
+ * fetch with the bearer token; a 401 or 403 becomes an error in plain words.
+ * @param {RequestInit & { forbidden?: string }} options  fetch's options, and `forbidden`: the message for a 403 when
+ *        the page can say better than the generic one what the missing role is for
+ */
+export async function apiFetch(url, { forbidden = 'You are signed in, but this needs the admin role.', ...options } = {}) {
   const response = await fetch(url, { ...options, headers: { ...options.headers, authorization: `Bearer ${currentToken()}` } });
   if (response.status === 401) throw Object.assign(new Error('The server did not accept your sign-in (the token may have expired). Sign in again.'), { status: 401 });
-  if (response.status === 403) throw Object.assign(new Error('You are signed in, but this needs the admin role.'), { status: 403 });
+  if (response.status === 403) throw Object.assign(new Error(forbidden), { status: 403 });
   if (!response.ok) throw Object.assign(new Error((await problemText(response)) ?? `The server answered HTTP ${response.status}.`), { status: response.status });
   return response.json();
 }

@@ -1,7 +1,6 @@
 // Choosing the drill: the scenario catalog (GET /api/scenarios) in a select, the chosen scenario's languages, and a
 // line about the persona. ?scenario=<id> preselects a drill.
-
-const $ = (id) => document.getElementById(id);
+import { $ } from './dom.js';
 
 export class DrillPicker {
   constructor() {

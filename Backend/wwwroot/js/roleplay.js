@@ -4,6 +4,7 @@
 import { apiFetch, currentToken } from './auth.js';
 import { AvatarFace } from './avatar.js';
 import { clearConversation, renderLatency, renderLine } from './conversation.js';
+import { $, clearError, showError } from './dom.js';
 import { DrillPicker } from './drill.js';
 import { buildConnection, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
@@ -13,7 +14,6 @@ import { wireSignIn } from './sign-in.js';
 import { AudioUplink } from './uplink.js';
 import { EnergyVad } from './vad.js';
 
-const $ = (id) => document.getElementById(id);
 const stateLabels = {
   idle: 'Not started',
   connecting: 'Connecting…',
@@ -67,7 +67,7 @@ const player = new AvatarPlayer($('avatar-audio'), face, {
   },
   onBlocked: () => { $('enable-audio').hidden = false; },
   onFailed: (segment) => {
-    showError('The persona\'s reply could not be played. Its words are in the conversation below.');
+    showError('error', 'The persona\'s reply could not be played. Its words are in the conversation below.');
     if (segment.isLast) personaDone();
   },
 });
@@ -204,7 +204,7 @@ function wireEvents(hub) {
     uplink?.pause();
     if (hub === connection && page.sessionId && !endedReason) {
       setState('disconnected');
-      showError('The connection to the server was lost. Press Reconnect to continue this session.');
+      showError('error', 'The connection to the server was lost. Press Reconnect to continue this session.');
       $('reconnect').hidden = false;
     }
   });
@@ -239,7 +239,7 @@ async function resume() {
   page.reconnects++;
   page.resentBytes = uplink.resent;
   $('reconnect').hidden = true;
-  clearError();
+  clearError('error');
   if (recording) setState('listening');
   else if (personaTurn) setState(player.busy ? 'speaking' : 'thinking');
   else yourTurn();
@@ -297,7 +297,7 @@ function hubError(event) {
     $('retry').hidden = !event.retryable;
     if (!player.busy) personaTurn = false;
   }
-  showError(describeHubError(event));
+  showError('error', describeHubError(event));
 }
 
 function sessionEnded(event) {
@@ -317,7 +317,7 @@ function finishSession() {
 
 $('retry').addEventListener('click', () => attempt(async () => {
   $('retry').hidden = true;
-  clearError();
+  clearError('error');
   personaTurn = true;
   setState('thinking');
   await connection.invoke('retry-turn', { sessionId: page.sessionId });
@@ -347,7 +347,7 @@ async function beginUtterance() {
   if (player.busy) player.interrupt(); // talking over the persona stops it
   personaTurn = false;
   recording = true;
-  clearError();
+  clearError('error');
   $('talk').setAttribute('aria-pressed', 'true');
   setState('listening');
   if (page.capture === 'webm-opus') opusRecording = microphone.startOpus((bytes) => uplink.push(bytes));
@@ -426,27 +426,17 @@ function turnOf(turn) {
   return (page.turns[turn] ??= { transcript: '', final: false, reply: '', timings: null, heardAfterMs: null });
 }
 
-function showError(text) {
-  $('error').textContent = text;
-  $('error').hidden = false;
-}
-
-function clearError() {
-  $('error').hidden = true;
-  $('error').textContent = '';
-}
-
 async function attempt(action) {
   try {
     await action();
   } catch (error) {
     console.error(error);
-    showError(error.message ?? String(error));
+    showError('error', error);
   }
 }
 
 function resetConversation() {
-  clearError();
+  clearError('error');
   early.length = 0;
   endedReason = null;
   Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });

@@ -2,20 +2,16 @@
 // pasted access token; then "Signed in as …" with Sign out. Element ids: dev-sign-in, user-id, as-admin, token-form,
 // token, signed-out, signed-in, who, sign-out, and sign-in-error for what went wrong (in plain words).
 import { currentToken, describeToken, signInForDevelopment, signOut, useToken } from './auth.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, clearError, showError } from './dom.js';
 
 /**
  * @param {{ signedIn: (who) => Promise<void>, signedOut: () => void }} handlers  signedIn loads the page's data; an
  *        error it throws is shown (a 401 also signs out)
  */
 export function wireSignIn({ signedIn, signedOut }) {
-  const failed = (error) => {
-    $('sign-in-error').textContent = error.message ?? String(error);
-    $('sign-in-error').hidden = false;
-  };
+  const failed = (error) => showError('sign-in-error', error);
   const enter = async (who) => {
-    $('sign-in-error').hidden = true;
+    clearError('sign-in-error');
     $('who').textContent = who.roles.length ? `${who.userId} (${who.roles.join(', ')})` : who.userId;
     $('signed-out').hidden = true;
     $('signed-in').hidden = false;
