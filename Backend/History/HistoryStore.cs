@@ -167,7 +167,6 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         return orphans.Count;
     }
 
-
     private static HistorySession ToEntity(Guid key, string node, SessionStartRecord start) => new()
     {
         Key = key,

@@ -78,5 +78,4 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
     }
 
     private string PathFor(string key) => TryGetPath(key) ?? throw new InvalidOperationException($"Invalid media key '{key}'.");
-
 }

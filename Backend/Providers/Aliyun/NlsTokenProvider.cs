@@ -134,5 +134,4 @@ public sealed class NlsTokenProvider(
             return token;
         }
     }
-
 }

@@ -198,7 +198,6 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
         return words.Count == 0 ? null : [.. words.Select(w => new WordTiming(w.Text, w.StartTime, w.EndTime))];
     }
 
-
     internal static Uri GatewayUri(Uri gateway)
     {
         var builder = new UriBuilder(gateway) { Path = "/ws/v1", Query = "" };

@@ -40,7 +40,6 @@ internal sealed class NlsTranscription : IAsyncDisposable
     /// <summary>Cancelled when the task fails, so a sender waiting for audio stops at once.</summary>
     public CancellationToken Failed => _failed.Token;
 
-    /// <summary>Frames sent so far (for tests and logs).</summary>
     public static async Task<NlsTranscription> StartAsync(Uri gateway, string token, string appKey, StartTranscriptionPayload payload,
         TimeSpan stepTimeout, CancellationToken cancellationToken)
     {

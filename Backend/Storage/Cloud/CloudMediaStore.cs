@@ -93,5 +93,4 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
 
         return (sha.GetHashAndReset(), md5.GetHashAndReset());
     }
-
 }

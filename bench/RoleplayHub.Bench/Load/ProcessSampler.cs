@@ -8,7 +8,6 @@ internal sealed class ProcessSampler(int pid)
     /// <summary>Milliseconds per /proc clock tick (USER_HZ = 100 on Linux).</summary>
     public const double MsPerTick = 10.0;
 
-    private readonly long _ticksPerSecond = 100;
     private (DateTime At, long Ticks)? _last;
 
     public List<(DateTime At, double CpuPercent, long RssBytes)> Samples { get; } = [];
@@ -21,7 +20,7 @@ internal sealed class ProcessSampler(int pid)
         var ticks = ReadTicks();
         if (_last is { } last)
         {
-            var cpu = (ticks - last.Ticks) * 100.0 / _ticksPerSecond / (now - last.At).TotalSeconds;
+            var cpu = (ticks - last.Ticks) * MsPerTick / (now - last.At).TotalMilliseconds * 100; // % of one core
             Samples.Add((now, cpu, ReadRss()));
         }
 
