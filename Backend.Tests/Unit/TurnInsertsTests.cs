@@ -1,11 +1,13 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RoleplayHub.Database;
+using RoleplayHub.Database.Entities;
 using RoleplayHub.History;
 
 namespace RoleplayHub.Tests.Unit;
 
 /// <summary>The hand-written turn INSERT must keep up with the model: a column added to <c>turns</c> and not to the
-/// statement would be silently left empty.</summary>
+/// statement would be silently left empty, and JSON that EF Core cannot read back would lose the turn's words.</summary>
 public sealed class TurnInsertsTests
 {
     public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
@@ -26,5 +28,58 @@ public sealed class TurnInsertsTests
         Assert.Equal(expected, named);
         Assert.Equal("turns", sql["INSERT INTO ".Length..sql.IndexOf(" (", StringComparison.Ordinal)].Trim('"'));
         Assert.Equal(expected.Count, sql.Split('@').Length - 1);
+    }
+
+    [Fact]
+    public async Task EFCoreReadsBackEveryFieldOfAnInsertedTurn()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
+        var key = Guid.NewGuid();
+        var written = new HistoryTurn
+        {
+            SessionKey = key,
+            Index = 3,
+            UserText = "what is the price",
+            Words = [new TurnWord { Word = "what", StartMs = 10, EndMs = 200 }, new TurnWord { Word = "price", StartMs = 600, EndMs = 900 }],
+            AiText = "The price is fine. Shall we sign?",
+            UserAudioKey = "user/ab/abcd.wav",
+            AvatarSegments =
+            [
+                new TurnAvatarSegment { Segment = 0, Text = "The price is fine.", AudioKey = "avatar/cd/cdef.wav", DurationMs = 1200, MimeType = "audio/wav" },
+                new TurnAvatarSegment { Segment = 1, Text = "Shall we sign?", AudioKey = "avatar/ef/ef01.wav", VideoUrl = "https://cdn.example/v.mp4", DurationMs = 900, MimeType = "audio/wav" },
+            ],
+            QueueMs = 1, SttMs = 2, AiMs = 3, TtsMs = 4, StoreMs = 5, TotalMs = 15,
+            Errors = ["tts-failed: one segment", "retried"],
+            ErrorCount = 2,
+            StartedAt = new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc),
+            CompletedAt = new DateTime(2026, 11, 21, 10, 0, 1, 456, DateTimeKind.Utc),
+        };
+        await using (var db = new SqliteHistoryDbContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            db.Sessions.Add(new HistorySession
+            {
+                Key = key, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = written.StartedAt, Node = "n1",
+            });
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.SaveChangesAsync();
+            await TurnInserts.InsertAsync(db, [written], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await using var reader = new SqliteHistoryDbContext(options);
+        var read = await reader.Turns.AsNoTracking().SingleAsync();
+
+        Assert.Equal(
+            (written.SessionKey, written.Index, written.UserText, written.AiText, written.UserAudioKey, written.QueueMs, written.SttMs, written.AiMs, written.TtsMs, written.StoreMs, written.TotalMs, written.ErrorCount, written.StartedAt, written.CompletedAt),
+            (read.SessionKey, read.Index, read.UserText, read.AiText, read.UserAudioKey, read.QueueMs, read.SttMs, read.AiMs, read.TtsMs, read.StoreMs, read.TotalMs, read.ErrorCount, read.StartedAt, read.CompletedAt));
+        Assert.Equal(written.Errors, read.Errors);
+        Assert.Equal(written.Words.Select(w => (w.Word, w.StartMs, w.EndMs)), read.Words.Select(w => (w.Word, w.StartMs, w.EndMs)));
+        Assert.Equal(
+            written.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)),
+            read.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)));
     }
 }

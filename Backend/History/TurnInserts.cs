@@ -42,9 +42,8 @@ internal static class TurnInserts
             command.Parameters.Clear();
             for (var i = 0; i < statement.Columns.Length; i++)
             {
-                var property = statement.Columns[i];
-                command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(
-                    command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
+                var (property, mapping) = statement.Columns[i];
+                command.Parameters.Add(mapping.CreateParameter(command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
             }
 
             command.Parameters.Add(JsonParameter(postgres, "@words", WordsJson(json, turn.Words)));
@@ -57,7 +56,8 @@ internal static class TurnInserts
         ? new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = value }
         : new SqliteParameter(name, SqliteType.Text) { Value = value };
 
-    // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration.
+    // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration (a
+    // round-trip test reads every field back through EF Core, so a name that drifts fails it).
     private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words) => JsonArray(buffer, words, static (writer, word) =>
     {
         writer.WriteString("word", word.Word);
@@ -97,7 +97,7 @@ internal static class TurnInserts
 
     /// <summary>The INSERT of one database's model: every stored scalar column but the generated id, then the two
     /// JSON columns.</summary>
-    internal sealed record Statement(string Sql, IProperty[] Columns)
+    internal sealed record Statement(string Sql, (IProperty Property, RelationalTypeMapping Mapping)[] Columns)
     {
         public static Statement Build(HistoryDbContext db)
         {
@@ -110,7 +110,7 @@ internal static class TurnInserts
             var values = columns.Select((_, i) => "@p" + i).Append("@words").Append("@segments");
             return new Statement(
                 $"INSERT INTO {sql.DelimitIdentifier(turn.GetTableName()!, turn.GetSchema())} ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)})",
-                columns);
+                [.. columns.Select(p => (p, p.GetRelationalTypeMapping()))]);
         }
     }
 }
