@@ -1,8 +1,7 @@
 // RoleplayHub: real-time voice roleplay training over SignalR.
 // This file is the table of contents; each feature registers and maps itself next to its code.
 
-// A .env file (see .env.example) fills in configuration for local runs; real environment variables win.
-DotNetEnv.Env.NoClobber().TraversePath().Load();
+RoleplayHub.LocalEnvFile.Load();       // .env for local runs (never in Production); real environment variables win
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,8 +1,8 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using RoleplayHub.Tests.Infrastructure;
 
@@ -92,7 +92,15 @@ public sealed class HubAuthTests : IDisposable
     private static string Sign(string user, string key, DateTime expires, string audience = "roleplayhub")
     {
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256);
-        var token = new JwtSecurityToken("roleplayhub", audience, [new Claim("sub", user)], expires.AddHours(-1), expires, credentials);
-        return new JwtSecurityTokenHandler().WriteToken(token);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "roleplayhub",
+            Audience = audience,
+            Subject = new ClaimsIdentity([new Claim("sub", user)]),
+            IssuedAt = expires.AddHours(-1),
+            NotBefore = expires.AddHours(-1),
+            Expires = expires,
+            SigningCredentials = credentials,
+        });
     }
 }

@@ -1,4 +1,3 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
@@ -38,9 +37,9 @@ public static class AuthenticationExtensions
         // The raw token is not needed after validation; saving it would keep a copy alive for every connection.
         jwt.SaveToken = false;
 
-        // Keep claim names as issued ("sub", "role") instead of the legacy WS-* URIs.
-        jwt.SecurityTokenValidators.Clear();
-        jwt.SecurityTokenValidators.Add(new JwtSecurityTokenHandler { MapInboundClaims = false });
+        // Keep claim names as issued ("sub", "role") instead of the legacy WS-* URIs. The default handler
+        // (JsonWebTokenHandler) also sets the ticket's expiry, which CloseOnAuthenticationExpiration reads.
+        jwt.MapInboundClaims = false;
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
@@ -64,6 +63,8 @@ public static class AuthenticationExtensions
         {
             jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.SigningKey!));
             jwt.TokenValidationParameters.ValidateIssuerSigningKey = true;
+            // Only what TokenIssuer signs: HS384/HS512 with the same secret are not a second way in.
+            jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
 
         jwt.Events = new JwtBearerEvents
