@@ -39,9 +39,10 @@ if ! command -v node > /dev/null; then
   exit 1
 fi
 
-# The web client's @microsoft/signalr browser bundle; Backend.csproj refuses to build without it.
-if [ ! -f Backend/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js ]; then
-  echo "setup: installing the web client's SignalR library"
+# The web client's @microsoft/signalr browser bundles (the client and its MessagePack protocol); Backend.csproj refuses
+# to build without them. npm ls fails when any dependency of package.json is missing.
+if ! (cd Backend/ClientApp && npm ls --depth=0 > /dev/null 2>&1); then
+  echo "setup: installing the web client's SignalR libraries"
   (cd Backend/ClientApp && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

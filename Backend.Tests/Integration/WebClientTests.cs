@@ -36,7 +36,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         // Hands-free listens once the persona has finished its opening line; the page's voice detector ends the turn.
         await WaitForAsync("() => roleplay.played.some(p => p.turn === 0)", "the opening line to play");
 
-        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-hands-free");
+        await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-websockets-hands-free");
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
 
         await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
 
-        await AssertFullTurnAsync("ServerSentEvents", "roleplay-sse-push-to-talk");
+        await AssertFullTurnAsync("ServerSentEvents", "json", "roleplay-sse-push-to-talk"); // SSE carries text only: JSON
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
             },
             () => Page.Mouse.UpAsync());
 
-        await AssertFullTurnAsync("LongPolling", "roleplay-longpolling-opus");
+        await AssertFullTurnAsync("LongPolling", "messagepack", "roleplay-longpolling-opus");
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
             await WaitForAsync("() => roleplay.reconnects === 1", "the session to resume on a new connection");
         });
 
-        await AssertFullTurnAsync("WebSockets", "roleplay-websockets-reconnected");
+        await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-websockets-reconnected");
         Assert.Equal(sessionId, await Page.EvaluateAsync<string>("roleplay.sessionId"));
         Assert.Single(lost);
         Assert.True(await Page.EvaluateAsync<int>("roleplay.resentBytes") > 0, "audio recorded while disconnected is sent after the resume");
@@ -121,9 +121,10 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     public async Task TheAdminPageListsTheSessionsAndShowsATurnWithItsAudio()
     {
         const string Trainee = "web-history";
-        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16");
+        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16", query: "&protocol=json"); // JSON by choice
         await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
         await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
+        Assert.Equal("json", await Page.EvaluateAsync<string>("roleplay.protocol"));
         await EndSessionAsync();
         await Page.ClickAsync("#start"); // a second, newer session: two pages of one
         await WaitForAsync("() => roleplay.state === 'thinking' || roleplay.state === 'speaking'", "the second session to start");
@@ -212,7 +213,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await release();
     }
 
-    private async Task AssertFullTurnAsync(string transport, string screenshot)
+    private async Task AssertFullTurnAsync(string transport, string protocol, string screenshot)
     {
         await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the final transcript of turn 1");
         var transcript = await Page.TextContentAsync("#user-1 .words") ?? "";
@@ -223,6 +224,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.StartsWith("Hello, I'm Linda Park", await Page.TextContentAsync("#persona-0 .words") ?? "", StringComparison.Ordinal); // the opening line
         Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync("#persona-1 .words")));
         Assert.Equal(transport, await Page.EvaluateAsync<string>("roleplay.transport"));
+        Assert.Equal(protocol, await Page.EvaluateAsync<string>("roleplay.protocol"));
         Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
         Assert.Matches("Turn 1 / 8", await Page.TextContentAsync("#turns") ?? "");
         Assert.Contains("recognition", await Page.TextContentAsync("#persona-1 .latency") ?? "", StringComparison.Ordinal);

@@ -2,10 +2,13 @@
 // start-session → audio-chunk × N (250 ms each, with byte offsets) → commit-audio → transcription, ai-response and
 // avatar-response → download the avatar audio → end-session. Prints a JSON summary; exits non-zero on any failure.
 //
-//   node happy-path.mjs --url http://127.0.0.1:5080 --token <jwt> --audio clip.raw [--transport WebSockets]
+// Under --protocol messagepack the audio travels as bytes, under json (the default) as base64.
+//
+//   node happy-path.mjs --url http://127.0.0.1:5080 --token <jwt> --audio clip.raw [--transport WebSockets] [--protocol json]
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as signalR from '@microsoft/signalr';
+import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 
 const { values: args } = parseArgs({
   options: {
@@ -14,6 +17,7 @@ const { values: args } = parseArgs({
     audio: { type: 'string' },
     scenario: { type: 'string', default: 'procurement-price' },
     transport: { type: 'string', default: 'WebSockets' },
+    protocol: { type: 'string', default: 'json' },
     timeout: { type: 'string', default: '60000' },
   },
 });
@@ -48,13 +52,16 @@ function fail(message) {
   process.exit(1);
 }
 
-const connection = new signalR.HubConnectionBuilder()
+if (!['json', 'messagepack'].includes(args.protocol)) fail(`--protocol must be json or messagepack, not ${args.protocol}`);
+const binary = args.protocol === 'messagepack';
+const builder = new signalR.HubConnectionBuilder()
   .withUrl(`${args.url}/hubs/roleplay`, {
     accessTokenFactory: () => args.token,
     transport: signalR.HttpTransportType[args.transport],
   })
-  .configureLogging(signalR.LogLevel.Warning)
-  .build();
+  .configureLogging(signalR.LogLevel.Warning);
+if (binary) builder.withHubProtocol(new MessagePackHubProtocol());
+const connection = builder.build();
 for (const name of ['session-started', 'audio-received', 'transcription', 'ai-response', 'avatar-response', 'session-ended', 'error']) {
   connection.on(name, on(name));
 }
@@ -76,7 +83,8 @@ try {
   let offset = 0;
   for (let i = 0; offset < pcm.length; i++) {
     const chunk = pcm.subarray(offset, offset + chunkBytes);
-    await connection.invoke('audio-chunk', { sessionId, audioData: chunk.toString('base64'), offset, totalChunks: Math.ceil(pcm.length / chunkBytes) });
+    const audioData = binary ? new Uint8Array(chunk) : chunk.toString('base64');
+    await connection.invoke('audio-chunk', { sessionId, audioData, offset, totalChunks: Math.ceil(pcm.length / chunkBytes) });
     offset += chunk.length;
   }
   const acks = events.filter((e) => e.name === 'audio-received');
@@ -101,6 +109,7 @@ try {
 
   console.log(JSON.stringify({
     transport: args.transport,
+    protocol: args.protocol,
     sessionId,
     chunks: acks.length,
     bytes: pcm.length,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Hubs;
+using RoleplayHub.Hubs.Protocols;
 using RoleplayHub.Hubs.Transport;
 using RoleplayHub.Sessions;
 
@@ -14,7 +15,8 @@ public static class RoleplayHubExtensions
     public const string HubPath = "/hubs/roleplay";
     private const string CorsPolicy = "roleplay-web-clients";
 
-    /// <summary>SignalR with the JSON protocol, the hub's converters and error filter, and its limits.</summary>
+    /// <summary>SignalR with the JSON and MessagePack protocols (the same payloads; audio as bytes under MessagePack),
+    /// the hub's converters, and its limits.</summary>
     public static IHostApplicationBuilder AddRoleplayHub(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section);
@@ -34,7 +36,8 @@ public static class RoleplayHubExtensions
                 hub.MaximumParallelInvocationsPerClient = 1;
                 hub.EnableDetailedErrors = false;
             })
-            .AddJsonProtocol();
+            .AddJsonProtocol()
+            .AddMessagePackProtocol();
 
         // Room for chunks well above Sessions:MaxChunkBytes, so an oversize chunk gets a clean chunk-too-large
         // error (without being decoded) instead of SignalR closing the connection; still a hard memory bound.
@@ -45,6 +48,8 @@ public static class RoleplayHubExtensions
             json.PayloadSerializerOptions.Converters.Add(new AudioChunkRequestConverter(sessions.Value.MaxChunkBytes));
             json.PayloadSerializerOptions.Converters.Add(new LenientRequestConverterFactory());
         });
+        builder.Services.AddOptions<MessagePackHubProtocolOptions>().Configure<IOptions<JsonHubProtocolOptions>, IOptions<RoleplaySessionOptions>>((messagePack, json, sessions) =>
+            messagePack.SerializerOptions = HubMessagePackResolver.Options(json.Value.PayloadSerializerOptions, sessions.Value.MaxChunkBytes));
 
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConnections);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, AudioMemoryPoolFactory>(); // one recv per audio chunk

@@ -1,6 +1,8 @@
 // The hub connection, built as docs/hub-contract.md shows: a token factory, automatic reconnects, and stateful
-// reconnect (WebSockets), plus a transport choice for testing and for networks that block WebSockets:
+// reconnect (WebSockets), plus a transport and protocol choice for testing and for networks that block WebSockets:
 //   ?transport=websockets | sse | longpolling   (absent: SignalR negotiates, falling back in that order)
+//   ?protocol=messagepack | json                (absent: MessagePack, so audio travels as bytes, not base64)
+// JSON is the fallback: over Server-Sent Events (a text-only transport) and when the MessagePack library is missing.
 
 const transports = {
   websockets: signalR.HttpTransportType.WebSockets,
@@ -14,14 +16,24 @@ export function requestedTransport(search = location.search) {
   return name && transports[name] !== undefined ? name : null;
 }
 
+/** 'messagepack' or 'json': what the page will speak to the hub. */
+export function chosenProtocol(transport, search = location.search) {
+  const asked = new URLSearchParams(search).get('protocol')?.toLowerCase();
+  const available = typeof signalR.protocols?.msgpack?.MessagePackHubProtocol === 'function';
+  if (asked === 'json' || !available || transport === 'sse' || transport === 'serversentevents') return 'json';
+  return 'messagepack';
+}
+
 /**
- * @param {{ token: () => string, transport: string | null, onTransport: (name: string) => void }} options
+ * @param {{ token: () => string, transport: string | null, protocol: string, onTransport: (name: string) => void }} options
  */
-export function buildConnection({ token, transport, onTransport }) {
+export function buildConnection({ token, transport, protocol, onTransport }) {
   const options = { accessTokenFactory: token };
   if (transport) options.transport = transports[transport];
-  return new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/roleplay', options)
+  // Negotiation skips Server-Sent Events by itself when the protocol is binary; long polling carries binary.
+  const builder = new signalR.HubConnectionBuilder().withUrl('/hubs/roleplay', options);
+  if (protocol === 'messagepack') builder.withHubProtocol(new signalR.protocols.msgpack.MessagePackHubProtocol());
+  return builder
     .withAutomaticReconnect()
     .withStatefulReconnect()
     .configureLogging(new TransportLogger(onTransport))

@@ -6,7 +6,7 @@ import { AvatarFace } from './avatar.js';
 import { clearConversation, renderLatency, renderLine } from './conversation.js';
 import { $, clearError, showError } from './dom.js';
 import { DrillPicker } from './drill.js';
-import { buildConnection, requestedTransport } from './hub.js';
+import { buildConnection, chosenProtocol, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
 import { AvatarPlayer } from './player.js';
@@ -30,6 +30,7 @@ const stateLabels = {
 const page = {
   state: 'idle',
   transport: null,
+  protocol: null,
   sessionId: null,
   lastSeq: 0,
   maxTurns: 0,
@@ -131,9 +132,11 @@ async function startSession() {
     throw new Error(describeMicrophoneError(error));
   }
 
-  connection = buildConnection({ token: currentToken, transport: requestedTransport(), onTransport: showTransport });
+  const transport = requestedTransport();
+  page.protocol = chosenProtocol(transport);
+  connection = buildConnection({ token: currentToken, transport, protocol: page.protocol, onTransport: showTransport });
   wireEvents(connection);
-  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), (error) => console.warn(error));
+  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), page.protocol, (error) => console.warn(error));
   page.upload = uplink.mode;
   try {
     await connection.start();
@@ -420,6 +423,7 @@ function setState(state) {
 function showTransport(name) {
   page.transport = name;
   $('transport').textContent = { WebSockets: 'WebSockets', ServerSentEvents: 'Server-Sent Events', LongPolling: 'long polling' }[name] ?? name;
+  $('protocol').textContent = page.protocol === 'messagepack' ? 'MessagePack' : 'JSON';
 }
 
 function turnOf(turn) {

@@ -4,14 +4,17 @@
 // start-session's receivedBytes: duplicate chunks are acknowledged and ignored, a second commit with no new audio does
 // nothing.
 //
-// Two ways to send, same bytes and offsets (docs/hub-contract.md):
+// The audio is bytes under the MessagePack protocol and base64 under JSON (docs/hub-contract.md).
+//
+// Two ways to send, same bytes and offsets:
 //   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (the default; every transport)
 //   'stream'  one stream-audio client→server stream per connection, items { audioData, offset } and { commit: true }
 
 export class AudioUplink {
-  constructor(connection, mode, onError) {
+  constructor(connection, mode, protocol, onError) {
     this.connection = connection;
     this.mode = mode === 'stream' ? 'stream' : 'invoke';
+    this.encode = protocol === 'messagepack' ? (bytes) => bytes : toBase64;
     this.onError = onError;
     this.sessionId = null;
     this.next = 0;       // offset of the next new byte
@@ -116,13 +119,13 @@ export class AudioUplink {
           this.subject = new signalR.Subject();
           this.connection.send('stream-audio', sessionId, this.subject).catch(() => {});
         }
-        this.subject.next(item.commit ? { commit: true } : { audioData: toBase64(item.chunk.bytes), offset: item.chunk.offset });
+        this.subject.next(item.commit ? { commit: true } : { audioData: this.encode(item.chunk.bytes), offset: item.chunk.offset });
       } else if (item.commit) {
         await this.connection.invoke('commit-audio', { sessionId });
         item.done = true;
         this.trim();
       } else {
-        await this.connection.invoke('audio-chunk', { sessionId, audioData: toBase64(item.chunk.bytes), offset: item.chunk.offset });
+        await this.connection.invoke('audio-chunk', { sessionId, audioData: this.encode(item.chunk.bytes), offset: item.chunk.offset });
       }
     } catch (error) {
       // Refusals also arrive as error events, which the page explains (and which may ask for a resend); a dropped

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MessagePack;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Tests.Protocols;
+
+/// <summary>The two hub protocols carry the same payloads: field for field, as the server configures them.</summary>
+public sealed class MessagePackContractTests : IDisposable
+{
+    private static readonly TurnTimings Timings = new(1, 2, 3, null, 5, 11);
+    private readonly RoleplayHubFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    public static TheoryData<string> Events() => [.. Samples().Keys];
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void EveryEventHasTheSameFieldsOverMessagePackAsOverJson(string name)
+    {
+        var (json, messagePack) = Protocols();
+        var value = Samples()[name];
+
+        var overJson = JsonNode.Parse(JsonSerializer.Serialize(value, value.GetType(), json));
+        var overMessagePack = JsonNode.Parse(MessagePackSerializer.ConvertToJson(MessagePackSerializer.Serialize(value.GetType(), value, messagePack)));
+
+        Assert.True(JsonNode.DeepEquals(overJson, overMessagePack), $"JSON {overJson}\nMessagePack {overMessagePack}");
+    }
+
+    [Fact]
+    public void AnAudioChunkReadsTheSameAudioFromBytesAsFromBase64()
+    {
+        var (_, messagePack) = Protocols();
+        var audio = Enumerable.Range(0, 999).Select(i => (byte)i).ToArray();
+
+        var fromBytes = Read(MessagePackSerializer.Serialize(new { sessionId = "s1", audioData = audio, offset = 64L }), messagePack);
+        var fromBase64 = Read(MessagePackSerializer.Serialize(new { SessionID = "s1", audioData = Convert.ToBase64String(audio), Offset = 64L }), messagePack);
+
+        Assert.Equal(audio, fromBytes.Audio.ToArray());
+        Assert.Equal(audio, fromBase64.Audio.ToArray());
+        Assert.Equal(("s1", 64L), (fromBytes.SessionId, fromBytes.Offset!.Value));
+        Assert.Equal(("s1", 64L), (fromBase64.SessionId, fromBase64.Offset!.Value));
+        Assert.Null(fromBytes.BindingError);
+        Assert.Null(fromBase64.BindingError);
+        fromBytes.Release();
+        fromBase64.Release();
+    }
+
+    [Fact]
+    public void ARequestOfTheWrongShapeIsABindingErrorNotAnException()
+    {
+        var (_, messagePack) = Protocols();
+
+        var start = MessagePackSerializer.Deserialize<StartSessionRequest>(MessagePackSerializer.Serialize(new { scenarioId = 42 }), messagePack);
+        var commit = MessagePackSerializer.Deserialize<SessionRequest>(MessagePackSerializer.Serialize(new[] { 1, 2 }), messagePack);
+        var chunk = Read(MessagePackSerializer.Serialize(new { sessionId = "s1", audioData = true }), messagePack);
+
+        Assert.Contains("scenarioId", start!.BindingError, StringComparison.Ordinal);
+        Assert.NotNull(commit!.BindingError);
+        Assert.Equal("audioData must be binary (or a base64 string).", chunk.BindingError);
+    }
+
+    private static AudioChunkRequest Read(byte[] payload, MessagePackSerializerOptions options) =>
+        MessagePackSerializer.Deserialize<AudioChunkRequest>(payload, options)!;
+
+    private (JsonSerializerOptions Json, MessagePackSerializerOptions MessagePack) Protocols() => (
+        _factory.Services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions,
+        _factory.Services.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>().Value.SerializerOptions);
+
+    private static Dictionary<string, object> Samples() => new()
+    {
+        ["session-started"] = new SessionStartedEvent("s1", "procurement-price", "en-US", 8, new PersonaInfo("Dana", "Buyer", "Tough", "en-us"),
+            new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), Resumed: true, 1_024, 3, 1_700_000_000_000),
+        ["audio-received"] = new AudioReceivedEvent("s1", 8_000, 16_000, 24_000, 1_700_000_000_000),
+        ["audio-received (duplicate)"] = new AudioReceivedEvent("s1", 8_000, 0, 24_000, 1_700_000_000_000) { Duplicate = true },
+        ["transcription"] = new TranscriptionEvent("s1", 2, "what is the price", true, [new WordTiming("what", 0, 210), new WordTiming("price", 400, 800)], Timings, 1_700_000_000_000) { Seq = 7 },
+        ["ai-response"] = new AiResponseEvent("s1", 2, "Too high.", 2, 8, Timings, 1_700_000_000_000) { Seq = 8 },
+        ["avatar-response"] = new AvatarResponseEvent("s1", 2, 0, true, "Too high.", "http://x/media/a?exp=1&sig=2", null, 1_250, "audio/wav",
+            [new VisemeCue(0, "sil"), new VisemeCue(80, "aa")], Timings, 1_700_000_000_000) { Seq = 9 },
+        ["session-ended"] = new SessionEndedEvent("s1", "max-turns", 8, 95_000, 1_700_000_000_000),
+        ["error"] = new ErrorEvent(null, "chunk-too-large", "An audio chunk may hold at most 64000 bytes.", false, 1_700_000_000_000),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
+using RoleplayHub.Hubs.Contracts;
+
+namespace RoleplayHub.Hubs.Protocols;
+
+/// <summary>
+/// The MessagePack hub protocol's serializer options: the two per-chunk payloads have formatters of their own, every
+/// other hub payload goes through its JSON contract (<see cref="JsonContractFormatter{T}"/>), and anything else falls
+/// back to SignalR's default resolvers. Untrusted-data security is on, as in SignalR's defaults.
+/// </summary>
+internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int maxChunkBytes) : IFormatterResolver
+{
+    private readonly AudioChunkRequestFormatter _chunk = new(maxChunkBytes);
+    private readonly AudioReceivedEventFormatter _received = new();
+    private readonly Dictionary<Type, object> _contracts = [];
+    private readonly Lock _gate = new();
+
+    public static MessagePackSerializerOptions Options(JsonSerializerOptions json, int maxChunkBytes) =>
+        MessagePackSerializerOptions.Standard
+            .WithResolver(CompositeResolver.Create(new HubMessagePackResolver(json, maxChunkBytes), DynamicEnumAsStringResolver.Instance, ContractlessStandardResolver.Instance))
+            .WithSecurity(MessagePackSecurity.UntrustedData);
+
+    public IMessagePackFormatter<T>? GetFormatter<T>()
+    {
+        if (typeof(T) == typeof(AudioChunkRequest))
+        {
+            return (IMessagePackFormatter<T>)(object)_chunk;
+        }
+
+        if (typeof(T) == typeof(AudioReceivedEvent))
+        {
+            return (IMessagePackFormatter<T>)(object)_received;
+        }
+
+        if (typeof(T).Namespace != typeof(HubRequest).Namespace)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!_contracts.TryGetValue(typeof(T), out var formatter))
+            {
+                formatter = new JsonContractFormatter<T>(json);
+                _contracts[typeof(T)] = formatter;
+            }
+
+            return (IMessagePackFormatter<T>)formatter;
+        }
+    }
+}
