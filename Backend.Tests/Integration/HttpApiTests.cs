@@ -28,6 +28,8 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal("ready", checks["tts:espeak"]);
         Assert.Equal("ready", checks["media:local"]);
         Assert.Equal("ready", checks["ai:scripted"]);
+        Assert.Equal("ready", checks["database:sqlite"]);
+        Assert.Equal("not in use", checks["speech:aliyun"]); // no stage is routed to Aliyun: not "ready"
     }
 
     [Fact]

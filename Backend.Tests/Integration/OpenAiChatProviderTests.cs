@@ -236,8 +236,8 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
             o.Profiles["mini"] = new OpenAiModelProfile { BaseUrl = "https://dashscope.aliyuncs.com/compatible-mode/v1", Model = "qwen-turbo" };
         });
 
-        var localProblem = await ((RoleplayHub.Health.IReadinessProbe)local).CheckAsync(CancellationToken.None);
-        var cloudProblem = await ((RoleplayHub.Health.IReadinessProbe)cloud).CheckAsync(CancellationToken.None);
+        var localProblem = await local.CheckAsync(CancellationToken.None);
+        var cloudProblem = await cloud.CheckAsync(CancellationToken.None);
 
         Assert.Null(localProblem);
         Assert.Equal("Ai:Profiles:mini:ApiKey is empty, and dashscope.aliyuncs.com is not a local server, so it will refuse every request.", cloudProblem);

@@ -7,22 +7,21 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class HealthExtensions
 {
-    private const string ReadyTag = "ready";
-
+    /// <summary>ASP.NET Core health checks; each feature adds its readiness checks (<see cref="Readiness"/>).</summary>
     public static IHostApplicationBuilder AddRoleplayHealthChecks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("providers", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks();
         return builder;
     }
 
-    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: every provider and store can serve a session
-    /// (JSON body lists each probe). Both anonymous, as load balancers and orchestrators expect.</summary>
+    /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: every readiness check passes (JSON body lists each:
+    /// <c>ready</c>, or what is wrong). Both anonymous, as load balancers and orchestrators expect.</summary>
     public static IEndpointRouteBuilder MapRoleplayHealthChecks(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(ReadyTag),
+            Predicate = check => check.Tags.Contains(Readiness.Tag),
             ResponseWriter = WriteJson,
         }).AllowAnonymous();
         return app;
@@ -34,39 +33,13 @@ public static class HealthExtensions
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.SelectMany(e => e.Value.Data.Select(d => new { name = d.Key, status = d.Value })),
+            checks = report.Entries.Select(e => new { name = e.Key, status = Describe(e.Value) }),
         };
         return JsonSerializer.SerializeAsync(context.Response.Body, body, JsonSerializerOptions.Web);
     }
 
-    private sealed class ReadinessCheck(IEnumerable<IReadinessProbe> probes) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            var data = new Dictionary<string, object>();
-            var failures = new List<string>();
-            foreach (var probe in probes)
-            {
-                string? problem;
-                try
-                {
-                    problem = await probe.CheckAsync(cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    problem = ex.Message;
-                }
-
-                data[probe.Name] = problem ?? "ready";
-                if (problem is not null)
-                {
-                    failures.Add($"{probe.Name}: {problem}");
-                }
-            }
-
-            return failures.Count == 0
-                ? HealthCheckResult.Healthy("ready", data)
-                : HealthCheckResult.Unhealthy(string.Join("; ", failures), data: data);
-        }
-    }
+    // A healthy check may say how ("not in use"); an unhealthy one always says why.
+    private static string Describe(HealthReportEntry entry) => entry.Status == HealthStatus.Healthy
+        ? entry.Description ?? "ready"
+        : entry.Description ?? entry.Exception?.Message ?? entry.Status.ToString();
 }

@@ -40,7 +40,7 @@ public static class HistoryServiceExtensions
         services.Replace(ServiceDescriptor.Singleton<ISessionJournal>(sp => sp.GetRequiredService<HistoryWriter>()));
         services.AddHostedService<HistoryMigrator>(); // before the writer: the schema exists before anything is written
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
-        services.AddSingleton<IReadinessProbe, DatabaseReadinessProbe>();
+        services.AddReadinessCheck<DatabaseReadinessCheck>("database:" + (builder.Configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite));
         return builder;
     }
 }

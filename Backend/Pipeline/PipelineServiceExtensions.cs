@@ -44,9 +44,9 @@ public static class PipelineServiceExtensions
         services.AddSingleton<EspeakAvatarSpeech>();
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
 
-        // Readiness probes for the engines actually configured.
-        services.AddSingleton<IReadinessProbe>(sp => sp.GetRequiredService<PocketSphinxSpeechToText>());
-        services.AddSingleton<IReadinessProbe>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
+        // Readiness of the offline engines (the checks are the engines' own instances).
+        services.AddReadinessCheck<PocketSphinxSpeechToText>("stt:pocketsphinx");
+        services.AddReadinessCheck<EspeakAvatarSpeech>("tts:espeak");
 
         // The roleplay AI.
         services.AddSingleton<ScriptedRoleplayAi>();
@@ -62,7 +62,7 @@ public static class PipelineServiceExtensions
                 _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted' or 'openai'."),
             };
         });
-        services.AddSingleton<IReadinessProbe, RoleplayAiReadiness>();
+        services.AddReadinessCheck<RoleplayAiReadiness>("ai:" + (builder.Configuration[$"{AiOptions.Section}:Provider"] ?? new AiOptions().Provider).ToLowerInvariant());
 
         builder.AddLatencyModelProviders();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
 using RoleplayHub.Storage;
@@ -33,7 +34,7 @@ public static class StorageServiceExtensions
         services.AddSingleton<IValidateOptions<ObjectStoreOptions>, ValidateObjectStoreOptions>();
         services.AddSingleton<IMediaStore>(CreateStore);
 
-        services.AddSingleton<IReadinessProbe, MediaStoreProbe>();
+        services.AddReadinessCheck<MediaStoreCheck>("media:" + (builder.Configuration[$"{MediaOptions.Section}:Provider"] ?? new MediaOptions().Provider));
         services.AddHostedService<MediaSweeper>();
         return builder;
     }
@@ -58,11 +59,12 @@ public static class StorageServiceExtensions
         }
     }
 
-    private sealed class MediaStoreProbe(IMediaStore store) : IReadinessProbe
+    private sealed class MediaStoreCheck(IMediaStore store) : IHealthCheck
     {
-        public string Name => "media:" + store.Name;
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Readiness.From(await ProblemAsync(cancellationToken));
 
-        public async ValueTask<string?> CheckAsync(CancellationToken cancellationToken)
+        private async Task<string?> ProblemAsync(CancellationToken cancellationToken)
         {
             if (store is CloudMediaStore cloud)
             {

@@ -36,7 +36,7 @@ public static class AliyunServiceExtensions
         // The providers the router sees are the fallback wrappers; without a configured fallback they pass through.
         services.AddSingleton<ISpeechToText>(sp => ActivatorUtilities.CreateInstance<FallbackSpeechToText>(sp, (ISpeechToText)sp.GetRequiredService<AliyunSpeechToText>()));
         services.AddSingleton<IAvatarSpeech>(sp => ActivatorUtilities.CreateInstance<FallbackAvatarSpeech>(sp, (IAvatarSpeech)sp.GetRequiredService<AliyunAvatarSpeech>()));
-        services.AddSingleton<IReadinessProbe, AliyunReadinessProbe>();
+        services.AddReadinessCheck<AliyunReadinessCheck>("speech:aliyun");
         return builder;
     }
 }

@@ -7,6 +7,7 @@ using OpenAI.Chat;
 using Polly;
 using Polly.Retry;
 using RoleplayHub.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RoleplayHub.Providers.Ai.OpenAi;
 
@@ -17,7 +18,7 @@ namespace RoleplayHub.Providers.Ai.OpenAi;
 /// retried with exponential backoff and jitter by a Polly pipeline (the SDK's own retries are off, so there is one
 /// policy); the SDK logs nothing, and our messages never contain the API key.
 /// </summary>
-public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IReadinessProbe, IDisposable
+public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IHealthCheck, IDisposable
 {
     private const string NoKey = "no-key"; // the SDK insists on a credential; local servers ignore it
 
@@ -47,8 +48,6 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IReadinessProbe,
 
     public string Name => ValidateOpenAiChatOptions.ProviderName;
 
-    string IReadinessProbe.Name => "ai:" + ValidateOpenAiChatOptions.ProviderName;
-
     /// <summary>The profiles a session may name (the default is "").</summary>
     public IReadOnlyCollection<string> Profiles => _profiles.Keys;
 
@@ -68,6 +67,9 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IReadinessProbe,
         return new OpenAiChatConversation(
             setup.SessionId, client, settings, new ChatPrompt(setup.Variant, settings.HistoryTurns, settings.HistoryTokens), _retry, _options.AttemptTimeout, _logger);
     }
+
+    async Task<HealthCheckResult> IHealthCheck.CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+        Readiness.From(await CheckAsync(cancellationToken));
 
     /// <summary>Configuration only, never a (paid) call: every profile complete, and a key wherever one is needed.</summary>
     public ValueTask<string?> CheckAsync(CancellationToken cancellationToken)

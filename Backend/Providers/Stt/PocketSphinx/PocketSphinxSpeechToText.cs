@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
 using RoleplayHub.Hubs.Contracts;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RoleplayHub.Providers.Stt.PocketSphinx;
 
@@ -11,7 +12,7 @@ namespace RoleplayHub.Providers.Stt.PocketSphinx;
 /// ends. Decoding is CPU-bound, so it runs on <see cref="PocketSphinxOptions.MaxParallelDecodes"/> dedicated threads,
 /// never on the thread pool that carries the connections.
 /// </summary>
-public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, IDisposable
+public sealed class PocketSphinxSpeechToText : ISpeechToText, IHealthCheck, IDisposable
 {
     private readonly PocketSphinxOptions _options;
     private readonly ILogger<PocketSphinxSpeechToText> _logger;
@@ -53,9 +54,8 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IReadinessProbe, I
 
     internal void ReleaseDecoderSlot() => Interlocked.Decrement(ref _decoders);
 
-    string IReadinessProbe.Name => "stt:pocketsphinx";
-
-    ValueTask<string?> IReadinessProbe.CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(CheckReady());
+    Task<HealthCheckResult> IHealthCheck.CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Readiness.From(CheckReady()));
 
     /// <summary>Readiness: the native library loads and the model files exist.</summary>
     public string? CheckReady()

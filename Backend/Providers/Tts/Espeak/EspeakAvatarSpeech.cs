@@ -6,6 +6,7 @@ using RoleplayHub.Audio;
 using RoleplayHub.Health;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Scenarios;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RoleplayHub.Providers.Tts.Espeak;
 
@@ -14,7 +15,7 @@ namespace RoleplayHub.Providers.Tts.Espeak;
 /// the phoneme events espeak reports with their audio positions. The library has process-wide state, so calls are
 /// serialised; a reply takes a few milliseconds.
 /// </summary>
-public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAvatarSpeech, IReadinessProbe
+public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAvatarSpeech, IHealthCheck
 {
     // espeak-ng has one voice, one callback and one output per process: every instance shares this gate.
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -55,9 +56,8 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
         return synthesis.ToClip(s_sampleRate);
     }
 
-    string IReadinessProbe.Name => "tts:espeak";
-
-    ValueTask<string?> IReadinessProbe.CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(CheckReady());
+    Task<HealthCheckResult> IHealthCheck.CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Readiness.From(CheckReady()));
 
     /// <summary>Readiness: the library loads and initialises.</summary>
     public string? CheckReady()

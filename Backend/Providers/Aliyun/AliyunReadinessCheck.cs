@@ -1,44 +1,43 @@
 using Microsoft.Extensions.Options;
-using RoleplayHub.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Aliyun;
 
 /// <summary>
 /// Readiness of NLS when a speech stage is routed to it: the configuration is complete and a token can be had (the
-/// cached one, so a probe costs a token-service call only when the token is due for renewal anyway).
+/// cached one, so a check costs a token-service call only when the token is due for renewal anyway). Not routed to:
+/// "not in use".
 /// </summary>
-public sealed class AliyunReadinessProbe(
+public sealed class AliyunReadinessCheck(
     NlsTokenProvider tokens,
     IOptions<AliyunOptions> aliyun,
     IOptions<SttOptions> stt,
-    IOptions<TtsOptions> tts) : IReadinessProbe
+    IOptions<TtsOptions> tts) : IHealthCheck
 {
-    public string Name => "speech:aliyun";
-
-    public async ValueTask<string?> CheckAsync(CancellationToken cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var languages = ValidateAliyunOptions.RoutedLanguages(stt.Value.Provider, stt.Value.ByLanguage)
             .Concat(ValidateAliyunOptions.RoutedLanguages(tts.Value.Provider, tts.Value.ByLanguage)).ToList();
         if (languages.Count == 0)
         {
-            return null; // not in use
+            return HealthCheckResult.Healthy("not in use");
         }
 
         var missing = languages.Where(l => aliyun.Value.AppKeyFor(l) is null).Distinct().ToList();
         if (missing.Count > 0)
         {
-            return $"Aliyun:AppKeys is missing {string.Join(", ", missing)}.";
+            return HealthCheckResult.Unhealthy($"Aliyun:AppKeys is missing {string.Join(", ", missing)}.");
         }
 
         try
         {
             await tokens.GetAsync(cancellationToken);
-            return null;
+            return HealthCheckResult.Healthy();
         }
         catch (NlsTokenException ex)
         {
-            return ex.Message;
+            return HealthCheckResult.Unhealthy(ex.Message);
         }
     }
 }
