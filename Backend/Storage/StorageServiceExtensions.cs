@@ -53,7 +53,7 @@ public static class StorageServiceExtensions
                 return new CloudMediaStore("oss", client, oss.Prefix, media, time);
             case "s3":
                 var s3 = stores.Get("s3");
-                return new CloudMediaStore("s3", new S3ObjectStorage(s3, time), s3.Prefix, media, time);
+                return new CloudMediaStore("s3", new S3ObjectStorage(s3, time, sp.GetRequiredService<ILogger<S3ObjectStorage>>()), s3.Prefix, media, time);
             default:
                 return sp.GetRequiredService<LocalMediaStore>();
         }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using RoleplayHub.Providers.Tts;
+using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -15,6 +17,8 @@ public sealed class AliyunAvatarSpeech(
     TimeProvider time,
     ILogger<AliyunAvatarSpeech> logger) : IAvatarSpeech
 {
+    private readonly ResiliencePipeline _retry = CloudRetry.Create("NLS TTS", options.Value.Tts.Attempts, NlsRest.IsTransient, time, logger);
+
     public string Name => ValidateAliyunOptions.ProviderName;
 
     public bool Supports(string language) => AliyunLanguages.All.Contains(language, StringComparer.OrdinalIgnoreCase);
@@ -42,7 +46,7 @@ public sealed class AliyunAvatarSpeech(
         var o = options.Value;
         try
         {
-            return await NlsRest.CallAsync(tokens, o.Tts.Attempts, time, logger, "NLS TTS", async (token, cancel) =>
+            return await NlsRest.CallAsync(tokens, _retry, "TTS", async (token, cancel) =>
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 timeout.CancelAfter(o.RequestTimeout);

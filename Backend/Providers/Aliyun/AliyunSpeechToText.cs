@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using RoleplayHub.Providers.Stt;
+using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -30,6 +32,12 @@ public sealed class AliyunSpeechToText(
     internal TimeProvider Time => time;
 
     internal ILogger Logger => logger;
+
+    /// <summary>Retries of one-sentence REST recognition (<c>Aliyun:Stt:Attempts</c> tries).</summary>
+    internal ResiliencePipeline RestRetry { get; } = CloudRetry.Create("NLS REST recognition", options.Value.Stt.Attempts, NlsRest.IsTransient, time, logger);
+
+    /// <summary>Replays of a transcription task lost to the network or the service (<c>Aliyun:Stt:Attempts</c> tries).</summary>
+    internal ResiliencePipeline TranscriptionRetry { get; } = CloudRetry.Create("NLS transcription", options.Value.Stt.Attempts, NlsTranscriberRecognizer.IsTransient, time, logger);
 
     public ISpeechRecognizer CreateRecognizer(RecognizerRequest request)
     {

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using Polly;
+using RoleplayHub.Resilience;
+
 namespace RoleplayHub.Providers.Aliyun;
 
 /// <summary>What one try of an NLS REST call gave: its value, or the NLS status and message of its failure.</summary>
@@ -15,21 +19,27 @@ internal sealed class NlsCallException(string message, bool retryable) : Excepti
 }
 
 /// <summary>
-/// The NLS retry policy, shared by the REST clients (TTS, one-sentence recognition) and the transcriber: a token the
-/// service rejects is refreshed once without using up a try; unreachable, timed-out, 5xx and NLS server-error
-/// answers are tried again after an exponential pause; anything else fails at once.
+/// One NLS REST call under a retry pipeline (<see cref="Resilience.CloudRetry"/>, transient: <see cref="IsTransient"/>):
+/// a token the service rejects is refreshed once per call without using up a try; unreachable, timed-out, 5xx and NLS
+/// server-error answers are transient; anything else fails at once.
 /// </summary>
 internal static class NlsRest
 {
-    public static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1));
+    public static bool IsTransient(Exception exception) => exception is NlsCallException { Retryable: true };
 
-    /// <summary>Runs <paramref name="tryOnce"/> (one request with its own timeout) until it succeeds or the policy
-    /// gives up with <see cref="NlsCallException"/>.</summary>
-    public static async Task<T> CallAsync<T>(NlsTokenProvider tokens, int attempts, TimeProvider time, ILogger logger, string what,
+    /// <summary>Runs <paramref name="tryOnce"/> (one request with its own timeout) under <paramref name="retry"/> until it
+    /// succeeds or the pipeline gives up with <see cref="NlsCallException"/>.</summary>
+    public static Task<T> CallAsync<T>(NlsTokenProvider tokens, ResiliencePipeline retry, string subject,
         Func<NlsToken, CancellationToken, Task<NlsReply<T>>> tryOnce, CancellationToken cancellationToken)
     {
-        var tokenRefreshed = false;
-        for (var attempt = 1; ; attempt++)
+        var tokenRefreshed = new StrongBox<bool>();
+        return retry.ExecuteAsync(subject, cancel => TryOnceAsync(tokens, tokenRefreshed, tryOnce, cancel), cancellationToken);
+    }
+
+    private static async Task<T> TryOnceAsync<T>(NlsTokenProvider tokens, StrongBox<bool> tokenRefreshed,
+        Func<NlsToken, CancellationToken, Task<NlsReply<T>>> tryOnce, CancellationToken cancellationToken)
+    {
+        while (true)
         {
             string failure;
             bool retryable;
@@ -42,11 +52,10 @@ internal static class NlsRest
                     return reply.Value!;
                 }
 
-                if (NlsStatus.IsTokenProblem(reply.Status, reply.Message) && !tokenRefreshed)
+                if (NlsStatus.IsTokenProblem(reply.Status, reply.Message) && !tokenRefreshed.Value)
                 {
                     tokens.Invalidate(token);
-                    tokenRefreshed = true;
-                    attempt--;
+                    tokenRefreshed.Value = true;
                     continue;
                 }
 
@@ -64,13 +73,7 @@ internal static class NlsRest
                 retryable = ex.Retryable;
             }
 
-            if (!retryable || attempt >= attempts)
-            {
-                throw new NlsCallException(failure, retryable);
-            }
-
-            logger.LogWarning("{What} try {Attempt} failed ({Failure}); retrying", what, attempt, failure);
-            await Task.Delay(Backoff(attempt), time, cancellationToken);
+            throw new NlsCallException(failure, retryable);
         }
     }
 

@@ -62,7 +62,7 @@ internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequ
         var o = owner.Options;
         try
         {
-            return await NlsRest.CallAsync(owner.Tokens, o.Stt.Attempts, owner.Time, owner.Logger, $"Session {request.SessionId}: NLS REST recognition", async (token, cancel) =>
+            return await NlsRest.CallAsync(owner.Tokens, owner.RestRetry, $"Session {request.SessionId}", async (token, cancel) =>
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / (double)Audio.AudioFormat.NormalizedBytesPerSecond));

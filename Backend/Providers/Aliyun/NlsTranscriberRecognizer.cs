@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Providers.Stt;
+using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -86,49 +88,52 @@ internal sealed class NlsTranscriberRecognizer(AliyunSpeechToText owner, Recogni
         _task = null;
     }
 
+    /// <summary>A transcription task lost to the network or a service error may succeed when the utterance is replayed.</summary>
+    internal static bool IsTransient(Exception exception) =>
+        exception is NlsTaskException { Retryable: true } or NlsTokenException { Retryable: true };
+
     private async Task<SpeechHypothesis> RecognizeAsync(UtteranceAudio audio, CancellationToken cancellationToken)
     {
-        var o = owner.Options;
-        var tokenRefreshed = false;
-        for (var attempt = 1; ; attempt++)
+        var tokenRefreshed = new StrongBox<bool>();
+        try
         {
-            NlsToken? token = null;
+            return await owner.TranscriptionRetry.ExecuteAsync($"Session {request.SessionId}", cancel => TranscribeOnceAsync(audio, tokenRefreshed, cancel), cancellationToken);
+        }
+        catch (NlsTaskException ex)
+        {
+            throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {ex.Message}", ex.Retryable, ex);
+        }
+        catch (NlsTokenException ex)
+        {
+            throw AliyunSpeechToText.Failure($"Aliyun speech recognition is unavailable: {ex.Message}", ex.Retryable, ex);
+        }
+    }
+
+    /// <summary>One transcription task for the whole utterance, from its start. A rejected token is replaced once per
+    /// utterance without using up a try: a stale token is not the service failing.</summary>
+    private async Task<SpeechHypothesis> TranscribeOnceAsync(UtteranceAudio audio, StrongBox<bool> tokenRefreshed, CancellationToken cancellationToken)
+    {
+        var o = owner.Options;
+        while (true)
+        {
+            var token = await owner.Tokens.GetAsync(cancellationToken);
             try
             {
-                token = await owner.Tokens.GetAsync(cancellationToken);
                 await using var task = await NlsTranscription.StartAsync(GatewayUri(o.GatewayEndpoint), token.Id, appKey, Payload(o.Stt), o.Stt.StepTimeout, cancellationToken);
                 _task = task;
                 await SendAsync(task, audio, cancellationToken);
                 await task.StopAsync(cancellationToken);
                 return new SpeechHypothesis(task.Text(_separator), Words(task));
             }
-            catch (NlsTaskException ex) when (ex.TokenProblem && !tokenRefreshed)
+            catch (NlsTaskException ex) when (ex.TokenProblem && !tokenRefreshed.Value)
             {
-                owner.Tokens.Invalidate(token!);
-                tokenRefreshed = true;
-                attempt--; // a stale token is not the service failing: refresh once without using up a try
+                owner.Tokens.Invalidate(token);
+                tokenRefreshed.Value = true;
                 owner.Logger.LogInformation("Session {SessionId}: NLS rejected the token ({Status}); retrying with a fresh one", request.SessionId, ex.Status);
             }
             catch (NlsTaskException ex) when (ex.Status == NlsStatus.NoValidAudio)
             {
                 return new SpeechHypothesis(""); // nothing speech-like: the pipeline reports no-speech
-            }
-            catch (NlsTaskException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
-            {
-                owner.Logger.LogWarning("Session {SessionId}: NLS transcription try {Attempt} failed ({Message}); replaying the utterance", request.SessionId, attempt, ex.Message);
-                await Task.Delay(NlsRest.Backoff(attempt), owner.Time, cancellationToken);
-            }
-            catch (NlsTaskException ex)
-            {
-                throw AliyunSpeechToText.Failure($"Aliyun speech recognition failed: {ex.Message}", ex.Retryable, ex);
-            }
-            catch (NlsTokenException ex) when (ex.Retryable && attempt < o.Stt.Attempts)
-            {
-                await Task.Delay(NlsRest.Backoff(attempt), owner.Time, cancellationToken);
-            }
-            catch (NlsTokenException ex)
-            {
-                throw AliyunSpeechToText.Failure($"Aliyun speech recognition is unavailable: {ex.Message}", ex.Retryable, ex);
             }
             finally
             {

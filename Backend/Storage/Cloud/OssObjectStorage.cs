@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Xml.Linq;
+using Polly;
+using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Storage.Cloud;
 
@@ -14,48 +16,49 @@ public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options
 {
     private const int Attempts = 3;
 
+    private readonly ResiliencePipeline _retry = CloudRetry.Create("OSS PutObject", Attempts, IsTransient, time, logger);
+
     public async Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
     {
         var start = content.Position;
-        for (var attempt = 1; ; attempt++)
+        await _retry.ExecuteAsync(async cancel =>
         {
             content.Position = start;
-            using var request = new HttpRequestMessage(HttpMethod.Put, ObjectUri(options.Endpoint!, key, query: null))
-            {
-                Content = new StreamContent(new KeepOpenStream(content)),
-            };
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-            request.Content.Headers.ContentLength = length;
-            request.Content.Headers.ContentMD5 = md5;
-            Sign(request, "PUT", key, contentType, Convert.ToBase64String(md5));
-            try
-            {
-                using var response = await http.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+            await PutOnceAsync(key, content, length, contentType, md5, cancel);
+        }, cancellationToken);
+    }
 
-                var error = await ErrorAsync(response, cancellationToken);
-                if ((int)response.StatusCode < 500 || attempt >= Attempts)
-                {
-                    throw error;
-                }
+    /// <summary>Unreachable, the client's timeout (no status), or a 5xx answer: another try may succeed.</summary>
+    internal static bool IsTransient(Exception exception) =>
+        exception is HttpRequestException { StatusCode: null or >= HttpStatusCode.InternalServerError };
 
-                logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, error.Message);
+    private async Task PutOnceAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, ObjectUri(options.Endpoint!, key, query: null))
+        {
+            Content = new StreamContent(new KeepOpenStream(content)),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Content.Headers.ContentLength = length;
+        request.Content.Headers.ContentMD5 = md5;
+        Sign(request, "PUT", key, contentType, Convert.ToBase64String(md5));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's timeout (a TaskCanceledException), not the caller's cancellation.
+            throw new HttpRequestException($"OSS PutObject timed out: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ErrorAsync(response, cancellationToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException { StatusCode: null } || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Unreachable, or the client's timeout (a TaskCanceledException, not the caller's cancellation).
-                if (attempt >= Attempts)
-                {
-                    throw ex as HttpRequestException ?? new HttpRequestException($"OSS PutObject timed out: {ex.Message}", ex);
-                }
-
-                logger.LogWarning("OSS PutObject try {Attempt} failed: {Message}", attempt, ex.Message);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken);
         }
     }
 
