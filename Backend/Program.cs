@@ -14,6 +14,7 @@ builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
+builder.AddRoleplayTelemetry();        // Observability/: OpenTelemetry metrics and traces, OTLP and Prometheus
 builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI document
 
 var app = builder.Build();
@@ -30,6 +31,7 @@ app.MapStatsApi();
 app.MapHistoryApi();
 app.MapDevTokenEndpoint();
 app.MapRoleplayHealthChecks();
+app.MapRoleplayMetrics();              // /metrics: admins, or anyone on Telemetry:MetricsPort only
 app.MapRoleplayOpenApi();              // Development: /openapi/v1.json and Swagger UI at /swagger
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text;
 using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
@@ -16,17 +17,22 @@ internal sealed partial class TurnPipeline
     {
         var startedAt = services.Time.GetUtcNow();
         services.Metrics.RecordFlushToStt(ExactMs(item.FlushTimestamp, Now));
+        using var span = RoleplayTracing.StartTurn(session.Id, turn, session.Language);
 
         SpeechHypothesis final;
-        try
+        using (var stt = RoleplayTracing.StartStage("stt"))
         {
-            final = await recognizer.EndUtteranceAsync(cancellationToken);
-        }
-        catch (SpeechRecognitionException ex)
-        {
-            await _recorder.DiscardAsync();
-            await ReportAsync(new HubError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
-            return;
+            try
+            {
+                final = await recognizer.EndUtteranceAsync(cancellationToken);
+            }
+            catch (SpeechRecognitionException ex)
+            {
+                stt.Fail(ErrorCodes.SttFailed, ex.Message);
+                await _recorder.DiscardAsync();
+                await ReportAsync(new HubError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
+                return;
+            }
         }
 
         var sttDone = Now;
@@ -151,6 +157,7 @@ internal sealed partial class TurnPipeline
 
         _retry = null;
         _turnErrors.Clear();
+        using var span = RoleplayTracing.StartTurn(session.Id, pending.Turn.Turn, session.Language, retry: true);
         await AnswerAsync(pending with { ClockStart = Now }, cancellationToken);
         _turnErrors.Clear();
     }
@@ -158,6 +165,7 @@ internal sealed partial class TurnPipeline
     /// <summary>The persona's reply, or null (after an <c>ai-failed</c> event) when the provider failed.</summary>
     private async Task<string?> ReplyAsync(AiTurn turn, CancellationToken cancellationToken)
     {
+        using var span = RoleplayTracing.StartStage("ai", services.Ai.Provider);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(services.Ai.Timeout);
         var reply = new StringBuilder();
@@ -170,11 +178,13 @@ internal sealed partial class TurnPipeline
         }
         catch (AiProviderException ex)
         {
+            span.Fail(ErrorCodes.AiFailed, ex.Message);
             await ReportAsync(new HubError(ErrorCodes.AiFailed, $"The AI could not answer turn {turn.Turn}: {ex.Message}", ex.Retryable));
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            span.Fail(ErrorCodes.AiFailed, "timed out");
             await ReportAsync(new HubError(ErrorCodes.AiFailed, $"The AI did not answer turn {turn.Turn} within {services.Ai.Timeout.TotalSeconds:0} s.", true));
             return null;
         }
@@ -200,14 +210,18 @@ internal sealed partial class TurnPipeline
         {
             var ttsStart = Now;
             AvatarClip clip;
-            try
+            using (var tts = RoleplayTracing.StartStage("tts", avatarSpeech.Name))
             {
-                clip = await avatarSpeech.SynthesizeAsync(new SpeechRequest(sentences[i], session.Language, session.Variant.Persona.Voice), cancellationToken);
-            }
-            catch (SpeechSynthesisException ex)
-            {
-                await ReportAsync(new HubError(ErrorCodes.TtsFailed, $"The avatar could not speak turn {turn}: {ex.Message}", ex.Retryable));
-                break;
+                try
+                {
+                    clip = await avatarSpeech.SynthesizeAsync(new SpeechRequest(sentences[i], session.Language, session.Variant.Persona.Voice), cancellationToken);
+                }
+                catch (SpeechSynthesisException ex)
+                {
+                    tts.Fail(ErrorCodes.TtsFailed, ex.Message);
+                    await ReportAsync(new HubError(ErrorCodes.TtsFailed, $"The avatar could not speak turn {turn}: {ex.Message}", ex.Retryable));
+                    break;
+                }
             }
 
             using (clip)
@@ -215,15 +229,19 @@ internal sealed partial class TurnPipeline
                 var ttsMs = Ms(ttsStart, Now);
                 var storeStart = Now;
                 StoredMedia stored;
-                try
+                using (var store = RoleplayTracing.StartStage("store", services.MediaStore.Name))
                 {
-                    stored = await services.MediaStore.SaveAsync(clip.Audio, MediaKind.AvatarAudio, clip.Extension, cancellationToken);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
-                {
-                    services.Logger.LogError(ex, "Session {SessionId}: storing avatar audio failed", session.Id);
-                    await ReportAsync(new HubError(ErrorCodes.StorageFailed, "The avatar's audio could not be stored.", true));
-                    break;
+                    try
+                    {
+                        stored = await services.MediaStore.SaveAsync(clip.Audio, MediaKind.AvatarAudio, clip.Extension, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
+                    {
+                        store.Fail(ErrorCodes.StorageFailed, ex.Message);
+                        services.Logger.LogError(ex, "Session {SessionId}: storing avatar audio failed", session.Id);
+                        await ReportAsync(new HubError(ErrorCodes.StorageFailed, "The avatar's audio could not be stored.", true));
+                        break;
+                    }
                 }
 
                 var storeDone = Now;

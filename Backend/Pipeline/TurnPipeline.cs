@@ -1,6 +1,7 @@
 using RoleplayHub.Audio;
 using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
@@ -110,6 +111,7 @@ internal sealed partial class TurnPipeline(
     {
         var started = Now;
         var startedAt = services.Time.GetUtcNow();
+        using var span = RoleplayTracing.StartTurn(session.Id, 0, session.Language);
         var text = session.Variant.OpeningLine;
         await Notifier.SendAsync(session, SessionEventKind.AiResponse,
             new AiResponseEvent(session.Id, 0, text, 0, session.MaxTurns, new TurnTimings(null, null, 0, null, null, 0), Notifier.Now));
