@@ -1,5 +1,7 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.SqlServer.Storage.Internal;
 using Npgsql;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
@@ -90,13 +92,33 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException)
+            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException || IsTransientOnSqlServer(e))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// SqlClient does not say which of its errors are transient (SqlException.IsTransient is never set), so this asks
+    /// EF Core's SQL Server provider: the error numbers its retrying strategy (<c>EnableRetryOnFailure</c>) retries —
+    /// deadlock victim, dropped or refused connections, Azure SQL throttling and fail-over. A command timeout (-2) is
+    /// added: EF leaves it out because the command may have completed, but the writer's retries are idempotent.
+    /// </summary>
+    private static bool IsTransientOnSqlServer(Exception e)
+    {
+        if (e is not SqlException sql)
+        {
+            return false;
+        }
+
+        // EF1001: a public type in an internal namespace (no compatibility promise between EF releases). It is EF's own
+        // list, kept up to date with Azure SQL's codes; SqlServerHistoryTests pin what it must keep answering.
+#pragma warning disable EF1001
+        return sql.Number == -2 || SqlServerTransientExceptionDetector.ShouldRetryOn(sql);
+#pragma warning restore EF1001
     }
 
     /// <summary>Null when the database takes writes; else what stops it (unreachable, or not migrated: records then
@@ -223,5 +245,11 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     /// <summary>Identifiers longer than their column are cut rather than refused: the record matters more.</summary>
     private static string Fit(string value, int max) => value.Length <= max ? value : value[..max];
 
-    private static string Describe(HistoryDbContext db) => db is SqliteHistoryDbContext ? "SQLite" : "PostgreSQL";
+    private static string Describe(HistoryDbContext db) => db switch
+    {
+        SqliteHistoryDbContext => "SQLite",
+        PostgresHistoryDbContext => "PostgreSQL",
+        SqlServerHistoryDbContext => "SQL Server",
+        _ => db.GetType().Name,
+    };
 }
