@@ -166,15 +166,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     public async Task<int> RecoverAsync(string? node, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var orphans = await db.Sessions
-            .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
-            .Select(s => new
-            {
-                Session = s,
-                LastTurn = s.Turns.Max(t => (DateTime?)t.CompletedAt),
-                Replies = s.Turns.Count(t => t.Index > 0 && t.AiText != null),
-            })
-            .ToListAsync(cancellationToken);
+        var orphans = await Orphans(db, node).ToListAsync(cancellationToken);
         foreach (var orphan in orphans)
         {
             orphan.Session.Status = SessionStatus.Ended;
@@ -188,6 +180,16 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await db.SaveChangesAsync(cancellationToken);
         return orphans.Count;
     }
+
+    /// <summary>The recovery's query (tracked: the sessions are ended in place), apart so tests can translate it.</summary>
+    internal static IQueryable<OrphanedSession> Orphans(HistoryDbContext db, string? node) => db.Sessions
+        .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
+        .Select(s => new OrphanedSession(
+            s,
+            s.Turns.Max(t => (DateTime?)t.CompletedAt),
+            s.Turns.Count(t => t.Index > 0 && t.AiText != null)));
+
+    internal sealed record OrphanedSession(HistorySession Session, DateTime? LastTurn, int Replies);
 
     private static HistorySession ToEntity(Guid key, string node, SessionStartRecord start) => new()
     {
