@@ -21,6 +21,13 @@ public sealed class SqlServerTransientErrorTests
         Assert.True(HistoryStore.IsTransient(new DbUpdateException("The batch failed.", SqlServerError(number))));
     }
 
+    [Fact]
+    public void SqlClientDoesNotSayWhichOfItsErrorsAreTransientSoTheWriterCannotAskIt()
+    {
+        Assert.False(SqlServerError(1205).IsTransient);
+        Assert.Equal(typeof(System.Data.Common.DbException), typeof(SqlException).GetProperty(nameof(SqlException.IsTransient))!.DeclaringType);
+    }
+
     [Theory]
     [InlineData(2627)] // unique key violation
     [InlineData(547)] // foreign key violation
