@@ -104,8 +104,9 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     /// <summary>
     /// SqlClient does not say which of its errors are transient (SqlException.IsTransient is never set), so this asks
     /// EF Core's SQL Server provider: the error numbers its retrying strategy (<c>EnableRetryOnFailure</c>) retries —
-    /// deadlock victim, dropped or refused connections, Azure SQL throttling and fail-over. A command timeout (-2) is
-    /// added: EF leaves it out because the command may have completed, but the writer's retries are idempotent.
+    /// deadlock victim, dropped connections, Azure SQL throttling and fail-over. A command timeout (-2) is added: EF
+    /// leaves it out because the command may have completed, but the writer's retries are idempotent. A server that
+    /// refuses the connection is not on the list; the writer's connection check then finds the outage.
     /// </summary>
     private static bool IsTransientOnSqlServer(Exception e)
     {
@@ -115,7 +116,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         }
 
         // EF1001: a public type in an internal namespace (no compatibility promise between EF releases). It is EF's own
-        // list, kept up to date with Azure SQL's codes; SqlServerHistoryTests pin what it must keep answering.
+        // list, kept up to date with Azure SQL's codes; SqlServerTransientErrorTests pin what it must keep answering.
 #pragma warning disable EF1001
         return sql.Number == -2 || SqlServerTransientExceptionDetector.ShouldRetryOn(sql);
 #pragma warning restore EF1001
