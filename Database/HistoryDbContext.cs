@@ -7,19 +7,17 @@ namespace RoleplayHub.Database;
 
 /// <summary>
 /// Session history: <c>sessions</c> and their <c>turns</c>. The model is provider-neutral; each provider has a sealed
-/// subclass (<see cref="SqliteHistoryDbContext"/>, <see cref="PostgresHistoryDbContext"/>) so each keeps its own
-/// migrations (<c>Migrations/Sqlite</c>, <c>Migrations/Postgres</c>). Tables and columns are snake_case so hand-written
-/// SQL needs no quoting on PostgreSQL.
+/// subclass (<see cref="SqliteHistoryDbContext"/>, <see cref="PostgresHistoryDbContext"/>,
+/// <see cref="SqlServerHistoryDbContext"/>) so each keeps its own migrations (<c>Migrations/Sqlite</c>,
+/// <c>Migrations/Postgres</c>, <c>Migrations/SqlServer</c>). Tables and columns are snake_case so hand-written SQL needs
+/// no quoting on PostgreSQL.
 /// </summary>
 /// <remarks>
-/// After changing the model, add a migration for <b>both</b> providers and regenerate the idempotent scripts
-/// (from the repository root; <c>dotnet tool restore</c> once):
-/// <code>
-/// dotnet ef migrations add &lt;Name&gt; --project Database --context SqliteHistoryDbContext --output-dir Migrations/Sqlite
-/// dotnet ef migrations add &lt;Name&gt; --project Database --context PostgresHistoryDbContext --output-dir Migrations/Postgres
-/// dotnet ef migrations script --idempotent --project Database --context SqliteHistoryDbContext --output Database/sql/sqlite.sql
-/// dotnet ef migrations script --idempotent --project Database --context PostgresHistoryDbContext --output Database/sql/postgres.sql
-/// </code>
+/// After changing the model, add a migration for <b>every</b> provider and regenerate the SQL scripts in one step
+/// (from the repository root): <c>Database/migrations.sh add &lt;Name&gt;</c>, which runs
+/// <c>dotnet ef migrations add &lt;Name&gt; --project Database --context &lt;Provider&gt;HistoryDbContext --output-dir
+/// Migrations/&lt;Provider&gt;</c> for each context and then rewrites <c>Database/sql/*.sql</c>. The tests fail while a
+/// model change has no migration or a script differs from a freshly generated one.
 /// </remarks>
 public abstract class HistoryDbContext(DbContextOptions options) : DbContext(options)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The history schema's migrations, for both providers at once (dotnet-ef is the local tool in .config/).
-#   Database/migrations.sh add <Name>   add migration <Name> for SQLite and PostgreSQL, then regenerate the SQL scripts
-#   Database/migrations.sh scripts      regenerate Database/sql/postgres.sql (idempotent) and Database/sql/sqlite.sql
+# The history schema's migrations, for every provider at once (dotnet-ef is the local tool in .config/).
+#   Database/migrations.sh add <Name>   add migration <Name> for SQLite, PostgreSQL and SQL Server, then regenerate the SQL scripts
+#   Database/migrations.sh scripts      regenerate Database/sql/postgres.sql, sqlserver.sql (idempotent) and sqlite.sql
 # Apply them: docs/history.md ("Migrations").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,17 +12,22 @@ ef() { dotnet ef "$@" --project Database; }
 
 scripts() {
   ef migrations script --idempotent --context PostgresHistoryDbContext --output Database/sql/postgres.sql
+  ef migrations script --no-build --idempotent --context SqlServerHistoryDbContext --output Database/sql/sqlserver.sql
   # EF cannot write idempotent scripts for SQLite; the service migrates its SQLite file itself at start-up.
   ef migrations script --no-build --context SqliteHistoryDbContext --output Database/sql/sqlite.sql
   header Database/sql/postgres.sql \
     "Idempotent: brings a PostgreSQL database at any earlier version of the schema (or an empty one) up to date." \
     "psql \"\$DATABASE_URL\" -v ON_ERROR_STOP=1 -f Database/sql/postgres.sql"
+  header Database/sql/sqlserver.sql \
+    "Idempotent: brings a SQL Server database at any earlier version of the schema (or an empty one) up to date." \
+    "sqlcmd -S <server> -d <database> -b -i Database/sql/sqlserver.sql   (GO separates batches: run it with sqlcmd or SSMS)"
   header Database/sql/sqlite.sql \
     "Creates the schema in an empty SQLite file. Not idempotent (EF Core cannot generate that for SQLite): the service" \
     "applies pending migrations to its SQLite file at start-up; use this to inspect or pre-create it: sqlite3 history.db < Database/sql/sqlite.sql"
 }
 
-# Strips the BOM dotnet-ef writes (psql rejects it) and says what the file is.
+# Strips the BOM dotnet-ef writes (psql rejects it) and says what the file is: the header ends at the first blank line
+# (Backend.Tests compares what follows it with a script generated in-process, so keep the header free of blank lines).
 header() {
   local file=$1; shift
   local body
@@ -40,6 +45,7 @@ case "${1:-}" in
     name=${2:?usage: Database/migrations.sh add <Name>}
     ef migrations add "$name" --context SqliteHistoryDbContext --output-dir Migrations/Sqlite
     ef migrations add "$name" --no-build --context PostgresHistoryDbContext --output-dir Migrations/Postgres
+    ef migrations add "$name" --no-build --context SqlServerHistoryDbContext --output-dir Migrations/SqlServer
     scripts
     ;;
   scripts)

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Data;
+using System.Text.RegularExpressions;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RoleplayHub.Database;
@@ -8,17 +12,17 @@ namespace RoleplayHub.Tests.Unit;
 
 /// <summary>The hand-written turn INSERT must keep up with the model: a column added to <c>turns</c> and not to the
 /// statement would be silently left empty, and JSON that EF Core cannot read back would lose the turn's words.</summary>
-public sealed class TurnInsertsTests
+public sealed class TurnInsertsTests : IDisposable
 {
-    public static TheoryData<string> Providers => new() { "sqlite", "postgres" };
+    private readonly OfflineHistoryContexts _contexts = new();
+
+    public void Dispose() => _contexts.Dispose();
 
     [Theory]
-    [MemberData(nameof(Providers))]
+    [MemberData(nameof(OfflineHistoryContexts.Providers), MemberType = typeof(OfflineHistoryContexts))]
     public void TheTurnInsertNamesEveryColumnOfTheTurnsTableButTheGeneratedId(string provider)
     {
-        using HistoryDbContext db = provider == "sqlite"
-            ? new SqliteHistoryDbContext(new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite("Data Source=:memory:").Options)
-            : new PostgresHistoryDbContext(new DbContextOptionsBuilder<PostgresHistoryDbContext>().UseNpgsql("Host=localhost").Options);
+        using var db = _contexts.Create(provider);
         var table = db.Model.GetRelationalModel().Tables.Single(t => t.Name == "turns");
 
         var sql = TurnInserts.Statement.Build(db).Sql;
@@ -26,8 +30,50 @@ public sealed class TurnInsertsTests
         var expected = table.Columns.Select(c => c.Name).Where(c => c != "id").Order().ToList();
         var named = sql[(sql.IndexOf('(') + 1)..sql.IndexOf(')')].Split(", ").Select(c => c.Trim('"', '`', '[', ']')).Order().ToList();
         Assert.Equal(expected, named);
-        Assert.Equal("turns", sql["INSERT INTO ".Length..sql.IndexOf(" (", StringComparison.Ordinal)].Trim('"'));
+        Assert.Equal("turns", sql["INSERT INTO ".Length..sql.IndexOf(" (", StringComparison.Ordinal)].Trim('"', '[', ']'));
         Assert.Equal(expected.Count, sql.Split('@').Length - 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(OfflineHistoryContexts.Providers), MemberType = typeof(OfflineHistoryContexts))]
+    public void EveryPlaceholderOfTheTurnInsertGetsAParameterOfTheProvidersDriver(string provider)
+    {
+        using var db = _contexts.Create(provider);
+        var statement = TurnInserts.Statement.Build(db);
+        using var command = db.Database.GetDbConnection().CreateCommand();
+
+        statement.Bind(command, Turn(Guid.NewGuid()), new ArrayBufferWriter<byte>());
+
+        var placeholders = Regex.Matches(statement.Sql, @"@\w+").Select(m => m.Value).Order();
+        var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
+        Assert.Equal(placeholders, parameters.Select(p => p.ParameterName).Order());
+        Assert.All(parameters, p => Assert.Equal(command.GetType().Assembly, p.GetType().Assembly));
+    }
+
+    /// <summary>No SQL Server runs here, so the INSERT is checked as far as its parameters: the JSON EF Core reads is in
+    /// nvarchar(max) (the JSON columns' type below SQL Server 2025), the key a uniqueidentifier, times datetime2.</summary>
+    [Fact]
+    public void OnSqlServerTheTurnInsertSendsJsonAsNvarcharMaxKeysAsUniqueidentifierAndTimesAsDatetime2()
+    {
+        using var db = _contexts.Create(DatabaseOptions.SqlServer);
+        var statement = TurnInserts.Statement.Build(db);
+        using var command = new SqlCommand(statement.Sql);
+        var turn = Turn(Guid.NewGuid());
+
+        statement.Bind(command, turn, new ArrayBufferWriter<byte>());
+
+        var words = command.Parameters["@words"];
+        var segments = command.Parameters["@segments"];
+        var byColumn = statement.Columns.Select((c, i) => (c.Property.GetColumnName(), command.Parameters["@p" + i])).ToDictionary();
+        Assert.Equal((SqlDbType.NVarChar, -1), (words.SqlDbType, words.Size));
+        Assert.Equal((SqlDbType.NVarChar, -1), (segments.SqlDbType, segments.Size));
+        Assert.Equal("""[{"word":"what","startMs":10,"endMs":200},{"word":"price","startMs":600,"endMs":900}]""", words.Value);
+        Assert.StartsWith("""[{"segment":0,"text":"The price is fine.","audioKey":"avatar/cd/cdef.wav","videoUrl":null,""", (string)segments.Value);
+        Assert.Equal(SqlDbType.UniqueIdentifier, byColumn["session_key"].SqlDbType);
+        Assert.Equal(turn.SessionKey, byColumn["session_key"].Value);
+        Assert.Equal(SqlDbType.DateTime2, byColumn["started_at"].SqlDbType);
+        Assert.Equal(SqlDbType.NVarChar, byColumn["errors"].SqlDbType);
+        Assert.Equal("""["tts-failed: one segment","retried"]""", byColumn["errors"].Value);
     }
 
     [Fact]
@@ -37,25 +83,7 @@ public sealed class TurnInsertsTests
         await connection.OpenAsync();
         var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
         var key = Guid.NewGuid();
-        var written = new HistoryTurn
-        {
-            SessionKey = key,
-            Index = 3,
-            UserText = "what is the price",
-            Words = [new TurnWord { Word = "what", StartMs = 10, EndMs = 200 }, new TurnWord { Word = "price", StartMs = 600, EndMs = 900 }],
-            AiText = "The price is fine. Shall we sign?",
-            UserAudioKey = "user/ab/abcd.wav",
-            AvatarSegments =
-            [
-                new TurnAvatarSegment { Segment = 0, Text = "The price is fine.", AudioKey = "avatar/cd/cdef.wav", DurationMs = 1200, MimeType = "audio/wav" },
-                new TurnAvatarSegment { Segment = 1, Text = "Shall we sign?", AudioKey = "avatar/ef/ef01.wav", VideoUrl = "https://cdn.example/v.mp4", DurationMs = 900, MimeType = "audio/wav" },
-            ],
-            QueueMs = 1, SttMs = 2, AiMs = 3, TtsMs = 4, StoreMs = 5, TotalMs = 15,
-            Errors = ["tts-failed: one segment", "retried"],
-            ErrorCount = 2,
-            StartedAt = new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc),
-            CompletedAt = new DateTime(2026, 11, 21, 10, 0, 1, 456, DateTimeKind.Utc),
-        };
+        var written = Turn(key);
         await using (var db = new SqliteHistoryDbContext(options))
         {
             await db.Database.EnsureCreatedAsync();
@@ -82,4 +110,25 @@ public sealed class TurnInsertsTests
             written.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)),
             read.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)));
     }
+
+    /// <summary>A turn with every field set.</summary>
+    private static HistoryTurn Turn(Guid sessionKey) => new()
+    {
+        SessionKey = sessionKey,
+        Index = 3,
+        UserText = "what is the price",
+        Words = [new TurnWord { Word = "what", StartMs = 10, EndMs = 200 }, new TurnWord { Word = "price", StartMs = 600, EndMs = 900 }],
+        AiText = "The price is fine. Shall we sign?",
+        UserAudioKey = "user/ab/abcd.wav",
+        AvatarSegments =
+        [
+            new TurnAvatarSegment { Segment = 0, Text = "The price is fine.", AudioKey = "avatar/cd/cdef.wav", DurationMs = 1200, MimeType = "audio/wav" },
+            new TurnAvatarSegment { Segment = 1, Text = "Shall we sign?", AudioKey = "avatar/ef/ef01.wav", VideoUrl = "https://cdn.example/v.mp4", DurationMs = 900, MimeType = "audio/wav" },
+        ],
+        QueueMs = 1, SttMs = 2, AiMs = 3, TtsMs = 4, StoreMs = 5, TotalMs = 15,
+        Errors = ["tts-failed: one segment", "retried"],
+        ErrorCount = 2,
+        StartedAt = new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc),
+        CompletedAt = new DateTime(2026, 11, 21, 10, 0, 1, 456, DateTimeKind.Utc),
+    };
 }

@@ -8,10 +8,14 @@ using RoleplayHub.Storage;
 namespace RoleplayHub.History;
 
 /// <summary>
-/// The one place the history provider is chosen (<c>Database:Provider</c>). SQL Server is one package away
-/// (<c>Microsoft.EntityFrameworkCore.SqlServer</c>, which the registry copy cannot restore): a
-/// <c>SqlServerHistoryDbContext</c> with its own migrations folder and one more case below — see docs/history.md.
+/// The one place the history provider is chosen (<c>Database:Provider</c>): SQLite, PostgreSQL or SQL Server, each with
+/// its own context and migrations over the one model.
 /// </summary>
+/// <remarks>
+/// No provider gets a retrying execution strategy (SQL Server's <c>EnableRetryOnFailure</c>): it refuses the
+/// transactions <see cref="HistoryStore"/> opens itself, and the history writer already retries whole batches,
+/// idempotently, after the failures <see cref="HistoryStore.IsTransient"/> recognises.
+/// </remarks>
 internal sealed class HistoryContextFactory : IDbContextFactory<HistoryDbContext>
 {
     private readonly Func<HistoryDbContext> _create;
@@ -25,7 +29,9 @@ internal sealed class HistoryContextFactory : IDbContextFactory<HistoryDbContext
                 builder => builder.UseSqlite(SqliteConnectionString(data.Resolve(database.SqliteFile)))),
             DatabaseOptions.Postgres => Build<PostgresHistoryDbContext>(
                 builder => builder.UseNpgsql(database.PostgresConnectionString)),
-            _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is unknown; use sqlite or postgres."),
+            DatabaseOptions.SqlServer => Build<SqlServerHistoryDbContext>(
+                builder => builder.UseSqlServer(database.SqlServerConnectionString)),
+            _ => throw new InvalidOperationException($"Database:Provider '{database.Provider}' is unknown; use {DatabaseOptions.Sqlite}, {DatabaseOptions.Postgres} or {DatabaseOptions.SqlServer}."),
         };
 
         Func<HistoryDbContext> Build<TContext>(Action<DbContextOptionsBuilder<TContext>> configure)

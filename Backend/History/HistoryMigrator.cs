@@ -6,7 +6,7 @@ namespace RoleplayHub.History;
 
 /// <summary>
 /// Applies pending migrations before the service takes requests: always for SQLite (an embedded file the service
-/// owns, switched to WAL so API reads never wait for the writer), and for PostgreSQL only when
+/// owns, switched to WAL so API reads never wait for the writer), and for PostgreSQL and SQL Server only when
 /// <c>Database:MigrateOnStart</c> is set — production schemas change by the documented command instead. A failure
 /// stops the start: a service that cannot keep history must say so at once.
 /// </summary>

@@ -12,7 +12,7 @@ public static class HistoryServiceExtensions
 {
     /// <summary>
     /// Session history: the EF Core database (<c>Database:Provider</c> sqlite — the default, a file under the data
-    /// directory — or postgres), migrated at start-up for SQLite, the background journal writer that the pipeline's
+    /// directory — postgres or sqlserver), migrated at start-up for SQLite, the background journal writer that the pipeline's
     /// <see cref="ISessionJournal"/> calls feed, start-up recovery of sessions a crash left open, the readiness probe
     /// and the queries behind <see cref="HistoryApi.MapHistoryApi"/>.
     /// <para>Call it before <c>AddSessionManagement</c>: hosted services stop in reverse order, so the writer then
@@ -24,7 +24,11 @@ public static class HistoryServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)
-            .Configure<IConfiguration>((options, configuration) => options.PostgresConnectionString ??= configuration.GetConnectionString("Postgres"))
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.PostgresConnectionString ??= configuration.GetConnectionString(DatabaseOptions.PostgresConnectionName);
+                options.SqlServerConnectionString ??= configuration.GetConnectionString(DatabaseOptions.SqlServerConnectionName);
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, ValidateDatabaseOptions>();
         services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateOnStart();

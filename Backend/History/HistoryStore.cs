@@ -1,5 +1,7 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.SqlServer.Storage.Internal;
 using Npgsql;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
@@ -90,13 +92,34 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     {
         for (Exception? e = error; e is not null; e = e.InnerException)
         {
-            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException)
+            if (e is SqliteException { SqliteErrorCode: 5 or 6 } or NpgsqlException { IsTransient: true } or TimeoutException || IsTransientOnSqlServer(e))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// SqlClient does not say which of its errors are transient (SqlException.IsTransient is never set), so this asks
+    /// EF Core's SQL Server provider: the error numbers its retrying strategy (<c>EnableRetryOnFailure</c>) retries —
+    /// deadlock victim, dropped connections, Azure SQL throttling and fail-over. A command timeout (-2) is added: EF
+    /// leaves it out because the command may have completed, but the writer's retries are idempotent. A server that
+    /// refuses the connection is not on the list; the writer's connection check then finds the outage.
+    /// </summary>
+    private static bool IsTransientOnSqlServer(Exception e)
+    {
+        if (e is not SqlException sql)
+        {
+            return false;
+        }
+
+        // EF1001: a public type in an internal namespace (no compatibility promise between EF releases). It is EF's own
+        // list, kept up to date with Azure SQL's codes; SqlServerTransientErrorTests pin what it must keep answering.
+#pragma warning disable EF1001
+        return sql.Number == -2 || SqlServerTransientExceptionDetector.ShouldRetryOn(sql);
+#pragma warning restore EF1001
     }
 
     /// <summary>Null when the database takes writes; else what stops it (unreachable, or not migrated: records then
@@ -144,15 +167,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     public async Task<int> RecoverAsync(string? node, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var orphans = await db.Sessions
-            .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
-            .Select(s => new
-            {
-                Session = s,
-                LastTurn = s.Turns.Max(t => (DateTime?)t.CompletedAt),
-                Replies = s.Turns.Count(t => t.Index > 0 && t.AiText != null),
-            })
-            .ToListAsync(cancellationToken);
+        var orphans = await Orphans(db, node).ToListAsync(cancellationToken);
         foreach (var orphan in orphans)
         {
             orphan.Session.Status = SessionStatus.Ended;
@@ -166,6 +181,16 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await db.SaveChangesAsync(cancellationToken);
         return orphans.Count;
     }
+
+    /// <summary>The recovery's query (tracked: the sessions are ended in place), apart so tests can translate it.</summary>
+    internal static IQueryable<OrphanedSession> Orphans(HistoryDbContext db, string? node) => db.Sessions
+        .Where(s => s.Status == SessionStatus.Active && (node == null || s.Node == node))
+        .Select(s => new OrphanedSession(
+            s,
+            s.Turns.Max(t => (DateTime?)t.CompletedAt),
+            s.Turns.Count(t => t.Index > 0 && t.AiText != null)));
+
+    internal sealed record OrphanedSession(HistorySession Session, DateTime? LastTurn, int Replies);
 
     private static HistorySession ToEntity(Guid key, string node, SessionStartRecord start) => new()
     {
@@ -223,5 +248,11 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     /// <summary>Identifiers longer than their column are cut rather than refused: the record matters more.</summary>
     private static string Fit(string value, int max) => value.Length <= max ? value : value[..max];
 
-    private static string Describe(HistoryDbContext db) => db is SqliteHistoryDbContext ? "SQLite" : "PostgreSQL";
+    private static string Describe(HistoryDbContext db) => db switch
+    {
+        SqliteHistoryDbContext => "SQLite",
+        PostgresHistoryDbContext => "PostgreSQL",
+        SqlServerHistoryDbContext => "SQL Server",
+        _ => db.GetType().Name,
+    };
 }

@@ -41,7 +41,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
         ILogger<HistoryWriter> logger)
     {
         // An embedded SQLite file belongs to one service: everything open in it was left by this service. A shared
-        // PostgreSQL database holds other nodes' live sessions: only this node's are ours to close.
+        // server database (PostgreSQL, SQL Server) holds other nodes' live sessions: only this node's are ours to close.
         _recoverNode = database.Value.Provider == DatabaseOptions.Sqlite ? null : options.Value.Node;
         _store = store;
         _metrics = metrics;

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -17,7 +19,7 @@ namespace RoleplayHub.History;
 
 /// <summary>
 /// New turn rows written with one statement per database, built once from the EF Core model (its table, column names
-/// and type mappings, so it follows the mapping and both providers), instead of through the change tracker.
+/// and type mappings, so it follows the mapping and every provider), instead of through the change tracker.
 /// </summary>
 /// <remarks>
 /// A turn is the history's hot write (one per reply, ~170 a second at 1,000 sessions) and EF Core's update pipeline
@@ -32,29 +34,26 @@ internal static class TurnInserts
     public static async Task InsertAsync(HistoryDbContext db, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
     {
         var statement = Statements.GetOrAdd(db.GetType(), _ => Statement.Build(db));
-        var postgres = db.Database.IsNpgsql();
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = statement.Sql;
         var json = new ArrayBufferWriter<byte>(1024);
         foreach (var turn in turns)
         {
-            command.Parameters.Clear();
-            for (var i = 0; i < statement.Columns.Length; i++)
-            {
-                var (property, mapping) = statement.Columns[i];
-                command.Parameters.Add(mapping.CreateParameter(command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
-            }
-
-            command.Parameters.Add(JsonParameter(postgres, "@words", WordsJson(json, turn.Words)));
-            command.Parameters.Add(JsonParameter(postgres, "@segments", SegmentsJson(json, turn.AvatarSegments)));
+            statement.Bind(command, turn, json);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static DbParameter JsonParameter(bool postgres, string name, string value) => postgres
-        ? new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = value }
-        : new SqliteParameter(name, SqliteType.Text) { Value = value };
+    /// <summary>The JSON columns' parameter: what each database's JSON column is (jsonb on PostgreSQL; text on SQLite;
+    /// nvarchar(max) on SQL Server, which EF Core uses for JSON below SQL Server 2025's json type).</summary>
+    private static DbParameter JsonParameter(DbCommand command, string name, string value) => command switch
+    {
+        NpgsqlCommand => new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = value },
+        SqlCommand => new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = value },
+        SqliteCommand => new SqliteParameter(name, SqliteType.Text) { Value = value },
+        _ => throw new NotSupportedException($"No JSON parameter for {command.GetType().Name}."),
+    };
 
     // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration (a
     // round-trip test reads every field back through EF Core, so a name that drifts fails it).
@@ -111,6 +110,20 @@ internal static class TurnInserts
             return new Statement(
                 $"INSERT INTO {sql.DelimitIdentifier(turn.GetTableName()!, turn.GetSchema())} ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)})",
                 [.. columns.Select(p => (p, p.GetRelationalTypeMapping()))]);
+        }
+
+        /// <summary>Replaces the command's parameters with those of <paramref name="turn"/>.</summary>
+        public void Bind(DbCommand command, HistoryTurn turn, ArrayBufferWriter<byte> json)
+        {
+            command.Parameters.Clear();
+            for (var i = 0; i < Columns.Length; i++)
+            {
+                var (property, mapping) = Columns[i];
+                command.Parameters.Add(mapping.CreateParameter(command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
+            }
+
+            command.Parameters.Add(JsonParameter(command, "@words", WordsJson(json, turn.Words)));
+            command.Parameters.Add(JsonParameter(command, "@segments", SegmentsJson(json, turn.AvatarSegments)));
         }
     }
 }

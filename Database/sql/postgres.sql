@@ -118,7 +118,7 @@ DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261121064055_InitialHistory') THEN
     INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-    VALUES ('20261121064055_InitialHistory', '10.0.14');
+    VALUES ('20261121064055_InitialHistory', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

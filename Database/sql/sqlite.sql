@@ -66,6 +66,6 @@ CREATE INDEX "ix_sessions_user_id_started_at_id" ON "sessions" ("user_id", "star
 CREATE UNIQUE INDEX "ix_turns_session_key_index" ON "turns" ("session_key", "index");
 
 INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-VALUES ('20261121064042_InitialHistory', '10.0.14');
+VALUES ('20261121064042_InitialHistory', '10.0.15');
 
 COMMIT;
