@@ -23,6 +23,7 @@ app.UseWebClient();                    // WebClient/: the roleplay and admin pag
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseHubConnectionOwnership();       // Hubs/: a connection is used only by the user who negotiated it
 
 app.MapRoleplayHub();
 app.MapMediaEndpoints();

@@ -14,6 +14,9 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
     /// <summary>Sample rates a browser or SDK realistically sends; all are resampled with a low-pass filter.</summary>
     public static readonly IReadOnlyList<int> SupportedSampleRates = [8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000];
 
+    /// <summary>The rate Opus always decodes at.</summary>
+    public const int OpusSampleRate = 48_000;
+
     public static AudioFormat Default { get; } = new(AudioEncoding.Pcm16, NormalizedSampleRate, 1);
 
     public string WireName => ToWireName(Encoding);
@@ -65,11 +68,18 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
                 return false;
         }
 
-        // Opus always decodes at 48 kHz; the container says how many channels. WAV's header is authoritative.
-        var defaultRate = encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus ? 48_000 : NormalizedSampleRate;
+        // Opus always decodes at 48 kHz; the container says how many channels. A WAV header must match what was
+        // declared. Every field is checked for every encoding: the session's limits are sized from them.
+        var defaultRate = encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus ? OpusSampleRate : NormalizedSampleRate;
         var sampleRate = request.SampleRate ?? defaultRate;
         var channels = request.Channels ?? 1;
-        if (encoding == AudioEncoding.Pcm16 && !SupportedSampleRates.Contains(sampleRate))
+        if (encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus && sampleRate != OpusSampleRate)
+        {
+            error = $"audioFormat.sampleRate {sampleRate} is not possible for Opus, which always decodes at {OpusSampleRate} Hz; omit it.";
+            return false;
+        }
+
+        if (!SupportedSampleRates.Contains(sampleRate))
         {
             error = $"audioFormat.sampleRate {sampleRate} is not supported; use one of {string.Join(", ", SupportedSampleRates)}.";
             return false;

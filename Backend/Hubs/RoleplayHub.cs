@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Auth;
 using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Hubs.Transport;
 using RoleplayHub.Observability;
 using RoleplayHub.Sessions;
 
@@ -18,22 +19,28 @@ namespace RoleplayHub.Hubs;
 /// session.)
 /// </summary>
 [Authorize(Policy = AuthPolicies.Trainee)]
-public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics, TimeProvider time, ILogger<RoleplayHub> logger) : Hub<IRoleplayClient>
+public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, RoleplayMetrics metrics, TimeProvider time, ILogger<RoleplayHub> logger) : Hub<IRoleplayClient>
 {
     private ClientConnection Connection => (ClientConnection)Context.Items[typeof(ClientConnection)]!;
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
         var request = Context.GetHttpContext()?.Request;
         var baseUrl = request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        Context.Items[typeof(ClientConnection)] = sessions.Connect(Context.ConnectionId, Context.UserIdentifier!, baseUrl);
-        return Task.CompletedTask;
+        var connection = sessions.Connect(Context.ConnectionId, Context.UserIdentifier!, baseUrl);
+        Context.Items[typeof(ClientConnection)] = connection;
+        if (guard.Opened(Context, Clients.Caller, connection) is { } refused)
+        {
+            await SendErrorAsync(Clients.Caller, null, refused);
+            Context.Abort();
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        guard.Closed(Context);
         if (Context.Items.TryGetValue(typeof(ClientConnection), out var connection))
         {
             sessions.Disconnect((ClientConnection)connection!);
@@ -193,7 +200,9 @@ public sealed class RoleplayHub(SessionManager sessions, RoleplayMetrics metrics
     private Task SendErrorAsync(IRoleplayClient caller, string? sessionId, HubError error)
     {
         metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        return caller.Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now));
+        // A session id is at most 64 characters: a longer one is not sent back whole.
+        var echoed = sessionId is { Length: > HubError.MaxEchoLength } ? sessionId[..HubError.MaxEchoLength] : sessionId;
+        return caller.Error(new ErrorEvent(echoed, error.Code, error.Message, error.Retryable, Now));
     }
 
     private async Task<HubException> FailAsync(Exception exception, string method, string? sessionId)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
@@ -19,25 +20,26 @@ public static class RoleplayHubExtensions
     /// the hub's converters, and its limits.</summary>
     public static IHostApplicationBuilder AddRoleplayHub(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section);
-        var limits = builder.Configuration.GetSection(HubLimitsOptions.Section).Get<HubLimitsOptions>() ?? new HubLimitsOptions();
+        builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HubLimitsOptions>, ValidateHubLimitsOptions>();
 
         builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddSingleton<ConnectionOwners>();
+        builder.Services.AddSingleton<ConnectionGuard>();
         builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();
-        builder.Services.AddSignalR(hub =>
-            {
-                hub.KeepAliveInterval = limits.KeepAliveInterval;
-                hub.ClientTimeoutInterval = limits.ClientTimeoutInterval;
-                hub.HandshakeTimeout = limits.HandshakeTimeout;
-                hub.StatefulReconnectBufferSize = limits.StatefulReconnectBufferSize;
+        builder.Services.AddSignalR().AddJsonProtocol().AddMessagePackProtocol();
+        builder.Services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
+        {
+            hub.KeepAliveInterval = limits.Value.KeepAliveInterval;
+            hub.ClientTimeoutInterval = limits.Value.ClientTimeoutInterval;
+            hub.HandshakeTimeout = limits.Value.HandshakeTimeout;
+            hub.StatefulReconnectBufferSize = limits.Value.StatefulReconnectBufferSize;
 
-                // One call at a time per connection: audio chunks are applied in the order they were sent.
-                // Nothing in the hub waits on the pipeline, so this costs no throughput.
-                hub.MaximumParallelInvocationsPerClient = 1;
-                hub.EnableDetailedErrors = false;
-            })
-            .AddJsonProtocol()
-            .AddMessagePackProtocol();
+            // One call at a time per connection: audio chunks are applied in the order they were sent.
+            // Nothing in the hub waits on the pipeline, so this costs no throughput.
+            hub.MaximumParallelInvocationsPerClient = 1;
+            hub.EnableDetailedErrors = false;
+        });
 
         // Room for chunks well above Sessions:MaxChunkBytes, so an oversize chunk gets a clean chunk-too-large
         // error (without being decoded) instead of SignalR closing the connection; still a hard memory bound.
@@ -51,17 +53,24 @@ public static class RoleplayHubExtensions
         builder.Services.AddOptions<MessagePackHubProtocolOptions>().Configure<IOptions<JsonHubProtocolOptions>, IOptions<RoleplaySessionOptions>>((messagePack, json, sessions) =>
             messagePack.SerializerOptions = HubMessagePackResolver.Options(json.Value.PayloadSerializerOptions, sessions.Value.MaxChunkBytes));
 
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConnections);
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HubLimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxConcurrentUpgradedConnections = limits.Value.MaxConnections);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, AudioMemoryPoolFactory>(); // one recv per audio chunk
-        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<HubLimitsOptions>>((cors, limits) => cors.AddPolicy(CorsPolicy, policy =>
         {
-            if (limits.AllowedOrigins.Length > 0)
+            if (limits.Value.AllowedOrigins.Length > 0)
             {
-                policy.WithOrigins(limits.AllowedOrigins).AllowAnyHeader().WithMethods("GET", "POST").AllowCredentials();
+                policy.WithOrigins(limits.Value.AllowedOrigins).AllowAnyHeader().WithMethods("GET", "POST").AllowCredentials();
             }
         }));
         return builder;
     }
+
+    /// <summary>Holds every request for a connection to the user who negotiated it, and caps each user's connections;
+    /// after <c>UseAuthorization</c>.</summary>
+    public static IApplicationBuilder UseHubConnectionOwnership(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(HubPath), hub => hub.UseMiddleware<ConnectionOwnership>());
 
     public static IEndpointRouteBuilder MapRoleplayHub(this IEndpointRouteBuilder app)
     {

@@ -89,10 +89,10 @@ internal sealed partial class TurnPipeline(
         {
             await recognizer.StartAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is SpeechRecognitionException or DllNotFoundException)
+        catch (Exception ex) when (ex is SpeechRecognitionException or SpeechCapacityException or DllNotFoundException)
         {
             services.Logger.LogError(ex, "Session {SessionId}: speech recogniser failed to start", session.Id);
-            await ReportAsync(new HubError(ErrorCodes.SttUnavailable, $"Speech recognition is unavailable: {ex.Message}", ex is SpeechRecognitionException { Retryable: true }));
+            await ReportAsync(new HubError(ErrorCodes.SttUnavailable, $"Speech recognition is unavailable: {ex.Message}", ex is SpeechRecognitionException { Retryable: true } or SpeechCapacityException));
             services.EndSession(session, SessionEndReason.Error);
             return false;
         }
@@ -190,6 +190,12 @@ internal sealed partial class TurnPipeline(
         catch (SpeechRecognitionException ex)
         {
             await BreakUtteranceAsync(ex.Message, ErrorCodes.SttFailed, ex.Retryable);
+            return;
+        }
+        catch (SpeechCapacityException ex)
+        {
+            // The session's decoder was lent to another while it was quiet, and none is free now.
+            await BreakUtteranceAsync(ex.Message, ErrorCodes.SttUnavailable, retryable: true);
             return;
         }
 

@@ -14,6 +14,9 @@ public sealed class ClientConnection(string connectionId, string userId, TokenBu
 
     public bool IsClosed { get; set; }
 
+    /// <summary>A session was started or resumed on this connection at some point.</summary>
+    public bool HasHadSession { get; private set; }
+
     private readonly HashSet<RoleplaySession> _sessions = [];
 
     /// <summary>Sessions currently attached to this connection.</summary>
@@ -33,6 +36,7 @@ public sealed class ClientConnection(string connectionId, string userId, TokenBu
         lock (_sessions)
         {
             _sessions.Add(session);
+            HasHadSession = true;
         }
     }
 

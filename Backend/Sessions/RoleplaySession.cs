@@ -199,15 +199,16 @@ public sealed partial class RoleplaySession : IDisposable
                 return ChunkOutcome.Failed(HubError.InvalidRequest($"offset {start} is not on a {frame}-byte frame boundary."));
             }
 
-            if (start + chunk.Length <= _receivedBytes)
-            {
-                return ChunkOutcome.Accepted(chunk.Length, start, _receivedBytes, duplicate: true);
-            }
-
+            // The gap first: with start at most _receivedBytes, nothing below can overflow, whatever offset was sent.
             if (start > _receivedBytes)
             {
                 return ChunkOutcome.Failed(new HubError(ErrorCodes.AudioGap,
                     $"Chunk at offset {start} leaves a gap: the next expected offset is {_receivedBytes}. Resend from there.", true));
+            }
+
+            if (_receivedBytes - start >= chunk.Length)
+            {
+                return ChunkOutcome.Accepted(chunk.Length, start, _receivedBytes, duplicate: true);
             }
 
             var fresh = chunk[(int)(_receivedBytes - start)..];

@@ -37,14 +37,14 @@ public sealed partial class SessionManager
             {
                 return existing.UserId == connection.UserId
                     ? await ResumeAsync(existing, connection, request)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId '{requestedId}' is already in use; choose another or omit it.", false);
+                    : new HubError(ErrorCodes.SessionExists, $"sessionId {HubError.Echo(requestedId)} is already in use; choose another or omit it.", false);
             }
 
             if (_ended.TryGetValue(requestedId, out var ended))
             {
                 return ended.UserId == connection.UserId
                     ? HubError.SessionEnded(requestedId, ended.Reason)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId '{requestedId}' is already in use; choose another or omit it.", false);
+                    : new HubError(ErrorCodes.SessionExists, $"sessionId {HubError.Echo(requestedId)} is already in use; choose another or omit it.", false);
             }
         }
 
@@ -53,7 +53,7 @@ public sealed partial class SessionManager
         {
             var available = string.Join(", ", _scenarios.All.Select(s => s.Id).Order());
             return new HubError(ErrorCodes.UnknownScenario,
-                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId '{request.ScenarioId}'. Available: {available}.", false);
+                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId {HubError.Echo(request.ScenarioId)}. Available: {available}.", false);
         }
 
         var language = string.IsNullOrWhiteSpace(request.Language) ? scenario.DefaultLanguage : request.Language.Trim();
@@ -61,7 +61,7 @@ public sealed partial class SessionManager
         if (variant is null)
         {
             return new HubError(ErrorCodes.UnsupportedLanguage,
-                $"Scenario '{scenario.Id}' is not available in {language}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
+                $"Scenario '{scenario.Id}' is not available in {HubError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
         }
 
         var stt = _providers.FindSpeechToText(variant.Language, out var sttError);
@@ -97,7 +97,7 @@ public sealed partial class SessionManager
         ISpeechRecognizer recognizer;
         try
         {
-            recognizer = stt.CreateRecognizer(new RecognizerRequest(id, variant.Language, variant.Phrases, variant.Grammar));
+            recognizer = stt.CreateRecognizer(new RecognizerRequest(id, connection.UserId, variant.Language, variant.Phrases, variant.Grammar));
         }
         catch (SpeechCapacityException ex)
         {

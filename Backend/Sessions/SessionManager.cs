@@ -269,7 +269,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         if (requireAttached && !ReferenceEquals(found.Connection, connection))
         {
             return new HubError(ErrorCodes.SessionNotAttached,
-                $"Session '{sessionId}' is not attached to this connection; call start-session with this sessionId to resume it here.", false);
+                $"Session {HubError.Echo(sessionId)} is not attached to this connection; call start-session with this sessionId to resume it here.", false);
         }
 
         session = found;

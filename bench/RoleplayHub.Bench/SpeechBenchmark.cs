@@ -105,7 +105,7 @@ internal static class SpeechBenchmark
         var recognizers = new List<ISpeechRecognizer>();
         for (var i = 0; i < 4; i++)
         {
-            var recognizer = stt.CreateRecognizer(new RecognizerRequest($"bench-{i}", "en-US", [], null));
+            var recognizer = stt.CreateRecognizer(new RecognizerRequest($"bench-{i}", $"bench-{i}", "en-US", [], null));
             var watch = Stopwatch.StartNew();
             await recognizer.StartAsync(default);
             starts.Add(watch.Elapsed.TotalMilliseconds);
@@ -244,7 +244,7 @@ internal static class SpeechBenchmark
         var text = "";
         for (var i = 0; i < Math.Max(1, repeat); i++)
         {
-            await using var recognizer = stt.CreateRecognizer(new RecognizerRequest("bench", "en-US", [], grammar));
+            await using var recognizer = stt.CreateRecognizer(new RecognizerRequest("bench", "bench", "en-US", [], grammar));
             await recognizer.StartAsync(default);
             var watch = Stopwatch.StartNew();
             text = await DecodeUtteranceAsync(recognizer, samples);
@@ -257,7 +257,7 @@ internal static class SpeechBenchmark
     private static async Task<string> RecognizeSecondUtteranceAsync(short[] first, short[] second)
     {
         var stt = PocketSphinx(resetCmn: false, 4);
-        await using var recognizer = stt.CreateRecognizer(new RecognizerRequest("bench", "en-US", [], null));
+        await using var recognizer = stt.CreateRecognizer(new RecognizerRequest("bench", "bench", "en-US", [], null));
         await recognizer.StartAsync(default);
         await DecodeUtteranceAsync(recognizer, first);
         return await DecodeUtteranceAsync(recognizer, second);
@@ -275,7 +275,7 @@ internal static class SpeechBenchmark
     }
 
     private static PocketSphinxSpeechToText PocketSphinx(bool resetCmn, int maxDecoders) =>
-        new(Options.Create(new PocketSphinxOptions { ResetCmnPerUtterance = resetCmn, MaxDecoders = maxDecoders, MaxParallelDecodes = 1 }),
+        new(Options.Create(new PocketSphinxOptions { ResetCmnPerUtterance = resetCmn, MaxDecoders = maxDecoders, MaxParallelDecodes = 1 }), TimeProvider.System,
             NullLogger<PocketSphinxSpeechToText>.Instance);
 
     private static IEnumerable<(string Name, short[] Samples, string Reference)> Clips()

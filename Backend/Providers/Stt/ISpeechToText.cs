@@ -22,7 +22,9 @@ public interface ISpeechToText
     ISpeechRecognizer CreateRecognizer(RecognizerRequest request);
 }
 
-public sealed record RecognizerRequest(string SessionId, string Language, IReadOnlyList<string> Phrases, string? Grammar);
+/// <summary>What a recogniser is for: the session, its user (providers with scarce resources share them out per user),
+/// the language, and the scenario's phrases and grammar.</summary>
+public sealed record RecognizerRequest(string SessionId, string UserId, string Language, IReadOnlyList<string> Phrases, string? Grammar);
 
 /// <summary>One session's recogniser. Used by one worker at a time; never concurrently.</summary>
 public interface ISpeechRecognizer : IAsyncDisposable

@@ -16,9 +16,17 @@ public sealed class PocketSphinxOptions
 
     public string Dictionary { get; set; } = "cmudict-en-us.dict";
 
-    /// <summary>Concurrent decoders (one per session, ~100 MB each with the full language model). Sessions beyond
-    /// it are refused at start-session with <c>stt-unavailable</c>.</summary>
+    /// <summary>Concurrent decoders (one per speaking session, ~100 MB each with the full language model). When all are
+    /// lent out and none has been quiet for <see cref="IdleRelease"/>, a new session is refused at start-session with
+    /// <c>stt-unavailable</c>.</summary>
     public int MaxDecoders { get; set; } = 16;
+
+    /// <summary>Decoders one user's sessions may hold at once; a further session of theirs reuses their quietest one.</summary>
+    public int MaxDecodersPerUser { get; set; } = 2;
+
+    /// <summary>A session quiet (between utterances) this long gives its decoder back when another session needs one,
+    /// and loads one again when it next speaks.</summary>
+    public TimeSpan IdleRelease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Decoding runs on this many dedicated threads (default: the processor count), never on the thread
     /// pool that serves the hub, so a burst of turns cannot delay other sessions' acknowledgements.</summary>
@@ -37,6 +45,11 @@ public sealed class ValidatePocketSphinxOptions : IValidateOptions<PocketSphinxO
     public ValidateOptionsResult Validate(string? name, PocketSphinxOptions o)
     {
         var errors = new List<string>();
+        if (o.MaxDecodersPerUser < 1 || o.IdleRelease < TimeSpan.Zero)
+        {
+            errors.Add("Stt:PocketSphinx:MaxDecodersPerUser must be at least 1 and Stt:PocketSphinx:IdleRelease not negative.");
+        }
+
         if (o.MaxDecoders < 1)
         {
             errors.Add("Stt:PocketSphinx:MaxDecoders must be at least 1.");
