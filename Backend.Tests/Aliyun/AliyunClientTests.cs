@@ -133,9 +133,9 @@ public sealed class AliyunClientTests : IAsyncLifetime
     public void AStreamedWavWithAPlaceholderSizeIsReadToItsEnd()
     {
         var pcm = FakeNlsGateway.Render("你好", 16000);
-        var wav = new byte[44 + pcm.Length];
-        RoleplayHub.Audio.WavFile.WriteHeader(wav, 16000, 1, int.MaxValue);
-        pcm.CopyTo(wav, 44);
+        var wav = RoleplayHub.Audio.WavFile.Create(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm), 16000);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), 36u + int.MaxValue); // RIFF size
+        BinaryPrimitives.WriteInt32LittleEndian(wav.AsSpan(40), int.MaxValue); // data size
 
         Assert.Equal(pcm, PcmClip.Samples(wav, "wav").ToArray());
     }

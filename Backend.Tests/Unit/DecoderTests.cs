@@ -85,8 +85,7 @@ public sealed class DecoderTests
     private static byte[] Wav(byte[] data, int rate, int channels)
     {
         var file = new byte[WavFile.HeaderSize + data.Length];
-        WavFile.WriteHeader(file, rate, channels, data.Length);
-        data.CopyTo(file, WavFile.HeaderSize);
+        WavFile.Write(file, data, WavFile.Pcm16(rate, channels));
         return file;
     }
 }

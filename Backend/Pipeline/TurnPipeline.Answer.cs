@@ -24,7 +24,7 @@ internal sealed partial class TurnPipeline
         }
         catch (SpeechRecognitionException ex)
         {
-            await _recorder.DiscardAsync();
+            _recorder.Discard();
             await ReportAsync(new HubError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
             return;
         }
@@ -33,7 +33,7 @@ internal sealed partial class TurnPipeline
         var sttMs = Ms(pickedUp, sttDone);
         if (final.Text.Length == 0)
         {
-            await _recorder.DiscardAsync();
+            _recorder.Discard();
             await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
             return;
         }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using NAudio.Wave;
 using RoleplayHub.Audio;
 using RoleplayHub.Hubs.Contracts;
 
@@ -44,14 +45,14 @@ internal static class PcmClip
 
     public static byte[] Wav(IReadOnlyList<byte[]> pcmParts, int sampleRate)
     {
-        var dataBytes = pcmParts.Sum(p => p.Length);
-        var file = new byte[WavFile.HeaderSize + dataBytes];
-        WavFile.WriteHeader(file, sampleRate, 1, dataBytes);
-        var offset = WavFile.HeaderSize;
-        foreach (var part in pcmParts)
+        var file = new byte[WavFile.HeaderSize + pcmParts.Sum(p => p.Length)];
+        using (var stream = new MemoryStream(file, writable: true))
+        using (var writer = new WaveFileWriter(stream, WavFile.Pcm16(sampleRate)))
         {
-            part.CopyTo(file, offset);
-            offset += part.Length;
+            foreach (var part in pcmParts)
+            {
+                writer.Write(part);
+            }
         }
 
         return file;
