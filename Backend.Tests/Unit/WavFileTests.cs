@@ -87,4 +87,29 @@ public sealed class WavFileTests
         Assert.Equal(new byte[] { 1, 0, 2, 0, 3, 0 }, data);
         Assert.Equal(44 + 6, wav.Length);
     }
+
+    [Theory]
+    [InlineData(8_000, 1)]
+    [InlineData(16_000, 2)]
+    public void ATtsReplyInAnotherFormatThanAskedIsRefused(int rate, int channels)
+    {
+        var reply = new byte[WavFile.HeaderSize + 8];
+        WavFile.Write(reply, new byte[8], WavFile.Pcm16(rate, channels));
+
+        var error = Assert.Throws<InvalidDataException>(() => PcmClip.Samples(reply, "wav", 16_000));
+        Assert.Contains("16-bit mono PCM at 16000 Hz", error.Message);
+    }
+
+    [Fact]
+    public void ATtsReplyThatIsNotAWavIsRefused()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => PcmClip.Samples("{\"error\": 1}"u8.ToArray(), "wav", 16_000));
+        Assert.Contains("not a readable WAV", error.Message);
+    }
+
+    [Fact]
+    public void ARawPcmReplyIsTakenAsItIsToWholeSamples()
+    {
+        Assert.Equal(new byte[] { 1, 0, 2, 0 }, PcmClip.Samples([1, 0, 2, 0, 9], "pcm", 16_000));
+    }
 }
