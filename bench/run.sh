@@ -5,6 +5,8 @@
 #   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~12 min
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
+#   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
+#   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, NAudio's writer vs the previous one (recorder.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
@@ -12,8 +14,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v taskset > /dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
-scripts/setup.sh runtime
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+case "${1:-}" in resample|recorder) # in-process comparisons: no server; each takes turns between what it compares
+  dotnet build bench/RoleplayHub.Bench -c Release -v quiet -nologo > /dev/null
+  { echo "Commit $(git describe --always --dirty)."; echo
+    dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll "$@"; } | tee "bench/results/$1.txt"
+  exit ;;
+esac
+
+scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 
 DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45} MODE=${MODE:-invoke}
@@ -66,5 +76,5 @@ case "${1:-short}" in
       EXTRA="$recording ${EXTRA:-}" load "$sessions" offline
       stop_server
     done ;;
-  *) sed -n '2,11p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

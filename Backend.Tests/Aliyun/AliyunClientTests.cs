@@ -129,15 +129,18 @@ public sealed class AliyunClientTests : IAsyncLifetime
     public void TextIsSplitAtSentencesThenClausesUnderTheLimit(string text, int max, string[] expected) =>
         Assert.Equal(expected, TtsTextSplitter.Split(text, max));
 
-    [Fact]
-    public void AStreamedWavWithAPlaceholderSizeIsReadToItsEnd()
+    [Theory]
+    [InlineData(0x7FFFFFFFu)]
+    [InlineData(0xFFFFFFFFu)]
+    [InlineData(0u)]
+    public void AStreamedWavWithAPlaceholderSizeIsReadToItsEnd(uint placeholder)
     {
         var pcm = FakeNlsGateway.Render("你好", 16000);
-        var wav = new byte[44 + pcm.Length];
-        RoleplayHub.Audio.WavFile.WriteHeader(wav, 16000, 1, int.MaxValue);
-        pcm.CopyTo(wav, 44);
+        var wav = RoleplayHub.Audio.WavFile.Create(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(pcm), 16000);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), placeholder); // RIFF size
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), placeholder); // data size
 
-        Assert.Equal(pcm, PcmClip.Samples(wav, "wav").ToArray());
+        Assert.Equal(pcm, PcmClip.Samples(wav, "wav", 16000));
     }
 
     private IOptions<AliyunOptions> Options(Action<AliyunOptions>? change = null)

@@ -29,7 +29,7 @@ public sealed class DecoderTests
         await decoder.DecodeAsync(wav.AsMemory(0, 20), output, default);
         await decoder.DecodeAsync(wav.AsMemory(20), output, default);
 
-        Assert.Equal((16_000, 1), decoder.Format);
+        Assert.Equal(WavFile.Pcm16(16_000), decoder.Format);
         Assert.Equal([1, 2, 3, 4], output.Samples.ToArray());
     }
 
@@ -43,7 +43,7 @@ public sealed class DecoderTests
         await decoder.EndUtteranceAsync(output, default);
         await decoder.DecodeAsync(Wav(TestAudio.ToBytes([9, 9, 9, 9]), 8_000, 1), output, default);
 
-        Assert.Equal((8_000, 1), decoder.Format);
+        Assert.Equal(WavFile.Pcm16(8_000), decoder.Format);
         Assert.Equal(2 + 8, output.Count); // 8 kHz is upsampled: 4 samples → 8
     }
 
@@ -82,11 +82,44 @@ public sealed class DecoderTests
         Assert.Contains("truncated", error.Message);
     }
 
+    [Fact]
+    public async Task AnExtensibleWavWithAPcmSubFormatIsDecoded()
+    {
+        var decoder = new WavStreamDecoder();
+        using var output = new PcmBuffer();
+
+        await decoder.DecodeAsync(ExtensibleWav(new NAudio.Wave.WaveFormatExtensible(16_000, 16, 1), TestAudio.ToBytes([4, 5, 6])), output, default);
+
+        Assert.Equal(WavFile.Pcm16(16_000), decoder.Format);
+        Assert.Equal([4, 5, 6], output.Samples.ToArray());
+    }
+
+    [Fact]
+    public async Task AnExtensibleWavWithAFloatSubFormatIsRefused()
+    {
+        var decoder = new WavStreamDecoder();
+        using var output = new PcmBuffer();
+        var wav = ExtensibleWav(new NAudio.Wave.WaveFormatExtensible(16_000, 32, 1), new byte[8]); // NAudio: 32-bit extensible is float
+
+        var error = await Assert.ThrowsAsync<AudioFormatException>(() => decoder.DecodeAsync(wav, output, default).AsTask());
+        Assert.Contains("format tag 3", error.Message);
+    }
+
+    private static byte[] ExtensibleWav(NAudio.Wave.WaveFormat format, byte[] data)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new NAudio.Wave.WaveFileWriter(stream, format))
+        {
+            writer.Write(data);
+        }
+
+        return stream.ToArray();
+    }
+
     private static byte[] Wav(byte[] data, int rate, int channels)
     {
         var file = new byte[WavFile.HeaderSize + data.Length];
-        WavFile.WriteHeader(file, rate, channels, data.Length);
-        data.CopyTo(file, WavFile.HeaderSize);
+        WavFile.Write(file, data, WavFile.Pcm16(rate, channels));
         return file;
     }
 }

@@ -78,14 +78,14 @@ public sealed class StorageTests : IDisposable
         var temp = Path.Combine(_root, "tmp");
         var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(temp);
 
-        await recorder.WriteAsync(new byte[] { 1, 0, 2, 0 }, default);
+        recorder.Write(new byte[] { 1, 0, 2, 0 });
         var first = await recorder.CompleteAsync(store, default);
-        await recorder.WriteAsync(new byte[] { 1, 0, 2, 0 }, default); // the same audio again: the store keeps one copy
+        recorder.Write(new byte[] { 1, 0, 2, 0 }); // the same audio again: the store keeps one copy
         var again = await recorder.CompleteAsync(store, default);
         var kept = Directory.GetFiles(temp);
-        await recorder.WriteAsync(new byte[] { 3, 0 }, default);
-        await recorder.DiscardAsync();
-        await recorder.WriteAsync(new byte[] { 5, 0, 6, 0, 7, 0 }, default);
+        recorder.Write(new byte[] { 3, 0 });
+        recorder.Discard();
+        recorder.Write(new byte[] { 5, 0, 6, 0, 7, 0 });
         var third = await recorder.CompleteAsync(store, default);
         await recorder.DisposeAsync();
 

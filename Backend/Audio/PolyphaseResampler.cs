@@ -7,6 +7,11 @@ namespace RoleplayHub.Audio;
 /// (8 kHz → 16 kHz), instead of dropping or repeating samples. State carries across calls, so chunk boundaries
 /// leave no seams.
 /// </summary>
+/// <remarks>
+/// Kept instead of NAudio's WDL resampler (docs/benchmarks.md, "Resampling and WAV files"): its sample provider
+/// filters with IIR stages around linear interpolation, which leaves strong aliases and a drooping speech band, and its
+/// windowed-sinc mode costs more CPU for less stop-band rejection than this filter.
+/// </remarks>
 public sealed class PolyphaseResampler
 {
     private const int TapsPerPhase = 48;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using NAudio.Wave;
 
 namespace RoleplayHub.Audio;
 
@@ -8,6 +9,12 @@ namespace RoleplayHub.Audio;
 /// starts with <c>RIFF</c>. Only 16-bit PCM (plain or WAVE_FORMAT_EXTENSIBLE) is accepted, with a clear error for
 /// anything else.
 /// </summary>
+/// <remarks>
+/// The chunks are walked here rather than by NAudio's <see cref="WaveFileReader"/>, which needs the whole file in a
+/// seekable stream: here a header can arrive split across chunks and a file can follow another mid-stream. The
+/// <c>fmt </c> chunk itself is read by NAudio's <see cref="WaveFormat"/>, which also resolves an extensible
+/// format's sub-format.
+/// </remarks>
 public sealed class WavStreamDecoder : IAudioStreamDecoder
 {
     private const int MaxHeaderBytes = 4_096;
@@ -19,9 +26,10 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
     private bool _utteranceStart = true;
     private long _dataRemaining; // -1 = until the stream ends
     private Pcm16StreamDecoder? _pcm;
+    private BinaryReader? _formatReader; // over _header, made at the first header
 
     /// <summary>Format of the current WAV, once its header has been read.</summary>
-    public (int SampleRate, int Channels)? Format { get; private set; }
+    public WaveFormat? Format { get; private set; }
 
     public ValueTask DecodeAsync(ReadOnlyMemory<byte> input, PcmBuffer output, CancellationToken cancellationToken)
     {
@@ -83,11 +91,12 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
         _headerCount += take;
 
         bool parsed;
-        int dataStart, sampleRate, channels;
+        int dataStart;
         uint dataSize;
+        WaveFormat? format;
         try
         {
-            parsed = TryParseHeader(_header.AsSpan(0, _headerCount), out dataStart, out sampleRate, out channels, out dataSize);
+            parsed = TryParseHeader(_headerCount, out dataStart, out format, out dataSize);
         }
         catch (AudioFormatException)
         {
@@ -106,8 +115,8 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
             return [];
         }
 
-        Format = (sampleRate, channels);
-        _pcm = new Pcm16StreamDecoder(sampleRate, channels);
+        Format = format!;
+        _pcm = new Pcm16StreamDecoder(format!.SampleRate, format.Channels);
         _inData = true;
         _dataRemaining = dataSize is 0 or UnknownSize or >= int.MaxValue ? -1 : dataSize;
 
@@ -117,11 +126,11 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
         return input[(take - overshoot)..];
     }
 
-    private static bool TryParseHeader(ReadOnlySpan<byte> h, out int dataStart, out int sampleRate, out int channels, out uint dataSize)
+    private bool TryParseHeader(int count, out int dataStart, out WaveFormat? format, out uint dataSize)
     {
+        var h = _header.AsSpan(0, count);
         dataStart = 0;
-        sampleRate = 0;
-        channels = 0;
+        format = null;
         dataSize = 0;
         if (h.Length < 12)
         {
@@ -133,7 +142,6 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
             throw new AudioFormatException("Expected a WAV header ('RIFF' … 'WAVE'); the stream declared as wav does not start with one.");
         }
 
-        var sawFormat = false;
         var position = 12;
         while (position + 8 <= h.Length)
         {
@@ -142,7 +150,7 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
             var body = position + 8;
             if (id.SequenceEqual("data"u8))
             {
-                if (!sawFormat)
+                if (format is null)
                 {
                     throw new AudioFormatException("The WAV 'data' chunk comes before its 'fmt ' chunk.");
                 }
@@ -159,8 +167,7 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
 
             if (id.SequenceEqual("fmt "u8))
             {
-                ReadFormat(h.Slice(body, (int)size), out sampleRate, out channels);
-                sawFormat = true;
+                format = ReadFormat(body, (int)size);
             }
 
             position = body + (int)size + (int)(size & 1); // chunks are word-aligned
@@ -169,47 +176,50 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
         return false;
     }
 
-    private static void ReadFormat(ReadOnlySpan<byte> fmt, out int sampleRate, out int channels)
+    private WaveFormat ReadFormat(int offset, int size)
     {
-        if (fmt.Length < 16)
+        if (size < 16)
         {
             throw new AudioFormatException("The WAV 'fmt ' chunk is truncated.");
         }
 
-        var tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt);
-        channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt[2..]);
-        sampleRate = (int)BinaryPrimitives.ReadUInt32LittleEndian(fmt[4..]);
-        var blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(fmt[12..]);
-        var bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt[14..]);
-        const ushort Pcm = 1, Extensible = 0xFFFE;
-        if (tag == Extensible && fmt.Length >= 26)
+        _formatReader ??= new BinaryReader(new MemoryStream(_header, writable: false));
+        _formatReader.BaseStream.Position = offset;
+        WaveFormat declared;
+        try
         {
-            tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt[24..]); // first two bytes of the sub-format GUID
+            declared = WaveFormat.FromFormatChunk(_formatReader, size).AsStandardWaveFormat(); // extensible → its sub-format
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException)
+        {
+            throw new AudioFormatException($"The WAV 'fmt ' chunk is malformed: {ex.Message}");
         }
 
-        if (tag != Pcm)
+        if (declared.Encoding != WaveFormatEncoding.Pcm)
         {
-            throw new AudioFormatException($"Only PCM WAV is supported; this file has format tag {tag} (3 = float, 6/7 = A-law/µ-law).");
+            throw new AudioFormatException($"Only PCM WAV is supported; this file has format tag {(int)declared.Encoding} (3 = float, 6/7 = A-law/µ-law).");
         }
 
-        if (bits != 16)
+        if (declared.BitsPerSample != 16)
         {
-            throw new AudioFormatException($"Only 16-bit WAV is supported; this file has {bits}-bit samples.");
+            throw new AudioFormatException($"Only 16-bit WAV is supported; this file has {declared.BitsPerSample}-bit samples.");
         }
 
-        if (channels is < 1 or > 2)
+        if (declared.Channels is < 1 or > 2)
         {
-            throw new AudioFormatException($"WAV with {channels} channels is not supported; use mono or stereo.");
+            throw new AudioFormatException($"WAV with {declared.Channels} channels is not supported; use mono or stereo.");
         }
 
-        if (!AudioFormat.SupportedSampleRates.Contains(sampleRate))
+        if (!AudioFormat.SupportedSampleRates.Contains(declared.SampleRate))
         {
-            throw new AudioFormatException($"WAV sample rate {sampleRate} Hz is not supported; use one of {string.Join(", ", AudioFormat.SupportedSampleRates)}.");
+            throw new AudioFormatException($"WAV sample rate {declared.SampleRate} Hz is not supported; use one of {string.Join(", ", AudioFormat.SupportedSampleRates)}.");
         }
 
-        if (blockAlign != channels * 2)
+        if (declared.BlockAlign != declared.Channels * 2)
         {
-            throw new AudioFormatException($"The WAV block alignment {blockAlign} does not match {channels} channel(s) of 16-bit samples.");
+            throw new AudioFormatException($"The WAV block alignment {declared.BlockAlign} does not match {declared.Channels} channel(s) of 16-bit samples.");
         }
+
+        return declared;
     }
 }

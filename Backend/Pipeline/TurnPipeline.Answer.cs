@@ -29,7 +29,7 @@ internal sealed partial class TurnPipeline
             catch (SpeechRecognitionException ex)
             {
                 stt.Fail(ErrorCodes.SttFailed, ex.Message);
-                await _recorder.DiscardAsync();
+                _recorder.Discard();
                 await ReportAsync(new HubError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
                 return;
             }
@@ -39,7 +39,7 @@ internal sealed partial class TurnPipeline
         var sttMs = Ms(pickedUp, sttDone);
         if (final.Text.Length == 0)
         {
-            await _recorder.DiscardAsync();
+            _recorder.Discard();
             await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
             return;
         }

@@ -179,7 +179,7 @@ internal sealed partial class TurnPipeline(
         _utteranceHasAudio = true;
         if (services.Media.KeepUserAudio)
         {
-            await _recorder.WriteAsync(pcm.Bytes, cancellationToken);
+            _recorder.Write(pcm.Bytes.Span);
         }
 
         SpeechHypothesis? partial;
@@ -233,14 +233,14 @@ internal sealed partial class TurnPipeline(
             if (_utteranceBroken || !_utteranceHasAudio)
             {
                 await recognizer.CancelUtteranceAsync(cancellationToken);
-                await _recorder.DiscardAsync();
+                _recorder.Discard();
                 return;
             }
 
             if (_levels.PeakDbfs < services.Stt.SilencePeakDbfs)
             {
                 await recognizer.CancelUtteranceAsync(cancellationToken);
-                await _recorder.DiscardAsync();
+                _recorder.Discard();
                 await NoSpeechAsync(turn, $"The last utterance was silent (peak {_levels.PeakDbfs:0} dBFS); check the microphone.");
                 return;
             }

@@ -1,3 +1,4 @@
+using NAudio.Wave;
 using RoleplayHub.Audio;
 using RoleplayHub.Storage;
 
@@ -15,22 +16,26 @@ namespace RoleplayHub.Pipeline;
 /// </remarks>
 internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 {
-    private static readonly ReadOnlyMemory<byte> HeaderPlaceholder = new byte[WavFile.HeaderSize];
+    private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
 
     private FileStream? _file;
+    private WaveFileWriter? _wav;
     private string? _path; // one per session, reused
-    private int _dataBytes;
 
-    public bool HasAudio => _dataBytes > 0;
+    public bool HasAudio => _wav is { Length: > 0 };
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends decoded samples. The write is synchronous: on Linux .NET performs "asynchronous" file writes as the same
+    /// <c>pwrite</c> on a thread-pool thread, so writing in place blocks no longer and saves the hand-off.
+    /// </summary>
+    public void Write(ReadOnlySpan<byte> pcm16)
     {
         if (pcm16.IsEmpty)
         {
             return;
         }
 
-        if (_file is null)
+        if (_wav is null)
         {
             if (_path is null)
             {
@@ -38,54 +43,49 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
                 _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
             }
 
-            // Create truncates the session's file if it is still there. No FileStream buffer: writes are whole
-            // flushes (~32 KB), and a 16 KB buffer per utterance would be garbage.
-            _file = new FileStream(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-            await _file.WriteAsync(HeaderPlaceholder, cancellationToken); // patched on completion
+            // Create truncates the session's file if it is still there. The small buffer gathers the header's fields
+            // (NAudio writes them one by one) into one write; the audio, larger than the buffer, goes straight
+            // through, and a full-size buffer per utterance would only be garbage.
+            _file = new FileStream(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+            _wav = new WaveFileWriter(_file, Format);
         }
 
-        await _file.WriteAsync(pcm16, cancellationToken);
-        _dataBytes += pcm16.Length;
+        _wav.Write(pcm16);
     }
 
-    /// <summary>Finishes the WAV and stores it; null if nothing was recorded.</summary>
+    /// <summary>Finishes the WAV (NAudio writes the sizes into its header) and stores it; null if nothing was recorded.</summary>
     public async ValueTask<StoredMedia?> CompleteAsync(IMediaStore store, CancellationToken cancellationToken)
     {
-        if (_file is null || _path is null)
+        if (_wav is null || _path is null)
         {
             return null;
         }
 
-        var header = new byte[WavFile.HeaderSize];
-        WavFile.WriteHeader(header, AudioFormat.NormalizedSampleRate, 1, _dataBytes);
-        _file.Position = 0;
-        await _file.WriteAsync(header, cancellationToken);
-        await _file.DisposeAsync();
-        _file = null;
-        _dataBytes = 0;
+        _wav.Dispose();
+        Close();
         return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", cancellationToken);
     }
 
     /// <summary>Throws the recording away (the utterance was silence or invalid); the file is kept for the next one.</summary>
-    public async ValueTask DiscardAsync()
-    {
-        if (_file is not null)
-        {
-            await _file.DisposeAsync();
-            _file = null;
-        }
-
-        _dataBytes = 0;
-    }
+    public void Discard() => Close(); // the writer is dropped unfinished: its header would be rewritten by the next one
 
     /// <summary>Session end: the temporary file goes.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await DiscardAsync();
+        Close();
         if (_path is not null)
         {
             File.Delete(_path);
             _path = null;
         }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void Close()
+    {
+        _file?.Dispose();
+        _file = null;
+        _wav = null;
     }
 }

@@ -299,7 +299,11 @@ internal static class SpeechBenchmark
         string.Join(' ', transcriptionLine[..transcriptionLine.LastIndexOf('(')].Replace("<s>", "", StringComparison.Ordinal).Replace("</s>", "", StringComparison.Ordinal)
             .Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
-    private static short[] Wav(string path) => MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(path).AsSpan(44)).ToArray();
+    private static short[] Wav(string path)
+    {
+        var (format, samples) = WavFile.ReadPcm16(path);
+        return format is { SampleRate: 16_000, Channels: 1 } ? samples : throw new InvalidDataException($"{path} is {format}, not 16 kHz mono.");
+    }
 
     private static short[] Raw(string path) => MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(path).AsSpan()).ToArray();
 

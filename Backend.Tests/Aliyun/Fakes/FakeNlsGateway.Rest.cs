@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -159,17 +160,12 @@ public sealed partial class FakeNlsGateway
         var pcm = Render(text, rate);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "audio/mpeg"; // what the service sends whatever the format (the doc's samples test for it)
-        if (format == "wav")
-        {
-            var header = new byte[WavFile.HeaderSize];
-            WavFile.WriteHeader(header, rate, 1, pcm.Length);
-            await context.Response.Body.WriteAsync(header);
-        }
+        var audio = format == "wav" ? WavFile.Create(MemoryMarshal.Cast<byte, short>(pcm), rate) : pcm;
 
         // Streamed in pieces (chunked transfer), as the service does so playback can start early.
-        for (var offset = 0; offset < pcm.Length; offset += 8_192)
+        for (var offset = 0; offset < audio.Length; offset += 8_192)
         {
-            await context.Response.Body.WriteAsync(pcm.AsMemory(offset, Math.Min(8_192, pcm.Length - offset)));
+            await context.Response.Body.WriteAsync(audio.AsMemory(offset, Math.Min(8_192, audio.Length - offset)));
             await context.Response.Body.FlushAsync();
         }
     }

@@ -57,7 +57,7 @@ public sealed class AliyunAvatarSpeech(
                     var audio = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                     try
                     {
-                        return NlsReply<byte[]>.Success(PcmClip.Samples(audio, o.Tts.Format).ToArray());
+                        return NlsReply<byte[]>.Success(PcmClip.Samples(audio, o.Tts.Format, o.Tts.SampleRate));
                     }
                     catch (InvalidDataException ex)
                     {

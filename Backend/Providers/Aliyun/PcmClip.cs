@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using NAudio.Wave;
 using RoleplayHub.Audio;
 using RoleplayHub.Hubs.Contracts;
 
@@ -11,47 +12,57 @@ namespace RoleplayHub.Providers.Aliyun;
 /// </summary>
 internal static class PcmClip
 {
-    /// <summary>The PCM samples of a part: raw <c>pcm</c> as is, or the <c>data</c> chunk of a <c>wav</c>. A streamed
-    /// WAV may carry a placeholder size (0 or 0x7FFFFFFF), so the data runs to the end of what was received.</summary>
-    public static ReadOnlySpan<byte> Samples(ReadOnlySpan<byte> audio, string format)
+    /// <summary>
+    /// The PCM samples of a part: raw <c>pcm</c> as is, or the <c>data</c> chunk of a <c>wav</c> read by NAudio's
+    /// <see cref="WaveFileReader"/>, which also checks that the reply is the format that was asked for. A streamed WAV
+    /// may carry placeholder sizes: one larger than what arrived (0x7FFFFFFF, 0xFFFFFFFF) NAudio clamps to the end; a
+    /// 0 RIFF size is replaced by what arrived (NAudio reads chunks only within the declared size, so the reply's own
+    /// array is patched) and a 0 data size means the data runs to the end.
+    /// </summary>
+    public static byte[] Samples(byte[] audio, string format, int sampleRate)
     {
         if (format != "wav")
         {
-            return audio[..(audio.Length & ~1)];
+            return audio.Length % 2 == 0 ? audio : audio[..^1];
         }
 
-        if (audio.Length < 12 || !audio[..4].SequenceEqual("RIFF"u8) || !audio[8..12].SequenceEqual("WAVE"u8))
+        if (audio.Length >= 8 && BinaryPrimitives.ReadUInt32LittleEndian(audio.AsSpan(4)) == 0)
         {
-            throw new InvalidDataException("The TTS reply is not a WAV file.");
+            BinaryPrimitives.WriteUInt32LittleEndian(audio.AsSpan(4), (uint)audio.Length - 8);
         }
 
-        var position = 12;
-        while (position + 8 <= audio.Length)
+        try
         {
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(audio[(position + 4)..]);
-            if (audio.Slice(position, 4).SequenceEqual("data"u8))
+            using var stream = new MemoryStream(audio, writable: false);
+            using var reader = new WaveFileReader(stream);
+            if (reader.WaveFormat.AsStandardWaveFormat() is not { Encoding: WaveFormatEncoding.Pcm, BitsPerSample: 16, Channels: 1 }
+                || reader.WaveFormat.SampleRate != sampleRate)
             {
-                var data = audio[(position + 8)..];
-                var length = size == 0 || size > (uint)data.Length ? data.Length : (int)size;
-                return data[..(length & ~1)];
+                throw new InvalidDataException($"The TTS reply is {reader.WaveFormat}, not the 16-bit mono PCM at {sampleRate} Hz that was asked for.");
             }
 
-            position += 8 + (int)Math.Min(size + (size & 1), int.MaxValue - position - 8);
+            // A new reader stands at the start of the data chunk.
+            var length = reader.Length > 0 ? reader.Length : stream.Length - stream.Position;
+            var pcm = new byte[length & ~1];
+            stream.ReadExactly(pcm);
+            return pcm;
         }
-
-        throw new InvalidDataException("The TTS WAV reply has no data chunk.");
+        catch (Exception ex) when (ex is FormatException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"The TTS reply is not a readable WAV file: {ex.Message}", ex);
+        }
     }
 
     public static byte[] Wav(IReadOnlyList<byte[]> pcmParts, int sampleRate)
     {
-        var dataBytes = pcmParts.Sum(p => p.Length);
-        var file = new byte[WavFile.HeaderSize + dataBytes];
-        WavFile.WriteHeader(file, sampleRate, 1, dataBytes);
-        var offset = WavFile.HeaderSize;
-        foreach (var part in pcmParts)
+        var file = new byte[WavFile.HeaderSize + pcmParts.Sum(p => p.Length)];
+        using (var stream = new MemoryStream(file, writable: true))
+        using (var writer = new WaveFileWriter(stream, WavFile.Pcm16(sampleRate)))
         {
-            part.CopyTo(file, offset);
-            offset += part.Length;
+            foreach (var part in pcmParts)
+            {
+                writer.Write(part);
+            }
         }
 
         return file;

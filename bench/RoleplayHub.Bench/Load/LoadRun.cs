@@ -3,8 +3,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using RoleplayHub.Audio;
 using RoleplayHub.Auth;
 
 namespace RoleplayHub.Bench.Load;
@@ -317,12 +319,7 @@ internal sealed class LoadRun
         var bytes = (int)(seconds * 32_000);
         if (options.Audio is { } path)
         {
-            var raw = File.ReadAllBytes(path);
-            if (path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
-            {
-                raw = raw[44..];
-            }
-
+            var raw = path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ? WavSamples(path) : File.ReadAllBytes(path);
             var looped = new byte[bytes];
             for (var i = 0; i < bytes; i += raw.Length)
             {
@@ -345,5 +342,14 @@ internal sealed class LoadRun
         }
 
         return audio;
+    }
+
+    /// <summary>A WAV file's samples as PCM16 bytes, read by NAudio; it must hold what a session streams.</summary>
+    private static byte[] WavSamples(string path)
+    {
+        var (format, samples) = WavFile.ReadPcm16(path);
+        return format is { SampleRate: 16_000, Channels: 1 }
+            ? MemoryMarshal.AsBytes(samples.AsSpan()).ToArray()
+            : throw new ArgumentException($"--audio {path} is {format}; the load generator streams 16 kHz mono.");
     }
 }

@@ -189,10 +189,8 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
         public AvatarClip ToClip(int sampleRate)
         {
             var samples = Audio.Samples;
-            var size = WavFile.HeaderSize + (samples.Length * 2);
-            var file = ArrayPool<byte>.Shared.Rent(size);
-            WavFile.WriteHeader(file, sampleRate, 1, samples.Length * 2);
-            MemoryMarshal.AsBytes(samples).CopyTo(file.AsSpan(WavFile.HeaderSize));
+            var file = ArrayPool<byte>.Shared.Rent(WavFile.HeaderSize + (samples.Length * 2));
+            var size = WavFile.Write(file, MemoryMarshal.AsBytes(samples), WavFile.Pcm16(sampleRate));
             var duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate);
             var visemes = Espeak.Visemes.Compact(Visemes, (int)duration.TotalMilliseconds);
             Dispose();
