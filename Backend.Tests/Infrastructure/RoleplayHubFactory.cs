@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using RoleplayHub.Auth;
 
 namespace RoleplayHub.Tests.Infrastructure;
@@ -54,7 +55,7 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "roleplayhub-tests", Guid.NewGuid().ToString("N"));
 
-    public ManualTimeProvider? Clock { get; private set; }
+    public FakeTimeProvider? Clock { get; private set; }
 
     public RoleplayHubFactory Setting(string key, string? value)
     {
@@ -74,10 +75,12 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>All of the service's timers and timestamps run on a clock the test advances.</summary>
-    public ManualTimeProvider UseManualTime()
+    /// <summary>All of the service's timers and timestamps run on a clock the test advances; timers fire during
+    /// <see cref="FakeTimeProvider.Advance"/>, in due order, on the test's thread. It starts at the real current time,
+    /// so tokens the service issues meanwhile still validate (JWT validation reads the system clock).</summary>
+    public FakeTimeProvider UseManualTime()
     {
-        Clock = new ManualTimeProvider();
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var clock = Clock;
         _services.Add(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         return clock;
