@@ -91,14 +91,13 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     public string Token(string userId, TimeSpan lifetime, params string[] roles) =>
         Services.GetRequiredService<TokenIssuer>().Issue(userId, roles, lifetime).Token;
 
-    public Task<HubTestClient> ConnectAsync(string userId, params string[] roles) => ConnectWithTokenAsync(Token(userId, roles));
+    /// <summary>A client of <paramref name="userId"/> over WebSockets with the JSON protocol, as most tests use.</summary>
+    public Task<RoleplayHubClient> ConnectAsync(string userId, params string[] roles) => ConnectWithTokenAsync(Token(userId, roles));
 
-    public Task<HubTestClient> ConnectWithTokenAsync(string? token)
-    {
-        var uri = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/hubs/roleplay", Query = token is null ? "" : $"access_token={token}" }.Uri;
-        var ws = Server.CreateWebSocketClient();
-        return HubTestClient.ConnectAsync((u, ct) => ws.ConnectAsync(u, ct), uri);
-    }
+    public Task<RoleplayHubClient> ConnectAsync(string userId, HubClientOptions options) => ConnectWithTokenAsync(Token(userId), options);
+
+    public Task<RoleplayHubClient> ConnectWithTokenAsync(string? token, HubClientOptions? options = null) =>
+        RoleplayHubClient.ConnectAsync(HubEndpoint.InProcess(Server, RoleplayHubExtensions.HubPath), token, options);
 
     public HttpClient CreateClient(string userId, params string[] roles)
     {

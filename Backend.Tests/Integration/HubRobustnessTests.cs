@@ -137,9 +137,11 @@ public sealed class HubRobustnessTests : IDisposable
         await using var client = await _factory.ConnectAsync("alice");
         var sessionId = await client.StartAsync();
 
-        await client.SendRawMessageAsync($$"""{"type":1,"target":"audio-chunk","arguments":[{"sessionId":"{{sessionId}}","audioData":123,"offset":"zero"}]}""");
-        await client.SendRawMessageAsync("""{"type":1,"target":"start-session","arguments":["just a string"]}""");
-        await client.SendRawMessageAsync("""{"type":1,"target":"commit-audio","arguments":[null]}""");
+        // Well-formed hub messages whose arguments have the wrong shape: {"audioData":123,"offset":"zero"}, a string for
+        // a request object, null for one.
+        await client.SendAsync("audio-chunk", new { sessionId, audioData = 123, offset = "zero" });
+        await client.SendAsync("start-session", "just a string");
+        await client.SendAsync("commit-audio", null);
 
         await client.WaitForEventAsync("error", e => client.EventsNamed("error").Count >= 3);
         var codes = client.EventsNamed("error").Select(e => e.Str("code")).ToList();
