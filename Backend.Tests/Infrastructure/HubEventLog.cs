@@ -14,6 +14,7 @@ public sealed class HubEventLog
 {
     private readonly Lock _gate = new();
     private readonly List<HubEvent> _events = [];
+    private readonly TaskCompletionSource<string> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Completed (and replaced) on every arrival and on the close, so a waiter wakes and looks again.
     private TaskCompletionSource _changed = NewSignal();
@@ -34,7 +35,14 @@ public sealed class HubEventLog
 
     public void Add(HubEvent arrived) => Signal(() => _events.Add(arrived));
 
-    public void Close(string reason) => Signal(() => ClosedReason ??= reason);
+    public void Close(string reason)
+    {
+        Signal(() => ClosedReason ??= reason);
+        _ended.TrySetResult(ClosedReason!);
+    }
+
+    /// <summary>Completes with <see cref="ClosedReason"/> once the connection has ended.</summary>
+    public Task<string> EndedAsync(TimeSpan timeout) => _ended.Task.WaitAsync(timeout);
 
     public IReadOnlyList<JsonElement> Named(string name) => Events.Where(e => e.Name == name).Select(e => e.Payload).ToList();
 

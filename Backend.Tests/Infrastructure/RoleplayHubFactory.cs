@@ -99,6 +99,10 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     public Task<RoleplayHubClient> ConnectWithTokenAsync(string? token, HubClientOptions? options = null) =>
         RoleplayHubClient.ConnectAsync(HubEndpoint.InProcess(Server, RoleplayHubExtensions.HubPath), token, options);
 
+    /// <summary>A bare WebSocket of <paramref name="userId"/>, for frames the official client will not send.</summary>
+    public Task<RawHubSocket> ConnectRawAsync(string userId) =>
+        RawHubSocket.ConnectAsync(HubEndpoint.InProcess(Server, RoleplayHubExtensions.HubPath), Token(userId));
+
     public HttpClient CreateClient(string userId, params string[] roles)
     {
         var client = CreateClient();

@@ -151,6 +151,25 @@ public sealed class HubRobustnessTests : IDisposable
     }
 
     [Fact]
+    public async Task AFrameThatIsNotJsonClosesOnlyThatConnectionAndTheSessionResumesOnAnother()
+    {
+        await using var raw = await _factory.ConnectRawAsync("alice");
+        await raw.SendAsync($$"""{"type":1,"invocationId":"1","target":"start-session","arguments":[{"scenarioId":"{{HubTestKit.Scenario}}"}]}""");
+        var sessionId = (await raw.WaitForEventAsync("session-started")).Str("sessionId");
+        await using var bystander = await _factory.ConnectAsync("bob");
+        await bystander.StartAsync(waitForOpening: false);
+
+        await raw.SendAsync("""{"type":1,"target":"audio-chunk","arguments":[{"sessionId":""");
+        var closed = await raw.EndedAsync();
+        await using var again = await _factory.ConnectAsync("alice");
+        var resumed = await again.InvokeAsync("start-session", new { sessionId });
+
+        Assert.Contains("closed with an error", closed, StringComparison.Ordinal);
+        Assert.True(resumed.Bool("resumed"));
+        Assert.Null(bystander.ClosedReason);
+    }
+
+    [Fact]
     public async Task AUserCannotOpenMoreSessionsThanTheLimit()
     {
         _factory.Setting("Sessions:MaxSessionsPerUser", "2");
