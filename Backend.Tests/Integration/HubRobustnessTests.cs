@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -45,10 +46,11 @@ public sealed class HubRobustnessTests : IDisposable
         Assert.Equal("still here", final.Str("text"));
     }
 
-    [Fact]
-    public async Task OversizeChunkIsRefusedWithoutClosingTheConnection()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task OversizeChunkIsRefusedWithoutClosingTheConnection(HttpTransportType transport)
     {
-        await using var client = await _factory.ConnectAsync("alice");
+        await using var client = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var sessionId = await client.StartAsync();
 
         await client.RefusedAsync("audio-chunk", new { sessionId, audioData = Convert.ToBase64String(new byte[66_000]), offset = 0 }, "chunk-too-large");
@@ -184,17 +186,18 @@ public sealed class HubRobustnessTests : IDisposable
         Assert.Contains("2", refusal.Message);
     }
 
-    [Fact]
-    public async Task ADisconnectedClientResumesItsSessionAndGetsWhatItMissed()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task ADisconnectedClientResumesItsSessionAndGetsWhatItMissed(HttpTransportType transport)
     {
-        await using var first = await _factory.ConnectAsync("alice");
+        await using var first = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var sessionId = await first.StartAsync();
         var offset = await first.StreamAsync(sessionId, EchoSpeechToText.Speak("what is the price"));
         var lastSeq = first.Events.Where(e => e.Payload.TryGetProperty("seq", out _)).Max(e => e.Payload.Long("seq"));
         await first.CommitAsync(sessionId);
         first.Abort(); // the network drops right after the commit: whatever the server sends next may be lost
 
-        await using var second = await _factory.ConnectAsync("alice");
+        await using var second = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var resumed = await second.InvokeAsync("start-session", new { sessionId, lastSeq });
         var reply = await second.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
         await second.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
