@@ -76,8 +76,9 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>All of the service's timers and timestamps run on a clock the test advances; timers fire during
-    /// <see cref="FakeTimeProvider.Advance"/>, in due order, on the test's thread. It starts at the real current time,
-    /// so tokens the service issues meanwhile still validate (JWT validation reads the system clock).</summary>
+    /// <see cref="FakeTimeProvider.Advance"/>, in due order, on the test's thread (a callback reads the clock as it is at
+    /// the end of that Advance, not at its own due time). It starts at the real current time, so tokens the service
+    /// issues meanwhile still validate (JWT validation reads the system clock).</summary>
     public FakeTimeProvider UseManualTime()
     {
         Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
