@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using RoleplayHub.Providers.Aliyun;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Scenarios;
 using RoleplayHub.Tests.Aliyun.Fakes;
-using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Aliyun;
 
@@ -27,7 +27,7 @@ public sealed class AliyunClientTests : IAsyncLifetime
     public async Task OneTokenIsSharedAndRenewedBeforeItExpires()
     {
         _fake.Tokens.TokenLifetime = TimeSpan.FromMinutes(2);
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow); // now: the fake gateway dates its tokens by the real clock
         var tokens = new NlsTokenProvider(_http, Options(), clock, NullLogger<NlsTokenProvider>.Instance);
 
         var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => tokens.GetAsync(CancellationToken.None).AsTask()));

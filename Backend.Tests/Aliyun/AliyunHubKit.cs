@@ -27,7 +27,7 @@ internal static class AliyunHubKit
     }
 
     /// <summary>Starts a zh-CN procurement-price session and waits for the persona's spoken opening line.</summary>
-    public static async Task<string> StartZhAsync(this HubTestClient client, string language = "zh-CN")
+    public static async Task<string> StartZhAsync(this RoleplayHubClient client, string language = "zh-CN")
     {
         var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, language });
         var id = started.GetProperty("sessionId").GetString()!;
@@ -36,16 +36,16 @@ internal static class AliyunHubKit
     }
 
     /// <summary>Says <paramref name="text"/> as <see cref="FakeSpeech"/> audio and commits; returns the next offset.</summary>
-    public static async Task<long> SayAsync(this HubTestClient client, string sessionId, string text, long offset = 0)
+    public static async Task<long> SayAsync(this RoleplayHubClient client, string sessionId, string text, long offset = 0)
     {
         var next = await client.StreamAsync(sessionId, FakeSpeech.Encode(text), startOffset: offset);
         await client.CommitAsync(sessionId);
         return next;
     }
 
-    public static Task<JsonElement> FinalAsync(this HubTestClient client, int turn) =>
+    public static Task<JsonElement> FinalAsync(this RoleplayHubClient client, int turn) =>
         client.WaitForEventAsync("transcription", e => e.Bool("isFinal") && e.Int("turn") == turn);
 
-    public static Task<JsonElement> ErrorAsync(this HubTestClient client, string code) =>
+    public static Task<JsonElement> ErrorAsync(this RoleplayHubClient client, string code) =>
         client.WaitForEventAsync("error", e => e.Str("code") == code);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
@@ -108,16 +107,8 @@ public sealed class BackendProcess : IAsyncDisposable
         return client;
     }
 
-    public Task<HubTestClient> ConnectAsync(string userId)
-    {
-        var uri = new Uri($"{BaseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay?access_token={Token(userId)}");
-        return HubTestClient.ConnectAsync(async (u, ct) =>
-        {
-            var socket = new ClientWebSocket();
-            await socket.ConnectAsync(u, ct);
-            return socket;
-        }, uri);
-    }
+    public Task<RoleplayHubClient> ConnectAsync(string userId) =>
+        RoleplayHubClient.ConnectAsync(HubEndpoint.OverNetwork(new Uri($"{BaseUrl}/hubs/roleplay")), Token(userId));
 
     /// <summary>SIGKILL: the process ends now, as in a crash.</summary>
     public void Kill()

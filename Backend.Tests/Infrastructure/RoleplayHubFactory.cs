@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using RoleplayHub.Auth;
 
 namespace RoleplayHub.Tests.Infrastructure;
@@ -54,7 +55,7 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "roleplayhub-tests", Guid.NewGuid().ToString("N"));
 
-    public ManualTimeProvider? Clock { get; private set; }
+    public FakeTimeProvider? Clock { get; private set; }
 
     public RoleplayHubFactory Setting(string key, string? value)
     {
@@ -74,10 +75,13 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>All of the service's timers and timestamps run on a clock the test advances.</summary>
-    public ManualTimeProvider UseManualTime()
+    /// <summary>All of the service's timers and timestamps run on a clock the test advances; timers fire during
+    /// <see cref="FakeTimeProvider.Advance"/>, in due order, on the test's thread (a callback reads the clock as it is at
+    /// the end of that Advance, not at its own due time). It starts at the real current time, so tokens the service
+    /// issues meanwhile still validate (JWT validation reads the system clock).</summary>
+    public FakeTimeProvider UseManualTime()
     {
-        Clock = new ManualTimeProvider();
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var clock = Clock;
         _services.Add(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         return clock;
@@ -88,14 +92,17 @@ public sealed class RoleplayHubFactory : WebApplicationFactory<Program>
     public string Token(string userId, TimeSpan lifetime, params string[] roles) =>
         Services.GetRequiredService<TokenIssuer>().Issue(userId, roles, lifetime).Token;
 
-    public Task<HubTestClient> ConnectAsync(string userId, params string[] roles) => ConnectWithTokenAsync(Token(userId, roles));
+    /// <summary>A client of <paramref name="userId"/> over WebSockets with the JSON protocol, as most tests use.</summary>
+    public Task<RoleplayHubClient> ConnectAsync(string userId, params string[] roles) => ConnectWithTokenAsync(Token(userId, roles));
 
-    public Task<HubTestClient> ConnectWithTokenAsync(string? token)
-    {
-        var uri = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/hubs/roleplay", Query = token is null ? "" : $"access_token={token}" }.Uri;
-        var ws = Server.CreateWebSocketClient();
-        return HubTestClient.ConnectAsync((u, ct) => ws.ConnectAsync(u, ct), uri);
-    }
+    public Task<RoleplayHubClient> ConnectAsync(string userId, HubClientOptions options) => ConnectWithTokenAsync(Token(userId), options);
+
+    public Task<RoleplayHubClient> ConnectWithTokenAsync(string? token, HubClientOptions? options = null) =>
+        RoleplayHubClient.ConnectAsync(HubEndpoint.InProcess(Server, RoleplayHubExtensions.HubPath), token, options);
+
+    /// <summary>A bare WebSocket of <paramref name="userId"/>, for frames the official client will not send.</summary>
+    public Task<RawHubSocket> ConnectRawAsync(string userId) =>
+        RawHubSocket.ConnectAsync(HubEndpoint.InProcess(Server, RoleplayHubExtensions.HubPath), Token(userId));
 
     public HttpClient CreateClient(string userId, params string[] roles)
     {

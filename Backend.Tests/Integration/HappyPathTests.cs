@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -11,10 +12,11 @@ public sealed class HappyPathTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    [Fact]
-    public async Task ARealRecordingStreamedInQuarterSecondChunksGetsTranscriptReplyAndDownloadableSpeech()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task ARealRecordingStreamedInQuarterSecondChunksGetsTranscriptReplyAndDownloadableSpeech(HttpTransportType transport)
     {
-        await using var client = await _factory.ConnectAsync("alice");
+        await using var client = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, audioFormat = new { encoding = "pcm16", sampleRate = 16000, channels = 1 } });
         var sessionId = started.Str("sessionId")!;
         var config = started.GetProperty("audioConfig");

@@ -57,7 +57,7 @@ internal static class HistoryTestKit
     }
 
     /// <summary>Says <paramref name="text"/> and waits for the last spoken segment of the reply.</summary>
-    public static async Task<long> SayAndHearAsync(this HubTestClient client, string sessionId, string text, int turn, long offset)
+    public static async Task<long> SayAndHearAsync(this RoleplayHubClient client, string sessionId, string text, int turn, long offset)
     {
         var (_, next) = await client.SayAsync(sessionId, text, turn, offset);
         await client.WaitForEventAsync("avatar-response", e => e.Str("sessionId") == sessionId && e.Int("turn") == turn && e.Bool("isLast"));

@@ -301,7 +301,7 @@ public abstract class HistoryTests : IDisposable
     /// The timings the history should hold for a turn, from the hub's events: recognition and reply as on the
     /// <c>ai-response</c> (none for the opening, turn 0), speech and storage summed over the <c>avatar-response</c>s.
     /// </summary>
-    private static ReportedTimings Reported(HubTestClient client, string sessionId, int turn)
+    private static ReportedTimings Reported(RoleplayHubClient client, string sessionId, int turn)
     {
         var reply = client.EventsNamed("ai-response").Single(e => e.Str("sessionId") == sessionId && e.Int("turn") == turn).GetProperty("timings");
         var segments = client.EventsNamed("avatar-response").Where(e => e.Str("sessionId") == sessionId && e.Int("turn") == turn)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using RoleplayHub.Tests.Infrastructure;
@@ -24,27 +25,30 @@ public sealed class HubAuthTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Fact]
-    public async Task WebSocketWithoutTokenIsRefused()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task AConnectionWithoutTokenIsRefused(HttpTransportType transport)
     {
-        await Assert.ThrowsAnyAsync<Exception>(() => _factory.ConnectWithTokenAsync(null));
+        await RefusedAsync(null, transport);
     }
 
-    [Fact]
-    public async Task TokenSignedWithAnotherKeyIsRefused()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task TokenSignedWithAnotherKeyIsRefused(HttpTransportType transport)
     {
         var forged = Sign("mallory", "a-completely-different-signing-key-0123456789", DateTime.UtcNow.AddMinutes(10));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _factory.ConnectWithTokenAsync(forged));
+        await RefusedAsync(forged, transport);
         Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(forged));
     }
 
-    [Fact]
-    public async Task ExpiredTokenIsRefused()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task ExpiredTokenIsRefused(HttpTransportType transport)
     {
         var expired = Sign("alice", RoleplayHubFactory.SigningKey, DateTime.UtcNow.AddMinutes(-10));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _factory.ConnectWithTokenAsync(expired));
+        await RefusedAsync(expired, transport);
         Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(expired));
     }
 
@@ -56,10 +60,20 @@ public sealed class HubAuthTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, await NegotiateAsync(token));
     }
 
-    [Fact]
-    public async Task ValidTokenConnectsOverWebSocketAndNegotiateOffersAllTransports()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task AValidTokenConnectsAndStartsASession(HttpTransportType transport)
     {
-        await using var client = await _factory.ConnectAsync("alice");
+        await using var client = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
+
+        var sessionId = await client.StartAsync(); // the persona's opening line arrives over this transport too
+
+        Assert.Equal(sessionId, client.EventsNamed("session-started").Single().Str("sessionId"));
+    }
+
+    [Fact]
+    public async Task NegotiateWithAValidTokenOffersAllTransports()
+    {
         using var http = _factory.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _factory.Token("alice"));
 
@@ -80,6 +94,18 @@ public sealed class HubAuthTests : IDisposable
         var response = await http.GetAsync($"/api/scenarios?access_token={_factory.Token("alice")}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    /// <summary>A client with <paramref name="token"/> cannot connect, and the server said why: 401. Over WebSockets the
+    /// client skips negotiate, so the refusal comes from the upgrade request itself; Server-Sent Events and long polling
+    /// always negotiate first, and that is where the token is refused.</summary>
+    private async Task RefusedAsync(string? token, HttpTransportType transport)
+    {
+        var options = new HubClientOptions(transport, SkipNegotiation: transport == HttpTransportType.WebSockets);
+
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(() => _factory.ConnectWithTokenAsync(token, options));
+
+        Assert.Contains("401", refusal.ToString(), StringComparison.Ordinal);
     }
 
     private async Task<HttpStatusCode> NegotiateAsync(string token)

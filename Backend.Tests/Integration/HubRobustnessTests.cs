@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -45,10 +46,11 @@ public sealed class HubRobustnessTests : IDisposable
         Assert.Equal("still here", final.Str("text"));
     }
 
-    [Fact]
-    public async Task OversizeChunkIsRefusedWithoutClosingTheConnection()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task OversizeChunkIsRefusedWithoutClosingTheConnection(HttpTransportType transport)
     {
-        await using var client = await _factory.ConnectAsync("alice");
+        await using var client = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var sessionId = await client.StartAsync();
 
         await client.RefusedAsync("audio-chunk", new { sessionId, audioData = Convert.ToBase64String(new byte[66_000]), offset = 0 }, "chunk-too-large");
@@ -137,15 +139,36 @@ public sealed class HubRobustnessTests : IDisposable
         await using var client = await _factory.ConnectAsync("alice");
         var sessionId = await client.StartAsync();
 
-        await client.SendRawMessageAsync($$"""{"type":1,"target":"audio-chunk","arguments":[{"sessionId":"{{sessionId}}","audioData":123,"offset":"zero"}]}""");
-        await client.SendRawMessageAsync("""{"type":1,"target":"start-session","arguments":["just a string"]}""");
-        await client.SendRawMessageAsync("""{"type":1,"target":"commit-audio","arguments":[null]}""");
+        // Well-formed hub messages whose arguments have the wrong shape: {"audioData":123,"offset":"zero"}, a string for
+        // a request object, null for one.
+        await client.SendAsync("audio-chunk", new { sessionId, audioData = 123, offset = "zero" });
+        await client.SendAsync("start-session", "just a string");
+        await client.SendAsync("commit-audio", null);
 
         await client.WaitForEventAsync("error", e => client.EventsNamed("error").Count >= 3);
         var codes = client.EventsNamed("error").Select(e => e.Str("code")).ToList();
         Assert.Contains("invalid-audio", codes);
         Assert.Equal(2, codes.Count(c => c == "invalid-request"));
         Assert.Null(client.ClosedReason);
+    }
+
+    [Fact]
+    public async Task AFrameThatIsNotJsonClosesOnlyThatConnectionAndTheSessionResumesOnAnother()
+    {
+        await using var raw = await _factory.ConnectRawAsync("alice");
+        await raw.SendAsync($$"""{"type":1,"invocationId":"1","target":"start-session","arguments":[{"scenarioId":"{{HubTestKit.Scenario}}"}]}""");
+        var sessionId = (await raw.WaitForEventAsync("session-started")).Str("sessionId");
+        await using var bystander = await _factory.ConnectAsync("bob");
+        await bystander.StartAsync(waitForOpening: false);
+
+        await raw.SendAsync("""{"type":1,"target":"audio-chunk","arguments":[{"sessionId":""");
+        var closed = await raw.EndedAsync();
+        await using var again = await _factory.ConnectAsync("alice");
+        var resumed = await again.InvokeAsync("start-session", new { sessionId });
+
+        Assert.Contains("closed with an error", closed, StringComparison.Ordinal);
+        Assert.True(resumed.Bool("resumed"));
+        Assert.Null(bystander.ClosedReason);
     }
 
     [Fact]
@@ -163,17 +186,18 @@ public sealed class HubRobustnessTests : IDisposable
         Assert.Contains("2", refusal.Message);
     }
 
-    [Fact]
-    public async Task ADisconnectedClientResumesItsSessionAndGetsWhatItMissed()
+    [Theory]
+    [MemberData(nameof(HubTransports.All), MemberType = typeof(HubTransports))]
+    public async Task ADisconnectedClientResumesItsSessionAndGetsWhatItMissed(HttpTransportType transport)
     {
-        await using var first = await _factory.ConnectAsync("alice");
+        await using var first = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var sessionId = await first.StartAsync();
         var offset = await first.StreamAsync(sessionId, EchoSpeechToText.Speak("what is the price"));
         var lastSeq = first.Events.Where(e => e.Payload.TryGetProperty("seq", out _)).Max(e => e.Payload.Long("seq"));
         await first.CommitAsync(sessionId);
         first.Abort(); // the network drops right after the commit: whatever the server sends next may be lost
 
-        await using var second = await _factory.ConnectAsync("alice");
+        await using var second = await _factory.ConnectAsync("alice", new HubClientOptions(transport));
         var resumed = await second.InvokeAsync("start-session", new { sessionId, lastSeq });
         var reply = await second.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
         await second.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));

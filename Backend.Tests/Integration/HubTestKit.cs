@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RoleplayHub.Providers.Stt;
@@ -44,7 +45,7 @@ internal static class HubTestKit
         return factory;
     }
 
-    public static async Task<string> StartAsync(this HubTestClient client, string scenario = Scenario, string? sessionId = null, object? audioFormat = null, bool waitForOpening = true)
+    public static async Task<string> StartAsync(this RoleplayHubClient client, string scenario = Scenario, string? sessionId = null, object? audioFormat = null, bool waitForOpening = true)
     {
         var started = await client.InvokeAsync("start-session", new { sessionId, scenarioId = scenario, audioFormat });
         var id = started.GetProperty("sessionId").GetString()!;
@@ -56,22 +57,23 @@ internal static class HubTestKit
         return id;
     }
 
-    /// <summary>Streams <paramref name="audio"/> as audio-chunk invocations with byte offsets.</summary>
-    public static async Task<long> StreamAsync(this HubTestClient client, string sessionId, byte[] audio, int chunkBytes = 8_000, long startOffset = 0)
+    /// <summary>Streams <paramref name="audio"/> as audio-chunk invocations with byte offsets (the audio as the
+    /// connection's protocol carries it).</summary>
+    public static async Task<long> StreamAsync(this RoleplayHubClient client, string sessionId, byte[] audio, int chunkBytes = 8_000, long startOffset = 0)
     {
         foreach (var (offset, bytes) in TestAudio.Chunks(audio, chunkBytes))
         {
-            await client.InvokeAsync("audio-chunk", new { sessionId, audioData = Convert.ToBase64String(bytes), offset = startOffset + offset });
+            await client.InvokeAsync("audio-chunk", client.AudioChunk(sessionId, bytes, startOffset + offset));
         }
 
         return startOffset + audio.Length;
     }
 
-    public static Task CommitAsync(this HubTestClient client, string sessionId) => client.InvokeAsync("commit-audio", new { sessionId });
+    public static Task CommitAsync(this RoleplayHubClient client, string sessionId) => client.InvokeAsync("commit-audio", new { sessionId });
 
     /// <summary>Says <paramref name="text"/> (through <see cref="EchoSpeechToText"/>) and commits; returns the
     /// ai-response and the stream offset after the utterance.</summary>
-    public static async Task<(JsonElement Reply, long Offset)> SayAsync(this HubTestClient client, string sessionId, string text, int turn, long offset)
+    public static async Task<(JsonElement Reply, long Offset)> SayAsync(this RoleplayHubClient client, string sessionId, string text, int turn, long offset)
     {
         var next = await client.StreamAsync(sessionId, EchoSpeechToText.Speak(text), startOffset: offset);
         await client.CommitAsync(sessionId);
@@ -79,10 +81,13 @@ internal static class HubTestKit
         return (reply, next);
     }
 
-    public static async Task<HubInvocationException> RefusedAsync(this HubTestClient client, string target, object argument, string expectedCode)
+    /// <summary>The call is refused with <paramref name="expectedCode"/>, both ways a client can learn it: the
+    /// invocation fails, and an error event arrives.</summary>
+    public static async Task<HubException> RefusedAsync(this RoleplayHubClient client, string target, object argument, string expectedCode)
     {
-        var refusal = await Assert.ThrowsAsync<HubInvocationException>(() => client.InvokeAsync(target, argument));
-        // SignalR words an invocation error as "An unexpected error occurred invoking '…' on the server. HubException: …".
+        var refusal = await Assert.ThrowsAsync<HubException>(() => client.InvokeAsync(target, argument));
+        // The client's HubException carries the server's wording: "An unexpected error occurred invoking '…' on the
+        // server. HubException: code: text".
         Assert.Contains($"HubException: {expectedCode}:", refusal.Message, StringComparison.Ordinal);
         var error = await client.WaitForEventAsync("error", e => e.Str("code") == expectedCode);
         Assert.False(string.IsNullOrWhiteSpace(error.Str("message")));

@@ -19,13 +19,13 @@ public sealed class StreamAudioTests : IDisposable
         var stream = await client.StartStreamAsync("stream-audio", sessionId);
         foreach (var (offset, bytes) in TestAudio.Chunks(audio, 8_000))
         {
-            await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(bytes), offset });
+            await stream.WriteAsync(new { audioData = Convert.ToBase64String(bytes), offset });
         }
 
-        await client.SendStreamItemAsync(stream, new { commit = true });
+        await stream.WriteAsync(new { commit = true });
         var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
         await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1);
-        await client.CompleteStreamAsync(stream);
+        stream.Complete();
 
         Assert.Equal(12, client.EventsNamed("audio-received").Count);
         Assert.Equal(audio.Length, client.EventsNamed("audio-received")[^1].Long("totalBytes"));
@@ -41,9 +41,9 @@ public sealed class StreamAudioTests : IDisposable
         var speech = EchoSpeechToText.Speak("what is the price");
 
         var stream = await client.StartStreamAsync("stream-audio", sessionId);
-        await client.SendStreamItemAsync(stream, new { audioData = "not base64!", offset = 0 });
-        await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(speech), offset = 1_000 });
-        await client.SendStreamItemAsync(stream, new { audioData = Convert.ToBase64String(speech), offset = 0, commit = true });
+        await stream.WriteAsync(new { audioData = "not base64!", offset = 0 });
+        await stream.WriteAsync(new { audioData = Convert.ToBase64String(speech), offset = 1_000 });
+        await stream.WriteAsync(new { audioData = Convert.ToBase64String(speech), offset = 0, commit = true });
         var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
 
         var codes = client.EventsNamed("error").Select(e => e.Str("code")).ToList();
@@ -58,7 +58,7 @@ public sealed class StreamAudioTests : IDisposable
         var bobsSession = await bob.StartAsync();
         await using var client = await _factory.ConnectAsync("alice");
 
-        await client.StartStreamAsync("stream-audio", (object)null!);
+        await client.StartStreamAsync("stream-audio", [null]);
         var missing = await client.WaitForEventAsync("error");
         await client.StartStreamAsync("stream-audio", bobsSession);
         var foreign = await client.WaitForEventAsync("error", e => e.Str("sessionId") == bobsSession);

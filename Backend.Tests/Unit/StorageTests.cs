@@ -2,15 +2,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using RoleplayHub.Storage;
-using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Unit;
 
 public sealed class StorageTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "roleplayhub-storage-" + Guid.NewGuid().ToString("N"));
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
