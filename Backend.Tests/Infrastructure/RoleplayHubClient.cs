@@ -96,6 +96,10 @@ public sealed class RoleplayHubClient : IAsyncDisposable
     }
 
     /// <summary>Invokes a hub method and returns its result (default for methods without one).</summary>
+    /// <summary>Invokes with any number of arguments (for payloads of the wrong shape); the result is not read.</summary>
+    public Task InvokeCoreAsync(string target, object?[] arguments) =>
+        _connection.InvokeCoreAsync(target, typeof(object), arguments).WaitAsync(DefaultWait);
+
     public async Task<JsonElement> InvokeAsync(string target, object? argument, TimeSpan? timeout = null) =>
         Payload(await _connection.InvokeCoreAsync(target, ResultType, [argument]).WaitAsync(timeout ?? DefaultWait));
 
@@ -123,6 +127,9 @@ public sealed class RoleplayHubClient : IAsyncDisposable
         _log.WaitForAsync(name, match, timeout ?? DefaultWait);
 
     public IReadOnlyList<JsonElement> EventsNamed(string name) => _log.Named(name);
+
+    /// <summary>Waits for the connection to end (closed by the server or dropped); returns why.</summary>
+    public Task<string> EndedAsync() => _log.EndedAsync(DefaultWait);
 
     /// <summary>Drops the connection without a close, like a network failure (see <see cref="NetworkPlug"/>).</summary>
     public void Abort() => _plug.Pull();

@@ -14,7 +14,7 @@ public sealed class AudioDecoderFactory(IOptions<FfmpegOptions> ffmpeg)
             case AudioEncoding.Pcm16:
                 return new Pcm16StreamDecoder(format.SampleRate, format.Channels);
             case AudioEncoding.Wav:
-                return new WavStreamDecoder();
+                return format.HeaderDecides ? new WavStreamDecoder() : new WavStreamDecoder(format.SampleRate, format.Channels);
             case AudioEncoding.WebmOpus or AudioEncoding.OggOpus when FfmpegStreamDecoder.IsAvailable(ffmpeg.Value):
                 return new FfmpegStreamDecoder(format.Encoding, ffmpeg.Value);
             default:

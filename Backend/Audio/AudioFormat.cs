@@ -21,6 +21,10 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
 
     public string WireName => ToWireName(Encoding);
 
+    /// <summary>A WAV stream declared without <c>sampleRate</c> and <c>channels</c>: each file's header says (within the
+    /// supported set); the session's limits are sized for the default format. A declared format must match the headers.</summary>
+    public bool HeaderDecides { get; init; }
+
     public bool IsCompressed => Encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus;
 
     /// <summary>Bytes of one PCM frame (all channels) for the uncompressed encodings.</summary>
@@ -91,7 +95,10 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
             return false;
         }
 
-        format = new AudioFormat(encoding, sampleRate, channels);
+        format = new AudioFormat(encoding, sampleRate, channels)
+        {
+            HeaderDecides = encoding == AudioEncoding.Wav && request.SampleRate is null && request.Channels is null,
+        };
         return true;
     }
 }

@@ -15,7 +15,7 @@ namespace RoleplayHub.Audio;
 /// <c>fmt </c> chunk itself is read by NAudio's <see cref="WaveFormat"/>, which also resolves an extensible
 /// format's sub-format.
 /// </remarks>
-public sealed class WavStreamDecoder : IAudioStreamDecoder
+public sealed class WavStreamDecoder(int? expectedSampleRate = null, int? expectedChannels = null) : IAudioStreamDecoder
 {
     private const int MaxHeaderBytes = 4_096;
     private const uint UnknownSize = 0xFFFFFFFF;
@@ -218,6 +218,14 @@ public sealed class WavStreamDecoder : IAudioStreamDecoder
         if (declared.BlockAlign != declared.Channels * 2)
         {
             throw new AudioFormatException($"The WAV block alignment {declared.BlockAlign} does not match {declared.Channels} channel(s) of 16-bit samples.");
+        }
+
+        // A session that declared its format was sized for it: a header saying otherwise is refused, not believed.
+        if ((expectedSampleRate is { } rate && rate != declared.SampleRate) || (expectedChannels is { } channels && channels != declared.Channels))
+        {
+            throw new AudioFormatException(
+                $"The WAV header says {declared.SampleRate} Hz, {declared.Channels} channel(s); the session declared {expectedSampleRate ?? declared.SampleRate} Hz, " +
+                $"{expectedChannels ?? declared.Channels} channel(s) in audioFormat. Declare the file's format (or omit sampleRate and channels).");
         }
 
         return declared;
