@@ -51,14 +51,16 @@ public sealed class AliyunClientTests : IAsyncLifetime
     {
         var handler = new TimingOutHandler();
         using var http = new HttpClient(handler);
-        using var oss = new RoleplayHub.Storage.Cloud.OssObjectStorage(http, new RoleplayHub.Storage.Cloud.ObjectStoreOptions
+        var oss = new RoleplayHub.Storage.Cloud.OssObjectStorage(http, new RoleplayHub.Storage.Cloud.ObjectStoreOptions
         {
             Endpoint = new Uri("http://127.0.0.1:9/"), Bucket = "b", AccessKeyId = "id", AccessKeySecret = "secret",
-        }, TimeProvider.System, NullLogger<RoleplayHub.Storage.Cloud.OssObjectStorage>.Instance);
-        using var content = new MemoryStream([1, 2, 3]);
+        }, TimeProvider.System);
+        using var store = new RoleplayHub.Storage.Cloud.CloudMediaStore("oss", oss, "", Microsoft.Extensions.Options.Options.Create(new RoleplayHub.Storage.MediaOptions()),
+            TimeProvider.System, NullLogger.Instance);
 
         // The pipeline turns HttpRequestException into a storage-failed event; a cancellation would end the session.
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => oss.PutAsync("k.wav", content, 3, "audio/wav", new byte[16], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            store.SaveAsync(new byte[] { 1, 2, 3 }, RoleplayHub.Storage.MediaKind.AvatarAudio, "wav", CancellationToken.None).AsTask());
 
         Assert.Equal(3, handler.Calls);
         Assert.Contains("timed out", error.Message, StringComparison.Ordinal);

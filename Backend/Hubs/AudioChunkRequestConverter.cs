@@ -46,7 +46,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
             reader.Read();
             switch (property)
             {
-                case Property.SessionId:
+                case AudioChunkField.SessionId:
                     if (reader.TokenType == JsonTokenType.String)
                     {
                         sessionId = reader.GetString();
@@ -59,7 +59,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
 
                     break;
 
-                case Property.AudioData:
+                case AudioChunkField.AudioData:
                     sawAudio = true;
                     if (reader.TokenType != JsonTokenType.String)
                     {
@@ -91,7 +91,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
 
                     break;
 
-                case Property.Offset:
+                case AudioChunkField.Offset:
                     if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= 0)
                     {
                         offset = value;
@@ -104,7 +104,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
 
                     break;
 
-                case Property.TotalChunks:
+                case AudioChunkField.TotalChunks:
                     if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var total))
                     {
                         totalChunks = total;
@@ -116,7 +116,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
 
                     break;
 
-                case Property.Commit:
+                case AudioChunkField.Commit:
                     commit = reader.TokenType == JsonTokenType.True;
                     reader.Skip();
                     break;
@@ -152,53 +152,33 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
     public override void Write(Utf8JsonWriter writer, AudioChunkRequest value, JsonSerializerOptions options) =>
         throw new NotSupportedException("audio-chunk is a client → server payload only.");
 
-    private static Property Match(ref Utf8JsonReader reader)
+    private static AudioChunkField Match(ref Utf8JsonReader reader)
     {
         if (reader.ValueTextEquals("audioData"u8))
         {
-            return Property.AudioData;
+            return AudioChunkField.AudioData;
         }
 
         if (reader.ValueTextEquals("sessionId"u8))
         {
-            return Property.SessionId;
+            return AudioChunkField.SessionId;
         }
 
         if (reader.ValueTextEquals("offset"u8))
         {
-            return Property.Offset;
+            return AudioChunkField.Offset;
         }
 
         if (reader.ValueTextEquals("totalChunks"u8))
         {
-            return Property.TotalChunks;
+            return AudioChunkField.TotalChunks;
         }
 
         if (reader.ValueTextEquals("commit"u8))
         {
-            return Property.Commit;
+            return AudioChunkField.Commit;
         }
 
-        // Rare: other casings (the hub protocol's own options are case-insensitive, so we are too).
-        var name = reader.GetString();
-        return name switch
-        {
-            _ when string.Equals(name, "audioData", StringComparison.OrdinalIgnoreCase) => Property.AudioData,
-            _ when string.Equals(name, "sessionId", StringComparison.OrdinalIgnoreCase) => Property.SessionId,
-            _ when string.Equals(name, "offset", StringComparison.OrdinalIgnoreCase) => Property.Offset,
-            _ when string.Equals(name, "totalChunks", StringComparison.OrdinalIgnoreCase) => Property.TotalChunks,
-            _ when string.Equals(name, "commit", StringComparison.OrdinalIgnoreCase) => Property.Commit,
-            _ => Property.Unknown,
-        };
-    }
-
-    private enum Property
-    {
-        Unknown,
-        SessionId,
-        AudioData,
-        Offset,
-        TotalChunks,
-        Commit,
+        return AudioChunkFields.Match(reader.GetString());
     }
 }

@@ -49,11 +49,11 @@ public static class StorageServiceExtensions
             case "oss":
                 var oss = stores.Get("oss");
                 var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) };
-                var client = new OssObjectStorage(http, oss, time, sp.GetRequiredService<ILogger<OssObjectStorage>>());
-                return new CloudMediaStore("oss", client, oss.Prefix, media, time);
+                var client = new OssObjectStorage(http, oss, time);
+                return new CloudMediaStore("oss", client, oss.Prefix, media, time, sp.GetRequiredService<ILogger<CloudMediaStore>>());
             case "s3":
                 var s3 = stores.Get("s3");
-                return new CloudMediaStore("s3", new S3ObjectStorage(s3, time, sp.GetRequiredService<ILogger<S3ObjectStorage>>()), s3.Prefix, media, time);
+                return new CloudMediaStore("s3", new S3ObjectStorage(s3, time), s3.Prefix, media, time, sp.GetRequiredService<ILogger<CloudMediaStore>>());
             default:
                 return sp.GetRequiredService<LocalMediaStore>();
         }

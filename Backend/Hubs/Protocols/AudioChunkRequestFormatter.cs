@@ -64,7 +64,7 @@ internal sealed class AudioChunkRequestFormatter(int maxChunkBytes) : IMessagePa
         var fields = reader.ReadMapHeader();
         for (var i = 0; i < fields; i++)
         {
-            var field = Field.Unknown;
+            var field = AudioChunkField.Unknown;
             if (reader.NextMessagePackType == MessagePackType.String)
             {
                 field = MatchKey(ref reader);
@@ -99,22 +99,22 @@ internal sealed class AudioChunkRequestFormatter(int maxChunkBytes) : IMessagePa
         return request;
     }
 
-    private void Read(ref MessagePackReader reader, Field field, ref ChunkFields chunk)
+    private void Read(ref MessagePackReader reader, AudioChunkField field, ref ChunkFields chunk)
     {
         var type = reader.NextMessagePackType;
         switch (field)
         {
-            case Field.SessionId when type == MessagePackType.String:
+            case AudioChunkField.SessionId when type == MessagePackType.String:
                 chunk.SessionId = reader.ReadString();
                 return;
-            case Field.SessionId when type != MessagePackType.Nil:
+            case AudioChunkField.SessionId when type != MessagePackType.Nil:
                 chunk.Error ??= "sessionId must be a string.";
                 break;
-            case Field.AudioData:
+            case AudioChunkField.AudioData:
                 chunk.SawAudio = true;
                 ReadAudio(ref reader, ref chunk);
                 return;
-            case Field.Offset when type == MessagePackType.Integer:
+            case AudioChunkField.Offset when type == MessagePackType.Integer:
                 if (ReadInteger(ref reader) is { } offset and >= 0)
                 {
                     chunk.Offset = offset;
@@ -125,13 +125,13 @@ internal sealed class AudioChunkRequestFormatter(int maxChunkBytes) : IMessagePa
                 }
 
                 return;
-            case Field.Offset when type != MessagePackType.Nil:
+            case AudioChunkField.Offset when type != MessagePackType.Nil:
                 chunk.Error ??= OffsetError;
                 break;
-            case Field.TotalChunks when type == MessagePackType.Integer:
+            case AudioChunkField.TotalChunks when type == MessagePackType.Integer:
                 chunk.TotalChunks = ReadInteger(ref reader) is { } total and >= int.MinValue and <= int.MaxValue ? (int)total : null;
                 return;
-            case Field.Commit when type == MessagePackType.Boolean:
+            case AudioChunkField.Commit when type == MessagePackType.Boolean:
                 chunk.Commit = reader.ReadBoolean();
                 return;
         }
@@ -201,56 +201,37 @@ internal sealed class AudioChunkRequestFormatter(int maxChunkBytes) : IMessagePa
     }
 
     /// <summary>The field a key names, compared as UTF-8 bytes so the usual spellings cost no string.</summary>
-    private static Field MatchKey(ref MessagePackReader reader)
+    private static AudioChunkField MatchKey(ref MessagePackReader reader)
     {
         if (reader.TryReadStringSpan(out var key))
         {
             if (key.SequenceEqual("audioData"u8))
             {
-                return Field.AudioData;
+                return AudioChunkField.AudioData;
             }
 
             if (key.SequenceEqual("sessionId"u8))
             {
-                return Field.SessionId;
+                return AudioChunkField.SessionId;
             }
 
             if (key.SequenceEqual("offset"u8))
             {
-                return Field.Offset;
+                return AudioChunkField.Offset;
             }
 
             if (key.SequenceEqual("commit"u8))
             {
-                return Field.Commit;
+                return AudioChunkField.Commit;
             }
 
-            return Match(System.Text.Encoding.UTF8.GetString(key));
+            return AudioChunkFields.Match(System.Text.Encoding.UTF8.GetString(key));
         }
 
-        return Match(reader.ReadString());
+        return AudioChunkFields.Match(reader.ReadString());
     }
 
-    // Rare: other casings (the JSON protocol binds case-insensitively, so this one does too).
-    private static Field Match(string? name) => name switch
-    {
-        _ when string.Equals(name, "audioData", StringComparison.OrdinalIgnoreCase) => Field.AudioData,
-        _ when string.Equals(name, "sessionId", StringComparison.OrdinalIgnoreCase) => Field.SessionId,
-        _ when string.Equals(name, "offset", StringComparison.OrdinalIgnoreCase) => Field.Offset,
-        _ when string.Equals(name, "totalChunks", StringComparison.OrdinalIgnoreCase) => Field.TotalChunks,
-        _ when string.Equals(name, "commit", StringComparison.OrdinalIgnoreCase) => Field.Commit,
-        _ => Field.Unknown,
-    };
 
-    private enum Field
-    {
-        Unknown,
-        SessionId,
-        AudioData,
-        Offset,
-        TotalChunks,
-        Commit,
-    }
 
     private struct ChunkFields
     {

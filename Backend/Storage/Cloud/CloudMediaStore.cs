@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Polly;
+using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Storage.Cloud;
 
@@ -10,11 +12,15 @@ namespace RoleplayHub.Storage.Cloud;
 /// Turn audio in a bucket (OSS or any S3-compatible store), under the same content-addressed keys as the local store
 /// (<c>{prefix}avatar/ab/ab…cd.wav</c>), handed out as presigned GET URLs that expire after
 /// <see cref="MediaOptions.UrlLifetime"/>. The opening line of a scenario is the same audio in every session, so a
-/// key uploaded recently is not uploaded again.
+/// key uploaded recently is not uploaded again. An upload that fails transiently is tried again
+/// (<see cref="CloudRetry"/>), from the start of its content, whichever bucket it goes to.
 /// </summary>
-public sealed class CloudMediaStore(string name, IObjectStorage storage, string prefix, IOptions<MediaOptions> options, TimeProvider time) : IMediaStore, IDisposable
+public sealed class CloudMediaStore(string name, IObjectStorage storage, string prefix, IOptions<MediaOptions> options, TimeProvider time, ILogger logger) : IMediaStore, IDisposable
 {
+    private const int Attempts = 3;
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline _retry = CloudRetry.Create($"{name} upload", Attempts, IsTransient, time, logger);
 
     public string Name => name;
 
@@ -28,7 +34,7 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
             using var stream = MemoryMarshal.TryGetArray(content, out var array)
                 ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
                 : new MemoryStream(content.ToArray(), writable: false);
-            await storage.PutAsync(prefix + key, stream, content.Length, MediaTypes.ForExtension(extension), MD5.HashData(content.Span), cancellationToken);
+            await PutAsync(prefix + key, stream, content.Length, MediaTypes.ForExtension(extension), MD5.HashData(content.Span), cancellationToken);
             Remember(key);
         }
 
@@ -44,12 +50,26 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
             var key = MediaTypes.KeyFor(kind, sha, extension);
             if (!IsRecent(key))
             {
-                await storage.PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
+                await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
                 Remember(key);
             }
 
             return new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
         }
+    }
+
+    /// <summary>Unreachable, timed out (no status), or a 5xx answer: another try may succeed.</summary>
+    internal static bool IsTransient(Exception exception) =>
+        exception is HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError };
+
+    private async Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
+    {
+        var start = content.Position;
+        await _retry.ExecuteAsync(async cancel =>
+        {
+            content.Position = start;
+            await storage.PutAsync(key, content, length, contentType, md5, cancel);
+        }, cancellationToken);
     }
 
     /// <summary>A presigned URL; <paramref name="baseUrl"/> is not needed, the bucket's endpoint is absolute.</summary>

@@ -3,7 +3,8 @@ namespace RoleplayHub.Storage.Cloud;
 /// <summary>The two calls the media store needs from a bucket: put an object, and presign a GET for it.</summary>
 public interface IObjectStorage
 {
-    /// <summary>Uploads an object. Failures throw <see cref="HttpRequestException"/> (the pipeline reports
+    /// <summary>Uploads an object, one try (<see cref="CloudMediaStore"/> retries). Failures throw
+    /// <see cref="HttpRequestException"/>, with the status when the bucket answered (the pipeline reports
     /// <c>storage-failed</c>, the turn goes on).</summary>
     Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken);
 

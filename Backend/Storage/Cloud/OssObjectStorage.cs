@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Xml.Linq;
-using Polly;
-using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Storage.Cloud;
 
@@ -12,27 +10,9 @@ namespace RoleplayHub.Storage.Cloud;
 /// Virtual-hosted addressing (<c>bucket.oss-region.aliyuncs.com</c>) unless <see cref="ObjectStoreOptions.PathStyle"/>.
 /// It owns <paramref name="http"/>.
 /// </summary>
-public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options, TimeProvider time, ILogger<OssObjectStorage> logger) : IObjectStorage, IDisposable
+public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options, TimeProvider time) : IObjectStorage, IDisposable
 {
-    private const int Attempts = 3;
-
-    private readonly ResiliencePipeline _retry = CloudRetry.Create("OSS PutObject", Attempts, IsTransient, time, logger);
-
     public async Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
-    {
-        var start = content.Position;
-        await _retry.ExecuteAsync(async cancel =>
-        {
-            content.Position = start;
-            await PutOnceAsync(key, content, length, contentType, md5, cancel);
-        }, cancellationToken);
-    }
-
-    /// <summary>Unreachable, the client's timeout (no status), or a 5xx answer: another try may succeed.</summary>
-    internal static bool IsTransient(Exception exception) =>
-        exception is HttpRequestException { StatusCode: null or >= HttpStatusCode.InternalServerError };
-
-    private async Task PutOnceAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, ObjectUri(options.Endpoint!, key, query: null))
         {

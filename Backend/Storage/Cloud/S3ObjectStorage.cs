@@ -1,8 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Polly;
-using RoleplayHub.Resilience;
 
 namespace RoleplayHub.Storage.Cloud;
 
@@ -13,19 +11,15 @@ namespace RoleplayHub.Storage.Cloud;
 /// </summary>
 public sealed class S3ObjectStorage : IObjectStorage, IDisposable
 {
-    private const int Attempts = 3;
 
     private readonly AmazonS3Client _client;
     private readonly ObjectStoreOptions _options;
     private readonly TimeProvider _time;
 
-    private readonly ResiliencePipeline _retry;
-
-    public S3ObjectStorage(ObjectStoreOptions options, TimeProvider time, ILogger<S3ObjectStorage> logger)
+    public S3ObjectStorage(ObjectStoreOptions options, TimeProvider time)
     {
         _options = options;
         _time = time;
-        _retry = CloudRetry.Create("S3 PutObject", Attempts, IsTransient, time, logger);
         var config = new AmazonS3Config
         {
             ServiceURL = options.Endpoint!.AbsoluteUri,
@@ -33,7 +27,7 @@ public sealed class S3ObjectStorage : IObjectStorage, IDisposable
             AuthenticationRegion = options.Region,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 0, // retried by CloudRetry, as every cloud call is
+            MaxErrorRetry = 0, // CloudMediaStore retries, as for every bucket
         };
         AWSCredentials credentials = string.IsNullOrEmpty(options.SecurityToken)
             ? new BasicAWSCredentials(options.AccessKeyId, options.AccessKeySecret)
@@ -42,20 +36,6 @@ public sealed class S3ObjectStorage : IObjectStorage, IDisposable
     }
 
     public async Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
-    {
-        var start = content.Position;
-        await _retry.ExecuteAsync(async cancel =>
-        {
-            content.Position = start;
-            await PutOnceAsync(key, content, length, contentType, md5, cancel);
-        }, cancellationToken);
-    }
-
-    /// <summary>Unreachable, timed out (no status), or a 5xx answer: another try may succeed.</summary>
-    internal static bool IsTransient(Exception exception) =>
-        exception is HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError };
-
-    private async Task PutOnceAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
