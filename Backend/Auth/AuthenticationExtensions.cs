@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -26,9 +27,10 @@ public static class AuthenticationExtensions
         // Roles are read through the identity's role claim type (Auth:RoleClaim), so RequireRole works for "role"
         // as well as for providers that issue "roles".
         var adminRole = builder.Configuration[$"{AuthOptions.Section}:AdminRole"] ?? new AuthOptions().AdminRole;
+        var trainee = new AuthorizationPolicyBuilder().RequireSubject().Build();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthPolicies.Trainee, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"))
-            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireClaim("sub").RequireRole(adminRole));
+            .AddPolicy(AuthPolicies.Trainee, trainee)
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireSubject().RequireRole(adminRole));
         return builder;
     }
 
@@ -49,7 +51,7 @@ public static class AuthenticationExtensions
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = auth.ClockSkew,
-            NameClaimType = "sub",
+            NameClaimType = AuthPolicies.SubjectClaim,
             RoleClaimType = auth.RoleClaim,
         };
 
@@ -75,6 +77,17 @@ public static class AuthenticationExtensions
                 if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(RoleplayHubExtensions.HubPath))
                 {
                     context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                // Sessions and history are owned by sub: a token that names nobody (no sub, or "") would otherwise
+                // be a user whose id is empty. It does not authenticate at all.
+                if (AuthPolicies.SubjectOf(context.Principal) is null)
+                {
+                    context.Fail("The token has no subject (sub).");
                 }
 
                 return Task.CompletedTask;
