@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RoleplayHub.History;
@@ -143,6 +145,22 @@ public sealed class RestInputThreatTests : IDisposable
         Assert.DoesNotContain("hunter2", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AFailureBeforeTheExceptionHandlerShowsNoDeveloperExceptionPage()
+    {
+        // Routing runs ahead of the pipeline's exception handler, right behind the developer exception page: a route
+        // constraint that throws fails there.
+        var factory = Factory("Development").WithServices(services =>
+            services.Configure<RouteOptions>(routes => routes.ConstraintMap["guid"] = typeof(ThrowingConstraint)));
+        using var trainee = factory.CreateClient("alice");
+
+        var response = await trainee.GetAsync($"/api/history/sessions/{Guid.NewGuid()}");
+        var body = await response.Content.ReadAsStringAsync();
+
+        await response.ProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.DoesNotContain("hunter2", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public async Task AnUnknownApiRouteIsA404Problem(string environment)
@@ -169,4 +187,10 @@ public sealed class RestInputThreatTests : IDisposable
     }
 
     private HttpClient Admin(string environment) => Factory(environment).CreateClient("root", "admin");
+
+    private sealed class ThrowingConstraint : IRouteConstraint
+    {
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+            throw new InvalidOperationException("Could not open Server=db;Password=hunter2");
+    }
 }
