@@ -1,9 +1,12 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Auth;
 using RoleplayHub.History;
 using RoleplayHub.Tests.Infrastructure;
 
@@ -177,6 +180,41 @@ public sealed class RestInputThreatTests : IDisposable
         using var trainee = Factory(environment).CreateClient("alice");
 
         await (await trainee.DeleteAsync("/api/scenarios")).ProblemAsync(HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task InProductionWwwAuthenticateDoesNotSayWhyATokenFailed()
+    {
+        using var http = Factory("Production").CreateClient();
+        var expired = ForgedTokens.Hmac(Expired());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", expired);
+
+        var response = await http.GetAsync("/api/scenarios");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+    }
+
+    [Fact]
+    public async Task InDevelopmentWwwAuthenticateSaysWhyATokenFailed()
+    {
+        var factory = Factory("Development");
+        using var http = factory.CreateClient();
+        // appsettings.Development.json has its own key: sign with the one in use, so expiry is the only fault.
+        var key = Encoding.UTF8.GetBytes(factory.Services.GetRequiredService<IOptions<AuthOptions>>().Value.SigningKey!);
+        var expired = ForgedTokens.Hmac(Expired(), key: key);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", expired);
+
+        var response = await http.GetAsync("/api/scenarios");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("expired", Assert.Single(response.Headers.WwwAuthenticate).ToString(), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, object?> Expired()
+    {
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        return ForgedTokens.Claims().With("exp", hourAgo).With("nbf", hourAgo - 3600).With("iat", hourAgo - 3600);
     }
 
     private RoleplayHubFactory Factory(string environment)

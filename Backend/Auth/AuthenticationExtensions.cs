@@ -22,7 +22,7 @@ public static class AuthenticationExtensions
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+            .Configure<IOptions<AuthOptions>, IHostEnvironment>((jwt, auth, environment) => Configure(jwt, auth.Value, environment));
 
         // Roles are read through the identity's role claim type (Auth:RoleClaim), so RequireRole works for "role"
         // as well as for providers that issue "roles".
@@ -34,8 +34,13 @@ public static class AuthenticationExtensions
         return builder;
     }
 
-    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
     {
+        // Why a token failed (expired, bad signature, wrong issuer…) helps whoever is forging one: WWW-Authenticate
+        // says it in Development only. The handler logs it in every environment (category
+        // Microsoft.AspNetCore.Authentication, Information).
+        jwt.IncludeErrorDetails = environment.IsDevelopment();
+
         // The raw token is not needed after validation; saving it would keep a copy alive for every connection.
         jwt.SaveToken = false;
 
