@@ -6,6 +6,7 @@ RoleplayHub.LocalEnvFile.Load();       // .env for local runs (never in Producti
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRoleplayProblemDetails();   // Http/: every error an RFC 7807 problem, never an exception page
+builder.AddSecurityHeaders();          // Http/: CSP, nosniff, no framing, no Referer on every response
 builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC), policies, dev tokens
 builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
 builder.AddSessionHistory();           // History/: session history in SQLite or PostgreSQL (before Sessions/: stops after the drain)
@@ -21,6 +22,7 @@ builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI docum
 var app = builder.Build();
 
 app.UseRoleplayProblemDetails();       // Http/: first, so it covers everything after it
+app.UseSecurityHeaders();
 app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
 app.UseAuthentication();
