@@ -25,8 +25,7 @@ app.UseRoleplayProblemDetails();       // Http/: first, so it covers everything 
 app.UseSecurityHeaders();
 app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; deny by default (a route without one needs a user)
 
 app.MapRoleplayHub();
 app.MapMediaEndpoints();

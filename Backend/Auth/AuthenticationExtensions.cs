@@ -12,7 +12,7 @@ public static class AuthenticationExtensions
 {
     /// <summary>JWT bearer authentication (HS256 key or OIDC authority), the trainee and admin policies, and the
     /// <c>sub</c>-based SignalR user id. Browsers cannot put headers on a WebSocket or an EventSource, so the token
-    /// is also read from <c>?access_token=</c> — on the hub's path only.</summary>
+    /// is also read from <c>?access_token=</c> — on the hub's path only. The trainee policy is also the fallback.</summary>
     public static IHostApplicationBuilder AddRoleplayAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
@@ -30,8 +30,33 @@ public static class AuthenticationExtensions
         var trainee = new AuthorizationPolicyBuilder().RequireSubject().Build();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Trainee, trainee)
-            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireSubject().RequireRole(adminRole));
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireSubject().RequireRole(adminRole))
+            // Deny by default: an endpoint that names no policy needs a signed-in user all the same. Anonymous endpoints
+            // say so (AllowAnonymous); the pages' static files are served before authorization (Program.cs).
+            .SetFallbackPolicy(trainee);
         return builder;
+    }
+
+    /// <summary>
+    /// Authentication and authorization. A request that matches no endpoint (and was not one of the pages' static
+    /// files, served before this) is a 404 at once, signed in or not: there is nothing behind it to protect, and the
+    /// fallback policy would otherwise answer anonymous callers 401 where signed-in ones get 404.
+    /// </summary>
+    public static IApplicationBuilder UseRoleplayAuthorization(this IApplicationBuilder app)
+    {
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
     }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
