@@ -22,7 +22,7 @@ builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI docum
 var app = builder.Build();
 
 app.UseRoleplayProblemDetails();       // Http/: first, so it covers everything after it
-app.UseSecurityHeaders();
+app.UseSecurityHeaders();              // Http/: as each response starts, errors included
 app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
 app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; deny by default (a route without one needs a user)
