@@ -5,6 +5,8 @@ RoleplayHub.LocalEnvFile.Load();       // .env for local runs (never in Producti
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddRoleplayProblemDetails();   // Http/: every error an RFC 7807 problem, never an exception page
+builder.AddSecurityHeaders();          // Http/: CSP, nosniff, no framing, no Referer on every response
 builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC), policies, dev tokens
 builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
 builder.AddSessionHistory();           // History/: session history in SQLite or PostgreSQL (before Sessions/: stops after the drain)
@@ -19,10 +21,11 @@ builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI docum
 
 var app = builder.Build();
 
+app.UseRoleplayProblemDetails();       // Http/: first, so it covers everything after it
+app.UseSecurityHeaders();              // Http/: as each response starts, errors included
 app.UseWebClient();                    // WebClient/: the roleplay and admin pages (wwwroot), before auth: static files need none
 app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; deny by default (a route without one needs a user)
 app.UseHubConnectionOwnership();       // Hubs/: a connection is used only by the user who negotiated it
 
 app.MapRoleplayHub();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using System.Web;
 using Microsoft.Playwright;
 using RoleplayHub.Tests.Infrastructure;
+using RoleplayHub.Tests.Security;
 
 namespace RoleplayHub.Tests.Integration;
 
@@ -22,7 +23,11 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
 
     private IPage Page => _page;
 
-    public async Task InitializeAsync() => _page = await service.Browser.NewPageAsync();
+    public async Task InitializeAsync()
+    {
+        _page = await service.Browser.NewPageAsync();
+        await CspViolations.RecordAsync(_page); // the pages must work under the service's Content-Security-Policy
+    }
 
     public Task DisposeAsync() => _page.CloseAsync();
 
@@ -131,6 +136,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await EndSessionAsync();
 
         // The trainee is told the page is for admins.
+        Assert.Equal("", await CspViolations.ReadAsync(Page));
         await Page.GotoAsync($"{service.Url}/admin.html");
         await Page.WaitForSelectorAsync("#sign-in-error:not([hidden])");
         Assert.Contains("The session history is for admins", await Page.TextContentAsync("#sign-in-error") ?? "", StringComparison.Ordinal);
@@ -162,6 +168,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await Page.EvaluateAsync("document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").play()");
         await WaitForAsync("() => document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").currentTime > 0.2", "the trainee's recording to play");
 
+        Assert.Equal("", await CspViolations.ReadAsync(Page));
         await FakeMicrophoneBrowser.ScreenshotAsync(Page, "admin-session");
     }
 
@@ -228,6 +235,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
         Assert.Matches("Turn 1 / 8", await Page.TextContentAsync("#turns") ?? "");
         Assert.Contains("recognition", await Page.TextContentAsync("#persona-1 .latency") ?? "", StringComparison.Ordinal);
+        Assert.Equal("", await CspViolations.ReadAsync(Page));
 
         await FakeMicrophoneBrowser.ScreenshotAsync(Page, screenshot);
     }

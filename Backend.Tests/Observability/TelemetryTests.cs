@@ -120,10 +120,11 @@ public sealed class TelemetryTests
         await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
 
         // OTLP over HTTP is protobuf, where names are plain UTF-8 strings.
+        // The turn's root span is exported when it ends, just after its last event went out: wait for it too.
         await received.WaitForAsync("traces", "roleplay.store");
+        await received.WaitForAsync("traces", sessionId);
         await received.WaitForAsync("metrics", "roleplay.turn.stage.duration");
         Assert.True(received.Contains("traces", "roleplay.turn"));
-        Assert.True(received.Contains("traces", sessionId));
     }
 
     private static async Task<Activity> SpanAsync(ExportedSpans spans, Func<Activity, bool> match)

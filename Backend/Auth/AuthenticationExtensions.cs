@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -11,7 +12,7 @@ public static class AuthenticationExtensions
 {
     /// <summary>JWT bearer authentication (HS256 key or OIDC authority), the trainee and admin policies, and the
     /// <c>sub</c>-based SignalR user id. Browsers cannot put headers on a WebSocket or an EventSource, so the token
-    /// is also read from <c>?access_token=</c> — on the hub's path only.</summary>
+    /// is also read from <c>?access_token=</c> — on the hub's path only. The trainee policy is also the fallback.</summary>
     public static IHostApplicationBuilder AddRoleplayAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
@@ -21,19 +22,50 @@ public static class AuthenticationExtensions
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+            .Configure<IOptions<AuthOptions>, IHostEnvironment>((jwt, auth, environment) => Configure(jwt, auth.Value, environment));
 
         // Roles are read through the identity's role claim type (Auth:RoleClaim), so RequireRole works for "role"
         // as well as for providers that issue "roles".
         var adminRole = builder.Configuration[$"{AuthOptions.Section}:AdminRole"] ?? new AuthOptions().AdminRole;
+        var trainee = new AuthorizationPolicyBuilder().RequireSubject().Build();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthPolicies.Trainee, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"))
-            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireClaim("sub").RequireRole(adminRole));
+            .AddPolicy(AuthPolicies.Trainee, trainee)
+            .AddPolicy(AuthPolicies.Admin, policy => policy.RequireSubject().RequireRole(adminRole))
+            // Deny by default: an endpoint that names no policy needs a signed-in user all the same. Anonymous endpoints
+            // say so (AllowAnonymous); the pages' static files are served before authorization (Program.cs).
+            .SetFallbackPolicy(trainee);
         return builder;
     }
 
-    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    /// <summary>
+    /// Authentication and authorization. A request that matches no endpoint (and was not one of the pages' static
+    /// files, served before this) is a 404 at once, signed in or not: there is nothing behind it to protect, and the
+    /// fallback policy would otherwise answer anonymous callers 401 where signed-in ones get 404.
+    /// </summary>
+    public static IApplicationBuilder UseRoleplayAuthorization(this IApplicationBuilder app)
     {
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
+    {
+        // Why a token failed (expired, bad signature, wrong issuer…) helps whoever is forging one: WWW-Authenticate
+        // says it in Development only. The handler logs it in every environment (category
+        // Microsoft.AspNetCore.Authentication, Information).
+        jwt.IncludeErrorDetails = environment.IsDevelopment();
+
         // The raw token is not needed after validation; saving it would keep a copy alive for every connection.
         jwt.SaveToken = false;
 
@@ -49,7 +81,7 @@ public static class AuthenticationExtensions
             ValidateLifetime = true,
             RequireExpirationTime = true,
             ClockSkew = auth.ClockSkew,
-            NameClaimType = "sub",
+            NameClaimType = AuthPolicies.SubjectClaim,
             RoleClaimType = auth.RoleClaim,
         };
 
@@ -75,6 +107,17 @@ public static class AuthenticationExtensions
                 if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(RoleplayHubExtensions.HubPath))
                 {
                     context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                // Sessions and history are owned by sub: a token that names nobody (no sub, or "") would otherwise
+                // be a user whose id is empty. It does not authenticate at all.
+                if (AuthPolicies.SubjectOf(context.Principal) is null)
+                {
+                    context.Fail("The token has no subject (sub).");
                 }
 
                 return Task.CompletedTask;

@@ -79,8 +79,8 @@ public static class HistoryApi
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(title: "Session not found", detail: $"There is no session {id} in your history.", statusCode: StatusCodes.Status404NotFound);
 
-    /// <summary>The trainee policy guarantees a <c>sub</c> claim.</summary>
-    private static string Subject(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? throw new InvalidOperationException("The token has no sub claim.");
+    /// <summary>The trainee policy guarantees a non-empty <c>sub</c> claim.</summary>
+    private static string Subject(ClaimsPrincipal user) => AuthPolicies.SubjectOf(user) ?? throw new InvalidOperationException("The token has no sub claim.");
 
     /// <summary>Media URLs are made absolute against the address the client used (or Media:PublicBaseUrl).</summary>
     private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using RoleplayHub.Database.Entities;
+using RoleplayHub.Http;
 
 namespace RoleplayHub.History;
 
@@ -51,7 +52,7 @@ public sealed class SessionListParameters
             null or "" => null,
             "active" => SessionStatus.Active,
             "ended" => SessionStatus.Ended,
-            _ => Error(errors, "status", $"'{Status}' is not a status; use active or ended.", default(SessionStatus?)),
+            _ => Error(errors, "status", $"'{ProblemText.Quote(Status)}' is not a status; use active or ended.", default(SessionStatus?)),
         };
 
         var from = ParseTime(errors, "from", From);
@@ -91,7 +92,15 @@ public sealed class SessionListParameters
             : new SessionFilter(userId, Blank(ScenarioId), Blank(SessionId), status, from, to, text, limit, cursor);
     }
 
-    /// <summary>ISO 8601 in UTC (a time without an offset is taken as UTC).</summary>
+    /// <summary>Earliest time a query may name: no session is older than the Unix epoch.</summary>
+    internal static readonly DateTime EarliestTime = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Latest time a query may name: far enough from DateTime.MaxValue that a default range (30 days before
+    /// 'to') and a day-by-day walk to 'to' cannot overflow.</summary>
+    internal static readonly DateTime LatestTime = new(9999, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>ISO 8601 in UTC (a time without an offset is taken as UTC), between <see cref="EarliestTime"/> and
+    /// <see cref="LatestTime"/>.</summary>
     internal static DateTime? ParseTime(Dictionary<string, string[]> errors, string name, string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -99,13 +108,19 @@ public sealed class SessionListParameters
             return null;
         }
 
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
         {
-            return parsed.UtcDateTime;
+            errors[name] = [$"'{ProblemText.Quote(value)}' is not an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (write '+' in an offset as %2B)."];
+            return null;
         }
 
-        errors[name] = [$"'{value}' is not an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T08:00:00Z (write '+' in an offset as %2B)."];
-        return null;
+        if (parsed.UtcDateTime < EarliestTime || parsed.UtcDateTime > LatestTime)
+        {
+            errors[name] = [$"{name} must be between {EarliestTime:yyyy-MM-dd} and {LatestTime:yyyy-MM-dd}."];
+            return null;
+        }
+
+        return parsed.UtcDateTime;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

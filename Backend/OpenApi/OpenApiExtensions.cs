@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using RoleplayHub.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,7 +17,7 @@ public static class OpenApiExtensions
     }
 
     /// <summary>Development only: the document at <c>/openapi/v1.json</c> and Swagger UI at <c>/swagger</c>
-    /// (Authorize with a token from <c>POST /dev/token</c>).</summary>
+    /// (Authorize with a token from <c>POST /dev/token</c>), both anonymous.</summary>
     public static WebApplication MapRoleplayOpenApi(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
@@ -25,11 +26,21 @@ public static class OpenApiExtensions
         }
 
         app.MapOpenApi().AllowAnonymous();
-        app.UseSwaggerUI(ui =>
+
+        // Swagger UI is middleware. Run as the branch of an endpoint, it is in the endpoint table like every other
+        // route (anonymous, explicitly) and carries its own Content-Security-Policy: it needs inline styles.
+        var ui = ((IEndpointRouteBuilder)app).CreateApplicationBuilder();
+        ui.Use((context, next) =>
         {
-            ui.SwaggerEndpoint($"/openapi/{DocumentName}.json", "RoleplayHub");
-            ui.RoutePrefix = "swagger";
+            context.SetEndpoint(null); // static file middleware serves only requests that matched no endpoint
+            return next(context);
         });
+        ui.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint($"/openapi/{DocumentName}.json", "RoleplayHub");
+            options.RoutePrefix = "swagger";
+        });
+        app.Map("/swagger/{**path}", ui.Build()).AllowAnonymous().ExcludeFromDescription().WithMetadata(ContentSecurityPolicy.SwaggerUi);
         return app;
     }
 
