@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Tests.Infrastructure;
 

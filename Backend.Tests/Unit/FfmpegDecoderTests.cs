@@ -1,4 +1,5 @@
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Unit;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Audio;
 

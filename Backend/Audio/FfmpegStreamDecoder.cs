@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Audio;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Audio;
 

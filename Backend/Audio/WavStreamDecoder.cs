@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using NAudio.Wave;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Audio;
 

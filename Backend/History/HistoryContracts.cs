@@ -1,4 +1,4 @@
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.History;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using RoleplayHub.Core;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Storage;
 
 namespace RoleplayHub.History;

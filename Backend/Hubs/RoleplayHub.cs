@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Auth;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Hubs.Transport;
 using RoleplayHub.Observability;
@@ -134,9 +135,9 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     [HubMethodName("end-session")]
     public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, sessions.End);
 
-    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, SessionRequest?, HubError?> call)
+    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, SessionRequest?, ClientError?> call)
     {
-        HubError? error;
+        ClientError? error;
         try
         {
             error = call(Connection, request);
@@ -191,23 +192,23 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
         }
     }
 
-    private async Task<HubException> RefuseAsync(string? sessionId, HubError error)
+    private async Task<HubException> RefuseAsync(string? sessionId, ClientError error)
     {
         await SendErrorAsync(Clients.Caller, sessionId, error);
         return new HubException($"{error.Code}: {error.Message}");
     }
 
-    private Task SendErrorAsync(IRoleplayClient caller, string? sessionId, HubError error)
+    private Task SendErrorAsync(IRoleplayClient caller, string? sessionId, ClientError error)
     {
         metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
         // A session id is at most 64 characters: a longer one is not sent back whole.
-        var echoed = sessionId is { Length: > HubError.MaxEchoLength } ? sessionId[..HubError.MaxEchoLength] : sessionId;
+        var echoed = sessionId is { Length: > ClientError.MaxEchoLength } ? sessionId[..ClientError.MaxEchoLength] : sessionId;
         return caller.Error(new ErrorEvent(echoed, error.Code, error.Message, error.Retryable, Now));
     }
 
     private async Task<HubException> FailAsync(Exception exception, string method, string? sessionId)
     {
         logger.LogError(exception, "Hub method {Method} failed for {User}", method, Context.UserIdentifier);
-        return await RefuseAsync(sessionId, HubError.Internal());
+        return await RefuseAsync(sessionId, ClientError.Internal());
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Sessions;
 
@@ -27,11 +28,11 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
         return connection is null ? Task.CompletedTask : Guard(hub.Clients.Client(connection.ConnectionId).Transcription(partial));
     }
 
-    public Task SendErrorAsync(RoleplaySession session, HubError error) =>
+    public Task SendErrorAsync(RoleplaySession session, ClientError error) =>
         SendAsync(session, SessionEventKind.Error, new ErrorEvent(session.Id, error.Code, error.Message, error.Retryable, Now));
 
     /// <summary>A notice for one connection only; not part of the session's numbered, replayable events.</summary>
-    public Task SendDirectErrorAsync(string connectionId, string sessionId, HubError error) =>
+    public Task SendDirectErrorAsync(string connectionId, string sessionId, ClientError error) =>
         Guard(hub.Clients.Client(connectionId).Error(new ErrorEvent(sessionId, error.Code, error.Message, error.Retryable, Now)));
 
     public Task SendSessionStartedAsync(string connectionId, SessionStartedEvent payload) => Guard(hub.Clients.Client(connectionId).SessionStarted(payload));

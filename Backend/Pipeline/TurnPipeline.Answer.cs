@@ -1,4 +1,5 @@
 using System.Text;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
@@ -30,7 +31,7 @@ internal sealed partial class TurnPipeline
             {
                 stt.Fail(ErrorCodes.SttFailed, ex.Message);
                 _recorder.Discard();
-                await ReportAsync(new HubError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
+                await ReportAsync(new ClientError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
                 return;
             }
         }
@@ -151,7 +152,7 @@ internal sealed partial class TurnPipeline
         if (_retry is not { } pending)
         {
             // An answer to this call, not a problem of a turn: kept out of the turn's recorded errors.
-            await Notifier.SendErrorAsync(session, HubError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
+            await Notifier.SendErrorAsync(session, ClientError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
             return;
         }
 
@@ -179,20 +180,20 @@ internal sealed partial class TurnPipeline
         catch (AiProviderException ex)
         {
             span.Fail(ErrorCodes.AiFailed, ex.Message);
-            await ReportAsync(new HubError(ErrorCodes.AiFailed, $"The AI could not answer turn {turn.Turn}: {ex.Message}", ex.Retryable));
+            await ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI could not answer turn {turn.Turn}: {ex.Message}", ex.Retryable));
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             span.Fail(ErrorCodes.AiFailed, "timed out");
-            await ReportAsync(new HubError(ErrorCodes.AiFailed, $"The AI did not answer turn {turn.Turn} within {services.Ai.Timeout.TotalSeconds:0} s.", true));
+            await ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI did not answer turn {turn.Turn} within {services.Ai.Timeout.TotalSeconds:0} s.", true));
             return null;
         }
 
         var text = reply.ToString().Trim();
         if (text.Length == 0)
         {
-            await ReportAsync(new HubError(ErrorCodes.AiFailed, $"The AI returned an empty reply to turn {turn.Turn}.", true));
+            await ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI returned an empty reply to turn {turn.Turn}.", true));
             return null;
         }
 
@@ -219,7 +220,7 @@ internal sealed partial class TurnPipeline
                 catch (SpeechSynthesisException ex)
                 {
                     tts.Fail(ErrorCodes.TtsFailed, ex.Message);
-                    await ReportAsync(new HubError(ErrorCodes.TtsFailed, $"The avatar could not speak turn {turn}: {ex.Message}", ex.Retryable));
+                    await ReportAsync(new ClientError(ErrorCodes.TtsFailed, $"The avatar could not speak turn {turn}: {ex.Message}", ex.Retryable));
                     break;
                 }
             }
@@ -239,7 +240,7 @@ internal sealed partial class TurnPipeline
                     {
                         store.Fail(ErrorCodes.StorageFailed, ex.Message);
                         services.Logger.LogError(ex, "Session {SessionId}: storing avatar audio failed", session.Id);
-                        await ReportAsync(new HubError(ErrorCodes.StorageFailed, "The avatar's audio could not be stored.", true));
+                        await ReportAsync(new ClientError(ErrorCodes.StorageFailed, "The avatar's audio could not be stored.", true));
                         break;
                     }
                 }
@@ -277,7 +278,7 @@ internal sealed partial class TurnPipeline
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
         {
             services.Logger.LogError(ex, "Session {SessionId}: storing the user's audio failed", session.Id);
-            await ReportAsync(new HubError(ErrorCodes.StorageFailed, "Your audio for this turn could not be stored; the transcript is kept.", true));
+            await ReportAsync(new ClientError(ErrorCodes.StorageFailed, "Your audio for this turn could not be stored; the transcript is kept.", true));
             return null;
         }
     }

@@ -1,4 +1,5 @@
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
@@ -71,7 +72,7 @@ internal sealed partial class TurnPipeline(
         catch (Exception ex)
         {
             services.Logger.LogError(ex, "Session {SessionId}: the pipeline failed", session.Id);
-            await ReportAsync(HubError.Internal());
+            await ReportAsync(ClientError.Internal());
             services.EndSession(session, SessionEndReason.Error);
         }
         finally
@@ -92,7 +93,7 @@ internal sealed partial class TurnPipeline(
         catch (Exception ex) when (ex is SpeechRecognitionException or SpeechCapacityException or DllNotFoundException)
         {
             services.Logger.LogError(ex, "Session {SessionId}: speech recogniser failed to start", session.Id);
-            await ReportAsync(new HubError(ErrorCodes.SttUnavailable, $"Speech recognition is unavailable: {ex.Message}", ex is SpeechRecognitionException { Retryable: true } or SpeechCapacityException));
+            await ReportAsync(new ClientError(ErrorCodes.SttUnavailable, $"Speech recognition is unavailable: {ex.Message}", ex is SpeechRecognitionException { Retryable: true } or SpeechCapacityException));
             services.EndSession(session, SessionEndReason.Error);
             return false;
         }
@@ -247,7 +248,7 @@ internal sealed partial class TurnPipeline(
 
             if (_levels.ClippedRatio > services.Stt.ClippingRatio)
             {
-                await ReportAsync(new HubError(ErrorCodes.AudioClipping,
+                await ReportAsync(new ClientError(ErrorCodes.AudioClipping,
                     $"{_levels.ClippedRatio:P1} of the last utterance is clipped; lower the microphone gain for better recognition.", true));
             }
 
@@ -268,7 +269,7 @@ internal sealed partial class TurnPipeline(
         // A final (empty) transcription closes any partial text the client is showing for this turn.
         await Notifier.SendAsync(session, SessionEventKind.Transcription,
             new TranscriptionEvent(session.Id, turn, "", true, null, TurnTimings.None, Notifier.Now));
-        await ReportAsync(new HubError(ErrorCodes.NoSpeech, message, true));
+        await ReportAsync(new ClientError(ErrorCodes.NoSpeech, message, true));
     }
 
     private async Task BreakUtteranceAsync(string message, string code = ErrorCodes.InvalidAudio, bool retryable = false)
@@ -279,10 +280,10 @@ internal sealed partial class TurnPipeline(
         }
 
         _utteranceBroken = true;
-        await ReportAsync(new HubError(code, message + " The rest of this utterance is ignored; the session continues.", retryable));
+        await ReportAsync(new ClientError(code, message + " The rest of this utterance is ignored; the session continues.", retryable));
     }
 
-    private Task ReportAsync(HubError error)
+    private Task ReportAsync(ClientError error)
     {
         _turnErrors.Add($"{error.Code}: {error.Message}");
         services.Metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));

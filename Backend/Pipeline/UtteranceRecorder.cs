@@ -1,5 +1,6 @@
 using NAudio.Wave;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Storage;
 
 namespace RoleplayHub.Pipeline;

@@ -1,9 +1,11 @@
+using RoleplayHub.Core;
+
 namespace RoleplayHub.Sessions;
 
 /// <summary>Result of offering an audio chunk to a session: accepted (acknowledged) or an error.</summary>
-public readonly record struct ChunkOutcome(HubError? Error, int AudioSize, long Offset, long TotalBytes, bool Duplicate)
+public readonly record struct ChunkOutcome(ClientError? Error, int AudioSize, long Offset, long TotalBytes, bool Duplicate)
 {
-    public static ChunkOutcome Failed(HubError error) => new(error, 0, 0, 0, false);
+    public static ChunkOutcome Failed(ClientError error) => new(error, 0, 0, 0, false);
 
     public static ChunkOutcome Accepted(int size, long offset, long total, bool duplicate = false) => new(null, size, offset, total, duplicate);
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Scenarios;
 
@@ -176,13 +177,13 @@ public sealed partial class RoleplaySession : IDisposable
     {
         if (chunk.IsEmpty)
         {
-            return ChunkOutcome.Failed(HubError.InvalidAudio("audioData is empty."));
+            return ChunkOutcome.Failed(ClientError.InvalidAudio("audioData is empty."));
         }
 
         var frame = Format.IsCompressed ? 1 : Format.FrameBytes;
         if (Format.Encoding == AudioEncoding.Pcm16 && chunk.Length % frame != 0)
         {
-            return ChunkOutcome.Failed(HubError.InvalidAudio(
+            return ChunkOutcome.Failed(ClientError.InvalidAudio(
                 $"A pcm16 chunk must hold whole {Format.Channels}-channel frames ({frame} bytes each); {chunk.Length} bytes is not a multiple of {frame}."));
         }
 
@@ -190,19 +191,19 @@ public sealed partial class RoleplaySession : IDisposable
         {
             if (Volatile.Read(ref _state) != 0)
             {
-                return ChunkOutcome.Failed(HubError.SessionEnded(Id, EndReason?.ToWire() ?? "ending"));
+                return ChunkOutcome.Failed(ClientError.SessionEnded(Id, EndReason?.ToWire() ?? "ending"));
             }
 
             var start = offset ?? _receivedBytes;
             if (Format.Encoding == AudioEncoding.Pcm16 && start % frame != 0)
             {
-                return ChunkOutcome.Failed(HubError.InvalidRequest($"offset {start} is not on a {frame}-byte frame boundary."));
+                return ChunkOutcome.Failed(ClientError.InvalidRequest($"offset {start} is not on a {frame}-byte frame boundary."));
             }
 
             // The gap first: with start at most _receivedBytes, nothing below can overflow, whatever offset was sent.
             if (start > _receivedBytes)
             {
-                return ChunkOutcome.Failed(new HubError(ErrorCodes.AudioGap,
+                return ChunkOutcome.Failed(new ClientError(ErrorCodes.AudioGap,
                     $"Chunk at offset {start} leaves a gap: the next expected offset is {_receivedBytes}. Resend from there.", true));
             }
 
@@ -214,7 +215,7 @@ public sealed partial class RoleplaySession : IDisposable
             var fresh = chunk[(int)(_receivedBytes - start)..];
             if (Interlocked.Read(ref _queuedBytes) + _buffer.Length + fresh.Length > _maxQueuedBytes || _queue.Reader.Count >= QueueCapacity - 2)
             {
-                return ChunkOutcome.Failed(new HubError(ErrorCodes.Backpressure,
+                return ChunkOutcome.Failed(new ClientError(ErrorCodes.Backpressure,
                     $"The session has {_options.MaxQueuedAudio.TotalSeconds:0} s of audio waiting to be processed; resend from offset {_receivedBytes} shortly.", true));
             }
 
@@ -245,13 +246,13 @@ public sealed partial class RoleplaySession : IDisposable
     }
 
     /// <summary>Ends the user's utterance now (push-to-talk release). A commit with no audio since the last one does nothing.</summary>
-    public HubError? Commit()
+    public ClientError? Commit()
     {
         lock (_audioGate)
         {
             if (Volatile.Read(ref _state) != 0)
             {
-                return HubError.SessionEnded(Id, EndReason?.ToWire() ?? "ending");
+                return ClientError.SessionEnded(Id, EndReason?.ToWire() ?? "ending");
             }
 
             Touch();
@@ -262,7 +263,7 @@ public sealed partial class RoleplaySession : IDisposable
 
             if (_queue.Reader.Count >= QueueCapacity - 1)
             {
-                return new HubError(ErrorCodes.Backpressure, "The session is still processing earlier audio; commit again shortly.", true);
+                return new ClientError(ErrorCodes.Backpressure, "The session is still processing earlier audio; commit again shortly.", true);
             }
 
             FlushLocked(FlushKind.Commit, _time.GetTimestamp());
@@ -271,19 +272,19 @@ public sealed partial class RoleplaySession : IDisposable
     }
 
     /// <summary>Queues a retry of the last failed turn behind any audio already queued.</summary>
-    public HubError? RequestRetry()
+    public ClientError? RequestRetry()
     {
         lock (_audioGate)
         {
             if (Volatile.Read(ref _state) != 0)
             {
-                return HubError.SessionEnded(Id, EndReason?.ToWire() ?? "ending");
+                return ClientError.SessionEnded(Id, EndReason?.ToWire() ?? "ending");
             }
 
             Touch();
             if (_queue.Reader.Count >= QueueCapacity - 1)
             {
-                return new HubError(ErrorCodes.Backpressure, "The session is still processing earlier audio; retry shortly.", true);
+                return new ClientError(ErrorCodes.Backpressure, "The session is still processing earlier audio; retry shortly.", true);
             }
 
             FlushLocked(FlushKind.RetryTurn, _time.GetTimestamp(), keepBuffer: true);

@@ -1,4 +1,4 @@
-using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
@@ -13,38 +13,38 @@ public sealed partial class SessionManager
     {
         if (_stopping)
         {
-            return new HubError(ErrorCodes.ServerBusy, "The service is shutting down; reconnect in a moment.", true);
+            return new ClientError(ErrorCodes.ServerBusy, "The service is shutting down; reconnect in a moment.", true);
         }
 
         if (request is null)
         {
-            return HubError.InvalidRequest("start-session needs a payload such as { \"scenarioId\": \"procurement-price\" }.");
+            return ClientError.InvalidRequest("start-session needs a payload such as { \"scenarioId\": \"procurement-price\" }.");
         }
 
         if (request.BindingError is { } bindingError)
         {
-            return HubError.InvalidRequest($"start-session: {bindingError}");
+            return ClientError.InvalidRequest($"start-session: {bindingError}");
         }
 
         if (request.SessionId is { } requestedId)
         {
             if (!SessionIdPattern().IsMatch(requestedId))
             {
-                return HubError.InvalidRequest("sessionId must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.");
+                return ClientError.InvalidRequest("sessionId must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.");
             }
 
             if (_sessions.TryGetValue(requestedId, out var existing))
             {
                 return existing.UserId == connection.UserId
                     ? await ResumeAsync(existing, connection, request)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId {HubError.Echo(requestedId)} is already in use; choose another or omit it.", false);
+                    : new ClientError(ErrorCodes.SessionExists, $"sessionId {ClientError.Echo(requestedId)} is already in use; choose another or omit it.", false);
             }
 
             if (_ended.TryGetValue(requestedId, out var ended))
             {
                 return ended.UserId == connection.UserId
-                    ? HubError.SessionEnded(requestedId, ended.Reason)
-                    : new HubError(ErrorCodes.SessionExists, $"sessionId {HubError.Echo(requestedId)} is already in use; choose another or omit it.", false);
+                    ? ClientError.SessionEnded(requestedId, ended.Reason)
+                    : new ClientError(ErrorCodes.SessionExists, $"sessionId {ClientError.Echo(requestedId)} is already in use; choose another or omit it.", false);
             }
         }
 
@@ -52,39 +52,39 @@ public sealed partial class SessionManager
         if (scenario is null)
         {
             var available = string.Join(", ", _scenarios.All.Select(s => s.Id).Order());
-            return new HubError(ErrorCodes.UnknownScenario,
-                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId {HubError.Echo(request.ScenarioId)}. Available: {available}.", false);
+            return new ClientError(ErrorCodes.UnknownScenario,
+                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId {ClientError.Echo(request.ScenarioId)}. Available: {available}.", false);
         }
 
         var language = string.IsNullOrWhiteSpace(request.Language) ? scenario.DefaultLanguage : request.Language.Trim();
         var variant = scenario.FindVariant(language);
         if (variant is null)
         {
-            return new HubError(ErrorCodes.UnsupportedLanguage,
-                $"Scenario '{scenario.Id}' is not available in {HubError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
+            return new ClientError(ErrorCodes.UnsupportedLanguage,
+                $"Scenario '{scenario.Id}' is not available in {ClientError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
         }
 
         var stt = _providers.FindSpeechToText(variant.Language, out var sttError);
         if (stt is null)
         {
-            return new HubError(ErrorCodes.UnsupportedLanguage, sttError, false);
+            return new ClientError(ErrorCodes.UnsupportedLanguage, sttError, false);
         }
 
         var tts = _providers.FindAvatarSpeech(variant.Language, out var ttsError);
         if (tts is null)
         {
-            return new HubError(ErrorCodes.UnsupportedLanguage, ttsError, false);
+            return new ClientError(ErrorCodes.UnsupportedLanguage, ttsError, false);
         }
 
-        if (!AudioFormat.TryParse(request.AudioFormat, out var format, out var formatError))
+        if (!AudioFormat.TryParse(request.AudioFormat?.Encoding, request.AudioFormat?.SampleRate, request.AudioFormat?.Channels, out var format, out var formatError))
         {
-            return new HubError(ErrorCodes.UnsupportedAudioFormat, formatError, false);
+            return new ClientError(ErrorCodes.UnsupportedAudioFormat, formatError, false);
         }
 
         var decoder = _decoders.Create(format, out var decoderError);
         if (decoder is null)
         {
-            return new HubError(ErrorCodes.UnsupportedAudioFormat, decoderError, false);
+            return new ClientError(ErrorCodes.UnsupportedAudioFormat, decoderError, false);
         }
 
         if (ReserveUserSlot(connection.UserId) is { } limitError)
@@ -103,7 +103,7 @@ public sealed partial class SessionManager
         {
             ReleaseUserSlot(connection.UserId);
             await decoder.DisposeAsync();
-            return new HubError(ErrorCodes.SttUnavailable, ex.Message, true);
+            return new ClientError(ErrorCodes.SttUnavailable, ex.Message, true);
         }
 
         var session = new RoleplaySession(id, connection, scenario, variant, format, request.ModelProfile, _options, _blocks, _time)
@@ -117,7 +117,7 @@ public sealed partial class SessionManager
             await recognizer.DisposeAsync();
             await decoder.DisposeAsync();
             session.Dispose();
-            return new HubError(ErrorCodes.SessionExists, $"sessionId '{id}' is already in use; choose another or omit it.", false);
+            return new ClientError(ErrorCodes.SessionExists, $"sessionId '{id}' is already in use; choose another or omit it.", false);
         }
 
         IRoleplayConversation conversation;
@@ -135,7 +135,7 @@ public sealed partial class SessionManager
             session.Dispose();
             if (ex is AiProviderException provider)
             {
-                return new HubError(ErrorCodes.AiFailed, provider.Message, provider.Retryable);
+                return new ClientError(ErrorCodes.AiFailed, provider.Message, provider.Retryable);
             }
 
             throw;
@@ -161,17 +161,17 @@ public sealed partial class SessionManager
     {
         if (!session.IsActive)
         {
-            return HubError.SessionEnded(session.Id, session.EndReason?.ToWire() ?? "ending");
+            return ClientError.SessionEnded(session.Id, session.EndReason?.ToWire() ?? "ending");
         }
 
         if (request.ScenarioId is not null && request.ScenarioId != session.Scenario.Id)
         {
-            return HubError.InvalidRequest($"Session '{session.Id}' is a '{session.Scenario.Id}' session; resume it without a different scenarioId.");
+            return ClientError.InvalidRequest($"Session '{session.Id}' is a '{session.Scenario.Id}' session; resume it without a different scenarioId.");
         }
 
-        if (request.AudioFormat is not null && (!AudioFormat.TryParse(request.AudioFormat, out var format, out _) || format != session.Format))
+        if (request.AudioFormat is not null && (!AudioFormat.TryParse(request.AudioFormat.Encoding, request.AudioFormat.SampleRate, request.AudioFormat.Channels, out var format, out _) || format != session.Format))
         {
-            return HubError.InvalidRequest($"Session '{session.Id}' streams {session.Format.WireName} at {session.Format.SampleRate} Hz; resume it with the same audioFormat.");
+            return ClientError.InvalidRequest($"Session '{session.Id}' streams {session.Format.WireName} at {session.Format.SampleRate} Hz; resume it with the same audioFormat.");
         }
 
         var previous = session.Connection;
@@ -181,7 +181,7 @@ public sealed partial class SessionManager
             if (!previous.IsClosed)
             {
                 _ = _notifier.SendDirectErrorAsync(previous.ConnectionId, session.Id,
-                    new HubError(ErrorCodes.SessionNotAttached, "This session was resumed on another connection.", false));
+                    new ClientError(ErrorCodes.SessionNotAttached, "This session was resumed on another connection.", false));
             }
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
@@ -109,26 +110,26 @@ public sealed partial class SessionManager : IHostedService, IDisposable
     {
         if (request is null)
         {
-            return ChunkOutcome.Failed(HubError.InvalidRequest("audio-chunk needs a payload { sessionId, audioData, offset }."));
+            return ChunkOutcome.Failed(ClientError.InvalidRequest("audio-chunk needs a payload { sessionId, audioData, offset }."));
         }
 
         if (!connection.ChunkLimiter.TryTake())
         {
-            return ChunkOutcome.Failed(new HubError(ErrorCodes.RateLimited,
+            return ChunkOutcome.Failed(new ClientError(ErrorCodes.RateLimited,
                 $"More than {_options.ChunksPerSecond:0} audio chunks per second; slow down and resend from the last acknowledged offset.", true));
         }
 
         if (request.TooLarge || request.AudioLength > _options.MaxChunkBytes)
         {
-            return ChunkOutcome.Failed(new HubError(ErrorCodes.ChunkTooLarge,
+            return ChunkOutcome.Failed(new ClientError(ErrorCodes.ChunkTooLarge,
                 $"An audio chunk may hold at most {_options.MaxChunkBytes} bytes (audioConfig.maxChunkBytes); send ~{_options.ChunkMs} ms chunks.", false));
         }
 
         if (request.BindingError is { } bindingError)
         {
             return ChunkOutcome.Failed(bindingError.StartsWith("audioData", StringComparison.Ordinal)
-                ? HubError.InvalidAudio(bindingError)
-                : HubError.InvalidRequest($"audio-chunk: {bindingError}"));
+                ? ClientError.InvalidAudio(bindingError)
+                : ClientError.InvalidRequest($"audio-chunk: {bindingError}"));
         }
 
         if (FindOwned(connection, sessionId, out var session) is { } error)
@@ -146,46 +147,46 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         return outcome;
     }
 
-    public HubError? Commit(ClientConnection connection, SessionRequest? request)
+    public ClientError? Commit(ClientConnection connection, SessionRequest? request)
     {
         if (request?.BindingError is { } bindingError)
         {
-            return HubError.InvalidRequest($"commit-audio: {bindingError}");
+            return ClientError.InvalidRequest($"commit-audio: {bindingError}");
         }
 
         return Commit(connection, request?.SessionId);
     }
 
-    public HubError? Commit(ClientConnection connection, string? sessionId)
+    public ClientError? Commit(ClientConnection connection, string? sessionId)
     {
         if (!connection.ChunkLimiter.TryTake())
         {
-            return new HubError(ErrorCodes.RateLimited, "Too many calls per second; commit again in a moment.", true);
+            return new ClientError(ErrorCodes.RateLimited, "Too many calls per second; commit again in a moment.", true);
         }
 
         return FindOwned(connection, sessionId, out var session) ?? session!.Commit();
     }
 
-    public HubError? Retry(ClientConnection connection, SessionRequest? request)
+    public ClientError? Retry(ClientConnection connection, SessionRequest? request)
     {
         if (request?.BindingError is { } bindingError)
         {
-            return HubError.InvalidRequest($"retry-turn: {bindingError}");
+            return ClientError.InvalidRequest($"retry-turn: {bindingError}");
         }
 
         if (!connection.ChunkLimiter.TryTake()) // like commit: each retry queues work for the session
         {
-            return new HubError(ErrorCodes.RateLimited, "Too many calls per second; retry again in a moment.", true);
+            return new ClientError(ErrorCodes.RateLimited, "Too many calls per second; retry again in a moment.", true);
         }
 
         return FindOwned(connection, request?.SessionId, out var session) ?? session!.RequestRetry();
     }
 
-    public HubError? End(ClientConnection connection, SessionRequest? request)
+    public ClientError? End(ClientConnection connection, SessionRequest? request)
     {
         if (request?.BindingError is { } bindingError)
         {
-            return HubError.InvalidRequest($"end-session: {bindingError}");
+            return ClientError.InvalidRequest($"end-session: {bindingError}");
         }
 
         if (FindOwned(connection, request?.SessionId, out var session, requireAttached: false) is { } error)
@@ -217,7 +218,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
     /// <summary>For stream-audio: the caller's session's stop signal (the stream ends with the session), or why the
     /// caller cannot stream to it.</summary>
-    public HubError? FindForStream(ClientConnection connection, string? sessionId, out CancellationToken stopping)
+    public ClientError? FindForStream(ClientConnection connection, string? sessionId, out CancellationToken stopping)
     {
         stopping = default;
         var error = FindOwned(connection, sessionId, out var session);
@@ -245,51 +246,51 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    private HubError? FindOwned(ClientConnection connection, string? sessionId, out RoleplaySession? session, bool requireAttached = true)
+    private ClientError? FindOwned(ClientConnection connection, string? sessionId, out RoleplaySession? session, bool requireAttached = true)
     {
         session = null;
         if (string.IsNullOrEmpty(sessionId))
         {
-            return HubError.InvalidRequest("sessionId is required.");
+            return ClientError.InvalidRequest("sessionId is required.");
         }
 
         if (!_sessions.TryGetValue(sessionId, out var found) || found.UserId != connection.UserId)
         {
             // Another user's session is reported exactly like a missing one: ids never leak across users.
             return _ended.TryGetValue(sessionId, out var ended) && ended.UserId == connection.UserId
-                ? HubError.SessionEnded(sessionId, ended.Reason)
-                : HubError.SessionNotFound(sessionId);
+                ? ClientError.SessionEnded(sessionId, ended.Reason)
+                : ClientError.SessionNotFound(sessionId);
         }
 
         if (!found.IsActive)
         {
-            return HubError.SessionEnded(sessionId, found.EndReason?.ToWire() ?? "ending");
+            return ClientError.SessionEnded(sessionId, found.EndReason?.ToWire() ?? "ending");
         }
 
         if (requireAttached && !ReferenceEquals(found.Connection, connection))
         {
-            return new HubError(ErrorCodes.SessionNotAttached,
-                $"Session {HubError.Echo(sessionId)} is not attached to this connection; call start-session with this sessionId to resume it here.", false);
+            return new ClientError(ErrorCodes.SessionNotAttached,
+                $"Session {ClientError.Echo(sessionId)} is not attached to this connection; call start-session with this sessionId to resume it here.", false);
         }
 
         session = found;
         return null;
     }
 
-    private HubError? ReserveUserSlot(string userId)
+    private ClientError? ReserveUserSlot(string userId)
     {
         lock (_userGate)
         {
             var count = _perUser.GetValueOrDefault(userId);
             if (count >= _options.MaxSessionsPerUser)
             {
-                return new HubError(ErrorCodes.SessionLimit,
+                return new ClientError(ErrorCodes.SessionLimit,
                     $"You already have {count} open sessions (the limit is {_options.MaxSessionsPerUser}); end one first.", false);
             }
 
             if (_sessions.Count >= _options.MaxSessions)
             {
-                return new HubError(ErrorCodes.ServerBusy, $"The server is at its limit of {_options.MaxSessions} sessions; try again shortly.", true);
+                return new ClientError(ErrorCodes.ServerBusy, $"The server is at its limit of {_options.MaxSessions} sessions; try again shortly.", true);
             }
 
             _perUser[userId] = count + 1;
@@ -329,11 +330,11 @@ public sealed partial class SessionManager : IHostedService, IDisposable
 }
 
 /// <summary>Either the <c>session-started</c> payload or the error that refused the session.</summary>
-public readonly record struct StartOutcome(SessionStartedEvent? Started, HubError? Error)
+public readonly record struct StartOutcome(SessionStartedEvent? Started, ClientError? Error)
 {
     public static implicit operator StartOutcome(SessionStartedEvent started) => new(started, null);
 
-    public static implicit operator StartOutcome(HubError error) => new(null, error);
+    public static implicit operator StartOutcome(ClientError error) => new(null, error);
 }
 
 /// <summary>A snapshot of the node's sessions, served by <c>GET /api/stats</c>.</summary>

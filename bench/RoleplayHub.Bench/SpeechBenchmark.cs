@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Hubs.Contracts;
 
@@ -51,8 +52,6 @@ public sealed record TranscriptionEvent(
     TurnTimings Timings,
     long Timestamp) : SequencedEvent;
 
-public sealed record WordTiming(string Word, int StartMs, int EndMs);
-
 public sealed record AiResponseEvent(
     string SessionId,
     int Turn,
@@ -76,17 +75,7 @@ public sealed record AvatarResponseEvent(
     TurnTimings Timings,
     long Timestamp) : SequencedEvent;
 
-/// <summary>One lip-sync key: at <c>t</c> ms from the start of the clip the mouth takes shape <c>v</c>.</summary>
-public sealed record VisemeCue(int T, string V);
-
 public sealed record SessionEndedEvent(string SessionId, string Reason, int TotalTurns, long Duration, long Timestamp);
 
 /// <summary>An error. Errors raised by the pipeline carry a <c>seq</c>; refusals of a call carry 0.</summary>
 public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp) : SequencedEvent;
-
-/// <summary>Per-stage milliseconds of the turn so far; a stage that has not run yet is null.</summary>
-public sealed record TurnTimings(int? QueueMs, int? SttMs, int? AiMs, int? TtsMs, int? StoreMs, int? TotalMs)
-{
-    /// <summary>No stage has run yet (partial transcripts): one shared instance.</summary>
-    public static TurnTimings None { get; } = new(null, null, null, null, null, null);
-}

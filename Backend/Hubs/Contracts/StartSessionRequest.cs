@@ -1,3 +1,4 @@
+
 namespace RoleplayHub.Hubs.Contracts;
 
 /// <summary><c>start-session</c>: opens a new session, or resumes an existing one of the same user by its id.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Sessions;
 
@@ -13,13 +14,13 @@ namespace RoleplayHub.Hubs.Transport;
 public sealed partial class ConnectionGuard(ConnectionOwners owners, IOptions<HubLimitsOptions> limits, TimeProvider time, ILogger<ConnectionGuard> logger)
 {
     /// <summary>Registers the connection; an error when it is one too many for its user (the caller then closes it).</summary>
-    public HubError? Opened(HubCallerContext context, IRoleplayClient caller, ClientConnection connection)
+    public ClientError? Opened(HubCallerContext context, IRoleplayClient caller, ClientConnection connection)
     {
         owners.Opened(context.ConnectionId, connection.UserId);
         var cap = limits.Value.MaxConnectionsPerUser;
         if (owners.CountFor(connection.UserId) > cap)
         {
-            return new HubError(ErrorCodes.ConnectionLimit, $"You have {cap} connections open (Hub:MaxConnectionsPerUser); close one first.", true);
+            return new ClientError(ErrorCodes.ConnectionLimit, $"You have {cap} connections open (Hub:MaxConnectionsPerUser); close one first.", true);
         }
 
         var timer = time.CreateTimer(_ => CloseIfIdle(context, caller, connection), null, limits.Value.SessionStartTimeout, Timeout.InfiniteTimeSpan);

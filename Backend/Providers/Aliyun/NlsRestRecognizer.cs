@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using RoleplayHub.Core;
 using RoleplayHub.Providers.Stt;
 
 namespace RoleplayHub.Providers.Aliyun;
@@ -11,7 +12,7 @@ namespace RoleplayHub.Providers.Aliyun;
 /// </summary>
 internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequest request, string appKey) : ISpeechRecognizer
 {
-    private const int MaxBytes = 60 * Audio.AudioFormat.NormalizedBytesPerSecond; // the API takes at most 60 s
+    private const int MaxBytes = 60 * AudioFormat.NormalizedBytesPerSecond; // the API takes at most 60 s
 
     private UtteranceAudio? _audio;
 
@@ -65,7 +66,7 @@ internal sealed class NlsRestRecognizer(AliyunSpeechToText owner, RecognizerRequ
             return await NlsRest.CallAsync(owner.Tokens, owner.RestRetry, $"Session {request.SessionId}", async (token, cancel) =>
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / (double)Audio.AudioFormat.NormalizedBytesPerSecond));
+                timeout.CancelAfter(o.RequestTimeout + TimeSpan.FromSeconds(pcm.Length / (double)AudioFormat.NormalizedBytesPerSecond));
                 using var message = new HttpRequestMessage(HttpMethod.Post, AsrUri(o.GatewayEndpoint))
                 {
                     Content = new ByteArrayContent(pcm),

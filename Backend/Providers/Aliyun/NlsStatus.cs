@@ -1,3 +1,4 @@
+
 namespace RoleplayHub.Providers.Aliyun;
 
 /// <summary>NLS service status codes (../shared/docs/aliyun-protocols.md §2, §3.6, §4.1) and what each means for a

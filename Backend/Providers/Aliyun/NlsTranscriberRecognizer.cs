@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Resilience;
 

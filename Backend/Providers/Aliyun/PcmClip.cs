@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NAudio.Wave;
 using RoleplayHub.Audio;
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Providers.Aliyun;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;

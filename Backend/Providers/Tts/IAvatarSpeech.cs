@@ -1,4 +1,4 @@
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 using RoleplayHub.Scenarios;
 
 namespace RoleplayHub.Providers.Tts;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Bench.Resampling;
 

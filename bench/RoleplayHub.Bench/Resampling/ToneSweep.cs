@@ -1,4 +1,5 @@
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Bench.Resampling;
 

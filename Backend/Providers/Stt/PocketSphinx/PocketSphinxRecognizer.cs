@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Providers.Stt.PocketSphinx;
 

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using RoleplayHub.Audio;
+using RoleplayHub.Core;
 using RoleplayHub.Health;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Scenarios;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,6 +1,4 @@
-using RoleplayHub.Hubs.Contracts;
-
-namespace RoleplayHub.Audio;
+namespace RoleplayHub.Core;
 
 /// <summary>A session's declared input format. Every format is normalised to 16 kHz mono PCM16 before STT.</summary>
 public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Channels)
@@ -42,18 +40,14 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
         _ => throw new ArgumentOutOfRangeException(nameof(encoding)),
     };
 
-    /// <summary>Validates the client's <c>audioFormat</c>; missing fields take the defaults (pcm16, 16 kHz, mono).</summary>
-    public static bool TryParse(AudioFormatRequest? request, out AudioFormat format, out string error)
+    /// <summary>Validates a declared format (the client's <c>audioFormat</c>); missing fields take the defaults (pcm16,
+    /// 16 kHz, mono).</summary>
+    public static bool TryParse(string? encodingName, int? declaredSampleRate, int? declaredChannels, out AudioFormat format, out string error)
     {
         format = Default;
         error = "";
-        if (request is null)
-        {
-            return true;
-        }
-
         AudioEncoding encoding;
-        switch (request.Encoding?.Trim().ToLowerInvariant())
+        switch (encodingName?.Trim().ToLowerInvariant())
         {
             case null or "" or "pcm16" or "pcm" or "s16le":
                 encoding = AudioEncoding.Pcm16;
@@ -68,15 +62,15 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
                 encoding = AudioEncoding.OggOpus;
                 break;
             default:
-                error = $"audioFormat.encoding '{request.Encoding}' is not supported; use pcm16, wav, webm-opus or ogg-opus.";
+                error = $"audioFormat.encoding {ClientError.Echo(encodingName)} is not supported; use pcm16, wav, webm-opus or ogg-opus.";
                 return false;
         }
 
         // Opus always decodes at 48 kHz; the container says how many channels. A WAV header must match what was
         // declared. Every field is checked for every encoding: the session's limits are sized from them.
         var defaultRate = encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus ? OpusSampleRate : NormalizedSampleRate;
-        var sampleRate = request.SampleRate ?? defaultRate;
-        var channels = request.Channels ?? 1;
+        var sampleRate = declaredSampleRate ?? defaultRate;
+        var channels = declaredChannels ?? 1;
         if (encoding is AudioEncoding.WebmOpus or AudioEncoding.OggOpus && sampleRate != OpusSampleRate)
         {
             error = $"audioFormat.sampleRate {sampleRate} is not possible for Opus, which always decodes at {OpusSampleRate} Hz; omit it.";
@@ -97,7 +91,7 @@ public sealed record AudioFormat(AudioEncoding Encoding, int SampleRate, int Cha
 
         format = new AudioFormat(encoding, sampleRate, channels)
         {
-            HeaderDecides = encoding == AudioEncoding.Wav && request.SampleRate is null && request.Channels is null,
+            HeaderDecides = encoding == AudioEncoding.Wav && declaredSampleRate is null && declaredChannels is null,
         };
         return true;
     }

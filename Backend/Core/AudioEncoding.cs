@@ -1,4 +1,4 @@
-namespace RoleplayHub.Audio;
+namespace RoleplayHub.Core;
 
 /// <summary>The container/codec of a session's incoming audio stream.</summary>
 public enum AudioEncoding
