@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using RoleplayHub.Database;
 using RoleplayHub.Health;
 using RoleplayHub.History;
-using RoleplayHub.Pipeline;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore.SqlServer.Storage.Internal;
 using Npgsql;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.History;
 

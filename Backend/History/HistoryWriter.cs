@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.History;
 

@@ -13,6 +13,8 @@ using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Providers.Tts.Espeak;
 
+using RoleplayHub.History;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class PipelineServiceExtensions

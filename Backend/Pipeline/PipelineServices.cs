@@ -4,6 +4,8 @@ using RoleplayHub.Observability;
 using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 
+using RoleplayHub.History;
+
 namespace RoleplayHub.Pipeline;
 
 /// <summary>What every session's <see cref="TurnPipeline"/> shares (singletons), gathered so a worker's

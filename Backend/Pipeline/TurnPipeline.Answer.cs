@@ -8,6 +8,8 @@ using RoleplayHub.Providers.Tts;
 using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 
+using RoleplayHub.History;
+
 namespace RoleplayHub.Pipeline;
 
 /// <summary>The second half of a turn, once the transcript is final: the AI's reply, its speech sentence by sentence,

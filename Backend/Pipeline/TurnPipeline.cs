@@ -8,6 +8,8 @@ using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Sessions;
 
+using RoleplayHub.History;
+
 namespace RoleplayHub.Pipeline;
 
 /// <summary>

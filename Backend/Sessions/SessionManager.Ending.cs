@@ -1,5 +1,6 @@
 using RoleplayHub.Hubs.Contracts;
-using RoleplayHub.Pipeline;
+
+using RoleplayHub.History;
 
 namespace RoleplayHub.Sessions;
 

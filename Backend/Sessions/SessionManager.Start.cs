@@ -4,6 +4,8 @@ using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 
+using RoleplayHub.History;
+
 namespace RoleplayHub.Sessions;
 
 /// <summary>Opening a session, or resuming one on a new connection.</summary>

@@ -1,19 +1,8 @@
 using RoleplayHub.Core;
 
-namespace RoleplayHub.Pipeline;
+namespace RoleplayHub.History;
 
-/// <summary>
-/// Where session history goes. Calls come from the pipeline and the session manager and must return at once:
-/// an implementation queues the record and writes it in the background (never on the audio path).
-/// </summary>
-public interface ISessionJournal
-{
-    void SessionStarted(SessionStartRecord record);
-
-    void TurnCompleted(TurnRecord record);
-
-    void SessionEnded(SessionEndRecord record);
-}
+// The records the pipeline and the session manager hand to ISessionJournal.
 
 /// <summary>A session began. <paramref name="HistoryKey"/> identifies this session instance in the history for good
 /// (a client may reuse its <paramref name="SessionId"/> once the session has ended).</summary>
@@ -74,19 +63,3 @@ public sealed record TurnRecord
 }
 
 public sealed record AvatarSegmentRecord(int Segment, string Text, string AudioKey, string? VideoUrl, int DurationMs, string MimeType);
-
-/// <summary>Used until a history store is configured: records nothing.</summary>
-public sealed class NoSessionJournal : ISessionJournal
-{
-    public void SessionStarted(SessionStartRecord record)
-    {
-    }
-
-    public void TurnCompleted(TurnRecord record)
-    {
-    }
-
-    public void SessionEnded(SessionEndRecord record)
-    {
-    }
-}
