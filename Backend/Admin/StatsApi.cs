@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RoleplayHub.Admin;
 using RoleplayHub.Auth;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Stt.PocketSphinx;
@@ -47,35 +48,5 @@ public static class StatsApi
             ThreadPool.PendingWorkItemCount,
             (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
             TurnOverhead.From(metrics, turnsSince ?? 0, eventsSince ?? 0)));
-    }
-}
-
-public sealed record NodeStats(
-    SessionStats Sessions,
-    int SttDecoders,
-    int SttDecoderLimit,
-    long WorkingSetBytes,
-    long ManagedHeapBytes,
-    long AllocatedBytes,
-    int Gen0Collections,
-    int Gen1Collections,
-    int Gen2Collections,
-    double GcPauseMs,
-    long JitCompiledMethods,
-    double JitCompilationMs,
-    int BusyThreadPoolThreads,
-    long ThreadPoolQueue,
-    long UptimeSeconds,
-    TurnOverhead Overhead);
-
-/// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
-/// call, and from a provider's result to its event written to the connection.</summary>
-public sealed record TurnOverhead(long Turns, long Events, double FlushToSttP50, double FlushToSttP99, double ResultToWireP50, double ResultToWireP99)
-{
-    public static TurnOverhead From(RoleplayMetrics metrics, long turnsSince = 0, long eventsSince = 0)
-    {
-        var flush = metrics.FlushToStt.Summarize(turnsSince);
-        var wire = metrics.ResultToWire.Summarize(eventsSince);
-        return new TurnOverhead(flush.Samples, wire.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
     }
 }

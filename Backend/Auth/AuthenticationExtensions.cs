@@ -12,7 +12,7 @@ public static class AuthenticationExtensions
 {
     /// <summary>JWT bearer authentication (HS256 key or OIDC authority), the trainee and admin policies, and the
     /// <c>sub</c>-based SignalR user id. Browsers cannot put headers on a WebSocket or an EventSource, so the token
-    /// is also read from <c>?access_token=</c> — on the hub's path only. The trainee policy is also the fallback.</summary>
+    /// is also read from <c>?access_token=</c> — on the paths that ask for it only (<see cref="AllowQueryStringToken"/>). The trainee policy is also the fallback.</summary>
     public static IHostApplicationBuilder AddRoleplayAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
@@ -57,6 +57,14 @@ public static class AuthenticationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    /// <summary>Accepts the bearer token as <c>?access_token=</c> on <paramref name="path"/> and below (for browsers'
+    /// WebSockets and EventSources); nowhere else.</summary>
+    public static IServiceCollection AllowQueryStringToken(this IServiceCollection services, PathString path)
+    {
+        services.Configure<QueryStringTokenPaths>(paths => paths.Add(path));
+        return services;
     }
 
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth, IHostEnvironment environment)
@@ -104,7 +112,8 @@ public static class AuthenticationExtensions
             OnMessageReceived = context =>
             {
                 var token = context.Request.Query["access_token"];
-                if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(RoleplayHubExtensions.HubPath))
+                var paths = context.HttpContext.RequestServices.GetRequiredService<IOptions<QueryStringTokenPaths>>().Value;
+                if (!string.IsNullOrEmpty(token) && paths.Allows(context.HttpContext.Request.Path))
                 {
                     context.Token = token;
                 }

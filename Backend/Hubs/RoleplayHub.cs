@@ -53,17 +53,24 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     [HubMethodName("start-session")]
     public async Task<SessionStartedEvent> StartSession(StartSessionRequest? request)
     {
+        if (request is null || request.BindingError is not null)
+        {
+            throw await RefuseAsync(request?.SessionId, ClientError.InvalidRequest(request is null
+                ? "start-session needs a payload such as { \"scenarioId\": \"procurement-price\" }."
+                : $"start-session: {request.BindingError}"));
+        }
+
         StartOutcome outcome;
         try
         {
-            outcome = await sessions.StartSessionAsync(Connection, request);
+            outcome = await sessions.StartSessionAsync(Connection, request.ToSessions());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw await FailAsync(ex, "start-session", request?.SessionId);
+            throw await FailAsync(ex, "start-session", request.SessionId);
         }
 
-        return outcome.Error is { } error ? throw await RefuseAsync(request?.SessionId, error) : outcome.Started!;
+        return outcome.Error is { } error ? throw await RefuseAsync(request.SessionId, error) : outcome.Started!.ToWire();
     }
 
     [HubMethodName("audio-chunk")]
@@ -72,7 +79,9 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
         ChunkOutcome outcome;
         try
         {
-            outcome = sessions.AcceptChunk(Connection, request);
+            outcome = request is null
+                ? ChunkOutcome.Failed(ClientError.InvalidRequest("audio-chunk needs a payload { sessionId, audioData, offset }."))
+                : sessions.AcceptChunk(Connection, request.SessionId, request.ToSessions());
         }
         catch (Exception ex)
         {
@@ -135,12 +144,14 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     [HubMethodName("end-session")]
     public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, sessions.End);
 
-    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, SessionRequest?, ClientError?> call)
+    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, string?, ClientError?> call)
     {
         ClientError? error;
         try
         {
-            error = call(Connection, request);
+            error = request?.BindingError is { } bindingError
+                ? ClientError.InvalidRequest($"{method}: {bindingError}")
+                : call(Connection, request?.SessionId);
         }
         catch (Exception ex)
         {
@@ -165,7 +176,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
                 {
                     if (hasAudio)
                     {
-                        outcome = sessions.AcceptChunk(connection, sessionId, item);
+                        outcome = sessions.AcceptChunk(connection, sessionId, item!.ToSessions());
                     }
                 }
                 finally

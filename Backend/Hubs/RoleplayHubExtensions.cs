@@ -23,7 +23,8 @@ public static class RoleplayHubExtensions
         builder.Services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HubLimitsOptions>, ValidateHubLimitsOptions>();
 
-        builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AllowQueryStringToken(HubPath); // browsers cannot set headers on WebSockets and EventSources
+        builder.Services.AddSingleton<ISessionClients, SessionNotifier>();
         builder.Services.AddSingleton<ConnectionOwners>();
         builder.Services.AddSingleton<ConnectionGuard>();
         builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();

@@ -20,23 +20,30 @@ public static class TelemetryExtensions
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TelemetryOptions>, ValidateTelemetryOptions>();
 
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(RoleplayMetrics.MeterName, "Microsoft.AspNetCore.SignalR", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
-        if (options.Traces ?? otlp)
-        {
-            telemetry.WithTracing(tracing => tracing
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
                 .AddSource(RoleplayTracing.SourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation());
-        }
+
+        // Read once the options are bound and validated. Traces nobody records are not even created: with the sampler
+        // off, the sources start no activity.
+        builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName)));
+        builder.Services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+        {
+            tracing.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName));
+            if (!(Options(sp).Traces ?? otlp))
+            {
+                tracing.SetSampler(new AlwaysOffSampler());
+            }
+        });
 
         if (otlp)
         {
@@ -45,6 +52,8 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    private static TelemetryOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
 
     /// <summary><c>GET /metrics</c> (Prometheus text format): admins only, or anyone on <c>Telemetry:MetricsPort</c> alone.</summary>
     public static IEndpointConventionBuilder MapRoleplayMetrics(this IEndpointRouteBuilder app)

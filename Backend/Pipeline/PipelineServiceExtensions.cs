@@ -71,6 +71,7 @@ public static class PipelineServiceExtensions
         services.AddSingleton<ProviderRouter>();
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();
+        services.AddSingleton<TurnWorkers>();
         services.TryAddSingleton<ISessionJournal, NoSessionJournal>();
         return builder;
     }

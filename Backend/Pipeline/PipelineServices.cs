@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using RoleplayHub.Hubs;
 using RoleplayHub.Observability;
-using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 
 using RoleplayHub.History;
@@ -11,21 +9,17 @@ namespace RoleplayHub.Pipeline;
 /// <summary>What every session's <see cref="TurnPipeline"/> shares (singletons), gathered so a worker's
 /// constructor only names what is its own.</summary>
 public sealed class PipelineServices(
-    SessionNotifier notifier,
     ISessionJournal journal,
     IMediaStore mediaStore,
     RoleplayMetrics metrics,
     TimeProvider time,
     DataDirectory data,
-    IOptions<RoleplaySessionOptions> sessions,
     IOptions<SttOptions> stt,
     IOptions<TtsOptions> tts,
     IOptions<AiOptions> ai,
     IOptions<MediaOptions> media,
     ILogger<PipelineServices> logger)
 {
-    public SessionNotifier Notifier { get; } = notifier;
-
     public ISessionJournal Journal { get; } = journal;
 
     public IMediaStore MediaStore { get; } = mediaStore;
@@ -35,8 +29,6 @@ public sealed class PipelineServices(
     public TimeProvider Time { get; } = time;
 
     public ILogger Logger { get; } = logger;
-
-    public RoleplaySessionOptions Sessions { get; } = sessions.Value;
 
     public SttOptions Stt { get; } = stt.Value;
 
@@ -72,7 +64,4 @@ public sealed class PipelineServices(
 
         return directory;
     }
-
-    /// <summary>Set by the session manager: lets a worker end its own session (max turns, fatal error).</summary>
-    public Action<RoleplaySession, SessionEndReason> EndSession { get; internal set; } = static (_, _) => { };
 }

@@ -1,11 +1,9 @@
 using System.Text;
 using RoleplayHub.Core;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
-using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 
 using RoleplayHub.History;
@@ -49,8 +47,8 @@ internal sealed partial class TurnPipeline
 
         _nextTurn++;
         _retry = null; // a new utterance moves the conversation on: an earlier failed turn can no longer be retried
-        await Notifier.SendAsync(session, SessionEventKind.Transcription, new TranscriptionEvent(
-            session.Id, turn, final.Text, true, final.Words, new TurnTimings(queueMs, sttMs, null, null, null, Ms(item.FlushTimestamp, Now)), Notifier.Now));
+        await session.EmitAsync(new TurnTranscript(
+            turn, final.Text, true, final.Words, new TurnTimings(queueMs, sttMs, null, null, null, Ms(item.FlushTimestamp, Now))));
         services.Metrics.RecordResultToWire(ExactMs(sttDone, Now));
         services.Metrics.StageDuration.Record(queueMs, new KeyValuePair<string, object?>("stage", "queue"));
         services.Metrics.StageDuration.Record(sttMs, new KeyValuePair<string, object?>("stage", "stt"));
@@ -102,9 +100,8 @@ internal sealed partial class TurnPipeline
 
                 conversation.Commit(pending.Turn, reply);
                 turnCount = session.CountReply();
-                await Notifier.SendAsync(session, SessionEventKind.AiResponse, new AiResponseEvent(
-                    session.Id, pending.Turn.Turn, reply, turnCount, session.MaxTurns,
-                    new TurnTimings(record.QueueMs, record.SttMs, aiMs, null, null, Ms(pending.ClockStart, Now)), Notifier.Now));
+                await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns,
+                    new TurnTimings(record.QueueMs, record.SttMs, aiMs, null, null, Ms(pending.ClockStart, Now))));
                 services.Metrics.RecordResultToWire(ExactMs(aiDone, Now));
                 services.Metrics.StageDuration.Record(aiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
             }
@@ -133,7 +130,7 @@ internal sealed partial class TurnPipeline
             services.Metrics.TurnsCompleted.Add(1);
             if (turnCount >= session.MaxTurns)
             {
-                services.EndSession(session, SessionEndReason.MaxTurns);
+                session.End(SessionEndReason.MaxTurns);
             }
         }
         finally
@@ -154,7 +151,7 @@ internal sealed partial class TurnPipeline
         if (_retry is not { } pending)
         {
             // An answer to this call, not a problem of a turn: kept out of the turn's recorded errors.
-            await Notifier.SendErrorAsync(session, ClientError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again)."));
+            await session.EmitAsync(new TurnError(ClientError.InvalidRequest("There is no failed turn to retry (only the latest turn can be retried, before the user speaks again).")));
             return;
         }
 
@@ -253,9 +250,8 @@ internal sealed partial class TurnPipeline
                 storeTotal += storeMs;
                 var durationMs = (int)Math.Round(clip.Duration.TotalMilliseconds);
                 var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
-                await Notifier.SendAsync(session, SessionEventKind.AvatarResponse, new AvatarResponseEvent(
-                    session.Id, turn, i, i == sentences.Count - 1, sentences[i], url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
-                    new TurnTimings(queueMs, sttMs, aiMs, ttsMs, storeMs, Ms(clockStart, Now)), Notifier.Now));
+                await session.EmitAsync(new TurnSpeech(turn, i, i == sentences.Count - 1, sentences[i], url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
+                    new TurnTimings(queueMs, sttMs, aiMs, ttsMs, storeMs, Ms(clockStart, Now))));
                 services.Metrics.RecordResultToWire(ExactMs(storeDone, Now));
                 services.Metrics.StageDuration.Record(ttsMs, new KeyValuePair<string, object?>("stage", "tts"));
                 services.Metrics.StageDuration.Record(storeMs, new KeyValuePair<string, object?>("stage", "store"));

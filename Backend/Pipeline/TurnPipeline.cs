@@ -1,12 +1,9 @@
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
-using RoleplayHub.Hubs;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
-using RoleplayHub.Sessions;
 
 using RoleplayHub.History;
 
@@ -19,7 +16,7 @@ namespace RoleplayHub.Pipeline;
 /// It is the only code that touches the session's decoder, recogniser and conversation, so none of them need locks.
 /// </summary>
 internal sealed partial class TurnPipeline(
-    RoleplaySession session,
+    ITurnSession session,
     IAudioStreamDecoder decoder,
     ISpeechRecognizer recognizer,
     IAvatarSpeech avatarSpeech,
@@ -34,8 +31,6 @@ internal sealed partial class TurnPipeline(
     private string _lastPartial = "";
     private int _nextTurn = 1;
     private PendingTurn? _retry;
-
-    private SessionNotifier Notifier => services.Notifier;
 
     private long Now => services.Time.GetTimestamp();
 
@@ -75,7 +70,7 @@ internal sealed partial class TurnPipeline(
         {
             services.Logger.LogError(ex, "Session {SessionId}: the pipeline failed", session.Id);
             await ReportAsync(ClientError.Internal());
-            services.EndSession(session, SessionEndReason.Error);
+            session.End(SessionEndReason.Error);
         }
         finally
         {
@@ -96,12 +91,12 @@ internal sealed partial class TurnPipeline(
         {
             services.Logger.LogError(ex, "Session {SessionId}: speech recogniser failed to start", session.Id);
             await ReportAsync(new ClientError(ErrorCodes.SttUnavailable, $"Speech recognition is unavailable: {ex.Message}", ex is SpeechRecognitionException { Retryable: true } or SpeechCapacityException));
-            services.EndSession(session, SessionEndReason.Error);
+            session.End(SessionEndReason.Error);
             return false;
         }
 
         conversation.Commit(new AiTurn(0, session.MaxTurns, ""), session.Variant.OpeningLine);
-        if (services.Sessions.SpeakOpeningLine)
+        if (session.SpeaksOpeningLine)
         {
             await SpeakOpeningAsync(cancellationToken);
         }
@@ -116,8 +111,7 @@ internal sealed partial class TurnPipeline(
         var startedAt = services.Time.GetUtcNow();
         using var span = RoleplayTracing.StartTurn(session.Id, 0, session.Language);
         var text = session.Variant.OpeningLine;
-        await Notifier.SendAsync(session, SessionEventKind.AiResponse,
-            new AiResponseEvent(session.Id, 0, text, 0, session.MaxTurns, new TurnTimings(null, null, 0, null, null, 0), Notifier.Now));
+        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new TurnTimings(null, null, 0, null, null, 0)));
         var segments = await SpeakAsync(0, text, started, queueMs: null, sttMs: null, aiMs: 0, cancellationToken);
         services.Journal.TurnCompleted(new TurnRecord
         {
@@ -205,8 +199,7 @@ internal sealed partial class TurnPipeline(
         if (partial is { Text.Length: > 0 } && partial.Text != _lastPartial)
         {
             _lastPartial = partial.Text;
-            await Notifier.SendPartialAsync(session,
-                new TranscriptionEvent(session.Id, _nextTurn, partial.Text, false, null, TurnTimings.None, Notifier.Now));
+            await session.EmitPartialAsync(new TurnTranscript(_nextTurn, partial.Text, false, null, TurnTimings.None));
         }
     }
 
@@ -269,8 +262,7 @@ internal sealed partial class TurnPipeline(
     private async Task NoSpeechAsync(int turn, string message)
     {
         // A final (empty) transcription closes any partial text the client is showing for this turn.
-        await Notifier.SendAsync(session, SessionEventKind.Transcription,
-            new TranscriptionEvent(session.Id, turn, "", true, null, TurnTimings.None, Notifier.Now));
+        await session.EmitAsync(new TurnTranscript(turn, "", true, null, TurnTimings.None));
         await ReportAsync(new ClientError(ErrorCodes.NoSpeech, message, true));
     }
 
@@ -289,7 +281,7 @@ internal sealed partial class TurnPipeline(
     {
         _turnErrors.Add($"{error.Code}: {error.Message}");
         services.Metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        return Notifier.SendErrorAsync(session, error);
+        return session.EmitAsync(new TurnError(error));
     }
 
     private int Ms(long from, long to) => (int)Math.Round(ExactMs(from, to));

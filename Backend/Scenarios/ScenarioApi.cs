@@ -33,17 +33,3 @@ public static class ScenarioApi
             : TypedResults.Problem(title: "Scenario files are invalid; the previous catalog is still in use", detail: string.Join("\n", errors), statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 }
-
-public sealed record ScenarioSummary(string Id, string Kind, int MaxTurns, string DefaultLanguage, IReadOnlyList<ScenarioVariantSummary> Variants)
-{
-    public static ScenarioSummary From(Scenario s) => new(
-        s.Id,
-        s.Kind,
-        s.MaxTurns,
-        s.DefaultLanguage,
-        s.Variants.Values.OrderBy(v => v.Language, StringComparer.Ordinal)
-            .Select(v => new ScenarioVariantSummary(v.Language, v.Title, v.Description, v.Persona.Name, v.Persona.Role, v.Persona.Description, v.OpeningLine))
-            .ToList());
-}
-
-public sealed record ScenarioVariantSummary(string Language, string Title, string Description, string PersonaName, string PersonaRole, string PersonaDescription, string OpeningLine);

@@ -1,12 +1,6 @@
+using RoleplayHub.Pipeline;
+
 namespace RoleplayHub.Sessions;
 
-public enum SessionEventKind
-{
-    Transcription,
-    AiResponse,
-    AvatarResponse,
-    Error,
-}
-
-/// <summary>A pipeline event on its way to the client, numbered and kept (the last few) for replay on resume.</summary>
-public sealed record SessionEvent(long Seq, SessionEventKind Kind, object Payload);
+/// <summary>A turn event as the session numbered it (<c>seq</c> 1, 2, …) and when, kept (the last few) for replay.</summary>
+public sealed record SessionEvent(long Seq, long Timestamp, TurnEvent Payload);

@@ -6,15 +6,19 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class SessionServiceExtensions
 {
-    /// <summary>The singleton <see cref="SessionManager"/> (also a hosted service, for the graceful drain) and the
-    /// idle sweeper.</summary>
+    /// <summary>The session layer: the <see cref="SessionManager"/> the hub calls, the registry, starter and ender
+    /// behind it (the ender is also a hosted service, for the graceful drain), and the idle sweeper. The hub registers
+    /// the <see cref="ISessionClients"/> that delivers what sessions say.</summary>
     public static IHostApplicationBuilder AddSessionManagement(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RoleplaySessionOptions>().BindConfiguration(RoleplaySessionOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RoleplaySessionOptions>, ValidateRoleplaySessionOptions>();
         builder.Services.AddSingleton<AudioBlockPool>();
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<SessionEnder>();
+        builder.Services.AddSingleton<SessionStarter>();
         builder.Services.AddSingleton<SessionManager>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionManager>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEnder>()); // the graceful drain
         builder.Services.AddHostedService<SessionSweeper>();
         return builder;
     }

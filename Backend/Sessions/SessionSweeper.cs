@@ -4,7 +4,7 @@ namespace RoleplayHub.Sessions;
 
 /// <summary>Every <see cref="RoleplaySessionOptions.SweepInterval"/>, ends sessions idle for longer than
 /// <see cref="RoleplaySessionOptions.IdleTimeout"/>.</summary>
-public sealed class SessionSweeper(SessionManager sessions, IOptions<RoleplaySessionOptions> options, TimeProvider time, ILogger<SessionSweeper> logger) : BackgroundService
+public sealed class SessionSweeper(SessionEnder sessions, IOptions<RoleplaySessionOptions> options, TimeProvider time, ILogger<SessionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,4 +1,4 @@
-namespace RoleplayHub.Sessions;
+namespace RoleplayHub.Core;
 
 /// <summary>Why a session ended; <c>ToWire()</c> gives the <c>session-ended.reason</c> value.</summary>
 public enum SessionEndReason

@@ -1,0 +1,35 @@
+using RoleplayHub.Observability;
+using RoleplayHub.Sessions;
+
+namespace RoleplayHub.Admin;
+
+/// <summary><c>GET /api/stats</c>: this node's sessions, buffers and process health.</summary>
+public sealed record NodeStats(
+    SessionStats Sessions,
+    int SttDecoders,
+    int SttDecoderLimit,
+    long WorkingSetBytes,
+    long ManagedHeapBytes,
+    long AllocatedBytes,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    double GcPauseMs,
+    long JitCompiledMethods,
+    double JitCompilationMs,
+    int BusyThreadPoolThreads,
+    long ThreadPoolQueue,
+    long UptimeSeconds,
+    TurnOverhead Overhead);
+
+/// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
+/// call, and from a provider's result to its event written to the connection.</summary>
+public sealed record TurnOverhead(long Turns, long Events, double FlushToSttP50, double FlushToSttP99, double ResultToWireP50, double ResultToWireP99)
+{
+    public static TurnOverhead From(RoleplayMetrics metrics, long turnsSince = 0, long eventsSince = 0)
+    {
+        var flush = metrics.FlushToStt.Summarize(turnsSince);
+        var wire = metrics.ResultToWire.Summarize(eventsSince);
+        return new TurnOverhead(flush.Samples, wire.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
+    }
+}

@@ -1,0 +1,37 @@
+using RoleplayHub.Core;
+using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Pipeline;
+using RoleplayHub.Sessions;
+
+namespace RoleplayHub.Hubs;
+
+/// <summary>The boundary between the session layer's vocabulary and the wire: each message becomes the hub event a
+/// client receives (docs/hub-contract.md), and each request becomes what the session layer takes.</summary>
+internal static class WireEvents
+{
+    public static SessionStartedEvent ToWire(this SessionStart s) => new(
+        s.SessionId, s.ScenarioId, s.Language, s.MaxTurns,
+        new PersonaInfo(s.Persona.Name, s.Persona.Role, s.Persona.Description, s.Persona.Voice),
+        new AudioConfig(s.Audio.Encoding, s.Audio.SampleRate, s.Audio.Channels, s.Audio.ChunkMs, s.Audio.MaxChunkBytes, s.Audio.FlushBytes, s.Audio.FlushIdleMs),
+        s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp);
+
+    public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
+
+    public static TranscriptionEvent ToWire(this TurnTranscript t, string sessionId, long seq, long timestamp) =>
+        new(sessionId, t.Turn, t.Text, t.IsFinal, t.Words, t.Timings, timestamp) { Seq = seq };
+
+    public static AiResponseEvent ToWire(this TurnReply r, string sessionId, long seq, long timestamp) =>
+        new(sessionId, r.Turn, r.Text, r.TurnCount, r.MaxTurns, r.Timings, timestamp) { Seq = seq };
+
+    public static AvatarResponseEvent ToWire(this TurnSpeech s, string sessionId, long seq, long timestamp) =>
+        new(sessionId, s.Turn, s.Segment, s.IsLast, s.Text, s.AudioUrl, s.VideoUrl, s.DurationMs, s.MimeType, s.Visemes, s.Timings, timestamp) { Seq = seq };
+
+    public static ErrorEvent ToWire(this ClientError error, string? sessionId, long seq, long timestamp) =>
+        new(sessionId, error.Code, error.Message, error.Retryable, timestamp) { Seq = seq };
+
+    public static StartRequest ToSessions(this StartSessionRequest r) => new(
+        r.SessionId, r.ScenarioId, r.Language, r.AudioFormat is not null, r.AudioFormat?.Encoding, r.AudioFormat?.SampleRate, r.AudioFormat?.Channels,
+        r.LastSeq, r.ModelProfile, r.IdleFlush);
+
+    public static IncomingChunk ToSessions(this AudioChunkRequest r) => new(r.Offset, r.Audio, r.TooLarge, r.BindingError);
+}

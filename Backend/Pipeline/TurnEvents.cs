@@ -1,0 +1,29 @@
+using RoleplayHub.Core;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>What a turn produces, in the pipeline's own terms: the session numbers these events and keeps them for
+/// replay, and the hub puts them on the wire.</summary>
+public abstract record TurnEvent;
+
+/// <summary>What the user said: partial while they speak, final (with word timings) at the end of the utterance.</summary>
+public sealed record TurnTranscript(int Turn, string Text, bool IsFinal, IReadOnlyList<WordTiming>? Words, TurnTimings Timings) : TurnEvent;
+
+/// <summary>The persona's whole reply to a turn.</summary>
+public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings) : TurnEvent;
+
+/// <summary>One spoken sentence of the reply: its stored audio and lip-sync.</summary>
+public sealed record TurnSpeech(
+    int Turn,
+    int Segment,
+    bool IsLast,
+    string Text,
+    string AudioUrl,
+    string? VideoUrl,
+    int DurationMs,
+    string MimeType,
+    IReadOnlyList<VisemeCue>? Visemes,
+    TurnTimings Timings) : TurnEvent;
+
+/// <summary>A problem the client is told about (the stage that failed, audio it could not use…).</summary>
+public sealed record TurnError(ClientError Error) : TurnEvent;

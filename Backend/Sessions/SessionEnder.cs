@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using RoleplayHub.Core;
+using RoleplayHub.History;
+using RoleplayHub.Observability;
+
+namespace RoleplayHub.Sessions;
+
+/// <summary>
+/// Ends sessions, for every reason, and drains them on shutdown. Invariant: a session ends once, for the first
+/// reason; its worker is stopped (or, on shutdown, drained) and awaited before <c>session-ended</c> is sent, so that is
+/// always the session's last event, and the end is journalled.
+/// </summary>
+public sealed partial class SessionEnder(
+    SessionRegistry registry,
+    IOptions<RoleplaySessionOptions> options,
+    ISessionClients clients,
+    ISessionJournal journal,
+    RoleplayMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<SessionEnder> logger) : ISessionEnder, IHostedService
+{
+    private readonly ConcurrentDictionary<RoleplaySession, Task> _ending = new();
+    private readonly RoleplaySessionOptions _options = options.Value;
+    private volatile bool _stopping;
+
+    /// <summary>The node is shutting down: no new sessions.</summary>
+    public bool IsStopping => _stopping;
+
+    /// <summary>Ends a session (first reason wins). Returns at once; <c>session-ended</c> follows the worker's last event.</summary>
+    public void RequestEnd(RoleplaySession session, SessionEndReason reason)
+    {
+        if (!session.TryBeginEnd(reason))
+        {
+            return;
+        }
+
+        if (reason == SessionEndReason.Shutdown)
+        {
+            session.CompleteQueue(); // drain: queued turns may finish within the drain timeout
+        }
+        else
+        {
+            session.Stop();
+        }
+
+        _ending[session] = FinishAsync(session, reason);
+    }
+
+    /// <summary>Ends sessions idle for longer than <c>Sessions:IdleTimeout</c>; forgets old ended ones.</summary>
+    public int SweepIdle()
+    {
+        var now = time.GetTimestamp();
+        var ended = 0;
+        foreach (var session in registry.All)
+        {
+            if (session.IsActive && time.GetElapsedTime(session.LastActivityTimestamp, now) >= _options.IdleTimeout)
+            {
+                RequestEnd(session, SessionEndReason.IdleTimeout);
+                ended++;
+            }
+        }
+
+        registry.ForgetOldEnded();
+        return ended;
+    }
+
+    /// <summary>
+    /// Hooks the graceful drain into <c>ApplicationStopping</c>. SignalR closes every connection from its own
+    /// <c>ApplicationStopping</c> callback; callbacks run last-registered-first, and ours is registered once the app has
+    /// started (after SignalR's), so sessions are drained while their clients are still connected to hear it.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => lifetime.ApplicationStopping.Register(() => DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5))));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Fallback for hosts that stop without having started the app.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+
+    /// <summary>Graceful shutdown: no new sessions; each utterance in progress is ended and queued turns get
+    /// <c>Sessions:DrainTimeout</c> to finish; then every session ends with <c>shutdown</c>.</summary>
+    private async Task DrainAsync()
+    {
+        if (!_stopping)
+        {
+            _stopping = true;
+            logger.LogInformation("Draining {Count} sessions", registry.Count);
+        }
+
+        foreach (var session in registry.All)
+        {
+            session.FlushPendingUtterance();
+            RequestEnd(session, SessionEndReason.Shutdown);
+        }
+
+        await Task.WhenAll(_ending.Values);
+    }
+
+    private async Task FinishAsync(RoleplaySession session, SessionEndReason reason)
+    {
+        var wait = reason == SessionEndReason.Shutdown ? _options.DrainTimeout : TimeSpan.FromSeconds(10);
+        try
+        {
+            await session.Worker.WaitAsync(wait, time);
+        }
+        catch (TimeoutException)
+        {
+            session.Stop();
+            logger.LogWarning("Session {SessionId}: the pipeline did not stop within {Wait}; cancelled", session.Id, wait);
+            await session.Worker.WaitAsync(TimeSpan.FromSeconds(5), time).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Session {SessionId}: the pipeline ended with an error", session.Id);
+        }
+
+        try
+        {
+            registry.Remove(session, reason);
+            session.MarkEnded();
+            var connection = session.Connection;
+            connection?.Remove(session);
+            var now = time.GetUtcNow();
+            var duration = (long)(now - session.StartedAt).TotalMilliseconds;
+            journal.SessionEnded(new SessionEndRecord(session.HistoryKey, session.Id, reason.ToWire(), session.TurnCount, now));
+            metrics.SessionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWire()));
+            if (connection is { IsClosed: false })
+            {
+                await clients.SendEndedAsync(connection.ConnectionId,
+                    new SessionEnd(session.Id, reason.ToWire(), session.TurnCount, duration, now.ToUnixTimeMilliseconds()));
+            }
+
+            LogEnded(session.Id, reason.ToWire(), session.TurnCount, duration);
+        }
+        finally
+        {
+            session.Dispose();
+            _ending.TryRemove(session, out _);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Session {SessionId} ended ({Reason}) after {Turns} turns and {DurationMs} ms")]
+    private partial void LogEnded(string sessionId, string reason, int turns, long durationMs);
+}

@@ -1,0 +1,216 @@
+using Microsoft.Extensions.Options;
+using RoleplayHub.Audio;
+using RoleplayHub.Core;
+using RoleplayHub.History;
+using RoleplayHub.Observability;
+using RoleplayHub.Pipeline;
+using RoleplayHub.Providers.Ai;
+using RoleplayHub.Providers.Stt;
+using RoleplayHub.Scenarios;
+
+namespace RoleplayHub.Sessions;
+
+/// <summary>
+/// Opens a session, or resumes one on a new connection. Invariant: a new session either starts whole — registered,
+/// journalled, announced with <c>session-started</c>, then its worker running — or leaves nothing behind (no slot, no
+/// decoder, no recogniser); and <c>session-started</c> always reaches the client before the persona's opening line.
+/// </summary>
+public sealed partial class SessionStarter(
+    SessionRegistry registry,
+    SessionEnder ender,
+    ScenarioCatalog scenarios,
+    TurnWorkers workers,
+    ISessionClients clients,
+    ISessionJournal journal,
+    RoleplayMetrics metrics,
+    AudioBlockPool blocks,
+    IOptions<RoleplaySessionOptions> options,
+    TimeProvider time,
+    ILogger<SessionStarter> logger)
+{
+    private readonly RoleplaySessionOptions _options = options.Value;
+
+    public async Task<StartOutcome> StartAsync(ClientConnection connection, StartRequest request)
+    {
+        if (ender.IsStopping)
+        {
+            return new ClientError(ErrorCodes.ServerBusy, "The service is shutting down; reconnect in a moment.", true);
+        }
+
+        if (request.SessionId is { } requestedId)
+        {
+            if (!SessionRegistry.IsValidId(requestedId))
+            {
+                return ClientError.InvalidRequest("sessionId must be 1–64 characters of letters, digits, '.', '_', ':' or '-'.");
+            }
+
+            if (registry.TryGet(requestedId, out var existing))
+            {
+                return existing!.UserId == connection.UserId ? await ResumeAsync(existing, connection, request) : InUse(requestedId);
+            }
+
+            if (registry.TryGetEnded(requestedId, out var endedBy, out var reason))
+            {
+                return endedBy == connection.UserId ? ClientError.SessionEnded(requestedId, reason) : InUse(requestedId);
+            }
+        }
+
+        var scenario = scenarios.Find(request.ScenarioId);
+        if (scenario is null)
+        {
+            var available = string.Join(", ", scenarios.All.Select(s => s.Id).Order());
+            return new ClientError(ErrorCodes.UnknownScenario,
+                request.ScenarioId is null ? $"scenarioId is required. Available: {available}." : $"Unknown scenarioId {ClientError.Echo(request.ScenarioId)}. Available: {available}.", false);
+        }
+
+        var language = string.IsNullOrWhiteSpace(request.Language) ? scenario.DefaultLanguage : request.Language.Trim();
+        var variant = scenario.FindVariant(language);
+        if (variant is null)
+        {
+            return new ClientError(ErrorCodes.UnsupportedLanguage,
+                $"Scenario '{scenario.Id}' is not available in {ClientError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
+        }
+
+        await using var plan = workers.Plan(variant.Language, out var languageError);
+        if (plan is null)
+        {
+            return languageError;
+        }
+
+        if (!AudioFormat.TryParse(request.Encoding, request.SampleRate, request.Channels, out var format, out var formatError))
+        {
+            return new ClientError(ErrorCodes.UnsupportedAudioFormat, formatError, false);
+        }
+
+        if (plan.UseFormat(format) is { } decoderError)
+        {
+            return decoderError;
+        }
+
+        if (registry.ReserveUserSlot(connection.UserId) is { } limitError)
+        {
+            return limitError;
+        }
+
+        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
+        if (plan.ReserveRecognizer(new RecognizerRequest(id, connection.UserId, variant.Language, variant.Phrases, variant.Grammar)) is { } sttError)
+        {
+            registry.ReleaseUserSlot(connection.UserId);
+            return sttError;
+        }
+
+        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true),
+            connection, _options, blocks, clients, ender, time);
+        if (!registry.TryAdd(session))
+        {
+            registry.ReleaseUserSlot(connection.UserId);
+            session.Dispose();
+            return InUse(id);
+        }
+
+        ClientError? aiError;
+        try
+        {
+            aiError = plan.OpenConversation(new ConversationSetup(id, scenario, variant, request.ModelProfile));
+        }
+        catch
+        {
+            Discard(session); // a bug here must not leak the session or its user's slot
+            throw;
+        }
+
+        if (aiError is { } refused)
+        {
+            Discard(session);
+            return refused;
+        }
+
+        connection.Add(session);
+        journal.SessionStarted(new SessionStartRecord(session.HistoryKey, id, connection.UserId, scenario.Id, variant.Persona.Name,
+            variant.Language, format.WireName, request.ModelProfile, session.StartedAt, format.SampleRate, format.Channels));
+        metrics.SessionsStarted.Add(1);
+        var started = Describe(session, resumed: false);
+        await clients.SendStartedAsync(connection.ConnectionId, started);
+        session.Worker = plan.Start(session); // only now: session-started reaches the client before the opening line
+        LogStarted(id, connection.UserId, scenario.Id, variant.Language, format.WireName);
+        return started;
+    }
+
+    private async Task<StartOutcome> ResumeAsync(RoleplaySession session, ClientConnection connection, StartRequest request)
+    {
+        if (!session.IsActive)
+        {
+            return ClientError.SessionEnded(session.Id, session.EndReason?.ToWire() ?? "ending");
+        }
+
+        if (request.ScenarioId is not null && request.ScenarioId != session.Scenario.Id)
+        {
+            return ClientError.InvalidRequest($"Session '{session.Id}' is a '{session.Scenario.Id}' session; resume it without a different scenarioId.");
+        }
+
+        if (request.HasAudioFormat && (!AudioFormat.TryParse(request.Encoding, request.SampleRate, request.Channels, out var format, out _) || format != session.Format))
+        {
+            return ClientError.InvalidRequest($"Session '{session.Id}' streams {session.Format.WireName} at {session.Format.SampleRate} Hz; resume it with the same audioFormat.");
+        }
+
+        var previous = session.Connection;
+        if (previous is not null && !ReferenceEquals(previous, connection))
+        {
+            previous.Remove(session);
+            if (!previous.IsClosed)
+            {
+                _ = clients.SendNoticeAsync(previous.ConnectionId, session.Id,
+                    new ClientError(ErrorCodes.SessionNotAttached, "This session was resumed on another connection.", false), Now);
+            }
+        }
+
+        var replay = session.Attach(connection, request.LastSeq);
+        connection.Add(session);
+        var started = Describe(session, resumed: true);
+        await clients.SendStartedAsync(connection.ConnectionId, started);
+        if (replay)
+        {
+            _ = session.ReplayAsync(connection);
+        }
+
+        LogResumed(session.Id, session.ReceivedBytes);
+        return started;
+    }
+
+    // A session refused after it was registered: it goes as if it had never been (its id may be asked for again).
+    private void Discard(RoleplaySession session)
+    {
+        registry.Discard(session);
+        session.Dispose();
+    }
+
+    private SessionStart Describe(RoleplaySession session, bool resumed)
+    {
+        var persona = session.Variant.Persona;
+        var voice = persona.Voice.Espeak ?? persona.Voice.Aliyun ?? persona.Voice.Gender;
+        return new SessionStart(session.Id, session.Scenario.Id, session.Language, session.MaxTurns,
+            new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
+            new AudioSettings(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, _options.ChunkMs,
+                _options.MaxChunkBytes, session.FlushBytes, session.IdleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0),
+            resumed, session.ReceivedBytes, session.TurnCount, Now);
+    }
+
+    private static ClientError InUse(string id) =>
+        new(ErrorCodes.SessionExists, $"sessionId {ClientError.Echo(id)} is already in use; choose another or omit it.", false);
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    [LoggerMessage(LogLevel.Information, "Session {SessionId} started by {UserId}: scenario {ScenarioId}, {Language}, {Format}")]
+    private partial void LogStarted(string sessionId, string userId, string scenarioId, string language, string format);
+
+    [LoggerMessage(LogLevel.Information, "Session {SessionId} resumed at byte {ReceivedBytes}")]
+    private partial void LogResumed(string sessionId, long receivedBytes);
+}
+
+/// <summary>Either the session that started (or resumed) or the error that refused it.</summary>
+public readonly record struct StartOutcome(SessionStart? Started, ClientError? Error)
+{
+    public static implicit operator StartOutcome(SessionStart started) => new(started, null);
+
+    public static implicit operator StartOutcome(ClientError error) => new(null, error);
+}
