@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
 using RoleplayHub.Health;
+using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Ai;
@@ -12,8 +13,6 @@ using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Providers.Tts.Espeak;
-
-using RoleplayHub.History;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Storage;
-
-using RoleplayHub.History;
 
 namespace RoleplayHub.Pipeline;
 

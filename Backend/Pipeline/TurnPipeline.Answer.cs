@@ -1,12 +1,11 @@
 using System.Text;
 using RoleplayHub.Core;
+using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Storage;
-
-using RoleplayHub.History;
 
 namespace RoleplayHub.Pipeline;
 

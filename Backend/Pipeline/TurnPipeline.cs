@@ -1,11 +1,10 @@
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
+using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
-
-using RoleplayHub.History;
 
 namespace RoleplayHub.Pipeline;
 

@@ -1,13 +1,13 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Chat;
 using Polly;
 using Polly.Retry;
 using RoleplayHub.Health;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RoleplayHub.Providers.Ai.OpenAi;
 

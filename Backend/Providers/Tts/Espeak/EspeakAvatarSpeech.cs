@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
 using RoleplayHub.Health;
 using RoleplayHub.Scenarios;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace RoleplayHub.Providers.Tts.Espeak;
 
