@@ -37,6 +37,14 @@ public sealed class PipelineServices(
 
     public MediaOptions Media { get; } = media.Value;
 
+    /// <summary>A timestamp of <see cref="Time"/>, for stage timings.</summary>
+    public long Now => Time.GetTimestamp();
+
+    /// <summary>Whole milliseconds between two timestamps.</summary>
+    public int Ms(long from, long to) => (int)Math.Round(ExactMs(from, to));
+
+    public double ExactMs(long from, long to) => Time.GetElapsedTime(from, to).TotalMilliseconds;
+
     /// <summary>Where utterance recordings are written before they are stored (same volume as the media folder).
     /// A session deletes its file when it ends; files a killed process left behind go after a day.</summary>
     public string TempDirectory { get; } = RemoveStaleFiles(data.Resolve("tmp"), time.GetUtcNow() - TimeSpan.FromDays(1));

@@ -1,6 +1,5 @@
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
-using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
@@ -11,10 +10,12 @@ namespace RoleplayHub.Pipeline;
 /// <summary>
 /// One session's worker: reads flushed audio from the session's queue, in order, and runs the turn —
 /// decode → STT (partials while the user speaks, the final at the end of the utterance) → AI reply → avatar speech
-/// per sentence → media store → events, with per-stage timings on every event and the turn in the journal.
-/// It is the only code that touches the session's decoder, recogniser and conversation, so none of them need locks.
+/// per sentence → media store → events, with per-stage timings on every event and the turn in the journal. This class
+/// hears the user (decoding, recognition, levels, the recording); <see cref="TurnAnswerer"/> answers and
+/// <see cref="ReplySpeaker"/> speaks. It is the only code that touches the session's decoder, recogniser and
+/// conversation, so none of them need locks.
 /// </summary>
-internal sealed partial class TurnPipeline(
+internal sealed class TurnPipeline(
     ITurnSession session,
     IAudioStreamDecoder decoder,
     ISpeechRecognizer recognizer,
@@ -23,15 +24,17 @@ internal sealed partial class TurnPipeline(
     PipelineServices services)
 {
     private readonly UtteranceRecorder _recorder = new(services.TempDirectory);
-    private readonly List<string> _turnErrors = [];
+    private readonly TurnReport _report = new(session, services.Metrics);
+    private TurnAnswerer? _answerer;
     private AudioLevels _levels;
     private bool _utteranceHasAudio;
     private bool _utteranceBroken;
     private string _lastPartial = "";
     private int _nextTurn = 1;
-    private PendingTurn? _retry;
 
     private long Now => services.Time.GetTimestamp();
+
+    private TurnAnswerer Answerer => _answerer ??= new(session, conversation, new ReplySpeaker(session, avatarSpeech, _report, services), _report, services);
 
     public async Task RunAsync()
     {
@@ -97,44 +100,18 @@ internal sealed partial class TurnPipeline(
         conversation.Commit(new AiTurn(0, session.MaxTurns, ""), session.Variant.OpeningLine);
         if (session.SpeaksOpeningLine)
         {
-            await SpeakOpeningAsync(cancellationToken);
+            await Answerer.SpeakOpeningAsync(cancellationToken);
         }
 
         return true;
     }
 
-    /// <summary>Turn 0: the persona opens the drill with the scenario's opening line.</summary>
-    private async Task SpeakOpeningAsync(CancellationToken cancellationToken)
-    {
-        var started = Now;
-        var startedAt = services.Time.GetUtcNow();
-        using var span = RoleplayTracing.StartTurn(session.Id, 0, session.Language);
-        var text = session.Variant.OpeningLine;
-        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new TurnTimings(null, null, 0, null, null, 0)));
-        var segments = await SpeakAsync(0, text, started, queueMs: null, sttMs: null, aiMs: 0, cancellationToken);
-        services.Journal.TurnCompleted(new TurnRecord
-        {
-            HistoryKey = session.HistoryKey,
-            SessionId = session.Id,
-            Turn = 0,
-            UserText = "",
-            AiText = text,
-            AvatarSegments = segments.Records,
-            TtsMs = segments.TtsMs,
-            StoreMs = segments.StoreMs,
-            TotalMs = Ms(started, Now),
-            Errors = [.. _turnErrors],
-            StartedAt = startedAt,
-            CompletedAt = services.Time.GetUtcNow(),
-        });
-        _turnErrors.Clear();
-    }
 
     private async Task ProcessAsync(PipelineItem item, CancellationToken cancellationToken)
     {
         if (item.Kind == FlushKind.RetryTurn)
         {
-            await RetryAsync(cancellationToken);
+            await Answerer.RetryAsync(cancellationToken);
             return;
         }
 
@@ -254,8 +231,43 @@ internal sealed partial class TurnPipeline(
             _utteranceHasAudio = false;
             _utteranceBroken = false;
             _lastPartial = "";
-            _turnErrors.Clear();
+            _report.Clear();
         }
+    }
+
+    private async Task RunTurnAsync(PipelineItem item, int turn, long pickedUp, int queueMs, CancellationToken cancellationToken)
+    {
+        var startedAt = services.Time.GetUtcNow();
+        services.Metrics.RecordFlushToStt(ExactMs(item.FlushTimestamp, Now));
+        using var span = RoleplayTracing.StartTurn(session.Id, turn, session.Language);
+
+        SpeechHypothesis final;
+        using (var stt = RoleplayTracing.StartStage("stt"))
+        {
+            try
+            {
+                final = await recognizer.EndUtteranceAsync(cancellationToken);
+            }
+            catch (SpeechRecognitionException ex)
+            {
+                stt.Fail(ErrorCodes.SttFailed, ex.Message);
+                _recorder.Discard();
+                await ReportAsync(new ClientError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
+                return;
+            }
+        }
+
+        var sttDone = Now;
+        var sttMs = Ms(pickedUp, sttDone);
+        if (final.Text.Length == 0)
+        {
+            _recorder.Discard();
+            await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
+            return;
+        }
+
+        _nextTurn++;
+        await Answerer.AnswerUtteranceAsync(new FinalTranscript(turn, final, item.FlushTimestamp, startedAt, queueMs, sttMs, sttDone), _recorder, cancellationToken);
     }
 
     private async Task NoSpeechAsync(int turn, string message)
@@ -276,12 +288,7 @@ internal sealed partial class TurnPipeline(
         await ReportAsync(new ClientError(code, message + " The rest of this utterance is ignored; the session continues.", retryable));
     }
 
-    private Task ReportAsync(ClientError error)
-    {
-        _turnErrors.Add($"{error.Code}: {error.Message}");
-        services.Metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        return session.EmitAsync(new TurnError(error));
-    }
+    private Task ReportAsync(ClientError error) => _report.ReportAsync(error);
 
     private int Ms(long from, long to) => (int)Math.Round(ExactMs(from, to));
 

@@ -1,0 +1,25 @@
+using RoleplayHub.Core;
+using RoleplayHub.Observability;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>The problems of the turn in progress: each is told to the client as it happens, counted, and kept for the
+/// turn's journal record until the turn is done.</summary>
+internal sealed class TurnReport(ITurnSession session, RoleplayMetrics metrics)
+{
+    private readonly List<string> _errors = [];
+
+    public int Count => _errors.Count;
+
+    /// <summary>A copy, for a journal record.</summary>
+    public IReadOnlyList<string> Errors => [.. _errors];
+
+    public void Clear() => _errors.Clear();
+
+    public Task ReportAsync(ClientError error)
+    {
+        _errors.Add($"{error.Code}: {error.Message}");
+        metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
+        return session.EmitAsync(new TurnError(error));
+    }
+}
