@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers;
 
 namespace RoleplayHub.Pipeline;
 
@@ -10,7 +11,7 @@ public sealed class SttOptions
     public const string Section = "Stt";
 
     /// <summary>Provider for every language without its own entry in <see cref="ByLanguage"/>.</summary>
-    public string Provider { get; set; } = "pocketsphinx";
+    public string Provider { get; set; } = ProviderNames.PocketSphinx;
 
     /// <summary>Per-language override, e.g. <c>Stt:ByLanguage:zh-CN = aliyun</c>.</summary>
     public Dictionary<string, string> ByLanguage { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -35,7 +36,7 @@ public sealed class AiOptions
     public const string Section = "Ai";
 
     /// <summary><c>scripted</c> (offline, default) or <c>openai</c> (any OpenAI-compatible endpoint).</summary>
-    public string Provider { get; set; } = "scripted";
+    public string Provider { get; set; } = ProviderNames.Scripted;
 
     /// <summary>Longest time one reply may take before the turn fails with a retryable <c>ai-failed</c>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -45,7 +46,7 @@ public sealed class TtsOptions
 {
     public const string Section = "Tts";
 
-    public string Provider { get; set; } = "espeak";
+    public string Provider { get; set; } = ProviderNames.Espeak;
 
     /// <summary>Per-language override, e.g. <c>Tts:ByLanguage:zh-CN = aliyun</c>.</summary>
     public Dictionary<string, string> ByLanguage { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -4,14 +4,15 @@ using RoleplayHub.Audio;
 using RoleplayHub.Health;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
-using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Ai.OpenAi;
 using RoleplayHub.Providers.Ai.Scripted;
+using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.LatencyModel;
-using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
-using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts.Espeak;
+using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -45,8 +46,8 @@ public static class PipelineServiceExtensions
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
 
         // Readiness of the offline engines (the checks are the engines' own instances).
-        services.AddReadinessCheck<PocketSphinxSpeechToText>("stt:pocketsphinx");
-        services.AddReadinessCheck<EspeakAvatarSpeech>("tts:espeak");
+        services.AddReadinessCheck<PocketSphinxSpeechToText>("stt:" + ProviderNames.PocketSphinx);
+        services.AddReadinessCheck<EspeakAvatarSpeech>("tts:" + ProviderNames.Espeak);
 
         // The roleplay AI.
         services.AddSingleton<ScriptedRoleplayAi>();
@@ -56,10 +57,10 @@ public static class PipelineServiceExtensions
             var provider = sp.GetRequiredService<IOptions<AiOptions>>().Value.Provider;
             return provider.ToLowerInvariant() switch
             {
-                "scripted" => sp.GetRequiredService<ScriptedRoleplayAi>(),
-                "openai" => sp.GetRequiredService<OpenAiChatRoleplayAi>(),
-                "latency-model" => sp.GetRequiredService<LatencyModelRoleplayAi>(),
-                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use 'scripted' or 'openai'."),
+                ProviderNames.Scripted => sp.GetRequiredService<ScriptedRoleplayAi>(),
+                ProviderNames.OpenAi => sp.GetRequiredService<OpenAiChatRoleplayAi>(),
+                ProviderNames.LatencyModel => sp.GetRequiredService<LatencyModelRoleplayAi>(),
+                _ => throw new InvalidOperationException($"Ai:Provider '{provider}' is unknown; use '{ProviderNames.Scripted}' or '{ProviderNames.OpenAi}'."),
             };
         });
         services.AddReadinessCheck<RoleplayAiReadiness>("ai:" + (builder.Configuration[$"{AiOptions.Section}:Provider"] ?? new AiOptions().Provider).ToLowerInvariant());
@@ -77,11 +78,10 @@ public static class PipelineServiceExtensions
     /// stage is explicitly configured to use them.</summary>
     private static void AddLatencyModelProviders(this IHostApplicationBuilder builder)
     {
-        const string Name = "latency-model";
         var config = builder.Configuration;
-        var stt = string.Equals(config["Stt:Provider"], Name, StringComparison.OrdinalIgnoreCase);
-        var ai = string.Equals(config["Ai:Provider"], Name, StringComparison.OrdinalIgnoreCase);
-        var tts = string.Equals(config["Tts:Provider"], Name, StringComparison.OrdinalIgnoreCase);
+        var stt = string.Equals(config["Stt:Provider"], ProviderNames.LatencyModel, StringComparison.OrdinalIgnoreCase);
+        var ai = string.Equals(config["Ai:Provider"], ProviderNames.LatencyModel, StringComparison.OrdinalIgnoreCase);
+        var tts = string.Equals(config["Tts:Provider"], ProviderNames.LatencyModel, StringComparison.OrdinalIgnoreCase);
         if (!stt && !ai && !tts)
         {
             return;

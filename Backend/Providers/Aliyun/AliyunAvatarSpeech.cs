@@ -19,7 +19,7 @@ public sealed class AliyunAvatarSpeech(
 {
     private readonly ResiliencePipeline _retry = CloudRetry.Create("NLS TTS", options.Value.Tts.Attempts, NlsRest.IsTransient, time, logger);
 
-    public string Name => ValidateAliyunOptions.ProviderName;
+    public string Name => ProviderNames.Aliyun;
 
     public bool Supports(string language) => AliyunLanguages.All.Contains(language, StringComparer.OrdinalIgnoreCase);
 

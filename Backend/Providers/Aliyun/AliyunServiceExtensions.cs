@@ -4,13 +4,14 @@ using RoleplayHub.Providers.Aliyun;
 using RoleplayHub.Providers.Fallback;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class AliyunServiceExtensions
 {
     /// <summary>The HttpClient the NLS clients share (keyed service).</summary>
-    public const string HttpClientKey = "aliyun";
+    public const string HttpClientKey = ProviderNames.Aliyun;
 
     /// <summary>
     /// Alibaba Cloud NLS as the <c>aliyun</c> speech provider for zh-CN and en-US, selectable per stage and language
@@ -36,7 +37,7 @@ public static class AliyunServiceExtensions
         // The providers the router sees are the fallback wrappers; without a configured fallback they pass through.
         services.AddSingleton<ISpeechToText>(sp => ActivatorUtilities.CreateInstance<FallbackSpeechToText>(sp, (ISpeechToText)sp.GetRequiredService<AliyunSpeechToText>()));
         services.AddSingleton<IAvatarSpeech>(sp => ActivatorUtilities.CreateInstance<FallbackAvatarSpeech>(sp, (IAvatarSpeech)sp.GetRequiredService<AliyunAvatarSpeech>()));
-        services.AddReadinessCheck<AliyunReadinessCheck>("speech:aliyun");
+        services.AddReadinessCheck<AliyunReadinessCheck>("speech:" + ProviderNames.Aliyun);
         return builder;
     }
 }

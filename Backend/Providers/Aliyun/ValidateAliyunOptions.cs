@@ -11,8 +11,6 @@ namespace RoleplayHub.Providers.Aliyun;
 /// </summary>
 public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValidateOptions<AliyunOptions>
 {
-    public const string ProviderName = "aliyun";
-
     public ValidateOptionsResult Validate(string? name, AliyunOptions o)
     {
         var errors = new List<string>();
@@ -84,8 +82,8 @@ public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValid
     /// <summary>The languages a stage sends to Aliyun (for the default provider: both Aliyun languages).</summary>
     internal static IEnumerable<string> RoutedLanguages(string provider, IReadOnlyDictionary<string, string> byLanguage)
     {
-        var routed = byLanguage.Where(p => string.Equals(p.Value, ProviderName, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key);
-        return string.Equals(provider, ProviderName, StringComparison.OrdinalIgnoreCase)
+        var routed = byLanguage.Where(p => string.Equals(p.Value, ProviderNames.Aliyun, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key);
+        return string.Equals(provider, ProviderNames.Aliyun, StringComparison.OrdinalIgnoreCase)
             ? routed.Concat(AliyunLanguages.All.Where(l => !byLanguage.ContainsKey(l)))
             : routed;
     }

@@ -13,7 +13,7 @@ namespace RoleplayHub.Providers.Ai.Scripted;
 /// </summary>
 public sealed class ScriptedRoleplayAi : IRoleplayAi
 {
-    public string Name => "scripted";
+    public string Name => ProviderNames.Scripted;
 
     public IRoleplayConversation StartConversation(ConversationSetup setup) => new ScriptedConversation(setup.SessionId, setup.Variant);
 }

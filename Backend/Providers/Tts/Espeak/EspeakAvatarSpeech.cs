@@ -22,7 +22,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     private static Synthesis? s_current; // the synthesis the callback writes into (calls are serialised)
     private static int s_sampleRate;
 
-    public string Name => "espeak";
+    public string Name => ProviderNames.Espeak;
 
     public bool Supports(string language) => VoiceFor(language, new PersonaVoice()) is not null;
 
