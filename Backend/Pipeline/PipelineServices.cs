@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Hubs;
 using RoleplayHub.Observability;
+using RoleplayHub.Providers;
 using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 

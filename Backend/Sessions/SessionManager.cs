@@ -7,6 +7,7 @@ using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Scenarios;
 
@@ -28,7 +29,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
     private readonly RoleplaySessionOptions _options;
     private readonly TimeProvider _time;
     private readonly ScenarioCatalog _scenarios;
-    private readonly ProviderRouter _providers;
+    private readonly ProviderCatalog _providers;
     private readonly IRoleplayAi _ai;
     private readonly AudioDecoderFactory _decoders;
     private readonly PipelineServices _pipeline;
@@ -44,7 +45,7 @@ public sealed partial class SessionManager : IHostedService, IDisposable
         IOptions<RoleplaySessionOptions> options,
         TimeProvider time,
         ScenarioCatalog scenarios,
-        ProviderRouter providers,
+        ProviderCatalog providers,
         IRoleplayAi ai,
         AudioDecoderFactory decoders,
         PipelineServices pipeline,

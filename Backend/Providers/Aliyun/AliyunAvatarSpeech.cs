@@ -15,7 +15,7 @@ public sealed class AliyunAvatarSpeech(
     HttpClient http,
     IOptions<AliyunOptions> options,
     TimeProvider time,
-    ILogger<AliyunAvatarSpeech> logger) : IAvatarSpeech
+    ILogger<AliyunAvatarSpeech> logger) : IAvatarSpeech, ICloudProvider
 {
     private readonly ResiliencePipeline _retry = CloudRetry.Create("NLS TTS", options.Value.Tts.Attempts, NlsRest.IsTransient, time, logger);
 

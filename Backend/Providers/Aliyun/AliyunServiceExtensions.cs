@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
 using RoleplayHub.Providers.Aliyun;
-using RoleplayHub.Providers.Fallback;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Providers;
@@ -34,9 +33,9 @@ public static class AliyunServiceExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunSpeechToText>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunAvatarSpeech>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
 
-        // The providers the router sees are the fallback wrappers; without a configured fallback they pass through.
-        services.AddSingleton<ISpeechToText>(sp => ActivatorUtilities.CreateInstance<FallbackSpeechToText>(sp, (ISpeechToText)sp.GetRequiredService<AliyunSpeechToText>()));
-        services.AddSingleton<IAvatarSpeech>(sp => ActivatorUtilities.CreateInstance<FallbackAvatarSpeech>(sp, (IAvatarSpeech)sp.GetRequiredService<AliyunAvatarSpeech>()));
+        // Cloud providers (ICloudProvider): the catalog puts them behind Stt:Fallback / Tts:Fallback when those name one.
+        services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<AliyunSpeechToText>());
+        services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<AliyunAvatarSpeech>());
         services.AddReadinessCheck<AliyunReadinessCheck>("speech:" + ProviderNames.Aliyun);
         return builder;
     }

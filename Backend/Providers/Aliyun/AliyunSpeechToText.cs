@@ -17,7 +17,7 @@ public sealed class AliyunSpeechToText(
     HttpClient http,
     IOptions<AliyunOptions> options,
     TimeProvider time,
-    ILogger<AliyunSpeechToText> logger) : ISpeechToText
+    ILogger<AliyunSpeechToText> logger) : ISpeechToText, ICloudProvider
 {
     public string Name => ProviderNames.Aliyun;
 

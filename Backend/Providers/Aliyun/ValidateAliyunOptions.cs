@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -14,8 +13,8 @@ public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValid
     public ValidateOptionsResult Validate(string? name, AliyunOptions o)
     {
         var errors = new List<string>();
-        var stt = configuration.GetSection(SttOptions.Section).Get<SttOptions>() ?? new SttOptions();
-        var tts = configuration.GetSection(TtsOptions.Section).Get<TtsOptions>() ?? new TtsOptions();
+        var stt = configuration.GetSection(SttProviderOptions.Section).Get<SttProviderOptions>() ?? new SttProviderOptions();
+        var tts = configuration.GetSection(TtsProviderOptions.Section).Get<TtsProviderOptions>() ?? new TtsProviderOptions();
         var languages = RoutedLanguages(stt.Provider, stt.ByLanguage)
             .Concat(RoutedLanguages(tts.Provider, tts.ByLanguage)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (languages.Count > 0)

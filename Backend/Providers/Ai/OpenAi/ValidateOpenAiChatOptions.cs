@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Ai.OpenAi;
 
