@@ -40,6 +40,7 @@ public static class ProviderServiceExtensions
         // Avatar speech.
         services.AddSingleton<EspeakAvatarSpeech>();
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
+        services.AddPersonaVoiceProvider(ProviderNames.Espeak);
         services.AddReadinessCheck<EspeakAvatarSpeech>("tts:" + ProviderNames.Espeak);
 
         // The roleplay AI: only the configured one is created; /readyz reports it as ai:<name>.

@@ -26,13 +26,20 @@ public sealed partial class ScenarioCatalog : IDisposable
     private readonly ILogger<ScenarioCatalog> _logger;
     private readonly string _builtIn;
     private readonly string _adminDirectory;
+    private readonly IReadOnlyCollection<string> _voiceProviders;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _reloadDebounce;
     private volatile FrozenDictionary<string, Scenario> _scenarios;
 
-    public ScenarioCatalog(IOptions<ScenarioOptions> options, DataDirectory data, IHostEnvironment environment, ILogger<ScenarioCatalog> logger)
+    public ScenarioCatalog(
+        IOptions<ScenarioOptions> options,
+        IOptions<PersonaVoiceOptions> voices,
+        DataDirectory data,
+        IHostEnvironment environment,
+        ILogger<ScenarioCatalog> logger)
     {
         _logger = logger;
+        _voiceProviders = voices.Value.Providers;
         _builtIn = Path.Combine(environment.ContentRootPath, options.Value.BuiltInDirectory);
         if (!System.IO.Directory.Exists(_builtIn))
         {
@@ -105,7 +112,7 @@ public sealed partial class ScenarioCatalog : IDisposable
 
             foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
             {
-                var scenario = LoadFile(file, errors);
+                var scenario = LoadFile(file, errors, _voiceProviders);
                 if (scenario is null)
                 {
                     continue;
@@ -129,7 +136,9 @@ public sealed partial class ScenarioCatalog : IDisposable
         return result.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    internal static Scenario? LoadFile(string file, List<string> errors)
+    /// <summary>Reads and validates one scenario file; <paramref name="voiceProviders"/> are the providers a persona may
+    /// give a voice for.</summary>
+    internal static Scenario? LoadFile(string file, List<string> errors, IReadOnlyCollection<string> voiceProviders)
     {
         Scenario? scenario;
         try
@@ -154,7 +163,7 @@ public sealed partial class ScenarioCatalog : IDisposable
             return null;
         }
 
-        var problems = Validate(scenario, Path.GetDirectoryName(file)!).ToList();
+        var problems = Validate(scenario, Path.GetDirectoryName(file)!, voiceProviders).ToList();
         if (problems.Count > 0)
         {
             errors.AddRange(problems.Select(p => $"{file}: {p}"));
@@ -169,7 +178,7 @@ public sealed partial class ScenarioCatalog : IDisposable
         return scenario with { Variants = variants, Source = file };
     }
 
-    private static IEnumerable<string> Validate(Scenario s, string folder)
+    private static IEnumerable<string> Validate(Scenario s, string folder, IReadOnlyCollection<string> voiceProviders)
     {
         if (!IdPattern().IsMatch(s.Id))
         {
@@ -221,6 +230,12 @@ public sealed partial class ScenarioCatalog : IDisposable
             if (!string.Equals(v.Persona.Voice.Gender, "female", StringComparison.OrdinalIgnoreCase) && !string.Equals(v.Persona.Voice.Gender, "male", StringComparison.OrdinalIgnoreCase))
             {
                 yield return $"variants.{language}.persona.voice.gender must be 'female' or 'male' (was '{v.Persona.Voice.Gender}').";
+            }
+
+            foreach (var provider in v.Persona.Voice.ByProvider.Keys.Where(p => !voiceProviders.Contains(p, StringComparer.OrdinalIgnoreCase)))
+            {
+                yield return $"variants.{language}.persona.voice: '{provider}' is neither gender, rate nor pitch, nor a provider with voices "
+                    + $"({string.Join(", ", voiceProviders.Order(StringComparer.Ordinal))}).";
             }
 
             if (v.Script is { } script)

@@ -201,7 +201,7 @@ public sealed partial class SessionManager
     private SessionStartedEvent Describe(RoleplaySession session, bool resumed)
     {
         var persona = session.Variant.Persona;
-        var voice = persona.Voice.Espeak ?? persona.Voice.Aliyun ?? persona.Voice.Gender;
+        var voice = persona.Voice.Describe(_providers.AvatarSpeechNames);
         return new SessionStartedEvent(
             session.Id,
             session.Scenario.Id,

@@ -28,7 +28,7 @@ public sealed class AliyunAvatarSpeech(
         var o = options.Value;
         var appKey = o.AppKeyFor(request.Language)
             ?? throw new SpeechSynthesisException($"Aliyun:AppKeys:{request.Language} is not configured.", retryable: false);
-        var voice = string.IsNullOrWhiteSpace(request.Voice.Aliyun) ? o.Tts.DefaultVoice : request.Voice.Aliyun;
+        var voice = request.Voice.For(Name) is { } own && !string.IsNullOrWhiteSpace(own) ? own : o.Tts.DefaultVoice;
         var parts = new List<byte[]>();
         foreach (var text in TtsTextSplitter.Split(request.Text, o.Tts.MaxCharacters))
         {

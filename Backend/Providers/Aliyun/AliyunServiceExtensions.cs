@@ -36,6 +36,7 @@ public static class AliyunServiceExtensions
         // Cloud providers (ICloudProvider): the catalog puts them behind Stt:Fallback / Tts:Fallback when those name one.
         services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<AliyunSpeechToText>());
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<AliyunAvatarSpeech>());
+        services.AddPersonaVoiceProvider(ProviderNames.Aliyun);
         services.AddReadinessCheck<AliyunReadinessCheck>("speech:" + ProviderNames.Aliyun);
         return builder;
     }
