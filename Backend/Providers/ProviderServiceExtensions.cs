@@ -8,6 +8,7 @@ using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Providers.Tts.Espeak;
+using RoleplayHub.Scenarios;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,7 +41,7 @@ public static class ProviderServiceExtensions
         // Avatar speech.
         services.AddSingleton<EspeakAvatarSpeech>();
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
-        services.AddPersonaVoiceProvider(ProviderNames.Espeak);
+        services.Configure<PersonaVoiceOptions>(voices => voices.Providers.Add(ProviderNames.Espeak)); // scenario files may say voice.espeak
         services.AddReadinessCheck<EspeakAvatarSpeech>("tts:" + ProviderNames.Espeak);
 
         // The roleplay AI: only the configured one is created; /readyz reports it as ai:<name>.

@@ -13,10 +13,6 @@ public static class ScenarioApi
         return builder;
     }
 
-    /// <summary>Lets personas give a voice for <paramref name="provider"/> (<c>voice.&lt;provider&gt;</c> in scenario files).</summary>
-    public static IServiceCollection AddPersonaVoiceProvider(this IServiceCollection services, string provider) =>
-        services.Configure<PersonaVoiceOptions>(options => options.Providers.Add(provider));
-
     /// <summary><c>GET /api/scenarios</c> lists the catalog (any signed-in user); <c>POST /api/admin/scenarios/reload</c>
     /// re-reads the admin folder now (admins).</summary>
     public static IEndpointRouteBuilder MapScenarioApi(this IEndpointRouteBuilder app)

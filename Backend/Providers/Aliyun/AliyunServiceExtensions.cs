@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Aliyun;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
-using RoleplayHub.Providers;
+using RoleplayHub.Scenarios;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +37,7 @@ public static class AliyunServiceExtensions
         // Cloud providers (ICloudProvider): the catalog puts them behind Stt:Fallback / Tts:Fallback when those name one.
         services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<AliyunSpeechToText>());
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<AliyunAvatarSpeech>());
-        services.AddPersonaVoiceProvider(ProviderNames.Aliyun);
+        services.Configure<PersonaVoiceOptions>(voices => voices.Providers.Add(ProviderNames.Aliyun)); // scenario files may say voice.aliyun
         services.AddReadinessCheck<AliyunReadinessCheck>("speech:" + ProviderNames.Aliyun);
         return builder;
     }
