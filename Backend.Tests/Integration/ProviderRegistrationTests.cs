@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using RoleplayHub.Providers;
 using RoleplayHub.Scenarios;
 using RoleplayHub.Tests.Aliyun;
@@ -7,7 +6,8 @@ using RoleplayHub.Tests.Aliyun.Fakes;
 
 namespace RoleplayHub.Tests.Integration;
 
-/// <summary>What the service registers: every provider in the catalog under its name, offline ones first.</summary>
+/// <summary>What the service registers: every provider in the catalog under its name, and the voices personas may
+/// name, offline ones first.</summary>
 public sealed class ProviderRegistrationTests : IAsyncLifetime
 {
     private FakeAliyun _fake = null!;
@@ -26,10 +26,10 @@ public sealed class ProviderRegistrationTests : IAsyncLifetime
         var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, language = "zh-CN" });
 
         Assert.Equal([ProviderNames.PocketSphinx, ProviderNames.Aliyun], catalog.SpeechToText.Select(p => p.Name));
-        Assert.Equal([ProviderNames.Espeak, ProviderNames.Aliyun], catalog.AvatarSpeechNames);
+        Assert.Equal([ProviderNames.Espeak, ProviderNames.Aliyun], catalog.AvatarSpeech.Select(p => p.Name));
         Assert.Equal([ProviderNames.Scripted, ProviderNames.OpenAi], catalog.RoleplayAiNames);
         Assert.Equal(ProviderNames.Scripted, catalog.RoleplayAi.Name);
-        Assert.Equal([ProviderNames.Aliyun, ProviderNames.Espeak], factory.Services.GetRequiredService<IOptions<PersonaVoiceOptions>>().Value.Providers.Order());
+        Assert.Equal([ProviderNames.Espeak, ProviderNames.Aliyun], factory.Services.GetRequiredService<ScenarioCatalog>().VoiceProviders);
         Assert.Equal("cmn-latn-pinyin+f3", started.GetProperty("buyerPersona").Str("voice")); // espeak's, as before voices were keyed
     }
 }

@@ -44,10 +44,8 @@ public sealed class ProviderCatalog
     /// <summary>The speech-to-text providers as sessions get them (a cloud provider behind its fallback, if any).</summary>
     public IReadOnlyList<ISpeechToText> SpeechToText => _stt;
 
-    /// <summary>The avatar-speech providers as sessions get them, in the order they were registered (offline first).</summary>
+    /// <summary>The avatar-speech providers as sessions get them (a cloud voice behind its fallback, if any).</summary>
     public IReadOnlyList<IAvatarSpeech> AvatarSpeech => _tts;
-
-    public IEnumerable<string> AvatarSpeechNames => _tts.Select(p => p.Name);
 
     public IEnumerable<string> RoleplayAiNames => _ai.Select(r => r.Name);
 

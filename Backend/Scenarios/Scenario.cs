@@ -92,6 +92,6 @@ public sealed record PersonaVoice
     public string? For(string provider) => ByProvider.GetValueOrDefault(provider);
 
     /// <summary>The voice <c>session-started</c> reports: the persona's voice for the first of
-    /// <paramref name="providers"/> it names one for, otherwise its gender.</summary>
+    /// <paramref name="providers"/> it names one for (<see cref="ScenarioCatalog.VoiceProviders"/>), otherwise its gender.</summary>
     public string Describe(IEnumerable<string> providers) => providers.Select(For).FirstOrDefault(v => v is not null) ?? Gender;
 }

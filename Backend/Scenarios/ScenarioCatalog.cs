@@ -25,7 +25,6 @@ public sealed class ScenarioCatalog : IDisposable
     private readonly ILogger<ScenarioCatalog> _logger;
     private readonly string _builtIn;
     private readonly string _adminDirectory;
-    private readonly IReadOnlyCollection<string> _voiceProviders;
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer _reloadDebounce;
     private volatile FrozenDictionary<string, Scenario> _scenarios;
@@ -38,7 +37,7 @@ public sealed class ScenarioCatalog : IDisposable
         ILogger<ScenarioCatalog> logger)
     {
         _logger = logger;
-        _voiceProviders = voices.Value.Providers;
+        VoiceProviders = voices.Value.Providers;
         _builtIn = Path.Combine(environment.ContentRootPath, options.Value.BuiltInDirectory);
         if (!System.IO.Directory.Exists(_builtIn))
         {
@@ -70,6 +69,9 @@ public sealed class ScenarioCatalog : IDisposable
     public event Action? Reloaded;
 
     public IReadOnlyCollection<Scenario> All => _scenarios.Values;
+
+    /// <summary>The providers personas may give a voice for, in the order they were registered (offline first).</summary>
+    public IReadOnlyList<string> VoiceProviders { get; }
 
     public Scenario? Find(string? id) => id is not null && _scenarios.TryGetValue(id, out var scenario) ? scenario : null;
 
@@ -111,7 +113,7 @@ public sealed class ScenarioCatalog : IDisposable
 
             foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
             {
-                var scenario = LoadFile(file, errors, _voiceProviders);
+                var scenario = LoadFile(file, errors, VoiceProviders);
                 if (scenario is null)
                 {
                     continue;

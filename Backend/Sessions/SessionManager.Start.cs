@@ -201,7 +201,7 @@ public sealed partial class SessionManager
     private SessionStartedEvent Describe(RoleplaySession session, bool resumed)
     {
         var persona = session.Variant.Persona;
-        var voice = persona.Voice.Describe(_providers.AvatarSpeechNames);
+        var voice = persona.Voice.Describe(_scenarios.VoiceProviders);
         return new SessionStartedEvent(
             session.Id,
             session.Scenario.Id,
