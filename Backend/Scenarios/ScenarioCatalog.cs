@@ -37,7 +37,7 @@ public sealed class ScenarioCatalog : IDisposable
         ILogger<ScenarioCatalog> logger)
     {
         _logger = logger;
-        VoiceProviders = voices.Value.Providers;
+        VoiceProviders = [.. voices.Value.Providers];
         _builtIn = Path.Combine(environment.ContentRootPath, options.Value.BuiltInDirectory);
         if (!System.IO.Directory.Exists(_builtIn))
         {
