@@ -11,7 +11,8 @@ builder.AddRoleplayAuthentication();   // Auth/: JWT bearer (HS256 key or OIDC),
 builder.AddMediaStore();               // Storage/: data folder, media store with signed URLs
 builder.AddSessionHistory();           // History/: session history in SQLite or PostgreSQL (before Sessions/: stops after the drain)
 builder.AddScenarioCatalog();          // Scenarios/: drills and personas from JSON files
-builder.AddVoicePipeline();            // Pipeline/ + Providers/: STT → AI → avatar speech
+builder.AddRoleplayProviders();        // Providers/: PocketSphinx, the scripted engine and LLMs, espeak-ng; the catalog that chooses
+builder.AddVoicePipeline();            // Pipeline/: STT → AI → avatar speech per turn
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters

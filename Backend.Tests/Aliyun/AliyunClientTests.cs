@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Aliyun;
 using RoleplayHub.Providers.Tts;
 using RoleplayHub.Scenarios;
@@ -104,7 +105,7 @@ public sealed class AliyunClientTests : IAsyncLifetime
         var sentence = "我们的产品可以帮助工厂减少停机时间，提高生产效率。";
         var text = string.Concat(Enumerable.Repeat(sentence, 20)); // 500 characters
 
-        using var clip = await speech.SynthesizeAsync(new SpeechRequest(text, "zh-CN", new PersonaVoice { Aliyun = "aixia" }), CancellationToken.None);
+        using var clip = await speech.SynthesizeAsync(new SpeechRequest(text, "zh-CN", new PersonaVoice { ByProvider = new Dictionary<string, string> { [ProviderNames.Aliyun] = "aixia" } }), CancellationToken.None);
 
         var calls = _fake.Nls.TtsCalls.ToList();
         Assert.True(calls.Count >= 2);

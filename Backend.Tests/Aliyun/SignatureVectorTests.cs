@@ -1,3 +1,4 @@
+using RoleplayHub.Core;
 using RoleplayHub.Providers.Aliyun;
 using RoleplayHub.Storage.Cloud;
 
@@ -27,7 +28,7 @@ public sealed class SignatureVectorTests
 
         Assert.Equal("AccessKeyId=my_access_key_id&Action=CreateToken&Format=JSON&RegionId=cn-shanghai&SignatureMethod=HMAC-SHA1&SignatureNonce=b924c8c3-6d03-4c5d-ad36-d984d3116788&SignatureVersion=1.0&Timestamp=2019-04-18T08%3A32%3A31Z&Version=2019-02-28", canonical);
         Assert.Equal("hHq4yNsPitlfDJ2L0nQPdugdEzM=", signature);
-        Assert.Equal("hHq4yNsPitlfDJ2L0nQPdugdEzM%3D", PopSigner.PercentEncode(signature));
+        Assert.Equal("hHq4yNsPitlfDJ2L0nQPdugdEzM%3D", Rfc3986.PercentEncode(signature));
     }
 
     [Theory]
@@ -35,7 +36,7 @@ public sealed class SignatureVectorTests
     [InlineData("北京", "%E5%8C%97%E4%BA%AC")]
     [InlineData("!'()", "%21%27%28%29")]
     public void PercentEncodingFollowsRfc3986WithUppercaseHex(string value, string expected) =>
-        Assert.Equal(expected, PopSigner.PercentEncode(value));
+        Assert.Equal(expected, Rfc3986.PercentEncode(value));
 
     [Fact]
     public void OssV1HeaderSignatureMatchesTheDocVector()

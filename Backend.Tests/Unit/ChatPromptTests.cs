@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Ai.OpenAi;
 

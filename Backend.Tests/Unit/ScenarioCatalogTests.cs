@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai.Scripted;
 using RoleplayHub.Scenarios;
 using RoleplayHub.Tests.Infrastructure;
@@ -34,9 +35,9 @@ public sealed partial class ScenarioCatalogTests
         Assert.Equal(["en-US", "zh-CN"], scenario.Variants.Keys.Order());
         var english = scenario.Variants["en-US"];
         var chinese = scenario.Variants["zh-CN"];
-        Assert.StartsWith("en-us+", english.Persona.Voice.Espeak);
-        Assert.StartsWith("cmn-latn-pinyin+", chinese.Persona.Voice.Espeak);
-        Assert.False(string.IsNullOrWhiteSpace(chinese.Persona.Voice.Aliyun));
+        Assert.StartsWith("en-us+", english.Persona.Voice.For(ProviderNames.Espeak));
+        Assert.StartsWith("cmn-latn-pinyin+", chinese.Persona.Voice.For(ProviderNames.Espeak));
+        Assert.False(string.IsNullOrWhiteSpace(chinese.Persona.Voice.For(ProviderNames.Aliyun)));
         Assert.Equal(english.Persona.Voice.Gender, chinese.Persona.Voice.Gender);
         foreach (var variant in new[] { english, chinese })
         {
@@ -130,7 +131,7 @@ public sealed partial class ScenarioCatalogTests
             """);
         var errors = new List<string>();
 
-        var scenario = ScenarioCatalog.LoadFile(file, errors);
+        var scenario = ScenarioCatalog.LoadFile(file, errors, ScriptedEngineTests.VoiceProviders);
 
         Assert.Null(scenario);
         Assert.All(errors, e => Assert.StartsWith(file + ": ", e));
@@ -155,7 +156,7 @@ public sealed partial class ScenarioCatalogTests
             """);
         var errors = new List<string>();
 
-        ScenarioCatalog.LoadFile(file, errors);
+        ScenarioCatalog.LoadFile(file, errors, ScriptedEngineTests.VoiceProviders);
 
         Assert.Contains(errors, e => e.StartsWith(file, StringComparison.Ordinal) && e.Contains("'beat'", StringComparison.Ordinal));
     }

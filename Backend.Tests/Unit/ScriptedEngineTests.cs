@@ -1,3 +1,4 @@
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Ai.Scripted;
 using RoleplayHub.Scenarios;
@@ -245,10 +246,13 @@ public sealed class ScriptedEngineTests
         return text;
     }
 
+    /// <summary>The providers the service lets personas give a voice for.</summary>
+    internal static string[] VoiceProviders => [ProviderNames.Espeak, ProviderNames.Aliyun];
+
     internal static Scenario Load(string id)
     {
         var errors = new List<string>();
-        var scenario = ScenarioCatalog.LoadFile(Path.Combine(Repository.Root, "Backend", "Scenarios", "Catalog", id + ".json"), errors);
+        var scenario = ScenarioCatalog.LoadFile(Path.Combine(Repository.Root, "Backend", "Scenarios", "Catalog", id + ".json"), errors, VoiceProviders);
         Assert.Empty(errors);
         return scenario!;
     }

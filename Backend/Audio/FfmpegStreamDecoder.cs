@@ -16,21 +16,16 @@ namespace RoleplayHub.Audio;
 /// The end of an utterance closes the process's input and reads its output to the end: ffmpeg keeps a few packets
 /// in flight and says nothing about how many samples are still to come, so only end-of-file gives every sample, under
 /// any load. The next utterance starts a new process. A client that starts a new recorder per utterance sends a new
-/// header anyway; for a recorder that keeps running, the stream's header (everything before the first WebM cluster or
-/// the first Ogg audio page) is kept and written ahead of the continuation — for WebM with a cluster header carrying
-/// the last cluster's timecode when the continuation starts inside a cluster (MediaRecorder's chunks end on block
-/// boundaries).
+/// header anyway; for a recorder that keeps running, the stream's header is kept and written ahead of the continuation
+/// (<see cref="OpusStreamHeader"/>).
 /// </para>
 /// </summary>
 public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions options) : IAudioStreamDecoder
 {
-    private static readonly byte[] WebmMagic = [0x1A, 0x45, 0xDF, 0xA3];
-    private static readonly byte[] WebmCluster = [0x1F, 0x43, 0xB6, 0x75];
-    private static readonly byte[] OggMagic = "OggS"u8.ToArray();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Availability = new();
 
-    private ArrayBufferWriter<byte>? _headerCapture; // while the current stream's header is being collected
-    private byte[]? _header;
+    private readonly OpusStreamHeader _header = new(encoding);
+
     private Process? _process;
     private Stream? _stdin;
     private Pipe? _stdout;
@@ -40,7 +35,6 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
     private bool _hasCarry;
     private long _utteranceInput;
     private long _utteranceOutput;
-    private ulong _clusterTimecode;
 
     /// <summary>True when the configured ffmpeg can be started (checked once per process).</summary>
     public static bool IsAvailable(FfmpegOptions options) => Availability.GetOrAdd(options.Path, Probe);
@@ -55,20 +49,13 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
         if (_process is null)
         {
             Start();
-            if (!IsStreamStart(input.Span) && _header is { Length: > 0 } header)
+            foreach (var part in _header.Preamble(input.Span))
             {
-                // A recorder that kept running: give ffmpeg the stream's header again (and, inside a WebM cluster, the
-                // cluster's start), so the continuation decodes from its first block.
-                await WriteAsync(header, cancellationToken);
-                if (encoding == AudioEncoding.WebmOpus && !input.Span.StartsWith(WebmCluster))
-                {
-                    await WriteAsync(ClusterStart(_clusterTimecode), cancellationToken);
-                }
+                await WriteAsync(part, cancellationToken);
             }
         }
 
-        CaptureHeader(input.Span);
-        TrackClusterTimecode(input.Span);
+        _header.Observe(input.Span);
         _utteranceInput += input.Length;
         await WriteAsync(input, cancellationToken);
         Drain(output);
@@ -213,110 +200,6 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
         }
     }
 
-    /// <summary>Keeps the stream's header — the bytes before the first WebM cluster, or the Ogg pages before the first
-    /// audio page (OpusHead and OpusTags) — to restart ffmpeg mid-stream.</summary>
-    private void CaptureHeader(ReadOnlySpan<byte> input)
-    {
-        if (IsStreamStart(input))
-        {
-            // A new recorder, a new stream: its header replaces the previous recorder's (an Ogg continuation under
-            // another stream's header would not decode).
-            _header = null;
-            _headerCapture = new ArrayBufferWriter<byte>();
-        }
-
-        if (_headerCapture is null)
-        {
-            return;
-        }
-
-        _headerCapture.Write(input);
-        var captured = _headerCapture.WrittenSpan;
-        var end = encoding == AudioEncoding.OggOpus ? OggHeaderEnd(captured) : captured.IndexOf(WebmCluster);
-        if (end > 0)
-        {
-            _header = captured[..end].ToArray();
-            _headerCapture = null;
-        }
-        else if (_headerCapture.WrittenCount > 64 * 1024)
-        {
-            _header = []; // no header in sight: give up rather than grow
-            _headerCapture = null;
-        }
-    }
-
-    /// <summary>Remembers the timecode of the latest WebM cluster seen (ID 1F43B675, then its Timecode element E7).</summary>
-    private void TrackClusterTimecode(ReadOnlySpan<byte> input)
-    {
-        if (encoding != AudioEncoding.WebmOpus)
-        {
-            return;
-        }
-
-        for (var at = input.IndexOf(WebmCluster); at >= 0; at = NextCluster(input, at))
-        {
-            var position = at + 4;
-            if (!Ebml.TryReadSize(input, ref position, out _) || position >= input.Length || input[position] != 0xE7)
-            {
-                continue;
-            }
-
-            position++;
-            if (Ebml.TryReadSize(input, ref position, out var length) && length is > 0 and <= 8 && position + (int)length <= input.Length)
-            {
-                ulong timecode = 0;
-                foreach (var b in input.Slice(position, (int)length))
-                {
-                    timecode = (timecode << 8) | b;
-                }
-
-                _clusterTimecode = timecode;
-            }
-        }
-    }
-
-    private static int NextCluster(ReadOnlySpan<byte> input, int after)
-    {
-        var next = input[(after + 4)..].IndexOf(WebmCluster);
-        return next < 0 ? -1 : after + 4 + next;
-    }
-
-    /// <summary>A cluster of unknown size starting at <paramref name="timecode"/>: ID, size, Timecode element.</summary>
-    private static byte[] ClusterStart(ulong timecode) =>
-        [.. WebmCluster, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xE7, 0x88, .. BitConverter.GetBytes(timecode).Reverse()];
-
-    private bool IsStreamStart(ReadOnlySpan<byte> input) =>
-        encoding == AudioEncoding.OggOpus ? input.StartsWith(OggMagic) && input.IndexOf("OpusHead"u8) is >= 0 and < 64 : input.StartsWith(WebmMagic);
-
-    /// <summary>The offset of the third Ogg page (after OpusHead and OpusTags), or -1 while it is not there yet.</summary>
-    private static int OggHeaderEnd(ReadOnlySpan<byte> data)
-    {
-        var position = 0;
-        for (var page = 0; page < 2; page++)
-        {
-            if (position + 27 > data.Length || !data[position..].StartsWith(OggMagic))
-            {
-                return -1;
-            }
-
-            int segments = data[position + 26];
-            if (position + 27 + segments > data.Length)
-            {
-                return -1;
-            }
-
-            var body = 0;
-            for (var i = 0; i < segments; i++)
-            {
-                body += data[position + 27 + i];
-            }
-
-            position += 27 + segments + body;
-        }
-
-        return position <= data.Length ? position : -1;
-    }
-
     private static async Task PumpAsync(Stream stdout, PipeWriter writer)
     {
         try
@@ -403,15 +286,4 @@ public sealed class FfmpegStreamDecoder(AudioEncoding encoding, FfmpegOptions op
             return false;
         }
     }
-}
-
-/// <summary>Bound from <c>Audio:Ffmpeg</c>.</summary>
-public sealed class FfmpegOptions
-{
-    public const string Section = "Audio:Ffmpeg";
-
-    public string Path { get; set; } = "ffmpeg";
-
-    /// <summary>Longest wait, at the end of an utterance, for ffmpeg to decode what it holds and exit.</summary>
-    public TimeSpan MaxSettle { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.History;
 using RoleplayHub.Observability;
+using RoleplayHub.Providers;
 using RoleplayHub.Storage;
 
 namespace RoleplayHub.Pipeline;

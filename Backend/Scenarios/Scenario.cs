@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RoleplayHub.Scenarios;
 
 /// <summary>A roleplay drill: who the AI plays, how long the drill lasts, and its per-language variants.</summary>
@@ -65,21 +67,31 @@ public sealed record Persona
     public PersonaVoice Voice { get; init; } = new();
 }
 
-/// <summary>How the persona sounds. Each TTS provider reads its own voice id; the rest is shared.</summary>
+/// <summary>
+/// How the persona sounds: a voice per avatar-speech provider, keyed by the provider's name, and settings the
+/// providers share. Each provider reads its own voice (<see cref="For"/>), so a new provider needs no change here.
+/// In a scenario file it is one object: <c>{ "gender": "female", "espeak": "en-us+f3", "aliyun": "aixia", "rate": 170 }</c>.
+/// </summary>
+[JsonConverter(typeof(PersonaVoiceJsonConverter))]
 public sealed record PersonaVoice
 {
     /// <summary><c>female</c> or <c>male</c>.</summary>
     public string Gender { get; init; } = "female";
 
-    /// <summary>espeak-ng voice name with optional variant, e.g. <c>en-us+f3</c> or <c>cmn-latn-pinyin+m3</c>.</summary>
-    public string? Espeak { get; init; }
-
-    /// <summary>Aliyun NLS voice, e.g. <c>xiaoyun</c> or <c>aixia</c>.</summary>
-    public string? Aliyun { get; init; }
+    /// <summary>The voice for each provider by its name (case-insensitive), e.g. espeak-ng's <c>en-us+f3</c> or
+    /// <c>cmn-latn-pinyin+m3</c>, Aliyun NLS's <c>xiaoyun</c> or <c>aixia</c>.</summary>
+    public IReadOnlyDictionary<string, string> ByProvider { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Speaking rate in words per minute (espeak) – 175 is normal.</summary>
     public int? Rate { get; init; }
 
     /// <summary>Base pitch 0–100 (espeak) – 50 is normal.</summary>
     public int? Pitch { get; init; }
+
+    /// <summary>The persona's voice for <paramref name="provider"/>, or null when it names none.</summary>
+    public string? For(string provider) => ByProvider.GetValueOrDefault(provider);
+
+    /// <summary>The voice <c>session-started</c> reports: the persona's voice for the first of
+    /// <paramref name="providers"/> it names one for (<see cref="ScenarioCatalog.VoiceProviders"/>), otherwise its gender.</summary>
+    public string Describe(IEnumerable<string> providers) => providers.Select(For).FirstOrDefault(v => v is not null) ?? Gender;
 }

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Storage;
 
@@ -12,7 +11,7 @@ namespace RoleplayHub.Scenarios;
 /// an invalid file stops the service with a message naming the file and the problem; a later reload that fails keeps
 /// the previous catalog and logs why.
 /// </summary>
-public sealed partial class ScenarioCatalog : IDisposable
+public sealed class ScenarioCatalog : IDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -30,9 +29,15 @@ public sealed partial class ScenarioCatalog : IDisposable
     private readonly Timer _reloadDebounce;
     private volatile FrozenDictionary<string, Scenario> _scenarios;
 
-    public ScenarioCatalog(IOptions<ScenarioOptions> options, DataDirectory data, IHostEnvironment environment, ILogger<ScenarioCatalog> logger)
+    public ScenarioCatalog(
+        IOptions<ScenarioOptions> options,
+        IOptions<PersonaVoiceOptions> voices,
+        DataDirectory data,
+        IHostEnvironment environment,
+        ILogger<ScenarioCatalog> logger)
     {
         _logger = logger;
+        VoiceProviders = [.. voices.Value.Providers];
         _builtIn = Path.Combine(environment.ContentRootPath, options.Value.BuiltInDirectory);
         if (!System.IO.Directory.Exists(_builtIn))
         {
@@ -64,6 +69,9 @@ public sealed partial class ScenarioCatalog : IDisposable
     public event Action? Reloaded;
 
     public IReadOnlyCollection<Scenario> All => _scenarios.Values;
+
+    /// <summary>The providers personas may give a voice for, in the order they were registered (offline first).</summary>
+    public IReadOnlyList<string> VoiceProviders { get; }
 
     public Scenario? Find(string? id) => id is not null && _scenarios.TryGetValue(id, out var scenario) ? scenario : null;
 
@@ -105,7 +113,7 @@ public sealed partial class ScenarioCatalog : IDisposable
 
             foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
             {
-                var scenario = LoadFile(file, errors);
+                var scenario = LoadFile(file, errors, VoiceProviders);
                 if (scenario is null)
                 {
                     continue;
@@ -129,7 +137,9 @@ public sealed partial class ScenarioCatalog : IDisposable
         return result.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    internal static Scenario? LoadFile(string file, List<string> errors)
+    /// <summary>Reads and validates one scenario file; <paramref name="voiceProviders"/> are the providers a persona may
+    /// give a voice for.</summary>
+    internal static Scenario? LoadFile(string file, List<string> errors, IReadOnlyCollection<string> voiceProviders)
     {
         Scenario? scenario;
         try
@@ -154,7 +164,7 @@ public sealed partial class ScenarioCatalog : IDisposable
             return null;
         }
 
-        var problems = Validate(scenario, Path.GetDirectoryName(file)!).ToList();
+        var problems = ScenarioValidator.Validate(scenario, Path.GetDirectoryName(file)!, voiceProviders).ToList();
         if (problems.Count > 0)
         {
             errors.AddRange(problems.Select(p => $"{file}: {p}"));
@@ -169,136 +179,8 @@ public sealed partial class ScenarioCatalog : IDisposable
         return scenario with { Variants = variants, Source = file };
     }
 
-    private static IEnumerable<string> Validate(Scenario s, string folder)
-    {
-        if (!IdPattern().IsMatch(s.Id))
-        {
-            yield return $"id '{s.Id}' must be 1–64 characters of a-z, 0-9, '-' or '_'.";
-        }
-
-        if (s.MaxTurns is < 1 or > 200)
-        {
-            yield return $"maxTurns must be between 1 and 200 (was {s.MaxTurns}).";
-        }
-
-        if (s.Variants.Count == 0)
-        {
-            yield return "at least one language variant is required under 'variants'.";
-        }
-
-        if (!s.Variants.Keys.Contains(s.DefaultLanguage, StringComparer.OrdinalIgnoreCase))
-        {
-            yield return $"defaultLanguage '{s.DefaultLanguage}' has no variant (variants: {string.Join(", ", s.Variants.Keys)}).";
-        }
-
-        foreach (var (language, v) in s.Variants)
-        {
-            if (!LanguagePattern().IsMatch(language))
-            {
-                yield return $"variant key '{language}' is not a language tag such as en-US or zh-CN.";
-            }
-
-            if (string.IsNullOrWhiteSpace(v.Title))
-            {
-                yield return $"variants.{language}.title is empty.";
-            }
-
-            if (string.IsNullOrWhiteSpace(v.Persona.Name) || string.IsNullOrWhiteSpace(v.Persona.Role))
-            {
-                yield return $"variants.{language}.persona needs a name and a role.";
-            }
-
-            if (string.IsNullOrWhiteSpace(v.SystemPrompt) || string.IsNullOrWhiteSpace(v.OpeningLine))
-            {
-                yield return $"variants.{language} needs a systemPrompt and an openingLine.";
-            }
-
-            if (v.Grammar is { } grammar && grammar.EndsWith(".gram", StringComparison.OrdinalIgnoreCase) && !File.Exists(Path.Combine(folder, grammar)))
-            {
-                yield return $"variants.{language}.grammar file '{grammar}' does not exist next to the scenario.";
-            }
-
-            if (!string.Equals(v.Persona.Voice.Gender, "female", StringComparison.OrdinalIgnoreCase) && !string.Equals(v.Persona.Voice.Gender, "male", StringComparison.OrdinalIgnoreCase))
-            {
-                yield return $"variants.{language}.persona.voice.gender must be 'female' or 'male' (was '{v.Persona.Voice.Gender}').";
-            }
-
-            if (v.Script is { } script)
-            {
-                foreach (var problem in ValidateScript(script, $"variants.{language}.script"))
-                {
-                    yield return problem;
-                }
-            }
-        }
-    }
-
-    private static IEnumerable<string> ValidateScript(ScriptRules script, string path)
-    {
-        foreach (var intent in script.Intents.Where(i => i.Keywords.Count == 0 || i.Replies.Count == 0))
-        {
-            yield return $"{path} intent '{intent.Id}' needs keywords and replies.";
-        }
-
-        foreach (var objection in script.Objections.Where(o => o.Raise.Count == 0 || o.ResolvedBy.Count == 0))
-        {
-            yield return $"{path} objection '{objection.Id}' needs 'raise' lines and 'resolvedBy' words.";
-        }
-
-        var objections = script.Objections.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var intent in script.Intents.Where(i => i.Resolves is not null && !objections.Contains(i.Resolves)))
-        {
-            yield return $"{path} intent '{intent.Id}' resolves unknown objection '{intent.Resolves}'.";
-        }
-
-        foreach (var id in script.Intents.Select(i => i.Id).Concat(script.Objections.Select(o => o.Id)).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1))
-        {
-            yield return $"{path} uses the id '{id.Key}' more than once (intent and objection ids must be unique).";
-        }
-
-        var stages = script.Stages.ToHashSet(StringComparer.Ordinal);
-        var known = $"known stages: {(stages.Count == 0 ? "none, add them under 'stages'" : string.Join(", ", script.Stages))}";
-        foreach (var intent in script.Intents.Where(i => i.Advances is not null && !stages.Contains(i.Advances)))
-        {
-            yield return $"{path} intent '{intent.Id}' advances to unknown stage '{intent.Advances}' ({known}).";
-        }
-
-        foreach (var objection in script.Objections.Where(o => o.Stage is not null && !stages.Contains(o.Stage)))
-        {
-            yield return $"{path} objection '{objection.Id}' names unknown stage '{objection.Stage}' ({known}).";
-        }
-
-        var byStage = script.StageFallbacks.Select(p => ("stageFallbacks", p.Key, p.Value))
-            .Concat((script.Closings?.ByStage ?? new Dictionary<string, IReadOnlyList<string>>()).Select(p => ("closings.byStage", p.Key, p.Value)));
-        foreach (var (field, stage, lines) in byStage)
-        {
-            if (!stages.Contains(stage))
-            {
-                yield return $"{path}.{field} names unknown stage '{stage}' ({known}).";
-            }
-            else if (lines.Count == 0)
-            {
-                yield return $"{path}.{field}.{stage} has no lines.";
-            }
-        }
-
-        var lists = new[] { ("beats", script.Beats), ("fallbacks", script.Fallbacks), ("affirmatives", script.Affirmatives) }
-            .Concat(script.Intents.SelectMany(i => new[] { ($"intent '{i.Id}' replies", i.Replies), ($"intent '{i.Id}' invite", i.Invite) }))
-            .Concat(script.Objections.Select(o => ($"objection '{o.Id}' raise", o.Raise)));
-        foreach (var (field, lines) in lists.Where(l => l.Item2.Any(string.IsNullOrWhiteSpace)))
-        {
-            yield return $"{path} {field} contains an empty line.";
-        }
-    }
-
     private static string? ResolveGrammar(string? grammar, string folder) =>
         grammar is not null && grammar.EndsWith(".gram", StringComparison.OrdinalIgnoreCase)
             ? File.ReadAllText(Path.Combine(folder, grammar))
             : grammar;
-
-    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
-    private static partial Regex IdPattern();
-
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LanguagePattern();
 }

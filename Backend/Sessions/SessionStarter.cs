@@ -187,7 +187,7 @@ public sealed partial class SessionStarter(
     private SessionStart Describe(RoleplaySession session, bool resumed)
     {
         var persona = session.Variant.Persona;
-        var voice = persona.Voice.Espeak ?? persona.Voice.Aliyun ?? persona.Voice.Gender;
+        var voice = persona.Voice.Describe(scenarios.VoiceProviders);
         return new SessionStart(session.Id, session.Scenario.Id, session.Language, session.MaxTurns,
             new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
             new AudioSettings(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, _options.ChunkMs,

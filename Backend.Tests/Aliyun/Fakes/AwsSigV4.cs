@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using RoleplayHub.Providers.Aliyun;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Tests.Aliyun.Fakes;
 
@@ -14,9 +14,9 @@ internal static class AwsSigV4
     public static string CanonicalRequest(string method, string path, IEnumerable<KeyValuePair<string, string>> query,
         IReadOnlyList<string> signedHeaders, Func<string, string> header, string payloadHash)
     {
-        var uri = string.Join('/', path.Split('/').Select(PopSigner.PercentEncode));
+        var uri = string.Join('/', path.Split('/').Select(Rfc3986.PercentEncode));
         var canonicalQuery = string.Join('&', query
-            .Select(q => (Key: PopSigner.PercentEncode(q.Key), Value: PopSigner.PercentEncode(q.Value)))
+            .Select(q => (Key: Rfc3986.PercentEncode(q.Key), Value: Rfc3986.PercentEncode(q.Value)))
             .OrderBy(q => q.Key, StringComparer.Ordinal).ThenBy(q => q.Value, StringComparer.Ordinal)
             .Select(q => q.Key + "=" + q.Value));
         var headers = string.Concat(signedHeaders.Select(h => h + ":" + string.Join(' ', header(h).Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)) + "\n"));

@@ -15,11 +15,11 @@ public sealed class AliyunAvatarSpeech(
     HttpClient http,
     IOptions<AliyunOptions> options,
     TimeProvider time,
-    ILogger<AliyunAvatarSpeech> logger) : IAvatarSpeech
+    ILogger<AliyunAvatarSpeech> logger) : IAvatarSpeech, ICloudProvider
 {
     private readonly ResiliencePipeline _retry = CloudRetry.Create("NLS TTS", options.Value.Tts.Attempts, NlsRest.IsTransient, time, logger);
 
-    public string Name => ValidateAliyunOptions.ProviderName;
+    public string Name => ProviderNames.Aliyun;
 
     public bool Supports(string language) => AliyunLanguages.All.Contains(language, StringComparer.OrdinalIgnoreCase);
 
@@ -28,7 +28,7 @@ public sealed class AliyunAvatarSpeech(
         var o = options.Value;
         var appKey = o.AppKeyFor(request.Language)
             ?? throw new SpeechSynthesisException($"Aliyun:AppKeys:{request.Language} is not configured.", retryable: false);
-        var voice = string.IsNullOrWhiteSpace(request.Voice.Aliyun) ? o.Tts.DefaultVoice : request.Voice.Aliyun;
+        var voice = request.Voice.For(Name) is { } own && !string.IsNullOrWhiteSpace(own) ? own : o.Tts.DefaultVoice;
         var parts = new List<byte[]>();
         foreach (var text in TtsTextSplitter.Split(request.Text, o.Tts.MaxCharacters))
         {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -12,8 +11,8 @@ namespace RoleplayHub.Providers.Aliyun;
 public sealed class AliyunReadinessCheck(
     NlsTokenProvider tokens,
     IOptions<AliyunOptions> aliyun,
-    IOptions<SttOptions> stt,
-    IOptions<TtsOptions> tts) : IHealthCheck
+    IOptions<SttProviderOptions> stt,
+    IOptions<TtsProviderOptions> tts) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Aliyun;
-using RoleplayHub.Providers.Fallback;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
+using RoleplayHub.Scenarios;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class AliyunServiceExtensions
 {
     /// <summary>The HttpClient the NLS clients share (keyed service).</summary>
-    public const string HttpClientKey = "aliyun";
+    public const string HttpClientKey = ProviderNames.Aliyun;
 
     /// <summary>
     /// Alibaba Cloud NLS as the <c>aliyun</c> speech provider for zh-CN and en-US, selectable per stage and language
@@ -33,10 +34,11 @@ public static class AliyunServiceExtensions
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunSpeechToText>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AliyunAvatarSpeech>(sp, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)));
 
-        // The providers the router sees are the fallback wrappers; without a configured fallback they pass through.
-        services.AddSingleton<ISpeechToText>(sp => ActivatorUtilities.CreateInstance<FallbackSpeechToText>(sp, (ISpeechToText)sp.GetRequiredService<AliyunSpeechToText>()));
-        services.AddSingleton<IAvatarSpeech>(sp => ActivatorUtilities.CreateInstance<FallbackAvatarSpeech>(sp, (IAvatarSpeech)sp.GetRequiredService<AliyunAvatarSpeech>()));
-        services.AddReadinessCheck<AliyunReadinessCheck>("speech:aliyun");
+        // Cloud providers (ICloudProvider): the catalog puts them behind Stt:Fallback / Tts:Fallback when those name one.
+        services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<AliyunSpeechToText>());
+        services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<AliyunAvatarSpeech>());
+        services.Configure<PersonaVoiceOptions>(voices => voices.Providers.Add(ProviderNames.Aliyun)); // scenario files may say voice.aliyun
+        services.AddReadinessCheck<AliyunReadinessCheck>("speech:" + ProviderNames.Aliyun);
         return builder;
     }
 }

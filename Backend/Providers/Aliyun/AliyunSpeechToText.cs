@@ -17,9 +17,9 @@ public sealed class AliyunSpeechToText(
     HttpClient http,
     IOptions<AliyunOptions> options,
     TimeProvider time,
-    ILogger<AliyunSpeechToText> logger) : ISpeechToText
+    ILogger<AliyunSpeechToText> logger) : ISpeechToText, ICloudProvider
 {
-    public string Name => ValidateAliyunOptions.ProviderName;
+    public string Name => ProviderNames.Aliyun;
 
     public IReadOnlyCollection<string> Languages => AliyunLanguages.All;
 
@@ -55,5 +55,5 @@ public sealed class AliyunSpeechToText(
     /// <summary>The final exception for a failed utterance: retryable failures that survived every try are an
     /// outage (the fallback provider may take over).</summary>
     internal static SpeechRecognitionException Failure(string message, bool retryable, Exception inner) =>
-        new(message, retryable, retryable ? new ProviderOutageException(ValidateAliyunOptions.ProviderName, message, inner) : inner);
+        new(message, retryable, retryable ? new ProviderOutageException(ProviderNames.Aliyun, message, inner) : inner);
 }

@@ -6,7 +6,7 @@ namespace RoleplayHub.Providers.Aliyun;
 /// <summary>
 /// One <c>SpeechTranscriber</c> task on its own WebSocket (../shared/docs/aliyun-protocols.md §3): connect with
 /// <c>X-NLS-Token</c>, <c>StartTranscription</c> → <c>TranscriptionStarted</c>, binary audio frames, sentence events
-/// as they come, <c>StopTranscription</c> → <c>TranscriptionCompleted</c>, close. A <c>TaskFailed</c>, a refused
+/// as they come (into its <see cref="NlsTranscript"/>), <c>StopTranscription</c> → <c>TranscriptionCompleted</c>, close. A <c>TaskFailed</c>, a refused
 /// handshake, a timeout or a dropped connection faults the task with an <see cref="NlsTaskException"/>.
 /// </summary>
 internal sealed class NlsTranscription : IAsyncDisposable
@@ -21,11 +21,8 @@ internal sealed class NlsTranscription : IAsyncDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private readonly List<SentencePayload> _sentences = [];
+    private readonly NlsTranscript _transcript = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private string _partial = "";
-    private string? _text; // Text()'s cached result, reset when a result arrives
-    private string? _textSeparator;
     private NlsTaskException? _failure;
     private Task _receiver = Task.CompletedTask;
 
@@ -78,29 +75,10 @@ internal sealed class NlsTranscription : IAsyncDisposable
         }
     }
 
-    /// <summary>The finished sentences plus the sentence in progress. Asked for on every audio chunk, so the joined
-    /// text is kept until a result changes it.</summary>
-    public string Text(string separator)
-    {
-        lock (_gate)
-        {
-            if (_text is null || _textSeparator != separator)
-            {
-                _text = string.Join(separator, _sentences.Select(s => s.Result ?? "").Append(_partial).Where(t => t.Length > 0));
-                _textSeparator = separator;
-            }
+    /// <summary>The finished sentences plus the sentence in progress.</summary>
+    public string Text(string separator) => _transcript.Text(separator);
 
-            return _text;
-        }
-    }
-
-    public IReadOnlyList<NlsWord> Words()
-    {
-        lock (_gate)
-        {
-            return [.. _sentences.SelectMany(s => s.Words ?? [])];
-        }
-    }
+    public IReadOnlyList<NlsWord> Words() => _transcript.Words();
 
     public async ValueTask DisposeAsync()
     {
@@ -271,24 +249,10 @@ internal sealed class NlsTranscription : IAsyncDisposable
                 _started.TrySetResult();
                 break;
             case "TranscriptionResultChanged":
-                lock (_gate)
-                {
-                    _partial = Sentence(message)?.Result ?? _partial;
-                    _text = null;
-                }
-
+                _transcript.Change(Sentence(message));
                 break;
             case "SentenceEnd":
-                if (Sentence(message) is { } sentence)
-                {
-                    lock (_gate)
-                    {
-                        _sentences.Add(sentence);
-                        _partial = "";
-                        _text = null;
-                    }
-                }
-
+                _transcript.End(Sentence(message));
                 break;
             case "TranscriptionCompleted":
                 _completed.TrySetResult();

@@ -8,7 +8,7 @@ namespace RoleplayHub.Providers.Aliyun;
 /// sentence is cut at a comma, and only a sentence without one is cut mid-text.
 /// </summary>
 /// <remarks>
-/// Not built on <see cref="Pipeline.SentenceSplitter"/>: that one makes clips for the avatar (trimmed sentences, short
+/// Not built on the pipeline's <c>SentenceSplitter</c>: that one makes clips for the avatar (trimmed sentences, short
 /// ones merged with a space, abbreviations like "Dr." kept whole), while this one only chooses where to cut and keeps
 /// the text inside a part as it was (only a part's ends are trimmed; no space is added between Chinese sentences), and
 /// it cuts at more marks ("…", ";"), which gives a long reply more places to cut under the limit.

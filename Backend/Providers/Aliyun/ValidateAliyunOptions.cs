@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Aliyun;
 
@@ -11,13 +10,11 @@ namespace RoleplayHub.Providers.Aliyun;
 /// </summary>
 public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValidateOptions<AliyunOptions>
 {
-    public const string ProviderName = "aliyun";
-
     public ValidateOptionsResult Validate(string? name, AliyunOptions o)
     {
         var errors = new List<string>();
-        var stt = configuration.GetSection(SttOptions.Section).Get<SttOptions>() ?? new SttOptions();
-        var tts = configuration.GetSection(TtsOptions.Section).Get<TtsOptions>() ?? new TtsOptions();
+        var stt = configuration.GetSection(SttProviderOptions.Section).Get<SttProviderOptions>() ?? new SttProviderOptions();
+        var tts = configuration.GetSection(TtsProviderOptions.Section).Get<TtsProviderOptions>() ?? new TtsProviderOptions();
         var languages = RoutedLanguages(stt.Provider, stt.ByLanguage)
             .Concat(RoutedLanguages(tts.Provider, tts.ByLanguage)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (languages.Count > 0)
@@ -84,8 +81,8 @@ public sealed class ValidateAliyunOptions(IConfiguration configuration) : IValid
     /// <summary>The languages a stage sends to Aliyun (for the default provider: both Aliyun languages).</summary>
     internal static IEnumerable<string> RoutedLanguages(string provider, IReadOnlyDictionary<string, string> byLanguage)
     {
-        var routed = byLanguage.Where(p => string.Equals(p.Value, ProviderName, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key);
-        return string.Equals(provider, ProviderName, StringComparison.OrdinalIgnoreCase)
+        var routed = byLanguage.Where(p => string.Equals(p.Value, ProviderNames.Aliyun, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key);
+        return string.Equals(provider, ProviderNames.Aliyun, StringComparison.OrdinalIgnoreCase)
             ? routed.Concat(AliyunLanguages.All.Where(l => !byLanguage.ContainsKey(l)))
             : routed;
     }

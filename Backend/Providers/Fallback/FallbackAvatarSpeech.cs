@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Tts;
 
 namespace RoleplayHub.Providers.Fallback;
@@ -7,11 +5,12 @@ namespace RoleplayHub.Providers.Fallback;
 /// <summary>
 /// Wraps a cloud voice so an outage (<see cref="ProviderOutageException"/>) speaks the segment with the offline
 /// provider named by <c>Tts:Fallback</c> (espeak-ng speaks en-US and zh-CN) instead of leaving the avatar silent.
+/// The catalog found that provider once, when it made this wrapper (<see cref="OutageFallbacks"/>).
 /// </summary>
 public sealed class FallbackAvatarSpeech(
     IAvatarSpeech primary,
-    IServiceProvider services,
-    IOptionsMonitor<TtsOptions> options,
+    IAvatarSpeech fallback,
+    TimeSpan cooldown,
     TimeProvider time,
     ILogger<FallbackAvatarSpeech> logger) : IAvatarSpeech
 {
@@ -23,8 +22,8 @@ public sealed class FallbackAvatarSpeech(
 
     public async ValueTask<AvatarClip> SynthesizeAsync(SpeechRequest request, CancellationToken cancellationToken)
     {
-        var fallback = FindFallback(request.Language);
-        if (fallback is not null && _breaker.IsOpen)
+        var speaks = fallback.Supports(request.Language);
+        if (speaks && _breaker.IsOpen)
         {
             return await fallback.SynthesizeAsync(request, cancellationToken);
         }
@@ -33,23 +32,11 @@ public sealed class FallbackAvatarSpeech(
         {
             return await primary.SynthesizeAsync(request, cancellationToken);
         }
-        catch (SpeechSynthesisException ex) when (ex.InnerException is ProviderOutageException && fallback is not null)
+        catch (SpeechSynthesisException ex) when (ex.InnerException is ProviderOutageException && speaks)
         {
-            _breaker.Trip(options.CurrentValue.FallbackCooldown);
+            _breaker.Trip(cooldown);
             logger.LogWarning("{Primary} is unavailable ({Reason}); speaking with {Fallback}", primary.Name, ex.Message, fallback.Name);
             return await fallback.SynthesizeAsync(request, cancellationToken);
         }
-    }
-
-    private IAvatarSpeech? FindFallback(string language)
-    {
-        var name = options.CurrentValue.Fallback;
-        if (string.IsNullOrWhiteSpace(name) || string.Equals(name, primary.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var fallback = services.GetServices<IAvatarSpeech>().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-        return fallback is not null && fallback.Supports(language) ? fallback : null;
     }
 }

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 using RoleplayHub.Providers.Stt;
 
 namespace RoleplayHub.Providers.Fallback;
@@ -8,12 +6,13 @@ namespace RoleplayHub.Providers.Fallback;
 /// Wraps a cloud recogniser so an outage (<see cref="ProviderOutageException"/>: unreachable, 5xx, failing after its
 /// retries) hands the utterance to the offline provider named by <c>Stt:Fallback</c> — only for languages that
 /// provider speaks (PocketSphinx: en-US; there is no offline Mandarin model, so zh-CN outages are reported as a
-/// retryable <c>stt-failed</c>). The utterance's audio is kept so the fallback hears all of it.
+/// retryable <c>stt-failed</c>). The utterance's audio is kept so the fallback hears all of it. The catalog found
+/// that provider once, when it made this wrapper (<see cref="OutageFallbacks"/>).
 /// </summary>
 public sealed class FallbackSpeechToText(
     ISpeechToText primary,
-    IServiceProvider services,
-    IOptionsMonitor<SttOptions> options,
+    ISpeechToText fallback,
+    TimeSpan cooldown,
     TimeProvider time,
     ILogger<FallbackSpeechToText> logger) : ISpeechToText
 {
@@ -26,28 +25,16 @@ public sealed class FallbackSpeechToText(
     public ISpeechRecognizer CreateRecognizer(RecognizerRequest request)
     {
         var recognizer = primary.CreateRecognizer(request);
-        var fallback = FindFallback(request.Language);
-        return fallback is null ? recognizer : new FallbackRecognizer(this, recognizer, fallback, request);
+        return fallback.Languages.Contains(request.Language, StringComparer.OrdinalIgnoreCase)
+            ? new FallbackRecognizer(this, recognizer, fallback, request)
+            : recognizer;
     }
 
-    internal SttOptions Options => options.CurrentValue;
+    internal TimeSpan Cooldown => cooldown;
 
     internal OutageBreaker Breaker => _breaker;
 
     internal ILogger Logger => logger;
-
-    private ISpeechToText? FindFallback(string language)
-    {
-        var name = Options.Fallback;
-        if (string.IsNullOrWhiteSpace(name) || string.Equals(name, primary.Name, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var fallback = services.GetServices<ISpeechToText>()
-            .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-        return fallback is not null && fallback.Languages.Contains(language, StringComparer.OrdinalIgnoreCase) ? fallback : null;
-    }
 
     private sealed class FallbackRecognizer(FallbackSpeechToText owner, ISpeechRecognizer primary, ISpeechToText fallbackProvider, RecognizerRequest request)
         : ISpeechRecognizer
@@ -64,7 +51,7 @@ public sealed class FallbackSpeechToText(
             }
             catch (SpeechRecognitionException ex) when (ex.InnerException is ProviderOutageException)
             {
-                owner.Breaker.Trip(owner.Options.FallbackCooldown);
+                owner.Breaker.Trip(owner.Cooldown);
                 await EnsureFallbackAsync(ex, cancellationToken);
             }
         }
@@ -154,7 +141,7 @@ public sealed class FallbackSpeechToText(
         {
             if (outage is not null)
             {
-                owner.Breaker.Trip(owner.Options.FallbackCooldown);
+                owner.Breaker.Trip(owner.Cooldown);
             }
 
             await EnsureFallbackAsync(outage, cancellationToken);

@@ -11,7 +11,7 @@ namespace RoleplayHub.Providers.LatencyModel;
 /// <summary>Recognition that answers partials at once and the final after <see cref="LatencyModelOptions.SttDelay"/>.</summary>
 public sealed class LatencyModelSpeechToText(IOptions<LatencyModelOptions> options, TimeProvider time) : ISpeechToText
 {
-    public string Name => "latency-model";
+    public string Name => ProviderNames.LatencyModel;
 
     public IReadOnlyCollection<string> Languages { get; } = ["en-US", "zh-CN"];
 
@@ -51,7 +51,7 @@ public sealed class LatencyModelSpeechToText(IOptions<LatencyModelOptions> optio
 /// <summary>A persona that answers the same line after <see cref="LatencyModelOptions.AiDelay"/>.</summary>
 public sealed class LatencyModelRoleplayAi(IOptions<LatencyModelOptions> options, TimeProvider time) : IRoleplayAi
 {
-    public string Name => "latency-model";
+    public string Name => ProviderNames.LatencyModel;
 
     public IRoleplayConversation StartConversation(ConversationSetup setup) => new Conversation(options.Value, time);
 
@@ -78,7 +78,7 @@ public sealed class LatencyModelAvatarSpeech(IOptions<LatencyModelOptions> optio
     private static readonly byte[] Clip = CreateClip();
     private static readonly IReadOnlyList<VisemeCue> Track = [new(0, "sil"), new(120, "aa"), new(400, "E"), new(700, "O"), new(1_000, "sil")];
 
-    public string Name => "latency-model";
+    public string Name => ProviderNames.LatencyModel;
 
     public bool Supports(string language) => true;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using RoleplayHub.Providers.Aliyun;
+using RoleplayHub.Core;
 
 namespace RoleplayHub.Storage.Cloud;
 
@@ -59,14 +59,14 @@ public static class OssSigner
     // ---- V4 ---------------------------------------------------------------------------------------------------
 
     /// <summary>URI-encodes a path with RFC 3986 rules, keeping <c>/</c>.</summary>
-    public static string EncodePath(string path) => string.Join('/', path.Split('/').Select(PopSigner.PercentEncode));
+    public static string EncodePath(string path) => string.Join('/', path.Split('/').Select(Rfc3986.PercentEncode));
 
     public static string V4CanonicalRequest(string verb, string bucket, string key,
         IEnumerable<KeyValuePair<string, string>> query, IEnumerable<KeyValuePair<string, string>> headers,
         IReadOnlyCollection<string> additionalHeaders, string hashedPayload)
     {
         var canonicalQuery = string.Join('&', query
-            .Select(q => (Key: PopSigner.PercentEncode(q.Key), Value: PopSigner.PercentEncode(q.Value)))
+            .Select(q => (Key: Rfc3986.PercentEncode(q.Key), Value: Rfc3986.PercentEncode(q.Value)))
             .OrderBy(q => q.Key, StringComparer.Ordinal)
             .Select(q => q.Value.Length == 0 ? q.Key : q.Key + "=" + q.Value));
         var additional = additionalHeaders.Select(h => h.ToLowerInvariant()).OrderBy(h => h, StringComparer.Ordinal).ToList();
@@ -130,6 +130,6 @@ public static class OssSigner
         var canonical = V4CanonicalRequest(verb, bucket, key, query, [], [], UnsignedPayload);
         var signature = V4Signature(accessKeySecret, time, region, V4StringToSign(time, region, canonical));
         query.Add(new("x-oss-signature", signature));
-        return string.Join('&', query.Select(q => PopSigner.PercentEncode(q.Key) + "=" + PopSigner.PercentEncode(q.Value)));
+        return string.Join('&', query.Select(q => Rfc3986.PercentEncode(q.Key) + "=" + Rfc3986.PercentEncode(q.Value)));
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IHealthCheck, ID
         _retry = BuildRetry(time);
     }
 
-    public string Name => ValidateOpenAiChatOptions.ProviderName;
+    public string Name => ProviderNames.OpenAi;
 
     /// <summary>The profiles a session may name (the default is "").</summary>
     public IReadOnlyCollection<string> Profiles => _profiles.Keys;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai.OpenAi;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public static class OpenAiServiceExtensions
             .Configure<IConfiguration>((options, configuration) => configuration.GetSection(OpenAiChatOptions.ProfilesSection).Bind(options.Profiles))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpenAiChatOptions>, ValidateOpenAiChatOptions>();
-        services.AddSingleton<OpenAiChatRoleplayAi>();
+        services.AddRoleplayAi<OpenAiChatRoleplayAi>(ProviderNames.OpenAi);
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Providers.Ai.OpenAi;
 
@@ -11,13 +10,11 @@ namespace RoleplayHub.Providers.Ai.OpenAi;
 /// </summary>
 public sealed partial class ValidateOpenAiChatOptions(IOptions<AiOptions> ai) : IValidateOptions<OpenAiChatOptions>
 {
-    public const string ProviderName = "openai";
-
     private static readonly string[] TokenFields = ["max_tokens", "max_completion_tokens", "none"];
 
     public ValidateOptionsResult Validate(string? name, OpenAiChatOptions options)
     {
-        if (!string.Equals(ai.Value.Provider, ProviderName, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(ai.Value.Provider, ProviderNames.OpenAi, StringComparison.OrdinalIgnoreCase))
         {
             return ValidateOptionsResult.Success;
         }

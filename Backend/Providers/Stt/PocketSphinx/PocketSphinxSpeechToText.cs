@@ -23,10 +23,10 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IHealthCheck, IDis
         Time = time;
         Slots = new DecoderSlots(_options, time);
         var parallel = _options.MaxParallelDecodes > 0 ? _options.MaxParallelDecodes : Environment.ProcessorCount;
-        Workers = new DedicatedWorkers("pocketsphinx", parallel);
+        Workers = new DedicatedWorkers(ProviderNames.PocketSphinx, parallel);
     }
 
-    public string Name => "pocketsphinx";
+    public string Name => ProviderNames.PocketSphinx;
 
     public IReadOnlyCollection<string> Languages { get; } = ["en-US"];
 

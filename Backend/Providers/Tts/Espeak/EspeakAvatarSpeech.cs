@@ -22,7 +22,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     private static Synthesis? s_current; // the synthesis the callback writes into (calls are serialised)
     private static int s_sampleRate;
 
-    public string Name => "espeak";
+    public string Name => ProviderNames.Espeak;
 
     public bool Supports(string language) => VoiceFor(language, new PersonaVoice()) is not null;
 
@@ -84,9 +84,9 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     /// <summary>The espeak voice for a persona: its own <c>espeak</c> id, else a default by language and gender.</summary>
     internal static string? VoiceFor(string language, PersonaVoice voice)
     {
-        if (!string.IsNullOrWhiteSpace(voice.Espeak))
+        if (voice.For(ProviderNames.Espeak) is { } own && !string.IsNullOrWhiteSpace(own))
         {
-            return voice.Espeak;
+            return own;
         }
 
         var variant = string.Equals(voice.Gender, "male", StringComparison.OrdinalIgnoreCase) ? "+m3" : "+f3";
