@@ -12,7 +12,7 @@ namespace RoleplayHub.Pipeline;
 /// language, a decoder for its format, a recogniser, a conversation — so that the caller can check its own limits in
 /// between and every refusal keeps its order; see <see cref="TurnWorkerPlan"/>.
 /// </summary>
-public sealed class TurnWorkers(ProviderCatalog providers, AudioDecoderFactory decoders, PipelineServices services)
+public sealed class TurnWorkers(ProviderCatalog providers, IRoleplayAi ai, AudioDecoderFactory decoders, PipelineServices services)
 {
     /// <summary>A plan for a session in <paramref name="language"/>, or null with the reason (no provider speaks it).</summary>
     public TurnWorkerPlan? Plan(string language, out ClientError error)
@@ -32,7 +32,7 @@ public sealed class TurnWorkers(ProviderCatalog providers, AudioDecoderFactory d
             return null;
         }
 
-        return new TurnWorkerPlan(stt, tts, providers.RoleplayAi, decoders, services);
+        return new TurnWorkerPlan(stt, tts, ai, decoders, services);
     }
 }
 

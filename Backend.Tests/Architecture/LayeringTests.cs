@@ -1,0 +1,104 @@
+using NetArchTest.Rules;
+using RoleplayHub.Sessions;
+
+namespace RoleplayHub.Tests.Architecture;
+
+/// <summary>
+/// Dependencies run one way: Hubs → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, and every
+/// layer may use the domain core (Core) and the infrastructure (Auth, Health, Observability, Resilience, Http) —
+/// which know nothing of the layers above them. A forbidden dependency, anywhere, fails a test here.
+/// </summary>
+public sealed class LayeringTests
+{
+    private const string Root = "RoleplayHub.";
+
+    private static readonly string[] Features = ["Hubs", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "WebClient", "OpenApi"];
+    private static readonly string[] Infrastructure = ["Auth", "Health", "Observability", "Resilience", "Http"];
+
+    /// <summary>Each namespace and what it must not depend on.</summary>
+    public static TheoryData<string, string[]> Rules() => new()
+    {
+        { "Core", [.. Features, .. Infrastructure, "Database"] },
+        { "Sessions", ["Hubs", "Admin"] },
+        { "Pipeline", ["Hubs", "Sessions", "Admin"] },
+        { "Providers", ["Hubs", "Sessions", "Pipeline", "Storage", "History", "Admin"] },
+        { "Audio", ["Hubs", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
+        { "Storage", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
+        { "History", ["Hubs", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin"] },
+        { "Scenarios", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Admin"] },
+        { "Auth", [.. Features] },
+        { "Health", [.. Features] },
+        { "Observability", [.. Features] },
+        { "Resilience", [.. Features] },
+        { "Http", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
+    };
+
+    /// <summary>The registration classes live in the DI namespace (so <c>Program.cs</c> finds them); each is held to
+    /// its feature's rules.</summary>
+    public static TheoryData<string, string[]> RegistrationRules() => new()
+    {
+        { "AuthenticationExtensions", [.. Features] },
+        { "HealthExtensions", [.. Features] },
+        { "TelemetryExtensions", [.. Features] },
+        { "SessionServiceExtensions", ["Hubs"] },
+        { "PipelineServiceExtensions", ["Hubs", "Sessions"] },
+        { "StorageServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
+        { "MediaEndpoints", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
+        { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "ScenarioApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "ProviderServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
+        { "LatencyModelServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
+        { "AliyunServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
+        { "OpenAiServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
+        { "ProblemDetailsExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "SecurityHeadersExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void ANamespaceDependsOnlyOnWhatIsBelowIt(string layer, string[] forbidden)
+    {
+        var result = Types.InAssembly(typeof(SessionManager).Assembly)
+            .That().ResideInNamespace(Root + layer)
+            .ShouldNot().HaveDependencyOnAny([.. forbidden.Select(f => Root + f)])
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, $"{layer} depends on what is above it: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Theory]
+    [MemberData(nameof(RegistrationRules))]
+    public void AFeaturesRegistrationDependsOnlyOnWhatIsBelowIt(string registration, string[] forbidden)
+    {
+        // NetArchTest skips Microsoft.* namespaces, where these live; their references are read from the IL instead.
+        var used = RegistrationDependencies.Of(typeof(SessionManager).Assembly, registration);
+
+        Assert.NotNull(used); // renamed or moved: update the table
+        var wrong = used.Where(ns => forbidden.Any(f => ns == Root + f || ns.StartsWith(Root + f + ".", StringComparison.Ordinal))).ToList();
+        Assert.True(wrong.Count == 0, $"{registration} depends on what is above its feature: {string.Join(", ", wrong)}");
+    }
+
+    [Fact]
+    public void TheCoreKnowsNothingOfSignalROrAspNetCore()
+    {
+        var result = Types.InAssembly(typeof(SessionManager).Assembly)
+            .That().ResideInNamespace(Root + "Core")
+            .ShouldNot().HaveDependencyOnAny("Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "System.Text.Json.Serialization")
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void OnlyTheHubSpeaksTheWireContract()
+    {
+        var result = Types.InAssembly(typeof(SessionManager).Assembly)
+            .That().DoNotResideInNamespace(Root + "Hubs")
+            .And().DoNotHaveName("RoleplayHubExtensions")
+            .ShouldNot().HaveDependencyOn(Root + "Hubs.Contracts")
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
+    }
+}
