@@ -27,23 +27,21 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(RoleplayTracing.SourceName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
-        // Read once the options are bound and validated. Traces nobody records are not even created: with the sampler
-        // off, the sources start no activity.
-        builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName)));
-        builder.Services.ConfigureOpenTelemetryTracerProvider((sp, tracing) =>
+        // Tracing is set up only when spans will be recorded: a listener, even with its sampler off, costs every hub
+        // invocation something. Hub invocations are never traced (a span per audio chunk would cost more than the chunk).
+        if (bool.TryParse(builder.Configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Traces)}"], out var traces) ? traces : otlp)
         {
-            tracing.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName));
-            if (!(Options(sp).Traces ?? otlp))
-            {
-                tracing.SetSampler(new AlwaysOffSampler());
-            }
-        });
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(RoleplayTracing.SourceName)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.EnableAspNetCoreSignalRSupport = false)
+                .AddHttpClientInstrumentation());
+        }
+
+        // The service name is read once the options are bound and validated.
+        builder.Services.ConfigureOpenTelemetryMeterProvider((sp, metrics) => metrics.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName)));
+        builder.Services.ConfigureOpenTelemetryTracerProvider((sp, tracing) => tracing.ConfigureResource(resource => resource.AddService(Options(sp).ServiceName)));
 
         if (otlp)
         {
