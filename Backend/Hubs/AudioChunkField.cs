@@ -13,6 +13,15 @@ internal enum AudioChunkField
 
 internal static class AudioChunkFields
 {
+    /// <summary>A field by its UTF-8 name: the usual spellings are compared as bytes, so they cost no string.</summary>
+    public static AudioChunkField Match(ReadOnlySpan<byte> utf8Name) =>
+        utf8Name.SequenceEqual("audioData"u8) ? AudioChunkField.AudioData
+        : utf8Name.SequenceEqual("sessionId"u8) ? AudioChunkField.SessionId
+        : utf8Name.SequenceEqual("offset"u8) ? AudioChunkField.Offset
+        : utf8Name.SequenceEqual("commit"u8) ? AudioChunkField.Commit
+        : utf8Name.SequenceEqual("totalChunks"u8) ? AudioChunkField.TotalChunks
+        : Match(System.Text.Encoding.UTF8.GetString(utf8Name));
+
     /// <summary>A field by its name in any casing: the JSON protocol binds case-insensitively, so both readers do.
     /// The readers compare the usual spellings as UTF-8 first; this is the rare path.</summary>
     public static AudioChunkField Match(string? name) => name switch

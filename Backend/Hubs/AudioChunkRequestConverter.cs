@@ -152,33 +152,7 @@ public sealed class AudioChunkRequestConverter(int maxChunkBytes) : JsonConverte
     public override void Write(Utf8JsonWriter writer, AudioChunkRequest value, JsonSerializerOptions options) =>
         throw new NotSupportedException("audio-chunk is a client → server payload only.");
 
-    private static AudioChunkField Match(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("audioData"u8))
-        {
-            return AudioChunkField.AudioData;
-        }
-
-        if (reader.ValueTextEquals("sessionId"u8))
-        {
-            return AudioChunkField.SessionId;
-        }
-
-        if (reader.ValueTextEquals("offset"u8))
-        {
-            return AudioChunkField.Offset;
-        }
-
-        if (reader.ValueTextEquals("totalChunks"u8))
-        {
-            return AudioChunkField.TotalChunks;
-        }
-
-        if (reader.ValueTextEquals("commit"u8))
-        {
-            return AudioChunkField.Commit;
-        }
-
-        return AudioChunkFields.Match(reader.GetString());
-    }
+    // Escaped or split names are rare: they take the string path.
+    private static AudioChunkField Match(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped || reader.HasValueSequence ? AudioChunkFields.Match(reader.GetString()) : AudioChunkFields.Match(reader.ValueSpan);
 }

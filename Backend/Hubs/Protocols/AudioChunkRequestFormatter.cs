@@ -200,36 +200,9 @@ internal sealed class AudioChunkRequestFormatter(int maxChunkBytes) : IMessagePa
         return value <= long.MaxValue ? (long)value : null;
     }
 
-    /// <summary>The field a key names, compared as UTF-8 bytes so the usual spellings cost no string.</summary>
-    private static AudioChunkField MatchKey(ref MessagePackReader reader)
-    {
-        if (reader.TryReadStringSpan(out var key))
-        {
-            if (key.SequenceEqual("audioData"u8))
-            {
-                return AudioChunkField.AudioData;
-            }
-
-            if (key.SequenceEqual("sessionId"u8))
-            {
-                return AudioChunkField.SessionId;
-            }
-
-            if (key.SequenceEqual("offset"u8))
-            {
-                return AudioChunkField.Offset;
-            }
-
-            if (key.SequenceEqual("commit"u8))
-            {
-                return AudioChunkField.Commit;
-            }
-
-            return AudioChunkFields.Match(System.Text.Encoding.UTF8.GetString(key));
-        }
-
-        return AudioChunkFields.Match(reader.ReadString());
-    }
+    /// <summary>The field a key names.</summary>
+    private static AudioChunkField MatchKey(ref MessagePackReader reader) =>
+        reader.TryReadStringSpan(out var key) ? AudioChunkFields.Match(key) : AudioChunkFields.Match(reader.ReadString());
 
 
 
