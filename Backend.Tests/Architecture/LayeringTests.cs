@@ -47,6 +47,7 @@ public sealed class LayeringTests
         { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
         { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
         { "ScenarioApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "VadServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
         { "ProviderServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "LatencyModelServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "AliyunServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
