@@ -14,7 +14,7 @@ public sealed class InputAudioStreamTests : IDisposable
     private readonly RoleplaySessionOptions _options = new() { FlushBytes = 8_000, FlushIdle = TimeSpan.FromSeconds(2), MaxQueuedAudio = TimeSpan.FromSeconds(1) };
     private readonly InputAudioStream _stream;
 
-    public InputAudioStreamTests() => _stream = new InputAudioStream(AudioFormat.Default, idleFlush: true, _options, new AudioBlockPool(), _clock);
+    public InputAudioStreamTests() => _stream = new InputAudioStream(AudioFormat.Default, idleFlush: true, serverVad: false, _options, new AudioBlockPool(), _clock);
 
     public void Dispose() => _stream.Dispose();
 

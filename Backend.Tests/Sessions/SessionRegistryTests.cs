@@ -77,7 +77,7 @@ public sealed class SessionRegistryTests
             Language = "en-US", Title = "Drill", OpeningLine = "Hello.", SystemPrompt = "You test.", Persona = new Persona { Name = "Tess", Role = "Tester" },
         };
         var scenario = new Scenario { Id = "drill", MaxTurns = 8, DefaultLanguage = "en-US", Variants = new Dictionary<string, ScenarioVariant> { ["en-US"] = variant } };
-        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, AudioFormat.Default, null, true), connection, _options,
+        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, AudioFormat.Default, null, true, TurnDetection.Off), connection, _options,
             new AudioBlockPool(), new NoClients(), new NoEnder(), _clock);
         _registry.ReserveUserSlot(connection.UserId);
         Assert.True(_registry.TryAdd(session));

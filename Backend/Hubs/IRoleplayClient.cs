@@ -12,6 +12,12 @@ public interface IRoleplayClient
     [HubMethodName("audio-received")]
     Task AudioReceived(AudioReceivedEvent payload);
 
+    [HubMethodName("speech-started")]
+    Task SpeechStarted(SpeechStartedEvent payload);
+
+    [HubMethodName("speech-stopped")]
+    Task SpeechStopped(SpeechStoppedEvent payload);
+
     [HubMethodName("transcription")]
     Task Transcription(TranscriptionEvent payload);
 

@@ -20,6 +20,8 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
             TurnTranscript transcript => client.Transcription(transcript.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnReply reply => client.AiResponse(reply.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnSpeech speech => client.AvatarResponse(speech.ToWire(sessionId, evt.Seq, evt.Timestamp)),
+            UserSpeechStarted started => client.SpeechStarted(started.ToWire(sessionId, evt.Seq, evt.Timestamp)),
+            UserSpeechStopped stopped => client.SpeechStopped(stopped.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnError error => client.Error(error.Error.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Payload.GetType().Name, "Not a turn event the hub knows."),
         });

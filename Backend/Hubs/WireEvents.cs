@@ -13,6 +13,7 @@ internal static class WireEvents
         s.SessionId, s.ScenarioId, s.Language, s.MaxTurns,
         new PersonaInfo(s.Persona.Name, s.Persona.Role, s.Persona.Description, s.Persona.Voice),
         new AudioConfig(s.Audio.Encoding, s.Audio.SampleRate, s.Audio.Channels, s.Audio.ChunkMs, s.Audio.MaxChunkBytes, s.Audio.FlushBytes, s.Audio.FlushIdleMs),
+        new TurnDetectionConfig(s.TurnDetection.Type, s.TurnDetection.Detector, s.TurnDetection.Threshold, s.TurnDetection.PrefixPaddingMs, s.TurnDetection.SilenceMs),
         s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp);
 
     public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
@@ -26,12 +27,19 @@ internal static class WireEvents
     public static AvatarResponseEvent ToWire(this TurnSpeech s, string sessionId, long seq, long timestamp) =>
         new(sessionId, s.Turn, s.Segment, s.IsLast, s.Text, s.AudioUrl, s.VideoUrl, s.DurationMs, s.MimeType, s.Visemes, s.Timings, timestamp) { Seq = seq };
 
+    public static SpeechStartedEvent ToWire(this UserSpeechStarted s, string sessionId, long seq, long timestamp) =>
+        new(sessionId, s.Turn, s.AudioStartMs, timestamp) { Seq = seq };
+
+    public static SpeechStoppedEvent ToWire(this UserSpeechStopped s, string sessionId, long seq, long timestamp) =>
+        new(sessionId, s.Turn, s.AudioEndMs, timestamp) { Seq = seq };
+
     public static ErrorEvent ToWire(this ClientError error, string? sessionId, long seq, long timestamp) =>
         new(sessionId, error.Code, error.Message, error.Retryable, timestamp) { Seq = seq };
 
     public static StartRequest ToSessions(this StartSessionRequest r) => new(
         r.SessionId, r.ScenarioId, r.Language, r.AudioFormat is not null, r.AudioFormat?.Encoding, r.AudioFormat?.SampleRate, r.AudioFormat?.Channels,
-        r.LastSeq, r.ModelProfile, r.IdleFlush);
+        r.LastSeq, r.ModelProfile, r.IdleFlush,
+        r.TurnDetection is { } t ? new TurnDetectionRequest(t.Type, t.Detector, t.Threshold, t.PrefixPaddingMs, t.SilenceMs) : null);
 
     public static IncomingChunk ToSessions(this AudioChunkRequest r) => new(r.Offset, r.Audio, r.TooLarge, r.BindingError);
 }

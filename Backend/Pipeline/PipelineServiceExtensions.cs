@@ -11,7 +11,8 @@ public static class PipelineServiceExtensions
     /// <summary>
     /// The turn pipeline: its settings (<c>Stt:SilencePeakDbfs</c>, <c>Tts:MinSegmentChars</c>, …), the audio decoders
     /// and what every session's worker shares. The providers it runs are registered and chosen by
-    /// <c>AddRoleplayProviders</c> (the provider catalog).
+    /// <c>AddRoleplayProviders</c> (the provider catalog); the voice detectors of server-vad turns by
+    /// <c>AddVoiceActivityDetection</c>.
     /// </summary>
     public static IHostApplicationBuilder AddVoicePipeline(this IHostApplicationBuilder builder)
     {

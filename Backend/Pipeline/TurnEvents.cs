@@ -27,3 +27,11 @@ public sealed record TurnSpeech(
 
 /// <summary>A problem the client is told about (the stage that failed, audio it could not use…).</summary>
 public sealed record TurnError(ClientError Error) : TurnEvent;
+
+/// <summary>Server voice detection heard the user start speaking, <see cref="AudioStartMs"/> into the session's audio
+/// (prefix padding included). <see cref="Turn"/> is the turn the speech will be if words are recognised in it.</summary>
+public sealed record UserSpeechStarted(int Turn, long AudioStartMs) : TurnEvent;
+
+/// <summary>Server voice detection (or a commit, or the idle flush, during speech) ended the user's speech,
+/// <see cref="AudioEndMs"/> into the session's audio; recognition is being finalised.</summary>
+public sealed record UserSpeechStopped(int Turn, long AudioEndMs) : TurnEvent;

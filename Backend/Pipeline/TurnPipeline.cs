@@ -1,4 +1,5 @@
 using RoleplayHub.Audio;
+using RoleplayHub.Audio.Vad;
 using RoleplayHub.Core;
 using RoleplayHub.Observability;
 using RoleplayHub.Providers.Ai;
@@ -21,11 +22,13 @@ internal sealed class TurnPipeline(
     ISpeechRecognizer recognizer,
     IAvatarSpeech avatarSpeech,
     IRoleplayConversation conversation,
+    SpeechGate? gate,
     PipelineServices services)
 {
     private readonly UtteranceRecorder _recorder = new(services.TempDirectory);
     private readonly TurnReport _report = new(session, services.Metrics);
     private TurnAnswerer? _answerer;
+    private PcmBuffer? _speech; // server VAD: the part of a decoded segment the recogniser hears
     private AudioLevels _levels;
     private bool _utteranceHasAudio;
     private bool _utteranceBroken;
@@ -80,6 +83,8 @@ internal sealed class TurnPipeline(
             await decoder.DisposeAsync();
             await recognizer.DisposeAsync();
             await conversation.DisposeAsync();
+            gate?.Dispose();
+            _speech?.Dispose();
         }
     }
 
@@ -131,7 +136,7 @@ internal sealed class TurnPipeline(
                 await BreakUtteranceAsync(ex.Message);
             }
 
-            await FeedAsync(pcm, cancellationToken);
+            await HearAsync(pcm, cancellationToken);
         }
 
         if (item.EndOfUtterance)
@@ -179,6 +184,40 @@ internal sealed class TurnPipeline(
         }
     }
 
+    /// <summary>
+    /// Decoded audio reaches the recogniser: all of it, or — with server voice detection — the speech the detector
+    /// finds, whose stop ends the turn there and then.
+    /// </summary>
+    private async Task HearAsync(PcmBuffer pcm, CancellationToken cancellationToken)
+    {
+        if (gate is null)
+        {
+            await FeedAsync(pcm, cancellationToken);
+            return;
+        }
+
+        _speech ??= new PcmBuffer(8_192);
+        var from = 0;
+        while (from < pcm.Count)
+        {
+            _speech.Clear();
+            var voice = gate.Next(pcm.Samples, ref from, _speech);
+            await FeedAsync(_speech, cancellationToken);
+            if (voice is { Kind: VoiceEventKind.SpeechStarted } started)
+            {
+                await session.EmitAsync(new UserSpeechStarted(_nextTurn, started.Milliseconds));
+            }
+            else if (voice is { } stopped)
+            {
+                var detected = Now;
+                await session.EmitAsync(new UserSpeechStopped(_nextTurn, stopped.Milliseconds));
+                await CloseUtteranceAsync(detected, detected, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The client ended the utterance (commit, idle flush, longest utterance): the decoder's tail is heard,
+    /// speech still in progress stops here, and the turn closes.</summary>
     private async Task FinishUtteranceAsync(PipelineItem item, long pickedUp, CancellationToken cancellationToken)
     {
         using (var tail = new PcmBuffer(4_096))
@@ -195,11 +234,23 @@ internal sealed class TurnPipeline(
                 await BreakUtteranceAsync(ex.Message);
             }
 
-            await FeedAsync(tail, cancellationToken);
+            await HearAsync(tail, cancellationToken);
         }
 
+        if (gate is { InSpeech: true })
+        {
+            await session.EmitAsync(new UserSpeechStopped(_nextTurn, gate.Stop().Milliseconds));
+        }
+
+        await CloseUtteranceAsync(item.FlushTimestamp, pickedUp, cancellationToken);
+    }
+
+    /// <summary>The utterance is over: unless it was broken, empty or silent, the recogniser's final word on it starts
+    /// the turn, whose clock runs from <paramref name="clockStart"/> (the flush, or the detector's stop).</summary>
+    private async Task CloseUtteranceAsync(long clockStart, long pickedUp, CancellationToken cancellationToken)
+    {
         var turn = _nextTurn;
-        var queueMs = Ms(item.FlushTimestamp, pickedUp);
+        var queueMs = Ms(clockStart, pickedUp);
         try
         {
             if (_utteranceBroken || !_utteranceHasAudio)
@@ -223,7 +274,7 @@ internal sealed class TurnPipeline(
                     $"{_levels.ClippedRatio:P1} of the last utterance is clipped; lower the microphone gain for better recognition.", true));
             }
 
-            await RunTurnAsync(item, turn, pickedUp, queueMs, cancellationToken);
+            await RunTurnAsync(clockStart, turn, pickedUp, queueMs, cancellationToken);
         }
         finally
         {
@@ -235,10 +286,10 @@ internal sealed class TurnPipeline(
         }
     }
 
-    private async Task RunTurnAsync(PipelineItem item, int turn, long pickedUp, int queueMs, CancellationToken cancellationToken)
+    private async Task RunTurnAsync(long clockStart, int turn, long pickedUp, int queueMs, CancellationToken cancellationToken)
     {
         var startedAt = services.Time.GetUtcNow();
-        services.Metrics.RecordFlushToStt(ExactMs(item.FlushTimestamp, Now));
+        services.Metrics.RecordFlushToStt(ExactMs(clockStart, Now));
         using var span = RoleplayTracing.StartTurn(session.Id, turn, session.Language);
 
         SpeechHypothesis final;
@@ -267,7 +318,7 @@ internal sealed class TurnPipeline(
         }
 
         _nextTurn++;
-        await Answerer.AnswerUtteranceAsync(new FinalTranscript(turn, final, item.FlushTimestamp, startedAt, queueMs, sttMs, sttDone), _recorder, cancellationToken);
+        await Answerer.AnswerUtteranceAsync(new FinalTranscript(turn, final, clockStart, startedAt, queueMs, sttMs, sttDone), _recorder, cancellationToken);
     }
 
     private async Task NoSpeechAsync(int turn, string message)

@@ -1,4 +1,5 @@
 using RoleplayHub.Audio;
+using RoleplayHub.Audio.Vad;
 using RoleplayHub.Core;
 using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai;
@@ -12,7 +13,7 @@ namespace RoleplayHub.Pipeline;
 /// language, a decoder for its format, a recogniser, a conversation — so that the caller can check its own limits in
 /// between and every refusal keeps its order; see <see cref="TurnWorkerPlan"/>.
 /// </summary>
-public sealed class TurnWorkers(ProviderCatalog providers, IRoleplayAi ai, AudioDecoderFactory decoders, PipelineServices services)
+public sealed class TurnWorkers(ProviderCatalog providers, IRoleplayAi ai, AudioDecoderFactory decoders, VoiceDetectors detectors, PipelineServices services)
 {
     /// <summary>A plan for a session in <paramref name="language"/>, or null with the reason (no provider speaks it).</summary>
     public TurnWorkerPlan? Plan(string language, out ClientError error)
@@ -32,21 +33,44 @@ public sealed class TurnWorkers(ProviderCatalog providers, IRoleplayAi ai, Audio
             return null;
         }
 
-        return new TurnWorkerPlan(stt, tts, ai, decoders, services);
+        return new TurnWorkerPlan(stt, tts, ai, decoders, detectors, services);
     }
 }
 
 /// <summary>
-/// One session's worker in the making. Invariant: what it has acquired (decoder, recogniser, conversation) belongs
+/// One session's worker in the making. Invariant: what it has acquired (decoder, recogniser, conversation, detector) belongs
 /// to it until <see cref="Start"/> hands everything to the running worker; disposed before that, it releases all of it,
 /// so a session refused half-way leaks neither a decoder nor a provider's slot.
 /// </summary>
-public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRoleplayAi ai, AudioDecoderFactory decoders, PipelineServices services) : IAsyncDisposable
+public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRoleplayAi ai, AudioDecoderFactory decoders, VoiceDetectors detectors, PipelineServices services) : IAsyncDisposable
 {
     private IAudioStreamDecoder? _decoder;
     private ISpeechRecognizer? _recognizer;
     private IRoleplayConversation? _conversation;
+    private SpeechGate? _gate;
     private bool _started;
+
+    /// <summary>How the session's turns end; <see cref="TurnDetection.Off"/> until <see cref="UseTurnDetection"/>.</summary>
+    public TurnDetection TurnDetection { get; private set; } = TurnDetection.Off;
+
+    /// <summary>The turn detection the client asked for; an error when it cannot be had. Speech never lasts longer
+    /// than <paramref name="maxSpeech"/> (the longest utterance).</summary>
+    public ClientError? UseTurnDetection(TurnDetectionRequest? request, TimeSpan maxSpeech)
+    {
+        if (TurnDetection.Resolve(request, detectors, out var error) is not { } detection)
+        {
+            return error;
+        }
+
+        TurnDetection = detection;
+        if (detection.IsServerVad && detectors.TryGet(detection.Detector!, out var kind))
+        {
+            var prefix = detection.PrefixPaddingMs!.Value;
+            _gate = new SpeechGate(new TurnDetector(kind.Create(), detection.Threshold!.Value, prefix, detection.SilenceMs!.Value), prefix, maxSpeech);
+        }
+
+        return null;
+    }
 
     /// <summary>A decoder for the session's format; an error when this server cannot decode it.</summary>
     public ClientError? UseFormat(AudioFormat format)
@@ -91,6 +115,7 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
             _recognizer ?? throw new InvalidOperationException("ReserveRecognizer first."),
             tts,
             _conversation ?? throw new InvalidOperationException("OpenConversation first."),
+            _gate,
             services);
         _started = true;
         return Task.Run(worker.RunAsync);
@@ -103,6 +128,7 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
             return; // the worker owns them now
         }
 
+        _gate?.Dispose();
         if (_conversation is not null)
         {
             await _conversation.DisposeAsync();

@@ -33,7 +33,7 @@ internal sealed class InputAudioStream : IDisposable
     private long _lastAudioTimestamp;
     private long _lastActivityTimestamp;
 
-    public InputAudioStream(AudioFormat format, bool idleFlush, RoleplaySessionOptions options, AudioBlockPool blocks, TimeProvider time)
+    public InputAudioStream(AudioFormat format, bool idleFlush, bool serverVad, RoleplaySessionOptions options, AudioBlockPool blocks, TimeProvider time)
     {
         _format = format;
         _idleFlush = idleFlush;
@@ -42,10 +42,12 @@ internal sealed class InputAudioStream : IDisposable
         _buffer = new InputAudioBuffer(blocks);
         _lastActivityTimestamp = time.GetTimestamp();
 
-        // Every format flushes after the same duration of audio: FlushBytes is defined for 16 kHz mono PCM16.
+        // Every format flushes after the same duration of audio: FlushBytes is defined for 16 kHz mono PCM16. With
+        // server voice detection the detector must hear the audio soon, and it ends over-long speech itself.
         var scale = (double)format.NominalBytesPerSecond / AudioFormat.NormalizedBytesPerSecond;
-        FlushBytes = AlignDown((int)Math.Ceiling(options.FlushBytes * scale), format.IsCompressed ? 1 : format.FrameBytes);
-        _maxUtteranceBytes = (long)(options.MaxUtterance.TotalSeconds * format.NominalBytesPerSecond);
+        var flushBytes = serverVad ? options.ServerVadFlush.TotalSeconds * AudioFormat.NormalizedBytesPerSecond : options.FlushBytes;
+        FlushBytes = AlignDown((int)Math.Ceiling(flushBytes * scale), format.IsCompressed ? 1 : format.FrameBytes);
+        _maxUtteranceBytes = serverVad ? long.MaxValue : (long)(options.MaxUtterance.TotalSeconds * format.NominalBytesPerSecond);
         _maxQueuedBytes = (long)(options.MaxQueuedAudio.TotalSeconds * format.NominalBytesPerSecond);
         _idleTimer = time.CreateTimer(static state => ((InputAudioStream)state!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }

@@ -36,11 +36,12 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         UserId = connection.UserId;
         MediaBaseUrl = connection.PublicBaseUrl;
         IdleFlush = identity.IdleFlush;
+        TurnDetection = identity.TurnDetection;
         _options = options;
         _ender = ender;
         StartedAt = time.GetUtcNow();
         HistoryKey = Guid.CreateVersion7(StartedAt);
-        _stream = new InputAudioStream(Format, IdleFlush, options, blocks, time);
+        _stream = new InputAudioStream(Format, IdleFlush, TurnDetection.IsServerVad, options, blocks, time);
         _log = new SessionEventLog(Id, connection, options, clients, time, () => ender.RequestEnd(this, SessionEndReason.Disconnected));
     }
 
@@ -66,6 +67,9 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     /// <summary>Whether <c>Sessions:FlushIdle</c> without chunks ends the turn (the default), or only a commit does.</summary>
     public bool IdleFlush { get; }
+
+    /// <summary>How the user's turns end: by the client only, or also by the server's voice detection.</summary>
+    public TurnDetection TurnDetection { get; }
 
     public bool SpeaksOpeningLine => _options.SpeakOpeningLine;
 
@@ -191,7 +195,7 @@ public enum SessionState
 }
 
 /// <summary>What a new session is: its id, drill, format and choices, fixed for its life.</summary>
-public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVariant Variant, AudioFormat Format, string? ModelProfile, bool IdleFlush);
+public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVariant Variant, AudioFormat Format, string? ModelProfile, bool IdleFlush, TurnDetection TurnDetection);
 
 /// <summary>Ends sessions: the one way a session (its worker, its grace timer) asks for its own end.</summary>
 public interface ISessionEnder

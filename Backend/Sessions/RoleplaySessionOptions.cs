@@ -11,6 +11,10 @@ public sealed class RoleplaySessionOptions
     /// (32768 B = 1.024 s) and scaled to the session's own format, so every format flushes at the same duration.</summary>
     public int FlushBytes { get; set; } = 32_768;
 
+    /// <summary>With server voice detection, audio reaches the detector after this much is buffered: the size flush of
+    /// <c>server-vad</c> sessions, so a stop is heard within this of the chunk that carried it.</summary>
+    public TimeSpan ServerVadFlush { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>No new audio for this long ends the user's turn (the idle flush).</summary>
     public TimeSpan FlushIdle { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -66,6 +70,7 @@ public sealed class ValidateRoleplaySessionOptions : IValidateOptions<RoleplaySe
         var errors = new List<string>();
         Positive(errors, o.FlushBytes, nameof(o.FlushBytes));
         Positive(errors, o.FlushIdle, nameof(o.FlushIdle));
+        Positive(errors, o.ServerVadFlush, nameof(o.ServerVadFlush));
         Positive(errors, o.IdleTimeout, nameof(o.IdleTimeout));
         Positive(errors, o.SweepInterval, nameof(o.SweepInterval));
         Positive(errors, o.MaxUtterance, nameof(o.MaxUtterance));

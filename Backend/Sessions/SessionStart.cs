@@ -1,3 +1,5 @@
+using RoleplayHub.Pipeline;
+
 namespace RoleplayHub.Sessions;
 
 /// <summary>A session opened or resumed: what the client needs to stream to it (the hub's <c>session-started</c>).
@@ -9,6 +11,7 @@ public sealed record SessionStart(
     int MaxTurns,
     PersonaSummary Persona,
     AudioSettings Audio,
+    TurnDetection TurnDetection,
     bool Resumed,
     long ReceivedBytes,
     int TurnCount,

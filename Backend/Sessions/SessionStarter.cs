@@ -87,6 +87,11 @@ public sealed partial class SessionStarter(
             return decoderError;
         }
 
+        if (plan.UseTurnDetection(request.TurnDetection, _options.MaxUtterance) is { } detectionError)
+        {
+            return detectionError;
+        }
+
         if (registry.ReserveUserSlot(connection.UserId) is { } limitError)
         {
             return limitError;
@@ -99,7 +104,7 @@ public sealed partial class SessionStarter(
             return sttError;
         }
 
-        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true),
+        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection),
             connection, _options, blocks, clients, ender, time);
         if (!registry.TryAdd(session))
         {
@@ -192,7 +197,7 @@ public sealed partial class SessionStarter(
             new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
             new AudioSettings(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, _options.ChunkMs,
                 _options.MaxChunkBytes, session.FlushBytes, session.IdleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0),
-            resumed, session.ReceivedBytes, session.TurnCount, Now);
+            session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now);
     }
 
     private static ClientError InUse(string id) =>

@@ -1,3 +1,5 @@
+using RoleplayHub.Pipeline;
+
 namespace RoleplayHub.Sessions;
 
 /// <summary>Open a session, or resume one of the same user by its id (the hub's <c>start-session</c>, checked for
@@ -12,7 +14,8 @@ public sealed record StartRequest(
     int? Channels,
     long? LastSeq,
     string? ModelProfile,
-    bool? IdleFlush);
+    bool? IdleFlush,
+    TurnDetectionRequest? TurnDetection);
 
 /// <summary>One chunk of a session's audio as it arrived: its offset (null appends), its bytes, and what the reader
 /// found wrong with it. A ref struct: the bytes are borrowed from the hub's pooled buffer for the call.</summary>

@@ -13,6 +13,7 @@ public sealed record SessionStartedEvent(
     int MaxTurns,
     PersonaInfo BuyerPersona,
     AudioConfig AudioConfig,
+    TurnDetectionConfig TurnDetection,
     bool Resumed,
     long ReceivedBytes,
     int TurnCount,
@@ -28,6 +29,14 @@ public sealed record AudioConfig(
     int MaxChunkBytes,
     int FlushBytes,
     int FlushIdleMs);
+
+/// <summary>The session's turn detection with every default filled in; only <c>type</c> when it is <c>none</c>.</summary>
+public sealed record TurnDetectionConfig(
+    string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detector,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Threshold,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PrefixPaddingMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SilenceMs);
 
 public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Offset, long TotalBytes, long Timestamp)
 {
@@ -74,6 +83,14 @@ public sealed record AvatarResponseEvent(
     IReadOnlyList<VisemeCue>? Visemes,
     TurnTimings Timings,
     long Timestamp) : SequencedEvent;
+
+/// <summary>Server voice detection heard the user start speaking, <c>audioStartMs</c> into the session's audio (prefix
+/// padding included); <c>turn</c> is the turn this speech becomes if words are recognised in it.</summary>
+public sealed record SpeechStartedEvent(string SessionId, int Turn, long AudioStartMs, long Timestamp) : SequencedEvent;
+
+/// <summary>The user's speech ended, <c>audioEndMs</c> into the session's audio: the final transcript follows (or a
+/// <c>no-speech</c> error).</summary>
+public sealed record SpeechStoppedEvent(string SessionId, int Turn, long AudioEndMs, long Timestamp) : SequencedEvent;
 
 public sealed record SessionEndedEvent(string SessionId, string Reason, int TotalTurns, long Duration, long Timestamp);
 

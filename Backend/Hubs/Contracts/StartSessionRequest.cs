@@ -25,6 +25,31 @@ public sealed record StartSessionRequest : HubRequest
     /// a network outage the server has not noticed yet cannot cut a sentence in two. Default <c>true</c>. Set when the
     /// session starts; a resume keeps it.</summary>
     public bool? IdleFlush { get; init; }
+
+    /// <summary>How the user's turns end: absent or <c>{ "type": "none" }</c>, by the client (commit, idle flush);
+    /// <c>{ "type": "server-vad" }</c>, also when the server hears the speaker stop. Set when the session starts; a
+    /// resume keeps it.</summary>
+    public TurnDetectionSettings? TurnDetection { get; init; }
+}
+
+/// <summary><c>turnDetection</c>, shaped like OpenAI Realtime's <c>turn_detection</c>; null fields take the defaults
+/// that <c>session-started</c> reports.</summary>
+public sealed record TurnDetectionSettings
+{
+    /// <summary><c>server-vad</c> or <c>none</c> (the default).</summary>
+    public string? Type { get; init; }
+
+    /// <summary><c>energy</c> or <c>silero</c>; the server's <c>Vad:DefaultDetector</c> when absent.</summary>
+    public string? Detector { get; init; }
+
+    /// <summary>Speech probability (0–1, exclusive) at which speech starts; the detector's own default when absent.</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>Audio kept from before the detected start of speech (0–1000 ms; default 300).</summary>
+    public int? PrefixPaddingMs { get; init; }
+
+    /// <summary>Silence that ends the turn (100–5000 ms; default 500).</summary>
+    public int? SilenceMs { get; init; }
 }
 
 public sealed record AudioFormatRequest
