@@ -68,6 +68,20 @@ public sealed class FakeChatServer : IAsyncDisposable
     /// <summary>Accepts the request and never answers (until the client gives up).</summary>
     public FakeChatServer Hang() => Enqueue(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
 
+    /// <summary>Streams <paramref name="first"/>, waits for <paramref name="release"/>, then streams
+    /// <paramref name="rest"/> and ends the stream: a model still writing while the test looks.</summary>
+    public FakeChatServer ReplyInTwoParts(string[] first, Task release, string[] rest) => Enqueue(async context =>
+    {
+        await StartStreamAsync(context);
+        foreach (var delta in first)
+        {
+            await WriteChunkAsync(context, Chunk(delta, null));
+        }
+
+        await release.WaitAsync(context.RequestAborted);
+        await StreamAsync(context, rest, started: true);
+    });
+
     /// <summary>Streams <paramref name="deltas"/>, then goes silent without ending the stream.</summary>
     public FakeChatServer StallAfter(params string[] deltas) => Enqueue(async context =>
     {
@@ -131,9 +145,13 @@ public sealed class FakeChatServer : IAsyncDisposable
 
     private static Task Default(HttpContext context) => StreamAsync(context, [DefaultReply]);
 
-    private static async Task StreamAsync(HttpContext context, string[] deltas)
+    private static async Task StreamAsync(HttpContext context, string[] deltas, bool started = false)
     {
-        await StartStreamAsync(context);
+        if (!started)
+        {
+            await StartStreamAsync(context);
+        }
+
         foreach (var delta in deltas)
         {
             await WriteChunkAsync(context, Chunk(delta, null));

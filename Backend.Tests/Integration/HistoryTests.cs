@@ -295,6 +295,9 @@ public abstract class HistoryTests : IDisposable
         var stages = (reported.Queue ?? 0) + (reported.Stt ?? 0) + (reported.Ai ?? 0) + reported.Tts + reported.Store;
         Assert.True(total >= reported.LastTotal, $"totalMs {total} < the last segment's {reported.LastTotal}");
         Assert.True(total >= stages - (segments + 2), $"totalMs {total} < the stages' {stages}");
+        Assert.Equal(reported.Transcript, Ms("transcriptMs"));
+        Assert.Equal(reported.FirstToken, Ms("firstTokenMs"));
+        Assert.Equal(reported.FirstAudio, Ms("firstAudioMs"));
     }
 
     /// <summary>
@@ -308,14 +311,15 @@ public abstract class HistoryTests : IDisposable
             .Select(e => e.GetProperty("timings")).ToList();
         Assert.NotEmpty(segments);
         return turn == 0
-            ? new(null, null, null, segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"))
-            : new(reply.Int("queueMs"), reply.Int("sttMs"), reply.Int("aiMs"), segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"));
+            ? new(null, null, null, segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"), null, null, null)
+            : new(reply.Int("queueMs"), reply.Int("sttMs"), reply.Int("aiMs"), segments.Sum(t => t.Int("ttsMs")), segments.Sum(t => t.Int("storeMs")), segments[^1].Int("totalMs"),
+                reply.Int("transcriptMs"), reply.Int("firstTokenMs"), segments[0].Int("firstAudioMs"));
     }
 
     /// <summary>As the stats API rounds its averages.</summary>
     private static double Average(IEnumerable<ReportedTimings> turns, Func<ReportedTimings, int> stage) => Math.Round(turns.Average(stage), 1);
 
-    private sealed record ReportedTimings(int? Queue, int? Stt, int? Ai, int Tts, int Store, int LastTotal);
+    private sealed record ReportedTimings(int? Queue, int? Stt, int? Ai, int Tts, int Store, int LastTotal, int? Transcript, int? FirstToken, int? FirstAudio);
 
     /// <summary>A fresh signed URL from the history fetches the stored audio.</summary>
     protected static async Task AssertDownloadsAsync(HttpClient http, string url)

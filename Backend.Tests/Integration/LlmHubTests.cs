@@ -50,6 +50,39 @@ public sealed class LlmHubTests : IAsyncLifetime
         Assert.Empty(client.EventsNamed("error"));
     }
 
+    [Fact]
+    public async Task TheReplyStreamsAsDeltasAndItsFirstSentenceIsSpokenWhileTheModelIsStillWriting()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        var release = new TaskCompletionSource();
+        _server.ReplyInTwoParts(["That price is far above ", "our budget this year. ", "And "], release.Task, ["the delivery dates ", "worry me too."]);
+
+        await client.StreamAsync(sessionId, EchoSpeechToText.Speak("Our price is one hundred thousand"));
+        await client.CommitAsync(sessionId);
+        var first = await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Int("segment") == 0);
+        var repliedEarly = client.EventsNamed("ai-response").Any(e => e.Int("turn") == 1);
+        release.SetResult();
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+        var last = await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
+
+        Assert.False(repliedEarly, "the first sentence was spoken before the reply was complete");
+        Assert.Equal("That price is far above our budget this year.", first.Str("text"));
+        Assert.False(first.Bool("isLast"));
+        Assert.Equal("And the delivery dates worry me too.", last.Str("text"));
+        Assert.Equal(1, last.Int("segment"));
+        var deltas = client.EventsNamed("ai-response-delta").Where(e => e.Int("turn") == 1).ToList();
+        Assert.Equal(Enumerable.Range(0, 5), deltas.Select(d => d.Int("index")));
+        Assert.Equal(reply.Str("text"), string.Concat(deltas.Select(d => d.Str("text"))).Trim());
+        Assert.Equal("That price is far above our budget this year. And the delivery dates worry me too.", reply.Str("text"));
+        var timings = last.GetProperty("timings");
+        Assert.InRange(timings.Int("transcriptMs"), 0, timings.Int("firstTokenMs"));
+        Assert.InRange(timings.Int("firstTokenMs"), 0, timings.Int("firstAudioMs"));
+        Assert.InRange(timings.Int("firstAudioMs"), 0, timings.Int("totalMs"));
+        Assert.Equal(first.GetProperty("timings").Int("totalMs"), timings.Int("firstAudioMs"), tolerance: 1.0);
+        Assert.Empty(client.EventsNamed("error"));
+    }
+
     [Theory]
     [InlineData(401, false, 1)]
     [InlineData(500, true, 2)]

@@ -108,9 +108,9 @@ public sealed class SessionEventLogTests
             return Task.CompletedTask;
         }
 
-        public Task SendPartialAsync(string connectionId, string sessionId, TurnTranscript partial, long timestamp)
+        public Task SendPartialAsync(string connectionId, string sessionId, TurnEvent partial, long timestamp)
         {
-            Partials.Add(partial.Text);
+            Partials.Add(((TurnTranscript)partial).Text);
             return Task.CompletedTask;
         }
 

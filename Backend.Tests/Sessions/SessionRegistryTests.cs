@@ -98,7 +98,7 @@ public sealed class SessionRegistryTests
     {
         public Task SendEventAsync(string connectionId, string sessionId, SessionEvent evt) => Task.CompletedTask;
 
-        public Task SendPartialAsync(string connectionId, string sessionId, TurnTranscript partial, long timestamp) => Task.CompletedTask;
+        public Task SendPartialAsync(string connectionId, string sessionId, TurnEvent partial, long timestamp) => Task.CompletedTask;
 
         public Task SendNoticeAsync(string connectionId, string? sessionId, ClientError error, long timestamp) => Task.CompletedTask;
 

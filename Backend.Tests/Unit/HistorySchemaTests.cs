@@ -101,11 +101,12 @@ public sealed class HistorySchemaTests : IDisposable
     {
         var (_, script) = SplitHeader(File.ReadAllText(Path.Combine(Repository.Root, "Database", "sql", "sqlserver.sql")));
 
-        var guarded = Regex.Matches(script, @"IF NOT EXISTS \(\s+SELECT \* FROM \[__EFMigrationsHistory\]\s+WHERE \[MigrationId\] = N'\d+_\w+'\s+\)\s+BEGIN\s+(?<statement>CREATE TABLE|CREATE (UNIQUE )?INDEX|INSERT INTO \[__EFMigrationsHistory\])");
-        var statements = Regex.Matches(script, @"^\s*(CREATE TABLE|CREATE (UNIQUE )?INDEX|INSERT INTO)", RegexOptions.Multiline);
+        var guarded = Regex.Matches(script, @"IF NOT EXISTS \(\s+SELECT \* FROM \[__EFMigrationsHistory\]\s+WHERE \[MigrationId\] = N'\d+_\w+'\s+\)\s+BEGIN\s+(?<statement>CREATE TABLE|CREATE (UNIQUE )?INDEX|ALTER TABLE|INSERT INTO \[__EFMigrationsHistory\])");
+        var statements = Regex.Matches(script, @"^\s*(CREATE TABLE|CREATE (UNIQUE )?INDEX|ALTER TABLE|INSERT INTO)", RegexOptions.Multiline);
 
         Assert.StartsWith("IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL", script, StringComparison.Ordinal);
-        Assert.Equal(2 + 7 + 1, guarded.Count); // two tables, seven indexes, the history row
+        // Initial: two tables, seven indexes; TurnLatencyMilestones: three columns; a history row per migration.
+        Assert.Equal(2 + 7 + 3 + 2, guarded.Count);
         Assert.Equal(guarded.Count + 1, statements.Count); // and the history table itself, created only if absent
     }
 

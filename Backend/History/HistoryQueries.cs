@@ -101,7 +101,7 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         t.UserAudioKey is { } audio ? media.GetUrl(audio, baseUrl) : null,
         t.AiText,
         [.. t.AvatarSegments.OrderBy(s => s.Segment).Select(s => new AvatarSegmentDetail(s.Segment, s.Text, media.GetUrl(s.AudioKey, baseUrl), s.VideoUrl, s.DurationMs, s.MimeType))],
-        new TurnTimings(t.QueueMs, t.SttMs, t.AiMs, t.TtsMs, t.StoreMs, t.TotalMs),
+        new TurnTimings(t.QueueMs, t.SttMs, t.AiMs, t.TtsMs, t.StoreMs, t.TotalMs, t.TranscriptMs, t.FirstTokenMs, t.FirstAudioMs),
         t.Errors,
         Utc(t.StartedAt),
         Utc(t.CompletedAt));

@@ -52,6 +52,13 @@ public sealed record TurnRecord
 
     public int? TotalMs { get; init; }
 
+    /// <summary>End of the user's speech → final transcript; → first reply token; → first audio sent.</summary>
+    public int? TranscriptMs { get; init; }
+
+    public int? FirstTokenMs { get; init; }
+
+    public int? FirstAudioMs { get; init; }
+
     public IReadOnlyList<string> Errors { get; init; } = [];
 
     /// <summary>This turn was journalled before (it failed and was retried): the record replaces the earlier one.</summary>

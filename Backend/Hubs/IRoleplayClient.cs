@@ -21,6 +21,9 @@ public interface IRoleplayClient
     [HubMethodName("transcription")]
     Task Transcription(TranscriptionEvent payload);
 
+    [HubMethodName("ai-response-delta")]
+    Task AiResponseDelta(AiResponseDeltaEvent payload);
+
     [HubMethodName("ai-response")]
     Task AiResponse(AiResponseEvent payload);
 

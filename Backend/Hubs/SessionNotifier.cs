@@ -18,6 +18,7 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
         return Guard(evt.Payload switch
         {
             TurnTranscript transcript => client.Transcription(transcript.ToWire(sessionId, evt.Seq, evt.Timestamp)),
+            TurnReplyDelta delta => client.AiResponseDelta(delta.ToWire(sessionId, evt.Timestamp)),
             TurnReply reply => client.AiResponse(reply.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnSpeech speech => client.AvatarResponse(speech.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             UserSpeechStarted started => client.SpeechStarted(started.ToWire(sessionId, evt.Seq, evt.Timestamp)),
@@ -27,8 +28,8 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
         });
     }
 
-    public Task SendPartialAsync(string connectionId, string sessionId, TurnTranscript partial, long timestamp) =>
-        Guard(hub.Clients.Client(connectionId).Transcription(partial.ToWire(sessionId, 0, timestamp)));
+    public Task SendPartialAsync(string connectionId, string sessionId, TurnEvent partial, long timestamp) =>
+        SendEventAsync(connectionId, sessionId, new SessionEvent(0, timestamp, partial));
 
     public Task SendNoticeAsync(string connectionId, string? sessionId, ClientError error, long timestamp) =>
         Guard(hub.Clients.Client(connectionId).Error(error.ToWire(sessionId, 0, timestamp)));

@@ -21,6 +21,9 @@ internal static class WireEvents
     public static TranscriptionEvent ToWire(this TurnTranscript t, string sessionId, long seq, long timestamp) =>
         new(sessionId, t.Turn, t.Text, t.IsFinal, t.Words, t.Timings, timestamp) { Seq = seq };
 
+    public static AiResponseDeltaEvent ToWire(this TurnReplyDelta d, string sessionId, long timestamp) =>
+        new(sessionId, d.Turn, d.Index, d.Text, timestamp);
+
     public static AiResponseEvent ToWire(this TurnReply r, string sessionId, long seq, long timestamp) =>
         new(sessionId, r.Turn, r.Text, r.TurnCount, r.MaxTurns, r.Timings, timestamp) { Seq = seq };
 

@@ -23,7 +23,7 @@ public sealed class RoleplayMetrics
         Errors = _meter.CreateCounter<long>("roleplay.errors", description: "error events sent, by code");
         TurnsCompleted = _meter.CreateCounter<long>("roleplay.turns.completed", description: "User turns answered");
         StageDuration = _meter.CreateHistogram<double>("roleplay.turn.stage.duration", unit: "ms", description: "Time per pipeline stage (queue, stt, ai, tts, store)");
-        TurnDuration = _meter.CreateHistogram<double>("roleplay.turn.duration", unit: "ms", description: "End of utterance (flush) to the first avatar-response on the wire");
+        TurnLatency = _meter.CreateHistogram<double>("roleplay.turn.latency", unit: "ms", description: "End of the user's speech (the voice detector's stop, or the flush) to a milestone of the turn: final-transcript, first-token, first-audio (the first avatar-response on the wire)");
         Overhead = _meter.CreateHistogram<double>("roleplay.turn.overhead", unit: "ms", description: "Server time around the providers: flush → STT call, provider result → event written");
     }
 
@@ -41,7 +41,7 @@ public sealed class RoleplayMetrics
 
     public Histogram<double> StageDuration { get; }
 
-    public Histogram<double> TurnDuration { get; }
+    public Histogram<double> TurnLatency { get; }
 
     public Histogram<double> Overhead { get; }
 

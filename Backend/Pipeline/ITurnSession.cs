@@ -55,7 +55,7 @@ public interface ITurnSession
     /// <summary>Numbers the event, keeps it for replay and delivers it to the client if one is attached.</summary>
     Task EmitAsync(TurnEvent evt);
 
-    /// <summary>A partial transcript: superseded by the next one, so neither numbered nor kept, and dropped while the
-    /// client is away.</summary>
-    Task EmitPartialAsync(TurnTranscript partial);
+    /// <summary>A transient event — a partial transcript, a reply delta — superseded by a later one, so neither
+    /// numbered nor kept, and dropped while the client is away.</summary>
+    Task EmitPartialAsync(TurnEvent partial);
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using RoleplayHub.Core;
 using RoleplayHub.History;
 using RoleplayHub.Observability;
@@ -7,36 +8,58 @@ using RoleplayHub.Storage;
 namespace RoleplayHub.Pipeline;
 
 /// <summary>
-/// Speaks a reply sentence by sentence: each segment is synthesised, stored and announced as soon as it is ready, so
-/// the avatar starts talking before the whole reply is rendered. A segment that cannot be spoken or stored is
-/// reported and ends the reply there; what was spoken stands.
+/// Speaks a reply sentence by sentence as its sentences arrive — while the model is still writing the rest — so the
+/// avatar starts talking after the first sentence. Each segment is synthesised, stored and announced as soon as it is
+/// ready, in order. A segment that cannot be spoken or stored is reported and ends the reply's speech there; what was
+/// spoken stands.
 /// </summary>
 internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpeech, TurnReport report, PipelineServices services)
 {
     private readonly TurnReport _report = report;
 
-    /// <summary>Speaks the reply sentence by sentence: each segment is synthesised, stored and announced as soon as
-    /// it is ready, so the avatar can start talking before the whole reply is rendered.</summary>
-    public async Task<SpokenReply> SpeakAsync(int turn, string text, long clockStart, int? queueMs, int? sttMs, int? aiMs, CancellationToken cancellationToken)
+    /// <summary>Speaks a whole text (the opening line, a retried reply whose speech failed).</summary>
+    public Task<SpokenReply> SpeakAsync(int turn, string text, ReplyClock clock, CancellationToken cancellationToken)
     {
         var sentences = SentenceSplitter.Split(text, services.Tts.MinSegmentChars);
-        var records = new List<AvatarSegmentRecord>(sentences.Count);
-        int ttsTotal = 0, storeTotal = 0;
+        var channel = Channel.CreateUnbounded<ReplySentence>();
         for (var i = 0; i < sentences.Count; i++)
         {
+            channel.Writer.TryWrite(new ReplySentence(sentences[i], i == sentences.Count - 1));
+        }
+
+        channel.Writer.Complete();
+        return SpeakAsync(turn, channel.Reader, clock, cancellationToken);
+    }
+
+    /// <summary>Speaks each sentence as it arrives, until the writer completes (or a segment fails: the rest are
+    /// drained unspoken, so the writer never waits).</summary>
+    public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, CancellationToken cancellationToken)
+    {
+        var records = new List<AvatarSegmentRecord>();
+        int ttsTotal = 0, storeTotal = 0;
+        var failed = false;
+        await foreach (var sentence in sentences.ReadAllAsync(cancellationToken))
+        {
+            if (failed)
+            {
+                continue;
+            }
+
+            var segment = records.Count;
             var ttsStart = services.Now;
             AvatarClip clip;
             using (var tts = RoleplayTracing.StartStage("tts", avatarSpeech.Name))
             {
                 try
                 {
-                    clip = await avatarSpeech.SynthesizeAsync(new SpeechRequest(sentences[i], session.Language, session.Variant.Persona.Voice), cancellationToken);
+                    clip = await avatarSpeech.SynthesizeAsync(new SpeechRequest(sentence.Text, session.Language, session.Variant.Persona.Voice), cancellationToken);
                 }
                 catch (SpeechSynthesisException ex)
                 {
                     tts.Fail(ErrorCodes.TtsFailed, ex.Message);
                     await _report.ReportAsync(new ClientError(ErrorCodes.TtsFailed, $"The avatar could not speak turn {turn}: {ex.Message}", ex.Retryable));
-                    break;
+                    failed = true;
+                    continue;
                 }
             }
 
@@ -56,7 +79,8 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                         store.Fail(ErrorCodes.StorageFailed, ex.Message);
                         services.Logger.LogError(ex, "Session {SessionId}: storing avatar audio failed", session.Id);
                         await _report.ReportAsync(new ClientError(ErrorCodes.StorageFailed, "The avatar's audio could not be stored.", true));
-                        break;
+                        failed = true;
+                        continue;
                     }
                 }
 
@@ -66,23 +90,26 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 storeTotal += storeMs;
                 var durationMs = (int)Math.Round(clip.Duration.TotalMilliseconds);
                 var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
-                await session.EmitAsync(new TurnSpeech(turn, i, i == sentences.Count - 1, sentences[i], url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
-                    new TurnTimings(queueMs, sttMs, aiMs, ttsMs, storeMs, services.Ms(clockStart, services.Now))));
+                if (segment == 0 && turn > 0)
+                {
+                    clock.FirstAudioReached();
+                }
+
+                await session.EmitAsync(new TurnSpeech(turn, segment, sentence.IsLast, sentence.Text, url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
+                    clock.Timings(ttsMs, storeMs)));
                 services.Metrics.RecordResultToWire(services.ExactMs(storeDone, services.Now));
                 services.Metrics.StageDuration.Record(ttsMs, new KeyValuePair<string, object?>("stage", "tts"));
                 services.Metrics.StageDuration.Record(storeMs, new KeyValuePair<string, object?>("stage", "store"));
-                if (i == 0 && turn > 0)
-                {
-                    services.Metrics.TurnDuration.Record(services.Ms(clockStart, services.Now));
-                }
-
-                records.Add(new AvatarSegmentRecord(i, sentences[i], stored.Key, clip.VideoUrl, durationMs, stored.MimeType));
+                records.Add(new AvatarSegmentRecord(segment, sentence.Text, stored.Key, clip.VideoUrl, durationMs, stored.MimeType));
             }
         }
 
         return new SpokenReply(records, ttsTotal, storeTotal);
     }
 }
+
+/// <summary>A sentence of the reply for the speaker; <see cref="IsLast"/> once the reply is known to end with it.</summary>
+internal readonly record struct ReplySentence(string Text, bool IsLast);
 
 /// <summary>What a reply's speech left: the segments stored, and the time spent speaking and storing them.</summary>
 internal readonly record struct SpokenReply(List<AvatarSegmentRecord> Records, int TtsMs, int StoreMs);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using RoleplayHub.Core;
 using RoleplayHub.History;
 using RoleplayHub.Observability;
@@ -25,14 +26,15 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     public async Task AnswerUtteranceAsync(FinalTranscript final, UtteranceRecorder recorder, CancellationToken cancellationToken)
     {
         _retry = null;
-        await session.EmitAsync(new TurnTranscript(final.Turn, final.Hypothesis.Text, true, final.Hypothesis.Words,
-            new TurnTimings(final.QueueMs, final.SttMs, null, null, null, services.Ms(final.ClockStart, services.Now))));
+        var clock = new ReplyClock(services, final.ClockStart, final.QueueMs, final.SttMs);
+        clock.TranscriptReached();
+        await session.EmitAsync(new TurnTranscript(final.Turn, final.Hypothesis.Text, true, final.Hypothesis.Words, clock.Timings()));
         services.Metrics.RecordResultToWire(services.ExactMs(final.SttDone, services.Now));
         services.Metrics.StageDuration.Record(final.QueueMs, new KeyValuePair<string, object?>("stage", "queue"));
         services.Metrics.StageDuration.Record(final.SttMs, new KeyValuePair<string, object?>("stage", "stt"));
 
         var userAudio = await StoreUserAudioAsync(recorder, cancellationToken);
-        var record = new TurnRecord
+        TurnRecord record = new()
         {
             HistoryKey = session.HistoryKey,
             SessionId = session.Id,
@@ -45,7 +47,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             StartedAt = final.StartedAt,
             CompletedAt = final.StartedAt,
         };
-        await AnswerAsync(new PendingTurn(new AiTurn(final.Turn, session.MaxTurns, final.Hypothesis.Text), final.ClockStart, record, null), cancellationToken);
+        record = record with { TranscriptMs = clock.TranscriptMs };
+        await AnswerAsync(new PendingTurn(new AiTurn(final.Turn, session.MaxTurns, final.Hypothesis.Text), clock, record, null), cancellationToken);
     }
 
     /// <summary>Turn 0: the persona opens the drill with the scenario's opening line.</summary>
@@ -55,8 +58,9 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         var startedAt = services.Time.GetUtcNow();
         using var span = RoleplayTracing.StartTurn(session.Id, 0, session.Language);
         var text = session.Variant.OpeningLine;
-        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new TurnTimings(null, null, 0, null, null, 0)));
-        var segments = await speaker.SpeakAsync(0, text, started, queueMs: null, sttMs: null, aiMs: 0, cancellationToken);
+        var clock = new ReplyClock(services, started, null, null) { AiMs = 0 };
+        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, clock.Timings()));
+        var segments = await speaker.SpeakAsync(0, text, clock, cancellationToken);
         services.Journal.TurnCompleted(new TurnRecord
         {
             HistoryKey = session.HistoryKey,
@@ -76,59 +80,77 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     }
 
     /// <summary>
-    /// The second half of a turn: the AI's reply, then its speech. If either fails, the turn is kept (and journaled
-    /// with its error) so <c>retry-turn</c> can run it again from the step that failed; what the user said is never lost.
+    /// The second half of a turn: the AI's reply, streamed, and its speech, sentence by sentence as the text arrives.
+    /// If either fails, the turn is kept (and journaled with its error) so <c>retry-turn</c> can run it again from the
+    /// step that failed; what the user said is never lost.
     /// </summary>
     public async Task AnswerAsync(PendingTurn pending, CancellationToken cancellationToken)
     {
         session.TurnStarted();
         var record = pending.Record;
+        var clock = pending.Clock;
         var journaled = false;
         try
         {
             var reply = pending.Reply;
-            var aiMs = record.AiMs;
             var turnCount = session.TurnCount;
+            SpokenReply spoken;
             if (reply is null)
             {
+                var sentences = Channel.CreateUnbounded<ReplySentence>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var speaking = speaker.SpeakAsync(pending.Turn.Turn, sentences.Reader, clock, cancellationToken);
                 var aiStart = services.Now;
-                reply = await ReplyAsync(pending.Turn, cancellationToken);
+                try
+                {
+                    reply = await ReplyAsync(pending.Turn, clock, sentences.Writer, cancellationToken);
+                }
+                finally
+                {
+                    sentences.Writer.TryComplete();
+                }
+
                 var aiDone = services.Now;
-                aiMs = services.Ms(aiStart, aiDone);
+                clock.AiMs = services.Ms(aiStart, aiDone);
                 if (reply is null)
                 {
-                    _retry = pending with { Record = record with { AiMs = aiMs, Revision = true } };
-                    services.Journal.TurnCompleted(record with { AiMs = aiMs, Errors = _report.Errors, CompletedAt = services.Time.GetUtcNow() });
+                    await speaking; // the sentences already written are spoken; the reply is not committed
+                    _retry = pending with { Record = record with { AiMs = clock.AiMs, FirstTokenMs = clock.FirstTokenMs, Revision = true } };
+                    services.Journal.TurnCompleted(record with { AiMs = clock.AiMs, FirstTokenMs = clock.FirstTokenMs, Errors = _report.Errors, CompletedAt = services.Time.GetUtcNow() });
                     journaled = true;
                     return;
                 }
 
                 conversation.Commit(pending.Turn, reply);
                 turnCount = session.CountReply();
-                await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns,
-                    new TurnTimings(record.QueueMs, record.SttMs, aiMs, null, null, services.Ms(pending.ClockStart, services.Now))));
+                await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns, clock.Timings()));
                 services.Metrics.RecordResultToWire(services.ExactMs(aiDone, services.Now));
-                services.Metrics.StageDuration.Record(aiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
+                services.Metrics.StageDuration.Record(clock.AiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
+                spoken = await speaking;
+            }
+            else
+            {
+                clock.AiMs = record.AiMs;
+                spoken = await speaker.SpeakAsync(pending.Turn.Turn, reply, clock, cancellationToken);
             }
 
-            var errorsBefore = _report.Count;
-            var spoken = await speaker.SpeakAsync(pending.Turn.Turn, reply, pending.ClockStart, record.QueueMs, record.SttMs, aiMs, cancellationToken);
             var completed = record with
             {
                 AiText = reply,
-                AiMs = aiMs,
+                AiMs = clock.AiMs,
                 AvatarSegments = spoken.Records,
                 TtsMs = spoken.TtsMs,
                 StoreMs = spoken.StoreMs,
-                TotalMs = services.Ms(pending.ClockStart, services.Now),
+                TotalMs = clock.Elapsed,
+                FirstTokenMs = clock.FirstTokenMs ?? record.FirstTokenMs,
+                FirstAudioMs = clock.FirstAudioMs,
                 Errors = _report.Errors,
                 CompletedAt = services.Time.GetUtcNow(),
             };
             services.Journal.TurnCompleted(completed);
             journaled = true;
-            if (_report.Count > errorsBefore && spoken.Records.Count == 0)
+            if (spoken.Records.Count == 0)
             {
-                _retry = new PendingTurn(pending.Turn, pending.ClockStart, completed with { Revision = true }, reply); // the reply stands; only its speech failed
+                _retry = new PendingTurn(pending.Turn, clock, completed with { Revision = true }, reply); // the reply stands; only its speech failed
                 return;
             }
 
@@ -163,22 +185,42 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         _retry = null;
         _report.Clear();
         using var span = RoleplayTracing.StartTurn(session.Id, pending.Turn.Turn, session.Language, retry: true);
-        await AnswerAsync(pending with { ClockStart = services.Now }, cancellationToken);
+        await AnswerAsync(pending with { Clock = new ReplyClock(services, services.Now, pending.Record.QueueMs, pending.Record.SttMs) }, cancellationToken);
         _report.Clear();
     }
 
-    /// <summary>The persona's reply, or null (after an <c>ai-failed</c> event) when the provider failed.</summary>
-    private async Task<string?> ReplyAsync(AiTurn turn, CancellationToken cancellationToken)
+    /// <summary>
+    /// The persona's reply, streamed: each delta goes out as <c>ai-response-delta</c>, and each sentence it completes
+    /// to the speaker. Returns the whole reply, or null (after an <c>ai-failed</c> event) when the provider failed.
+    /// </summary>
+    private async Task<string?> ReplyAsync(AiTurn turn, ReplyClock clock, ChannelWriter<ReplySentence> sentences, CancellationToken cancellationToken)
     {
         using var span = RoleplayTracing.StartStage("ai", services.Ai.Provider);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(services.Ai.Timeout);
         var reply = new StringBuilder();
+        var splitter = new SentenceStream(services.Tts.MinSegmentChars);
+        var index = 0;
         try
         {
             await foreach (var delta in conversation.ReplyAsync(turn, timeout.Token))
             {
+                if (delta.Length == 0)
+                {
+                    continue;
+                }
+
+                if (index == 0)
+                {
+                    clock.FirstTokenReached();
+                }
+
                 reply.Append(delta);
+                await session.EmitPartialAsync(new TurnReplyDelta(turn.Turn, index++, delta));
+                foreach (var sentence in splitter.Append(delta))
+                {
+                    sentences.TryWrite(new ReplySentence(sentence, false));
+                }
             }
         }
         catch (AiProviderException ex)
@@ -192,6 +234,12 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             span.Fail(ErrorCodes.AiFailed, "timed out");
             await _report.ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI did not answer turn {turn.Turn} within {services.Ai.Timeout.TotalSeconds:0} s.", true));
             return null;
+        }
+
+        var rest = splitter.Complete();
+        for (var i = 0; i < rest.Count; i++)
+        {
+            sentences.TryWrite(new ReplySentence(rest[i], i == rest.Count - 1));
         }
 
         var text = reply.ToString().Trim();
@@ -223,4 +271,4 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 internal sealed record FinalTranscript(int Turn, SpeechHypothesis Hypothesis, long ClockStart, DateTimeOffset StartedAt, int QueueMs, int SttMs, long SttDone);
 
 /// <summary>A turn whose transcript is final, waiting for (or retrying) its reply and speech.</summary>
-internal sealed record PendingTurn(AiTurn Turn, long ClockStart, TurnRecord Record, string? Reply);
+internal sealed record PendingTurn(AiTurn Turn, ReplyClock Clock, TurnRecord Record, string? Reply);

@@ -9,6 +9,10 @@ public abstract record TurnEvent;
 /// <summary>What the user said: partial while they speak, final (with word timings) at the end of the utterance.</summary>
 public sealed record TurnTranscript(int Turn, string Text, bool IsFinal, IReadOnlyList<WordTiming>? Words, TurnTimings Timings) : TurnEvent;
 
+/// <summary>The next piece of the persona's reply as the model writes it (<see cref="Index"/> 0, 1, …): superseded by
+/// the whole <see cref="TurnReply"/>, so transient like a partial transcript.</summary>
+public sealed record TurnReplyDelta(int Turn, int Index, string Text) : TurnEvent;
+
 /// <summary>The persona's whole reply to a turn.</summary>
 public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings) : TurnEvent;
 

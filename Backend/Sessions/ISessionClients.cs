@@ -11,7 +11,8 @@ public interface ISessionClients
 {
     Task SendEventAsync(string connectionId, string sessionId, SessionEvent evt);
 
-    Task SendPartialAsync(string connectionId, string sessionId, TurnTranscript partial, long timestamp);
+    /// <summary>A transient event (seq 0): not kept for replay.</summary>
+    Task SendPartialAsync(string connectionId, string sessionId, TurnEvent partial, long timestamp);
 
     /// <summary>A notice for one connection only, not one of the session's numbered events.</summary>
     Task SendNoticeAsync(string connectionId, string? sessionId, ClientError error, long timestamp);

@@ -149,7 +149,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     public Task EmitAsync(TurnEvent evt) => _log.EmitAsync(evt);
 
-    public Task EmitPartialAsync(TurnTranscript partial) => _log.EmitPartialAsync(partial);
+    public Task EmitPartialAsync(TurnEvent partial) => _log.EmitPartialAsync(partial);
 
     // ---- ending ---------------------------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ internal sealed class SessionEventLog(
     }
 
     /// <summary>Sends a partial transcript to the live connection only.</summary>
-    public Task EmitPartialAsync(TurnTranscript partial)
+    public Task EmitPartialAsync(TurnEvent partial)
     {
         ClientConnection? target;
         lock (_gate)

@@ -44,6 +44,15 @@ public sealed class HistoryTurn
 
     public int? TotalMs { get; set; }
 
+    /// <summary>End of the user's speech → the final transcript on the wire.</summary>
+    public int? TranscriptMs { get; set; }
+
+    /// <summary>End of the user's speech → the model's first text.</summary>
+    public int? FirstTokenMs { get; set; }
+
+    /// <summary>End of the user's speech → the first avatar-response on the wire.</summary>
+    public int? FirstAudioMs { get; set; }
+
     /// <summary><c>code: message</c> of every error event raised during the turn.</summary>
     public List<string> Errors { get; set; } = [];
 

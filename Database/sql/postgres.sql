@@ -122,3 +122,35 @@ BEGIN
     END IF;
 END $EF$;
 COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261203191014_TurnLatencyMilestones') THEN
+    ALTER TABLE turns ADD first_audio_ms integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261203191014_TurnLatencyMilestones') THEN
+    ALTER TABLE turns ADD first_token_ms integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261203191014_TurnLatencyMilestones') THEN
+    ALTER TABLE turns ADD transcript_ms integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261203191014_TurnLatencyMilestones') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261203191014_TurnLatencyMilestones', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;

@@ -69,3 +69,15 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261121064042_InitialHistory', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "turns" ADD "first_audio_ms" INTEGER NULL;
+
+ALTER TABLE "turns" ADD "first_token_ms" INTEGER NULL;
+
+ALTER TABLE "turns" ADD "transcript_ms" INTEGER NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261203191009_TurnLatencyMilestones', '10.0.15');
+
+COMMIT;

@@ -137,3 +137,40 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203191019_TurnLatencyMilestones'
+)
+BEGIN
+    ALTER TABLE [turns] ADD [first_audio_ms] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203191019_TurnLatencyMilestones'
+)
+BEGIN
+    ALTER TABLE [turns] ADD [first_token_ms] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203191019_TurnLatencyMilestones'
+)
+BEGIN
+    ALTER TABLE [turns] ADD [transcript_ms] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203191019_TurnLatencyMilestones'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261203191019_TurnLatencyMilestones', N'10.0.15');
+END;
+
+COMMIT;
+GO

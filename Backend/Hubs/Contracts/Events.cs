@@ -61,6 +61,10 @@ public sealed record TranscriptionEvent(
     TurnTimings Timings,
     long Timestamp) : SequencedEvent;
 
+/// <summary>The next piece of the persona's reply as the model writes it; <c>index</c> counts the turn's deltas from 0.
+/// Not numbered (seq 0) nor replayed: the whole <c>ai-response</c> supersedes them.</summary>
+public sealed record AiResponseDeltaEvent(string SessionId, int Turn, int Index, string Text, long Timestamp);
+
 public sealed record AiResponseEvent(
     string SessionId,
     int Turn,

@@ -18,7 +18,7 @@ namespace RoleplayHub.Database.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -171,6 +171,14 @@ namespace RoleplayHub.Database.Migrations.Postgres
                         .HasColumnType("text[]")
                         .HasColumnName("errors");
 
+                    b.Property<int?>("FirstAudioMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_audio_ms");
+
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_token_ms");
+
                     b.Property<int>("Index")
                         .HasColumnType("integer")
                         .HasColumnName("index");
@@ -198,6 +206,10 @@ namespace RoleplayHub.Database.Migrations.Postgres
                     b.Property<int?>("TotalMs")
                         .HasColumnType("integer")
                         .HasColumnName("total_ms");
+
+                    b.Property<int?>("TranscriptMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcript_ms");
 
                     b.Property<int?>("TtsMs")
                         .HasColumnType("integer")

@@ -171,6 +171,14 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)")
                         .HasColumnName("errors");
 
+                    b.Property<int?>("FirstAudioMs")
+                        .HasColumnType("int")
+                        .HasColumnName("first_audio_ms");
+
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("int")
+                        .HasColumnName("first_token_ms");
+
                     b.Property<int>("Index")
                         .HasColumnType("int")
                         .HasColumnName("index");
@@ -198,6 +206,10 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                     b.Property<int?>("TotalMs")
                         .HasColumnType("int")
                         .HasColumnName("total_ms");
+
+                    b.Property<int?>("TranscriptMs")
+                        .HasColumnType("int")
+                        .HasColumnName("transcript_ms");
 
                     b.Property<int?>("TtsMs")
                         .HasColumnType("int")

@@ -16,7 +16,7 @@ namespace RoleplayHub.Database.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("RoleplayHub.Database.Entities.HistorySession", b =>
                 {
@@ -162,6 +162,14 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("errors");
 
+                    b.Property<int?>("FirstAudioMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_audio_ms");
+
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_token_ms");
+
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER")
                         .HasColumnName("index");
@@ -189,6 +197,10 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                     b.Property<int?>("TotalMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_ms");
+
+                    b.Property<int?>("TranscriptMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("transcript_ms");
 
                     b.Property<int?>("TtsMs")
                         .HasColumnType("INTEGER")

@@ -46,11 +46,30 @@ public sealed class ScriptedConversation : IRoleplayConversation
 
     public ScriptedState State => new(_stage, [.. _raised], [.. _resolved], _lastIntent, [.. _discussed], _beatsTold, _invited?.Id);
 
+    /// <summary>The composed reply, streamed as a model streams it: word by word (a word with the space after it; in
+    /// Chinese, clause by clause), so clients see the same <c>ai-response-delta</c>s whichever engine answers.</summary>
     public async IAsyncEnumerable<string> ReplyAsync(AiTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await Task.CompletedTask;
-        yield return Compose(turn);
+        var reply = Compose(turn);
+        var start = 0;
+        for (var i = 0; i < reply.Length; i++)
+        {
+            var ends = char.IsWhiteSpace(reply[i])
+                ? i + 1 == reply.Length || !char.IsWhiteSpace(reply[i + 1])
+                : reply[i] is '，' or '。' or '！' or '？' or '；' or '、';
+            if (ends)
+            {
+                yield return reply[start..(i + 1)];
+                start = i + 1;
+            }
+        }
+
+        if (start < reply.Length)
+        {
+            yield return reply[start..];
+        }
     }
 
     public void Commit(AiTurn turn, string reply)
