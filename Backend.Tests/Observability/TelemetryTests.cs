@@ -83,7 +83,7 @@ public sealed class TelemetryTests
 
         await client.SayAsync(sessionId, "what is the price", turn: 1, offset: 0);
         await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
-        var turn = await SpanAsync(spans, s => s.OperationName == "roleplay.turn" && Equals(s.GetTagItem("roleplay.turn"), 1));
+        var turn = await SpanAsync(spans, s => s.OperationName == "roleplay.turn" && Equals(s.GetTagItem("roleplay.turn"), 1) && Equals(s.GetTagItem("roleplay.session.id"), sessionId));
 
         var stages = spans.Snapshot().Where(s => s.ParentSpanId == turn.SpanId).Select(s => s.OperationName).ToHashSet();
         Assert.Equal(sessionId, turn.GetTagItem("roleplay.session.id"));

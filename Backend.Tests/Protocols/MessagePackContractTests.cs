@@ -84,6 +84,8 @@ public sealed class MessagePackContractTests : IDisposable
         ["audio-received"] = new AudioReceivedEvent("s1", 8_000, 16_000, 24_000, 1_700_000_000_000),
         ["audio-received (duplicate)"] = new AudioReceivedEvent("s1", 8_000, 0, 24_000, 1_700_000_000_000) { Duplicate = true },
         ["transcription"] = new TranscriptionEvent("s1", 2, "what is the price", true, [new WordTiming("what", 0, 210), new WordTiming("price", 400, 800)], Timings, 1_700_000_000_000) { Seq = 7 },
+        ["response-interrupted"] = new ResponseInterruptedEvent("s1", 2, "That price is", 840, 1_700_000_000_000) { Seq = 10 },
+        ["response-resumed"] = new ResponseResumedEvent("s1", 2, 1, 1_700_000_000_000) { Seq = 11 },
         ["ai-response-delta"] = new AiResponseDeltaEvent("s1", 2, 0, "Too ", 1_700_000_000_000),
         ["ai-response"] = new AiResponseEvent("s1", 2, "Too high.", 2, 8, Timings, 1_700_000_000_000) { Seq = 8 },
         ["avatar-response"] = new AvatarResponseEvent("s1", 2, 0, true, "Too high.", "http://x/media/a?exp=1&sig=2", null, 1_250, "audio/wav",

@@ -37,6 +37,9 @@ public sealed class CrossUserHubTests : IDisposable
                     stream.TryComplete();
                     Assert.NotNull(refused.Str("message"));
                     break;
+                case "playback-progress":
+                    await mallory.RefusedAsync(method, new { sessionId, turn = 0, segment = 0, playedMs = 0 }, "session-not-found");
+                    break;
                 default: // commit-audio, retry-turn, end-session: { sessionId }
                     await mallory.RefusedAsync(method, new { sessionId }, "session-not-found");
                     break;
@@ -46,7 +49,7 @@ public sealed class CrossUserHubTests : IDisposable
         }
 
         var (reply, _) = await alice.SayAsync(sessionId, "what is the price", turn: 1, offset: 0); // untouched
-        Assert.Equal(["audio-chunk", "commit-audio", "end-session", "retry-turn", "start-session", "stream-audio"], tried.Order(StringComparer.Ordinal));
+        Assert.Equal(["audio-chunk", "commit-audio", "end-session", "playback-progress", "retry-turn", "start-session", "stream-audio"], tried.Order(StringComparer.Ordinal));
         Assert.False(string.IsNullOrWhiteSpace(reply.Str("text")));
         Assert.Empty(alice.EventsNamed("error"));
         Assert.Single(alice.EventsNamed("audio-received"), e => e.Long("totalBytes") > 0);

@@ -42,7 +42,9 @@ public sealed record TurnDetail(
     TurnTimings Timings,
     IReadOnlyList<string> Errors,
     DateTimeOffset StartedAt,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    bool Interrupted = false,
+    int? PlayedMs = null);
 
 /// <summary>One spoken sentence of a reply, as the <c>avatar-response</c> event had it.</summary>
 public sealed record AvatarSegmentDetail(int Segment, string Text, string AudioUrl, string? VideoUrl, int Duration, string MimeType);

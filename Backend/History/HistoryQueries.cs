@@ -104,7 +104,9 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         new TurnTimings(t.QueueMs, t.SttMs, t.AiMs, t.TtsMs, t.StoreMs, t.TotalMs, t.TranscriptMs, t.FirstTokenMs, t.FirstAudioMs),
         t.Errors,
         Utc(t.StartedAt),
-        Utc(t.CompletedAt));
+        Utc(t.CompletedAt),
+        t.Interrupted,
+        t.PlayedMs);
 
     /// <summary>The history stores UTC; SQLite hands it back without a kind.</summary>
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -52,6 +52,11 @@ public sealed record TurnRecord
 
     public int? TotalMs { get; init; }
 
+    /// <summary>The trainee cut in: <see cref="AiText"/> is what they heard, <see cref="PlayedMs"/> of its audio.</summary>
+    public bool Interrupted { get; init; }
+
+    public int? PlayedMs { get; init; }
+
     /// <summary>End of the user's speech → final transcript; → first reply token; → first audio sent.</summary>
     public int? TranscriptMs { get; init; }
 

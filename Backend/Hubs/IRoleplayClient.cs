@@ -21,6 +21,12 @@ public interface IRoleplayClient
     [HubMethodName("transcription")]
     Task Transcription(TranscriptionEvent payload);
 
+    [HubMethodName("response-interrupted")]
+    Task ResponseInterrupted(ResponseInterruptedEvent payload);
+
+    [HubMethodName("response-resumed")]
+    Task ResponseResumed(ResponseResumedEvent payload);
+
     [HubMethodName("ai-response-delta")]
     Task AiResponseDelta(AiResponseDeltaEvent payload);
 

@@ -135,32 +135,41 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     }
 
     [HubMethodName("commit-audio")]
-    public Task CommitAudio(SessionRequest? request) => RunAsync("commit-audio", request, sessions.Commit);
+    public Task CommitAudio(SessionRequest? request) => RunAsync("commit-audio", request, request?.SessionId, sessions.Commit);
 
     /// <summary>Runs the latest turn again from the step that failed (its AI reply or its speech).</summary>
     [HubMethodName("retry-turn")]
-    public Task RetryTurn(SessionRequest? request) => RunAsync("retry-turn", request, sessions.Retry);
+    public Task RetryTurn(SessionRequest? request) => RunAsync("retry-turn", request, request?.SessionId, sessions.Retry);
+
+    private const int MaxPlayedMs = 600_000;
+
+    /// <summary>How far the client has played the persona's reply: where a barge-in cuts it (docs/turn-taking.md).</summary>
+    [HubMethodName("playback-progress")]
+    public Task PlaybackProgress(PlaybackProgressRequest? request) => RunAsync("playback-progress", request, request?.SessionId, (connection, sessionId) =>
+        request is { Turn: >= 0 and var turn, Segment: >= 0 and var segment, PlayedMs: >= 0 and <= MaxPlayedMs and var played }
+            ? sessions.ReportPlayback(connection, sessionId, turn, segment, played)
+            : ClientError.InvalidRequest($"playback-progress needs turn ≥ 0, segment ≥ 0 and playedMs 0–{MaxPlayedMs}."));
 
     [HubMethodName("end-session")]
-    public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, sessions.End);
+    public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, request?.SessionId, sessions.End);
 
-    private async Task RunAsync(string method, SessionRequest? request, Func<ClientConnection, string?, ClientError?> call)
+    private async Task RunAsync(string method, HubRequest? request, string? sessionId, Func<ClientConnection, string?, ClientError?> call)
     {
         ClientError? error;
         try
         {
             error = request?.BindingError is { } bindingError
                 ? ClientError.InvalidRequest($"{method}: {bindingError}")
-                : call(Connection, request?.SessionId);
+                : call(Connection, sessionId);
         }
         catch (Exception ex)
         {
-            throw await FailAsync(ex, method, request?.SessionId);
+            throw await FailAsync(ex, method, sessionId);
         }
 
         if (error is { } refused)
         {
-            throw await RefuseAsync(request?.SessionId, refused);
+            throw await RefuseAsync(sessionId, refused);
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
         return Guard(evt.Payload switch
         {
             TurnTranscript transcript => client.Transcription(transcript.ToWire(sessionId, evt.Seq, evt.Timestamp)),
+            ReplyInterrupted interrupted => client.ResponseInterrupted(interrupted.ToWire(sessionId, evt.Seq, evt.Timestamp)),
+            ReplyResumed resumed => client.ResponseResumed(resumed.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnReplyDelta delta => client.AiResponseDelta(delta.ToWire(sessionId, evt.Timestamp)),
             TurnReply reply => client.AiResponse(reply.ToWire(sessionId, evt.Seq, evt.Timestamp)),
             TurnSpeech speech => client.AvatarResponse(speech.ToWire(sessionId, evt.Seq, evt.Timestamp)),

@@ -21,6 +21,12 @@ internal static class WireEvents
     public static TranscriptionEvent ToWire(this TurnTranscript t, string sessionId, long seq, long timestamp) =>
         new(sessionId, t.Turn, t.Text, t.IsFinal, t.Words, t.Timings, timestamp) { Seq = seq };
 
+    public static ResponseInterruptedEvent ToWire(this ReplyInterrupted r, string sessionId, long seq, long timestamp) =>
+        new(sessionId, r.Turn, r.HeardText, r.PlayedMs, timestamp) { Seq = seq };
+
+    public static ResponseResumedEvent ToWire(this ReplyResumed r, string sessionId, long seq, long timestamp) =>
+        new(sessionId, r.Turn, r.FromSegment, timestamp) { Seq = seq };
+
     public static AiResponseDeltaEvent ToWire(this TurnReplyDelta d, string sessionId, long timestamp) =>
         new(sessionId, d.Turn, d.Index, d.Text, timestamp);
 

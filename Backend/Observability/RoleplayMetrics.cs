@@ -24,6 +24,7 @@ public sealed class RoleplayMetrics
         TurnsCompleted = _meter.CreateCounter<long>("roleplay.turns.completed", description: "User turns answered");
         StageDuration = _meter.CreateHistogram<double>("roleplay.turn.stage.duration", unit: "ms", description: "Time per pipeline stage (queue, stt, ai, tts, store)");
         TurnLatency = _meter.CreateHistogram<double>("roleplay.turn.latency", unit: "ms", description: "End of the user's speech (the voice detector's stop, or the flush) to a milestone of the turn: final-transcript, first-token, first-audio (the first avatar-response on the wire)");
+        BargeInLatency = _meter.CreateHistogram<double>("roleplay.bargein.latency", unit: "ms", description: "The trainee's speech detected during the persona's reply → response-interrupted sent");
         Overhead = _meter.CreateHistogram<double>("roleplay.turn.overhead", unit: "ms", description: "Server time around the providers: flush → STT call, provider result → event written");
     }
 
@@ -44,6 +45,8 @@ public sealed class RoleplayMetrics
     public Histogram<double> TurnLatency { get; }
 
     public Histogram<double> Overhead { get; }
+
+    public Histogram<double> BargeInLatency { get; }
 
     /// <summary>Recent flush → STT call delays (ms), for /api/stats percentiles.</summary>
     public LatencyReservoir FlushToStt { get; } = new();

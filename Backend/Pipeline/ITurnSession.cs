@@ -30,6 +30,9 @@ public interface ITurnSession
     /// <summary>The persona speaks the scenario's opening line (turn 0) when the worker starts.</summary>
     bool SpeaksOpeningLine { get; }
 
+    /// <summary>How far the client has played the persona's reply (<c>playback-progress</c>).</summary>
+    PlaybackReport Playback { get; }
+
     /// <summary>Flushed audio and retry requests, in order.</summary>
     ChannelReader<PipelineItem> Queue { get; }
 

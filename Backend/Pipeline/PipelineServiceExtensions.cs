@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RoleplayHub.Audio;
 using RoleplayHub.History;
@@ -21,6 +22,8 @@ public static class PipelineServiceExtensions
         services.AddSingleton<RoleplayMetrics>();
         services.AddOptions<SttOptions>().BindConfiguration(SttOptions.Section);
         services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.Section);
+        services.AddOptions<BargeInOptions>().BindConfiguration(BargeInOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BargeInOptions>, ValidateBargeInOptions>();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();

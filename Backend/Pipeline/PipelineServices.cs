@@ -18,6 +18,7 @@ public sealed class PipelineServices(
     IOptions<TtsOptions> tts,
     IOptions<AiOptions> ai,
     IOptions<MediaOptions> media,
+    IOptions<BargeInOptions> bargeIn,
     ILogger<PipelineServices> logger)
 {
     public ISessionJournal Journal { get; } = journal;
@@ -37,6 +38,8 @@ public sealed class PipelineServices(
     public AiOptions Ai { get; } = ai.Value;
 
     public MediaOptions Media { get; } = media.Value;
+
+    public BargeInOptions BargeIn { get; } = bargeIn.Value;
 
     /// <summary>A timestamp of <see cref="Time"/>, for stage timings.</summary>
     public long Now => Time.GetTimestamp();

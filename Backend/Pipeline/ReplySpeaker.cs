@@ -13,12 +13,12 @@ namespace RoleplayHub.Pipeline;
 /// ready, in order. A segment that cannot be spoken or stored is reported and ends the reply's speech there; what was
 /// spoken stands.
 /// </summary>
-internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpeech, TurnReport report, PipelineServices services)
+internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpeech, TurnReport report, PersonaFloor floor, PipelineServices services)
 {
     private readonly TurnReport _report = report;
 
     /// <summary>Speaks a whole text (the opening line, a retried reply whose speech failed).</summary>
-    public Task<SpokenReply> SpeakAsync(int turn, string text, ReplyClock clock, CancellationToken cancellationToken)
+    public Task<SpokenReply> SpeakAsync(int turn, string text, ReplyClock clock, List<AvatarSegmentRecord> spoken, CancellationToken cancellationToken, int firstSegment = 0)
     {
         var sentences = SentenceSplitter.Split(text, services.Tts.MinSegmentChars);
         var channel = Channel.CreateUnbounded<ReplySentence>();
@@ -28,12 +28,13 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
         }
 
         channel.Writer.Complete();
-        return SpeakAsync(turn, channel.Reader, clock, cancellationToken);
+        return SpeakAsync(turn, channel.Reader, clock, spoken, cancellationToken, firstSegment);
     }
 
-    /// <summary>Speaks each sentence as it arrives, until the writer completes (or a segment fails: the rest are
-    /// drained unspoken, so the writer never waits).</summary>
-    public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, CancellationToken cancellationToken)
+    /// <summary>Speaks each sentence as it arrives, numbering segments from <paramref name="firstSegment"/>, until the
+    /// writer completes (or a segment fails: the rest are drained unspoken, so the writer never waits). Each segment
+    /// sent is added to <paramref name="spoken"/> at once, so an interrupted reply still knows what it said.</summary>
+    public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, List<AvatarSegmentRecord> spoken, CancellationToken cancellationToken, int firstSegment = 0)
     {
         var records = new List<AvatarSegmentRecord>();
         int ttsTotal = 0, storeTotal = 0;
@@ -45,7 +46,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 continue;
             }
 
-            var segment = records.Count;
+            var segment = firstSegment + records.Count;
             var ttsStart = services.Now;
             AvatarClip clip;
             using (var tts = RoleplayTracing.StartStage("tts", avatarSpeech.Name))
@@ -90,7 +91,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 storeTotal += storeMs;
                 var durationMs = (int)Math.Round(clip.Duration.TotalMilliseconds);
                 var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
-                if (segment == 0 && turn > 0)
+                if (records.Count == 0 && turn > 0)
                 {
                     clock.FirstAudioReached();
                 }
@@ -100,7 +101,13 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 services.Metrics.RecordResultToWire(services.ExactMs(storeDone, services.Now));
                 services.Metrics.StageDuration.Record(ttsMs, new KeyValuePair<string, object?>("stage", "tts"));
                 services.Metrics.StageDuration.Record(storeMs, new KeyValuePair<string, object?>("stage", "store"));
-                records.Add(new AvatarSegmentRecord(segment, sentence.Text, stored.Key, clip.VideoUrl, durationMs, stored.MimeType));
+                floor.SegmentSent(turn, segment, sentence.Text, durationMs, clip.Words);
+                var record = new AvatarSegmentRecord(segment, sentence.Text, stored.Key, clip.VideoUrl, durationMs, stored.MimeType);
+                records.Add(record);
+                lock (spoken)
+                {
+                    spoken.Add(record);
+                }
             }
         }
 

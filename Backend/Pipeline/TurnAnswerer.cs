@@ -18,12 +18,13 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 {
     private readonly TurnReport _report = report;
     private PendingTurn? _retry;
+    private ReplyInFlight? _current; // the reply the persona is giving, until it is done or an interruption settles it
 
     /// <summary>
     /// The user's utterance is final: it is announced, its audio stored, and the persona answers it. A new utterance
     /// moves the conversation on, so an earlier failed turn can no longer be retried.
     /// </summary>
-    public async Task AnswerUtteranceAsync(FinalTranscript final, UtteranceRecorder recorder, CancellationToken cancellationToken)
+    public async Task AnswerUtteranceAsync(FinalTranscript final, RecordedUtterance? recording, CancellationToken cancellationToken)
     {
         _retry = null;
         var clock = new ReplyClock(services, final.ClockStart, final.QueueMs, final.SttMs);
@@ -33,7 +34,13 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         services.Metrics.StageDuration.Record(final.QueueMs, new KeyValuePair<string, object?>("stage", "queue"));
         services.Metrics.StageDuration.Record(final.SttMs, new KeyValuePair<string, object?>("stage", "stt"));
 
-        var userAudio = await StoreUserAudioAsync(recorder, cancellationToken);
+        _report.Clear();
+        foreach (var error in final.HearingErrors)
+        {
+            _report.Record(error);
+        }
+
+        var userAudio = await StoreUserAudioAsync(recording, cancellationToken);
         TurnRecord record = new()
         {
             HistoryKey = session.HistoryKey,
@@ -59,9 +66,12 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         using var span = RoleplayTracing.StartTurn(session.Id, 0, session.Language);
         var text = session.Variant.OpeningLine;
         var clock = new ReplyClock(services, started, null, null) { AiMs = 0 };
+        var opening = new TurnRecord { HistoryKey = session.HistoryKey, SessionId = session.Id, Turn = 0, UserText = "", StartedAt = startedAt, CompletedAt = startedAt };
+        var current = _current = new ReplyInFlight(new PendingTurn(new AiTurn(0, session.MaxTurns, ""), clock, opening, text)) { Counted = true, Reply = text };
         await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, clock.Timings()));
-        var segments = await speaker.SpeakAsync(0, text, clock, cancellationToken);
-        services.Journal.TurnCompleted(new TurnRecord
+        var segments = await speaker.SpeakAsync(0, text, clock, current.Spoken, cancellationToken);
+        current.Journaled = true;
+        services.Journal.TurnCompleted(current.Record = new TurnRecord
         {
             HistoryKey = session.HistoryKey,
             SessionId = session.Id,
@@ -84,12 +94,13 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     /// If either fails, the turn is kept (and journaled with its error) so <c>retry-turn</c> can run it again from the
     /// step that failed; what the user said is never lost.
     /// </summary>
-    public async Task AnswerAsync(PendingTurn pending, CancellationToken cancellationToken)
+    public async Task AnswerAsync(PendingTurn pending, CancellationToken cancellationToken, int firstSegment = 0)
     {
         session.TurnStarted();
         var record = pending.Record;
         var clock = pending.Clock;
         var journaled = false;
+        var current = _current = new ReplyInFlight(pending);
         try
         {
             var reply = pending.Reply;
@@ -98,7 +109,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             if (reply is null)
             {
                 var sentences = Channel.CreateUnbounded<ReplySentence>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-                var speaking = speaker.SpeakAsync(pending.Turn.Turn, sentences.Reader, clock, cancellationToken);
+                var speaking = speaker.SpeakAsync(pending.Turn.Turn, sentences.Reader, clock, current.Spoken, cancellationToken, firstSegment);
                 var aiStart = services.Now;
                 try
                 {
@@ -114,6 +125,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                 if (reply is null)
                 {
                     await speaking; // the sentences already written are spoken; the reply is not committed
+                    _current = null;
                     _retry = pending with { Record = record with { AiMs = clock.AiMs, FirstTokenMs = clock.FirstTokenMs, Revision = true } };
                     services.Journal.TurnCompleted(record with { AiMs = clock.AiMs, FirstTokenMs = clock.FirstTokenMs, Errors = _report.Errors, CompletedAt = services.Time.GetUtcNow() });
                     journaled = true;
@@ -122,6 +134,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 
                 conversation.Commit(pending.Turn, reply);
                 turnCount = session.CountReply();
+                current.Reply = reply;
+                current.Counted = true;
                 await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns, clock.Timings()));
                 services.Metrics.RecordResultToWire(services.ExactMs(aiDone, services.Now));
                 services.Metrics.StageDuration.Record(clock.AiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
@@ -130,7 +144,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             else
             {
                 clock.AiMs = record.AiMs;
-                spoken = await speaker.SpeakAsync(pending.Turn.Turn, reply, clock, cancellationToken);
+                current.Reply = reply;
+                spoken = await speaker.SpeakAsync(pending.Turn.Turn, reply, clock, current.Spoken, cancellationToken, firstSegment);
             }
 
             var completed = record with
@@ -148,6 +163,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             };
             services.Journal.TurnCompleted(completed);
             journaled = true;
+            current.Record = completed;
+            current.Journaled = true;
             if (spoken.Records.Count == 0)
             {
                 _retry = new PendingTurn(pending.Turn, clock, completed with { Revision = true }, reply); // the reply stands; only its speech failed
@@ -162,7 +179,11 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         }
         finally
         {
-            if (!journaled)
+            if (!journaled && !session.Stopping.IsCancellationRequested && cancellationToken.IsCancellationRequested)
+            {
+                current.Record = record with { AiMs = clock.AiMs, FirstTokenMs = clock.FirstTokenMs, FirstAudioMs = clock.FirstAudioMs };
+            }
+            else if (!journaled)
             {
                 // Cancelled mid-turn (the session ended): record what the user said all the same.
                 services.Journal.TurnCompleted(record with { Errors = [.. _report.Errors, "cancelled: the session ended during the turn"], CompletedAt = services.Time.GetUtcNow() });
@@ -170,6 +191,69 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 
             session.TurnFinished();
         }
+    }
+
+    /// <summary>
+    /// An interruption stands (the trainee said something): only what they heard of the reply stays — in the
+    /// conversation the model sees next, and in the history, marked interrupted. Runs once the interrupted reply's task
+    /// has ended.
+    /// </summary>
+    public void StandInterruption(ReplyCut cut)
+    {
+        if (_current is not { } current || current.Pending.Turn.Turn != cut.Turn)
+        {
+            return;
+        }
+
+        _current = null;
+        _retry = null;
+        conversation.Commit(current.Pending.Turn, cut.HeardText.Length > 0 ? cut.HeardText + "…" : "…");
+        if (!current.Counted)
+        {
+            session.CountReply();
+        }
+
+        var record = current.Record ?? current.Pending.Record;
+        services.Journal.TurnCompleted(record with
+        {
+            AiText = cut.HeardText,
+            Interrupted = true,
+            PlayedMs = cut.PlayedMs,
+            AvatarSegments = current.SpokenSoFar(),
+            Errors = _report.Errors,
+            Revision = current.Journaled || record.Revision,
+            CompletedAt = services.Time.GetUtcNow(),
+        });
+    }
+
+    /// <summary>
+    /// The interruption was false: the persona goes on from where it was cut — the unheard rest of its reply, spoken
+    /// as new segments, or, if the reply was still being written, the reply written again.
+    /// </summary>
+    public async Task ResumeAsync(ReplyCut cut, CancellationToken cancellationToken)
+    {
+        if (_current is not { } current || current.Pending.Turn.Turn != cut.Turn)
+        {
+            return;
+        }
+
+        await session.EmitAsync(new ReplyResumed(cut.Turn, cut.NextSegment));
+        if ((current.Reply ?? current.Pending.Reply) is not { } reply)
+        {
+            await AnswerAsync(current.Pending, cancellationToken, cut.NextSegment);
+            return;
+        }
+
+        var unsent = cut.LastSentText is { } last && reply.IndexOf(last, StringComparison.Ordinal) is var at and >= 0 ? reply[(at + last.Length)..] : "";
+        var rest = (cut.UnheardSentText + " " + unsent).Trim();
+        if (rest.Length > 0)
+        {
+            await speaker.SpeakAsync(cut.Turn, rest, current.Pending.Clock, current.Spoken, cancellationToken, cut.NextSegment);
+        }
+
+        var record = current.Record ?? current.Pending.Record with { AiText = reply };
+        services.Journal.TurnCompleted(record with { AvatarSegments = current.SpokenSoFar(), Revision = current.Journaled || record.Revision, CompletedAt = services.Time.GetUtcNow() });
+        current.Journaled = true;
     }
 
     /// <summary>retry-turn: runs the last failed turn again from the step that failed.</summary>
@@ -252,11 +336,19 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         return text;
     }
 
-    private async Task<StoredMedia?> StoreUserAudioAsync(UtteranceRecorder recorder, CancellationToken cancellationToken)
+    private async Task<StoredMedia?> StoreUserAudioAsync(RecordedUtterance? recording, CancellationToken cancellationToken)
     {
+        if (recording is null)
+        {
+            return null;
+        }
+
         try
         {
-            return await recorder.CompleteAsync(services.MediaStore, cancellationToken);
+            using (recording)
+            {
+                return await recording.StoreAsync(services.MediaStore, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
         {
@@ -267,8 +359,34 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     }
 }
 
-/// <summary>The recogniser's final word on an utterance, and the turn's clock so far.</summary>
-internal sealed record FinalTranscript(int Turn, SpeechHypothesis Hypothesis, long ClockStart, DateTimeOffset StartedAt, int QueueMs, int SttMs, long SttDone);
+/// <summary>The recogniser's final word on an utterance, the turn's clock so far, and the problems hearing it had.</summary>
+internal sealed record FinalTranscript(int Turn, SpeechHypothesis Hypothesis, long ClockStart, DateTimeOffset StartedAt, int QueueMs, int SttMs, long SttDone, IReadOnlyList<string> HearingErrors);
+
+/// <summary>A reply being given: its turn, its text once written, the segments sent so far and its journal record.</summary>
+internal sealed class ReplyInFlight(PendingTurn pending)
+{
+    public PendingTurn Pending { get; } = pending;
+
+    public string? Reply { get; set; }
+
+    /// <summary>The reply has been counted in the session's turn count.</summary>
+    public bool Counted { get; set; }
+
+    public TurnRecord? Record { get; set; }
+
+    public bool Journaled { get; set; }
+
+    /// <summary>Written by the speaker as each segment is sent.</summary>
+    public List<AvatarSegmentRecord> Spoken { get; } = [];
+
+    public List<AvatarSegmentRecord> SpokenSoFar()
+    {
+        lock (Spoken)
+        {
+            return [.. Spoken];
+        }
+    }
+}
 
 /// <summary>A turn whose transcript is final, waiting for (or retrying) its reply and speech.</summary>
 internal sealed record PendingTurn(AiTurn Turn, ReplyClock Clock, TurnRecord Record, string? Reply);

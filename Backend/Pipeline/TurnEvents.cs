@@ -32,6 +32,14 @@ public sealed record TurnSpeech(
 /// <summary>A problem the client is told about (the stage that failed, audio it could not use…).</summary>
 public sealed record TurnError(ClientError Error) : TurnEvent;
 
+/// <summary>The trainee cut in on the persona's reply to <see cref="Turn"/>: its generation and speech stopped, and only
+/// <see cref="HeardText"/> — <see cref="PlayedMs"/> of its audio — was heard.</summary>
+public sealed record ReplyInterrupted(int Turn, string HeardText, int PlayedMs) : TurnEvent;
+
+/// <summary>The interruption was false (no words, a backchannel, the persona's own voice): the persona goes on with
+/// its reply to <see cref="Turn"/>, from segment <see cref="FromSegment"/>.</summary>
+public sealed record ReplyResumed(int Turn, int FromSegment) : TurnEvent;
+
 /// <summary>Server voice detection heard the user start speaking, <see cref="AudioStartMs"/> into the session's audio
 /// (prefix padding included). <see cref="Turn"/> is the turn the speech will be if words are recognised in it.</summary>
 public sealed record UserSpeechStarted(int Turn, long AudioStartMs) : TurnEvent;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RoleplayHub.Audio;
 using RoleplayHub.Audio.Vad;
 using RoleplayHub.Core;
@@ -26,8 +27,13 @@ internal sealed class TurnPipeline(
     PipelineServices services)
 {
     private readonly UtteranceRecorder _recorder = new(services.TempDirectory);
-    private readonly TurnReport _report = new(session, services.Metrics);
+    private readonly TurnReport _report = new(session, services.Metrics); // hearing's problems, per utterance
+    private readonly PersonaFloor _floor = new(services, session.Playback);
     private TurnAnswerer? _answerer;
+    private ReplyCut? _cut;          // an interruption whose fate this utterance's words decide
+    private long _cutAt;
+    private bool _cutHeardWords;     // a word was recognised since the interruption
+    private bool _quietUtterance;    // began as a false interruption: ends without a no-speech error
     private PcmBuffer? _speech; // server VAD: the part of a decoded segment the recogniser hears
     private AudioLevels _levels;
     private bool _utteranceHasAudio;
@@ -37,7 +43,8 @@ internal sealed class TurnPipeline(
 
     private long Now => services.Time.GetTimestamp();
 
-    private TurnAnswerer Answerer => _answerer ??= new(session, conversation, new ReplySpeaker(session, avatarSpeech, _report, services), _report, services);
+    /// <summary>The persona's side, with its own report: its replies run while the next utterance is heard.</summary>
+    private TurnAnswerer Answerer => _answerer ??= CreateAnswerer();
 
     public async Task RunAsync()
     {
@@ -79,6 +86,7 @@ internal sealed class TurnPipeline(
         }
         finally
         {
+            await SettleReplyAsync();
             await _recorder.DisposeAsync();
             await decoder.DisposeAsync();
             await recognizer.DisposeAsync();
@@ -105,7 +113,7 @@ internal sealed class TurnPipeline(
         conversation.Commit(new AiTurn(0, session.MaxTurns, ""), session.Variant.OpeningLine);
         if (session.SpeaksOpeningLine)
         {
-            await Answerer.SpeakOpeningAsync(cancellationToken);
+            await HandOverAsync(0, Answerer.SpeakOpeningAsync, cancellationToken);
         }
 
         return true;
@@ -116,7 +124,7 @@ internal sealed class TurnPipeline(
     {
         if (item.Kind == FlushKind.RetryTurn)
         {
-            await Answerer.RetryAsync(cancellationToken);
+            await HandOverAsync(null, Answerer.RetryAsync, cancellationToken);
             return;
         }
 
@@ -137,6 +145,12 @@ internal sealed class TurnPipeline(
             }
 
             await HearAsync(pcm, cancellationToken);
+        }
+
+        if (_cut is not null && !_cutHeardWords && services.Time.GetElapsedTime(_cutAt) >= services.BargeIn.FalseInterruptionTimeout)
+        {
+            _quietUtterance = true;
+            await ResumeAsync(cancellationToken); // no word since the interruption: a cough, a door, not the trainee
         }
 
         if (item.EndOfUtterance)
@@ -179,6 +193,7 @@ internal sealed class TurnPipeline(
 
         if (partial is { Text.Length: > 0 } && partial.Text != _lastPartial)
         {
+            _cutHeardWords = true;
             _lastPartial = partial.Text;
             await session.EmitPartialAsync(new TurnTranscript(_nextTurn, partial.Text, false, null, TurnTimings.None));
         }
@@ -205,7 +220,9 @@ internal sealed class TurnPipeline(
             await FeedAsync(_speech, cancellationToken);
             if (voice is { Kind: VoiceEventKind.SpeechStarted } started)
             {
+                var detected = Now;
                 await session.EmitAsync(new UserSpeechStarted(_nextTurn, started.Milliseconds));
+                await InterruptAsync(detected);
             }
             else if (voice is { } stopped)
             {
@@ -264,7 +281,11 @@ internal sealed class TurnPipeline(
             {
                 await recognizer.CancelUtteranceAsync(cancellationToken);
                 _recorder.Discard();
-                await NoSpeechAsync(turn, $"The last utterance was silent (peak {_levels.PeakDbfs:0} dBFS); check the microphone.");
+                if (!await NotAnInterruptionAsync(turn, cancellationToken))
+                {
+                    await NoSpeechAsync(turn, $"The last utterance was silent (peak {_levels.PeakDbfs:0} dBFS); check the microphone.");
+                }
+
                 return;
             }
 
@@ -281,6 +302,7 @@ internal sealed class TurnPipeline(
             _levels.Reset();
             _utteranceHasAudio = false;
             _utteranceBroken = false;
+            _quietUtterance = false;
             _lastPartial = "";
             _report.Clear();
         }
@@ -290,8 +312,25 @@ internal sealed class TurnPipeline(
     {
         var startedAt = services.Time.GetUtcNow();
         services.Metrics.RecordFlushToStt(ExactMs(clockStart, Now));
-        using var span = RoleplayTracing.StartTurn(session.Id, turn, session.Language);
+        // The turn's span outlives this method: the reply, on its own task, ends it (its stages are its children).
+        var span = RoleplayTracing.StartTurn(session.Id, turn, session.Language);
+        var handedOver = false;
+        try
+        {
+            handedOver = await HearTurnAsync(clockStart, turn, pickedUp, queueMs, startedAt, span, cancellationToken);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                span?.Dispose();
+            }
+        }
+    }
 
+    /// <summary>The recogniser's final word, then the reply handed to the persona; false when no reply follows.</summary>
+    private async Task<bool> HearTurnAsync(long clockStart, int turn, long pickedUp, int queueMs, DateTimeOffset startedAt, Activity? span, CancellationToken cancellationToken)
+    {
         SpeechHypothesis final;
         using (var stt = RoleplayTracing.StartStage("stt"))
         {
@@ -304,7 +343,7 @@ internal sealed class TurnPipeline(
                 stt.Fail(ErrorCodes.SttFailed, ex.Message);
                 _recorder.Discard();
                 await ReportAsync(new ClientError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
-                return;
+                return false;
             }
         }
 
@@ -313,19 +352,150 @@ internal sealed class TurnPipeline(
         if (final.Text.Length == 0)
         {
             _recorder.Discard();
-            await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
-            return;
+            if (!await NotAnInterruptionAsync(turn, cancellationToken))
+            {
+                await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
+            }
+
+            return false;
+        }
+
+        if (_cut is { } cut && (IsBackchannel(final.Text) || IsEcho(final.Text, cut)))
+        {
+            _recorder.Discard();
+            await NotAnInterruptionAsync(turn, cancellationToken); // "mhm", or the persona's own voice: it goes on
+            return false;
+        }
+
+        if (_cut is { } stands)
+        {
+            _cut = null;
+            await _floor.SettleAsync();
+            Answerer.StandInterruption(stands);
         }
 
         _nextTurn++;
-        await Answerer.AnswerUtteranceAsync(new FinalTranscript(turn, final, clockStart, startedAt, queueMs, sttMs, sttDone), _recorder, cancellationToken);
+        var transcript = new FinalTranscript(turn, final, clockStart, startedAt, queueMs, sttMs, sttDone, _report.Errors);
+        var recording = _recorder.Finish();
+        await HandOverAsync(turn, async ct =>
+        {
+            using (span)
+            {
+                await Answerer.AnswerUtteranceAsync(transcript, recording, ct);
+            }
+        }, cancellationToken);
+        return true;
     }
 
     private async Task NoSpeechAsync(int turn, string message)
     {
+        if (_quietUtterance)
+        {
+            return; // the false interruption it began as was already settled
+        }
+
         // A final (empty) transcription closes any partial text the client is showing for this turn.
         await session.EmitAsync(new TurnTranscript(turn, "", true, null, TurnTimings.None));
         await ReportAsync(new ClientError(ErrorCodes.NoSpeech, message, true));
+    }
+
+    /// <summary>
+    /// The trainee started speaking: if the persona holds the floor, its reply is cut at once — generation and speech
+    /// cancelled, the client told what was heard so it stops playing — and this utterance's words decide later
+    /// whether the interruption stands.
+    /// </summary>
+    private async Task InterruptAsync(long detected)
+    {
+        if (_cut is not null || _floor.Interrupt() is not { } cut)
+        {
+            return;
+        }
+
+        _cut = cut;
+        _cutAt = detected;
+        _cutHeardWords = false;
+        await session.EmitAsync(new ReplyInterrupted(cut.Turn, cut.HeardText, cut.PlayedMs));
+        services.Metrics.BargeInLatency.Record(services.ExactMs(detected, Now));
+    }
+
+    /// <summary>An utterance that began as an interruption ended without words that count (none, a backchannel, an
+    /// echo): the persona resumes and the utterance is no turn. False when there was no interruption.</summary>
+    private async Task<bool> NotAnInterruptionAsync(int turn, CancellationToken cancellationToken)
+    {
+        if (_cut is null)
+        {
+            return _quietUtterance;
+        }
+
+        await session.EmitAsync(new TurnTranscript(turn, "", true, null, TurnTimings.None)); // closes the partial text shown
+        await ResumeAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The interruption was false: the persona takes the floor back where it was cut.</summary>
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        var cut = _cut!;
+        _cut = null;
+        await _floor.SettleAsync();
+        await HandOverAsync(cut.Turn, ct => Answerer.ResumeAsync(cut, ct), cancellationToken);
+    }
+
+    private bool IsBackchannel(string text)
+    {
+        var words = Words(text);
+        return words.Length > 0 && words.All(w => services.BargeIn.Backchannels.Contains(w, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Every word heard is a word of the persona's interrupted reply: its own voice leaking back through the
+    /// trainee's microphone (echo cancellation is the client's first line; this is the server's).</summary>
+    private static bool IsEcho(string text, ReplyCut cut)
+    {
+        var reply = Words(cut.HeardText + " " + cut.UnheardSentText).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var words = Words(text);
+        return words.Length >= 2 && words.All(reply.Contains);
+    }
+
+    private static string[] Words(string text) =>
+        text.Split([' ', ',', '.', '!', '?', ';', ':', '，', '。', '！', '？', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The persona's next reply, on its own task once the last has ended. A reply that fails unexpectedly
+    /// fails the session, as a failing worker does.</summary>
+    private Task HandOverAsync(int? turn, Func<CancellationToken, Task> answer, CancellationToken cancellationToken) =>
+        _floor.HandOverAsync(turn, async ct =>
+        {
+            try
+            {
+                await answer(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                services.Logger.LogError(ex, "Session {SessionId}: the persona's reply failed", session.Id);
+                await session.EmitAsync(new TurnError(ClientError.Internal()));
+                session.End(SessionEndReason.Error);
+            }
+        }, cancellationToken);
+
+    private TurnAnswerer CreateAnswerer()
+    {
+        var report = new TurnReport(session, services.Metrics);
+        return new TurnAnswerer(session, conversation, new ReplySpeaker(session, avatarSpeech, report, _floor, services), report, services);
+    }
+
+    /// <summary>The worker is stopping: the reply in flight ends first (its failure, if any, is only logged now).</summary>
+    private async Task SettleReplyAsync()
+    {
+        try
+        {
+            await _floor.SettleAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            services.Logger.LogError(ex, "Session {SessionId}: the persona's reply failed", session.Id);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task BreakUtteranceAsync(string message, string code = ErrorCodes.InvalidAudio, bool retryable = false)

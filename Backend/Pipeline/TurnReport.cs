@@ -30,6 +30,15 @@ internal sealed class TurnReport(ITurnSession session, RoleplayMetrics metrics)
         }
     }
 
+    /// <summary>Keeps a problem already told to the client (while the utterance was heard) for this turn's record.</summary>
+    public void Record(string error)
+    {
+        lock (_gate)
+        {
+            _errors.Add(error);
+        }
+    }
+
     public Task ReportAsync(ClientError error)
     {
         lock (_gate)

@@ -54,6 +54,24 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         _wav.Write(pcm16);
     }
 
+    /// <summary>
+    /// Finishes the WAV (NAudio writes the sizes into its header) and hands its file over, so the reply can store it
+    /// while the next utterance records into a new file; null if nothing was recorded.
+    /// </summary>
+    public RecordedUtterance? Finish()
+    {
+        if (_wav is null || _path is null)
+        {
+            return null;
+        }
+
+        _wav.Dispose();
+        Close();
+        var recording = new RecordedUtterance(_path);
+        _path = null;
+        return recording;
+    }
+
     /// <summary>Finishes the WAV (NAudio writes the sizes into its header) and stores it; null if nothing was recorded.</summary>
     public async ValueTask<StoredMedia?> CompleteAsync(IMediaStore store, CancellationToken cancellationToken)
     {
@@ -89,4 +107,13 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         _file = null;
         _wav = null;
     }
+}
+
+/// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed.</summary>
+internal sealed class RecordedUtterance(string path) : IDisposable
+{
+    public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
+        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
+
+    public void Dispose() => File.Delete(path);
 }

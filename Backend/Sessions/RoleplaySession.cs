@@ -101,6 +101,8 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     public ChannelReader<PipelineItem> Queue => _stream.Queue;
 
+    public PlaybackReport Playback { get; } = new();
+
     /// <summary>The pipeline worker's task; set once when the worker starts.</summary>
     public Task Worker { get; set; } = Task.CompletedTask;
 

@@ -104,6 +104,23 @@ public sealed class SessionManager : IDisposable
             ? new ClientError(ErrorCodes.RateLimited, "Too many calls per second; retry again in a moment.", true)
             : _registry.FindOwned(connection, sessionId, out var session) ?? session!.RequestRetry();
 
+    /// <summary>The client's playback position in the persona's reply; rate-limited like a chunk.</summary>
+    public ClientError? ReportPlayback(ClientConnection connection, string? sessionId, int turn, int segment, int playedMs)
+    {
+        if (!connection.ChunkLimiter.TryTake())
+        {
+            return new ClientError(ErrorCodes.RateLimited, "Too many calls per second; report playback less often.", true);
+        }
+
+        if (_registry.FindOwned(connection, sessionId, out var session) is { } error)
+        {
+            return error;
+        }
+
+        session!.Playback.Report(turn, segment, playedMs, _time.GetTimestamp());
+        return null;
+    }
+
     public ClientError? End(ClientConnection connection, string? sessionId)
     {
         if (_registry.FindOwned(connection, sessionId, out var session, requireAttached: false) is { } error)

@@ -44,6 +44,12 @@ public sealed class HistoryTurn
 
     public int? TotalMs { get; set; }
 
+    /// <summary>The trainee cut in on the reply: <see cref="AiText"/> is only what they heard.</summary>
+    public bool Interrupted { get; set; }
+
+    /// <summary>Of an interrupted reply, the milliseconds of its audio that were played.</summary>
+    public int? PlayedMs { get; set; }
+
     /// <summary>End of the user's speech → the final transcript on the wire.</summary>
     public int? TranscriptMs { get; set; }
 

@@ -81,3 +81,13 @@ INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
 VALUES ('20261203191009_TurnLatencyMilestones', '10.0.15');
 
 COMMIT;
+
+BEGIN TRANSACTION;
+ALTER TABLE "turns" ADD "interrupted" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "turns" ADD "played_ms" INTEGER NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261203192328_ReplyInterruptions', '10.0.15');
+
+COMMIT;

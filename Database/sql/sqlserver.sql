@@ -174,3 +174,32 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203192337_ReplyInterruptions'
+)
+BEGIN
+    ALTER TABLE [turns] ADD [interrupted] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203192337_ReplyInterruptions'
+)
+BEGIN
+    ALTER TABLE [turns] ADD [played_ms] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203192337_ReplyInterruptions'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261203192337_ReplyInterruptions', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -88,6 +88,15 @@ public sealed record AvatarResponseEvent(
     TurnTimings Timings,
     long Timestamp) : SequencedEvent;
 
+/// <summary>The trainee cut in: the persona stopped writing and speaking its reply to <c>turn</c>; stop playing it.
+/// <c>heardText</c> is the part that was heard (<c>playedMs</c> of its audio), all the conversation keeps if the
+/// interruption stands.</summary>
+public sealed record ResponseInterruptedEvent(string SessionId, int Turn, string HeardText, int PlayedMs, long Timestamp) : SequencedEvent;
+
+/// <summary>The interruption was false (no words within the timeout, a backchannel, an echo): the persona continues its
+/// reply to <c>turn</c> with new <c>avatar-response</c> segments from <c>fromSegment</c>.</summary>
+public sealed record ResponseResumedEvent(string SessionId, int Turn, int FromSegment, long Timestamp) : SequencedEvent;
+
 /// <summary>Server voice detection heard the user start speaking, <c>audioStartMs</c> into the session's audio (prefix
 /// padding included); <c>turn</c> is the turn this speech becomes if words are recognised in it.</summary>
 public sealed record SpeechStartedEvent(string SessionId, int Turn, long AudioStartMs, long Timestamp) : SequencedEvent;

@@ -27,7 +27,8 @@ public sealed class AvatarClip(
     TimeSpan duration,
     IReadOnlyList<VisemeCue>? visemes,
     string? videoUrl = null,
-    IDisposable? owner = null) : IDisposable
+    IDisposable? owner = null,
+    IReadOnlyList<WordTiming>? words = null) : IDisposable
 {
     public ReadOnlyMemory<byte> Audio { get; } = audio;
 
@@ -40,6 +41,10 @@ public sealed class AvatarClip(
     public IReadOnlyList<VisemeCue>? Visemes { get; } = visemes;
 
     public string? VideoUrl { get; } = videoUrl;
+
+    /// <summary>When each word of the text starts in the audio, where the engine says (espeak-ng does); null otherwise.
+    /// Barge-in cuts a reply at the last word the trainee heard begin.</summary>
+    public IReadOnlyList<WordTiming>? Words { get; } = words;
 
     public void Dispose() => owner?.Dispose();
 }

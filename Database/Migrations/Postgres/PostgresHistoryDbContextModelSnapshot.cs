@@ -183,6 +183,14 @@ namespace RoleplayHub.Database.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("index");
 
+                    b.Property<bool>("Interrupted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("interrupted");
+
+                    b.Property<int?>("PlayedMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("played_ms");
+
                     b.Property<int?>("QueueMs")
                         .HasColumnType("integer")
                         .HasColumnName("queue_ms");

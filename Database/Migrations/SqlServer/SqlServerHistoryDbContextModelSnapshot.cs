@@ -183,6 +183,14 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                         .HasColumnType("int")
                         .HasColumnName("index");
 
+                    b.Property<bool>("Interrupted")
+                        .HasColumnType("bit")
+                        .HasColumnName("interrupted");
+
+                    b.Property<int?>("PlayedMs")
+                        .HasColumnType("int")
+                        .HasColumnName("played_ms");
+
                     b.Property<int?>("QueueMs")
                         .HasColumnType("int")
                         .HasColumnName("queue_ms");

@@ -174,6 +174,14 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("index");
 
+                    b.Property<bool>("Interrupted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interrupted");
+
+                    b.Property<int?>("PlayedMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("played_ms");
+
                     b.Property<int?>("QueueMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("queue_ms");

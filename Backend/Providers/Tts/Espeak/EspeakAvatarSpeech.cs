@@ -31,7 +31,7 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
         var voice = VoiceFor(request.Language, request.Voice)
             ?? throw new SpeechSynthesisException($"espeak-ng has no voice configured for {request.Language}.", retryable: false);
         await Gate.WaitAsync(cancellationToken);
-        var synthesis = new Synthesis();
+        var synthesis = new Synthesis(request.Text);
         try
         {
             EnsureInitialized();
@@ -153,6 +153,10 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
                 var name = Marshal.PtrToStringUTF8((IntPtr)e->Id, IndexOfZero(e->Id, 8));
                 synthesis.Visemes.Add(new VisemeCue(e->AudioPositionMs, Visemes.FromIpa(name)));
             }
+            else if (e->Type == EspeakNative.EventWord)
+            {
+                synthesis.WordStarts.Add((e->TextPosition, e->Length, e->AudioPositionMs));
+            }
         }
 
         return 0;
@@ -180,11 +184,15 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
     }
 
     /// <summary>Collects one synthesis; its PCM lives in pooled memory until the clip is disposed.</summary>
-    private sealed class Synthesis : IDisposable
+    private sealed class Synthesis(string text) : IDisposable
     {
         public PcmBuffer Audio { get; } = new(32_768);
 
         public List<VisemeCue> Visemes { get; } = [];
+
+        /// <summary>espeak-ng's word events: 1-based character position and length in the text, and where the word
+        /// starts in the audio.</summary>
+        public List<(int Position, int Length, int AudioMs)> WordStarts { get; } = [];
 
         public AvatarClip ToClip(int sampleRate)
         {
@@ -193,8 +201,25 @@ public sealed class EspeakAvatarSpeech(ILogger<EspeakAvatarSpeech> logger) : IAv
             var size = WavFile.Write(file, MemoryMarshal.AsBytes(samples), WavFile.Pcm16(sampleRate));
             var duration = TimeSpan.FromSeconds((double)samples.Length / sampleRate);
             var visemes = Espeak.Visemes.Compact(Visemes, (int)duration.TotalMilliseconds);
+            var words = Words((int)duration.TotalMilliseconds);
             Dispose();
-            return new AvatarClip(file.AsMemory(0, size), "audio/wav", "wav", duration, visemes, owner: new PooledArray(file));
+            return new AvatarClip(file.AsMemory(0, size), "audio/wav", "wav", duration, visemes, owner: new PooledArray(file), words: words);
+        }
+
+        /// <summary>The word events as timings, each word ending where the next begins (the last at the clip's end).</summary>
+        private List<WordTiming> Words(int durationMs)
+        {
+            var words = new List<WordTiming>(WordStarts.Count);
+            for (var i = 0; i < WordStarts.Count; i++)
+            {
+                var (position, length, start) = WordStarts[i];
+                var from = Math.Clamp(position - 1, 0, text.Length);
+                var word = text.Substring(from, Math.Clamp(length, 0, text.Length - from));
+                var end = i + 1 < WordStarts.Count ? WordStarts[i + 1].AudioMs : durationMs;
+                words.Add(new WordTiming(word, start, Math.Max(start, end)));
+            }
+
+            return words;
         }
 
         public void Dispose() => Audio.Dispose();
