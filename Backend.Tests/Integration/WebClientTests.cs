@@ -32,10 +32,32 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     public Task DisposeAsync() => _page.CloseAsync();
 
     [Fact]
+    public async Task HandsFreeWithServerVadEndsTurnsOnTheServerAndTheTraineeTalksOverThePersona()
+    {
+        // The looped recording never waits for the persona: the server ends each repetition's turn, and a repetition
+        // that starts while the persona is speaking cuts it off.
+        await StartSessionAsync("websockets", "web-server-vad", mode: "hands-free", capture: "pcm16", query: "");
+        Assert.True(await Page.EvaluateAsync<bool>("roleplay.serverVad"));
+
+        await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the final transcript of turn 1");
+        await WaitForAsync("() => roleplay.interruptions.length > 0", "the trainee to talk over the persona");
+        var transcript = await Page.TextContentAsync("#user-1 .words") ?? "";
+        var cut = await Page.EvaluateAsync<string>("roleplay.interruptions[0].heardText");
+        var cutTurn = await Page.EvaluateAsync<int>("roleplay.interruptions[0].turn");
+
+        Assert.True(TestAudio.WordErrorRate(Recording.Reference, transcript) <= 0.5, $"transcript on the page: '{transcript}'");
+        Assert.StartsWith(cut, await Page.TextContentAsync($"#persona-{cutTurn} .words") ?? "", StringComparison.Ordinal);
+        Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors.filter(e => e.code !== 'no-speech'))"));
+        Assert.Equal("", await CspViolations.ReadAsync(Page));
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-server-vad-barge-in");
+    }
+
+    [Fact]
     public async Task HandsFreeTurnOverWebSockets()
     {
-        // The audio goes over one stream-audio stream (the other tests invoke audio-chunk).
-        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16", query: "&upload=stream");
+        // The audio goes over one stream-audio stream (the other tests invoke audio-chunk); the page's own voice
+        // detector ends the turn (?vad=page), as it did before server VAD.
+        await StartSessionAsync("websockets", "web-hands-free", mode: "hands-free", capture: "pcm16", query: "&upload=stream&vad=page");
         Assert.Equal("stream", await Page.EvaluateAsync<string>("roleplay.upload"));
 
         // Hands-free listens once the persona has finished its opening line; the page's voice detector ends the turn.

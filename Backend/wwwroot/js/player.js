@@ -58,6 +58,11 @@ export class AvatarPlayer {
     }
   }
 
+  /** The interruption of `turn` was false: its further segments (the rest of the reply) play again. */
+  resume(turn) {
+    if (this.skipThrough >= turn) this.skipThrough = turn - 1;
+  }
+
   next() {
     const segment = this.queue.shift();
     if (!segment) {

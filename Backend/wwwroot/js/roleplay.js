@@ -42,6 +42,8 @@ const page = {
   errors: [],
   reconnects: 0, // sessions resumed on a new connection
   resentBytes: 0, // audio sent again after the last resume
+  serverVad: false, // hands-free: the server ends turns and hears barge-in (?vad=page: the page's own detector)
+  interruptions: [], // { turn, heardText, playedMs } of every reply the trainee cut off
 };
 window.roleplay = page;
 
@@ -57,7 +59,10 @@ let commitAt = 0;
 const vad = new EnergyVad();
 const face = new AvatarFace($('mouth'));
 const player = new AvatarPlayer($('avatar-audio'), face, {
-  onStart: () => setState('speaking'),
+  onStart: (segment) => {
+    setState('speaking');
+    reportPlayback(segment);
+  },
   onEnd: (segment, ms) => {
     page.played.push({ turn: segment.turn, segment: segment.segment, ms: Math.round(ms) });
     if (segment.isLast && segment.turn >= latestTurn()) personaDone();
@@ -144,8 +149,10 @@ async function startSession() {
       scenarioId: drill.scenario.id,
       language: drill.variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
-      // The page always commits (key up, or its voice detector), so a pause in the chunks — a connection dropped
-      // mid-sentence — must not end the turn on the server.
+      // Hands-free: the server hears when the trainee stops (server VAD) and lets them cut in on the persona.
+      turnDetection: mode() === 'hands-free' && new URLSearchParams(location.search).get('vad') !== 'page' ? { type: 'server-vad' } : undefined,
+      // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
+      // end the turn on the server.
       idleFlush: false,
     });
     sessionStarted(started, capture);
@@ -155,6 +162,7 @@ async function startSession() {
       microphone.close();
       microphone = await openMicrophone(sampleRate, chunkMs);
     }
+    if (page.serverVad) listenContinuously();
   } catch (error) {
     endSession();
     throw new Error(describeConnectionError(error));
@@ -179,11 +187,12 @@ function sessionStarted(started, capture) {
   page.sessionId = started.sessionId;
   page.maxTurns = started.maxTurns;
   page.capture = capture;
+  page.serverVad = started.turnDetection?.type === 'server-vad';
   $('persona-name').textContent = started.buyerPersona.name;
   $('persona-role').textContent = started.buyerPersona.role;
   $('turns').textContent = `Turn ${started.turnCount} / ${started.maxTurns}`;
   $('end').disabled = false;
-  $('talk').disabled = false;
+  $('talk').disabled = page.serverVad; // the server ends turns; the microphone streams all the time
   uplink.attach(started.sessionId, started.receivedBytes);
   personaTurn = true;
   setState('thinking'); // the persona is about to open the drill
@@ -193,6 +202,11 @@ function sessionStarted(started, capture) {
 function wireEvents(hub) {
   hub.on('session-started', () => {}); // the start-session result carries the same payload
   hub.on('audio-received', (ack) => uplink?.acknowledge(ack.totalBytes));
+  hub.on('speech-started', (event) => sequenced(event, speechStarted));
+  hub.on('speech-stopped', (event) => sequenced(event, speechStopped));
+  hub.on('response-interrupted', (event) => sequenced(event, responseInterrupted));
+  hub.on('response-resumed', (event) => sequenced(event, resumed));
+  hub.on('ai-response-delta', (event) => sequenced(event, replyDelta));
   hub.on('transcription', (event) => sequenced(event, transcription));
   hub.on('ai-response', (event) => sequenced(event, reply));
   hub.on('avatar-response', (event) => sequenced(event, avatar));
@@ -270,9 +284,66 @@ function transcription(event) {
   }
 }
 
+// Server VAD (hands-free): the server says when the trainee starts and stops, and when they cut the persona off.
+function speechStarted() {
+  clearError('error');
+  if (!player.busy) setState('listening');
+}
+
+function speechStopped() {
+  commitAt = performance.now();
+  personaTurn = true;
+  setState('thinking');
+}
+
+function responseInterrupted(event) {
+  page.interruptions.push({ turn: event.turn, heardText: event.heardText, playedMs: event.playedMs });
+  player.interrupt(); // stop talking now: the trainee has the floor
+  turnOf(event.turn).interrupted = event.heardText;
+  renderLine('persona', event.turn, `${event.heardText}—`, false, $('persona-name').textContent);
+  setState('listening');
+}
+
+function resumed(event) {
+  const turn = turnOf(event.turn);
+  delete turn.interrupted; // a false interruption: the persona goes on, and its whole reply stands
+  if (turn.reply) renderLine('persona', event.turn, turn.reply, false, $('persona-name').textContent);
+  player.resume(event.turn);
+}
+
+function replyDelta(event) {
+  if (turnOf(event.turn).interrupted !== undefined) return;
+  const turn = turnOf(event.turn);
+  if (event.index === 0) turn.reply = '';
+  turn.reply += event.text;
+  renderLine('persona', event.turn, turn.reply, true, $('persona-name').textContent);
+}
+
+// The player's position in the reply, for the server to cut a barge-in at the word the trainee heard.
+let progressTimer = 0;
+function reportPlayback(segment) {
+  clearInterval(progressTimer);
+  if (!page.serverVad) return;
+  const send = () => {
+    if (player.playing !== segment || !connection || !page.sessionId) return clearInterval(progressTimer);
+    connection.send('playback-progress', { sessionId: page.sessionId, turn: segment.turn, segment: segment.segment, playedMs: Math.round(player.audio.currentTime * 1000) })
+      .catch(() => {}); // a lost report only makes the server estimate by the clock
+  };
+  send();
+  progressTimer = setInterval(send, 250);
+}
+
+function listenContinuously() {
+  recording = true;
+  if (page.capture === 'webm-opus') opusRecording = microphone.startOpus((bytes) => uplink.push(bytes));
+  else microphone.record(true);
+}
+
 function reply(event) {
-  turnOf(event.turn).reply = event.text;
-  renderLine('persona', event.turn, event.text, false, $('persona-name').textContent);
+  const turn = turnOf(event.turn);
+  turn.reply = event.text;
+  // A reply the trainee cut off shows what they heard of it.
+  renderLine('persona', event.turn, turn.interrupted !== undefined ? `${turn.interrupted}—` : event.text, false, $('persona-name').textContent);
   $('turns').textContent = `Turn ${event.turnCount} / ${event.maxTurns}`;
 }
 
@@ -340,6 +411,7 @@ function personaDone() {
 }
 
 function yourTurn() {
+  if (page.serverVad && page.sessionId && !endedReason) return setState('listening');
   if (!page.sessionId || endedReason || recording) return;
   vad.reset(); // hands-free waits for a quiet moment before it listens
   setState(mode() === 'hands-free' ? 'listening' : 'your-turn');
@@ -383,7 +455,7 @@ function heard({ rms, peak, ms }) {
   page.voiceActive = vad.speaking;
   page.voiceArmed = vad.armed;
   $('voice').textContent = vad.speaking ? '●' : '○';
-  if (mode() !== 'hands-free' || !page.sessionId) return;
+  if (mode() !== 'hands-free' || !page.sessionId || page.serverVad) return; // server VAD: the server decides
   if (change === 'start' && !personaTurn && !recording) beginUtterance();
   else if (change === 'end' && recording) endUtterance();
 }
@@ -449,6 +521,7 @@ function resetConversation() {
 }
 
 function endSession() {
+  clearInterval(progressTimer);
   recording = false;
   opusRecording?.stop();
   opusRecording = null;
