@@ -7,6 +7,7 @@
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
 #   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
 #   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, NAudio's writer vs the previous one (recorder.txt)
+#   bench/run.sh finals [--rounds N]        # no server: PocketSphinx's last partial vs its final, per decoder setting (finals.txt)
 #   bench/run.sh vad [--rounds N]           # no server: the voice detectors on the test clips padded with silence and noise (vad.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 command -v taskset > /dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-case "${1:-}" in resample|recorder|vad) # in-process comparisons: no server; each takes turns between what it compares
+case "${1:-}" in resample|recorder|vad|finals) # in-process comparisons: no server; each takes turns between what it compares
   dotnet build bench/RoleplayHub.Bench -c Release -v quiet -nologo > /dev/null
   { echo "Commit $(git describe --always --dirty)."; echo
     dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll "$@"; } | tee "bench/results/$1.txt"

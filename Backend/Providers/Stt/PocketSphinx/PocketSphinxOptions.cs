@@ -37,6 +37,12 @@ public sealed class PocketSphinxOptions
     /// microphone, and carrying the adaptation over lowered the word error rate on the test clips (docs/benchmarks.md).</summary>
     public bool ResetCmnPerUtterance { get; set; }
 
+    /// <summary>Run PocketSphinx's second and third passes (flat-lexicon search, best path) when an utterance ends. Off
+    /// by default: on the test clips they left the word error rate where the first pass had it, made the final worse
+    /// than the last partial more often, and made finalisation — which every turn waits for — several times slower
+    /// (<c>bench/run.sh finals</c>, docs/turn-taking.md).</summary>
+    public bool SecondPass { get; set; }
+
     internal string Path(string relative) => System.IO.Path.Combine(ModelDirectory, relative);
 }
 

@@ -178,6 +178,7 @@ internal sealed class PocketSphinxRecognizer(PocketSphinxSpeechToText owner, Rec
             "-hmm", o.Path(o.AcousticModel),
             "-lm", o.Path(o.LanguageModel),
             "-dict", o.Path(o.Dictionary),
+            .. (o.SecondPass ? Array.Empty<string>() : ["-fwdflat", "no", "-bestpath", "no"]),
         ];
         _argv = [.. args.Select(Marshal.StringToCoTaskMemUTF8)];
         _config = PocketSphinxNative.cmd_ln_parse_r(IntPtr.Zero, PocketSphinxNative.ps_args(), _argv.Length, _argv, 1);
