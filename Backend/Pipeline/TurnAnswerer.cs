@@ -208,10 +208,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         _current = null;
         _retry = null;
         conversation.Commit(current.Pending.Turn, cut.HeardText.Length > 0 ? cut.HeardText + "…" : "…");
-        if (!current.Counted)
-        {
-            session.CountReply();
-        }
+        var turnCount = current.Counted ? session.TurnCount : session.CountReply();
 
         var record = current.Record ?? current.Pending.Record;
         services.Journal.TurnCompleted(record with
@@ -224,6 +221,10 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             Revision = current.Journaled || record.Revision,
             CompletedAt = services.Time.GetUtcNow(),
         });
+        if (cut.Turn > 0 && turnCount >= session.MaxTurns && session.EndReason is null)
+        {
+            session.End(SessionEndReason.MaxTurns); // the drill's last reply was cut off: it is over all the same
+        }
     }
 
     /// <summary>
