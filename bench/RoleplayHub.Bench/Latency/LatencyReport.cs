@@ -46,6 +46,12 @@ internal static class LatencyReport
 
         Console.WriteLine();
         var missed = turns.Where(t => t.FirstAudio is null).GroupBy(t => t.Missed ?? "no reply yet").Select(g => $"{g.Count()}× {g.Key}");
+        if (o.Mode == "after")
+        {
+            var error = Samples(turns.Where(t => t.StopErrorMs is not null).Select(t => (double)t.StopErrorMs!.Value));
+            Console.WriteLine(Inv($"speech-stopped's audioEndMs − the last word's end (the detector's end error; the stop is confirmed silenceMs later): p50 {error.P50:+0;-0;0} ms, p90 {error.P90:+0;-0;0} ms"));
+        }
+
         Console.WriteLine($"unanswered: {(turns.Count == answered.Count ? "none" : string.Join(", ", missed))}; " +
             $"clips heard as more than one turn: {turns.Count(t => t.Stops > 1)}; sessions started: {run.SessionsStarted}");
         Console.WriteLine(Inv($"loadgen: CPU {Cpu(loadgenCpu)} (of one core); send lag p50 {run.SendLag.Summary().P50:0.00} ms, p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms"));

@@ -108,7 +108,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         var sessionId = _sessionId!;
         var socket = _socket!;
         var start = _streamMs;
-        var turn = new TurnMeasurement(audio.Name, start, start + audio.DurationMs);
+        var turn = new TurnMeasurement(audio.Name, start, start + audio.DurationMs, start + audio.SpeechEndMs);
         lock (_gate)
         {
             _open.Add(turn);
@@ -135,12 +135,12 @@ internal sealed class Trainee(int index, LatencyRun run)
             run.SendLag.Add(Ms(due, sent));
             await socket.SendAsync(audio.ChunkRecord(i, socket.NextInvocationId(), sessionId, (chunkEnd - TurnAudio.ChunkMs) * 32));
             _streamMs = chunkEnd;
-            if (turn.EndOfSpeech is null && chunkEnd >= start + audio.SpeechEndMs)
+            if (turn.EndOfSpeech is null && chunkEnd >= turn.SpeechEndMs)
             {
                 // The last word ended before this chunk left by the part of the chunk spoken after it.
                 lock (_gate)
                 {
-                    turn.EndOfSpeech = sent - Ticks(chunkEnd - (start + audio.SpeechEndMs));
+                    turn.EndOfSpeech = sent - Ticks(chunkEnd - turn.SpeechEndMs);
                 }
 
                 run.Measured.Enqueue(turn);
@@ -264,6 +264,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         {
             turn.Turn = turnNumber;
             turn.SpeechStopped = now;
+            turn.StopErrorMs = audioEndMs - turn.SpeechEndMs;
             turn.Stops++;
         }
     }

@@ -5,13 +5,16 @@ namespace RoleplayHub.Bench.Latency;
 /// Its place in the session's stream (ms) is how a <c>speech-stopped</c> finds it; the turn number comes from that
 /// event, or, without server VAD, from the final transcript after its commit.
 /// </summary>
-internal sealed class TurnMeasurement(string clip, long startMs, long endMs)
+internal sealed class TurnMeasurement(string clip, long startMs, long endMs, long speechEndMs)
 {
     public string Clip { get; } = clip;
 
     public long StartMs { get; } = startMs;
 
     public long EndMs { get; } = endMs;
+
+    /// <summary>Where the last word ends in the session's stream.</summary>
+    public long SpeechEndMs { get; } = speechEndMs;
 
     /// <summary>When the last word ended; unset until the chunk holding it is sent.</summary>
     public long? EndOfSpeech { get; set; }
@@ -25,6 +28,10 @@ internal sealed class TurnMeasurement(string clip, long startMs, long endMs)
     public long? SpeechStopped { get; set; }
 
     public int Stops { get; set; }
+
+    /// <summary>The last stop's <c>audioEndMs</c> less where the last word ended, both in the session's stream: how
+    /// late (or early) the detector put the end of speech, before the <c>silenceMs</c> that confirms it.</summary>
+    public long? StopErrorMs { get; set; }
 
     /// <summary>When the turn ended: the stop detected, or the commit sent.</summary>
     public long? TurnEnded => SpeechStopped ?? CommitSent;
