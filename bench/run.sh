@@ -100,7 +100,7 @@ run_latency() { # $1 = offline | latency-model, then session counts
       if [ "$mode" = before ] && [ "$BEFORE_ROOT" != . ]; then
         root=$BEFORE_ROOT note="Commit $commit (the load generator); the server under test: $BEFORE_COMMIT ($BEFORE_ROOT)."
       fi
-      SERVER_ROOT=$root start_server "$stack" bench/results/server-latency.log
+      SERVER_ROOT=$root start_server "$stack" "bench/results/server-latency-$label-$sessions-$mode.log"
       if [ "$warmup" -gt 0 ]; then
         echo "warm-up: $mode, $sessions sessions for $warmup s"
         latency_gen "$mode" "$sessions" "$warmup" "$stack" > /dev/null

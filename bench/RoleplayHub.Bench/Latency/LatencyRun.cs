@@ -74,20 +74,38 @@ internal sealed class LatencyRun
         // CPU is judged from the last trainee's start to the deadline: the trainees' last replies and goodbyes after
         // it are not load.
         var server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
+        var serverAlive = server is not null;
         var self = new ProcessSampler(Environment.ProcessId);
         var held = (From: DateTime.UtcNow + o.Ramp, To: DateTime.UtcNow + o.Duration);
-        server?.Sample();
+        SampleServer();
         self.Sample();
         var all = Task.WhenAll(tasks);
         while (!all.IsCompleted)
         {
             await Task.WhenAny(all, Task.Delay(1_000));
-            server?.Sample();
+            SampleServer();
             self.Sample();
         }
 
         LatencyReport.Print(this, Held(server), Held(self));
         return 0;
+
+        // A server that exits mid-run is reported, and the run goes on to show what the trainees saw.
+        void SampleServer()
+        {
+            try
+            {
+                if (serverAlive)
+                {
+                    server!.Sample();
+                }
+            }
+            catch (IOException)
+            {
+                Count("serverExited", $"process {o.ServerPid} is gone");
+                serverAlive = false;
+            }
+        }
 
         List<double> Held(ProcessSampler? sampler) =>
             sampler?.Samples.Where(s => s.At > held.From && s.At <= held.To).Select(s => s.CpuPercent).ToList() ?? [];
