@@ -26,8 +26,15 @@ internal sealed record LatencyOptions
     /// <summary>The hands-free page committed after 600 ms of quiet.</summary>
     public TimeSpan CommitAfter { get; init; } = TimeSpan.FromMilliseconds(600);
 
-    /// <summary>The least noise streamed after each clip, for the reply to come back before the next one.</summary>
+    /// <summary>The least noise streamed after each clip.</summary>
     public TimeSpan Gap { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>After the persona's reply has played, the trainee waits this long (then the next clip's lead-in)
+    /// before speaking again: speech over the reply would be an interruption to a server with barge-in.</summary>
+    public TimeSpan Pause { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest the trainee waits after its last word for the reply to be played.</summary>
+    public TimeSpan TurnTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     public double NoiseDbfs { get; init; } = -60;
 
@@ -61,6 +68,8 @@ internal sealed record LatencyOptions
                 "--silence-ms" => o with { SilenceMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--commit-after-ms" => o with { CommitAfter = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--gap" => o with { Gap = Seconds(value) },
+                "--pause" => o with { Pause = Seconds(value) },
+                "--turn-timeout" => o with { TurnTimeout = Seconds(value) },
                 "--noise-dbfs" => o with { NoiseDbfs = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--scenario" => o with { Scenario = value },
                 "--stack" => o with { Stack = value },

@@ -9,6 +9,7 @@ namespace RoleplayHub.Bench.Latency;
 /// silences, without a break, at real-time pace — as a microphone would, each 250 ms chunk is sent once its audio has
 /// been spoken, chunk k at t0 + 250·(k+1) ms from the session's start, scheduled from t0 so timer lateness does not
 /// accumulate. In <c>before</c> mode it commits <see cref="LatencyOptions.CommitAfter"/> after each clip's last word.
+/// After a clip's silence it keeps streaming noise until the persona's reply has played, as a trainee waits to answer.
 /// </summary>
 internal sealed class Trainee(int index, LatencyRun run)
 {
@@ -22,6 +23,9 @@ internal sealed class Trainee(int index, LatencyRun run)
     private TaskCompletionSource<string?>? _started;
     private TaskCompletionSource<bool>? _ended;
     private volatile bool _connected;
+
+    // The persona's reply as the page plays it: segments back to back from the first one's arrival.
+    private (int Turn, long Until, bool Last) _playing;
 
     private bool Before => run.Options.Mode == "before";
 
@@ -115,7 +119,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         }
 
         long? commitAt = null;
-        for (var i = 0; i < audio.Chunks.Count; i++)
+        for (var i = 0; i < audio.Chunks.Count || Waiting(turn); i++)
         {
             var chunkEnd = start + ((i + 1) * TurnAudio.ChunkMs);
             var due = _sessionStart + Ticks(chunkEnd);
@@ -133,7 +137,8 @@ internal sealed class Trainee(int index, LatencyRun run)
 
             var sent = Now;
             run.SendLag.Add(Ms(due, sent));
-            await socket.SendAsync(audio.ChunkRecord(i, socket.NextInvocationId(), sessionId, (chunkEnd - TurnAudio.ChunkMs) * 32));
+            var chunk = Math.Min(i, audio.Chunks.Count - 1); // past the recording's silence: its last chunk of noise again
+            await socket.SendAsync(audio.ChunkRecord(chunk, socket.NextInvocationId(), sessionId, (chunkEnd - TurnAudio.ChunkMs) * 32));
             _streamMs = chunkEnd;
             if (turn.EndOfSpeech is null && chunkEnd >= turn.SpeechEndMs)
             {
@@ -149,6 +154,23 @@ internal sealed class Trainee(int index, LatencyRun run)
         }
 
         return true;
+    }
+
+    /// <summary>The clip's reply is still to come or still playing (and the turn timeout has not passed).</summary>
+    private bool Waiting(TurnMeasurement turn)
+    {
+        var now = Now;
+        lock (_gate)
+        {
+            if (turn.EndOfSpeech is not { } end || turn.Missed is not null || now >= end + Ticks(run.Options.TurnTimeout.TotalMilliseconds))
+            {
+                return false;
+            }
+
+            var played = turn.Turn is { } number && _playing.Turn == number && _playing.Last
+                && now >= _playing.Until + Ticks(run.Options.Pause.TotalMilliseconds);
+            return !played;
+        }
     }
 
     private async Task CommitAsync(HubSocket socket, string sessionId, TurnMeasurement turn, long at)
@@ -244,14 +266,18 @@ internal sealed class Trainee(int index, LatencyRun run)
                 case "transcription" when payload.GetProperty("isFinal").GetBoolean():
                     OnFinalTranscript(payload.GetProperty("turn").GetInt32(), now);
                     break;
-                case "avatar-response" when payload.GetProperty("segment").GetInt32() == 0:
-                    OnFirstAudio(payload.GetProperty("turn").GetInt32(), payload.GetProperty("timings"), now);
+                case "avatar-response":
+                    OnAvatarResponse(payload, now);
                     break;
                 case "error":
                     OnError(payload.GetProperty("code").GetString() ?? "?", payload.GetProperty("message").GetString() ?? "");
                     break;
                 case "session-ended":
                     OnSessionEnded(payload.GetProperty("reason").GetString() ?? "?");
+                    break;
+                case "response-interrupted":
+                    // A server with barge-in took a clip for speech over the persona's reply: the gap was too short.
+                    run.Count("bargeIns", "response-interrupted");
                     break;
             }
         }
@@ -279,6 +305,18 @@ internal sealed class Trainee(int index, LatencyRun run)
         {
             turn.Turn = turnNumber;
             turn.FinalTranscript = now;
+        }
+    }
+
+    private void OnAvatarResponse(JsonElement payload, long now)
+    {
+        var turnNumber = payload.GetProperty("turn").GetInt32();
+        var duration = payload.TryGetProperty("duration", out var ms) && ms.ValueKind == JsonValueKind.Number ? ms.GetInt32() : 0;
+        var from = _playing.Turn == turnNumber ? Math.Max(now, _playing.Until) : now;
+        _playing = (turnNumber, from + Ticks(duration), payload.GetProperty("isLast").GetBoolean());
+        if (payload.GetProperty("segment").GetInt32() == 0)
+        {
+            OnFirstAudio(turnNumber, payload.GetProperty("timings"), now);
         }
     }
 
