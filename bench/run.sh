@@ -144,5 +144,5 @@ case "${1:-short}" in
       if [ $stack = offline ]; then set -- 2 4; else set -- 50; fi
     fi
     run_latency "$stack" "$@" ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,/^# Results/p' "$0"; exit 2 ;;
 esac
