@@ -9,9 +9,13 @@
 #   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, NAudio's writer vs the previous one (recorder.txt)
 #   bench/run.sh finals [--rounds N]        # no server: PocketSphinx's last partial vs its final, per decoder setting (finals.txt)
 #   bench/run.sh vad [--rounds N]           # no server: the voice detectors on the test clips padded with silence and noise (vad.txt)
+#   bench/run.sh latency [latency-model] [SESSIONS...]  # end of speech → first avatar audio, server VAD against the page's commit
+#                                           # (offline stack at 2 and 4 sessions, or latency-model providers at 50; latency-*.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
+#      latency: DURATION_LATENCY (s, 120), WARMUP_LATENCY (s, 30), MODES ("after before"), BEFORE_COMMIT (3c70b94),
+#      BEFORE_ROOT (a build of it, made when missing; "." runs "before" against this checkout's server).
 # Results (the printed tables) are written to bench/results/<name>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +63,61 @@ run_latency_model() {
   done
 }
 
+# The server before server VAD and streamed replies, built once in its own directory (git archive: no worktree).
+before_server() {
+  BEFORE_COMMIT=${BEFORE_COMMIT:-3c70b94}
+  BEFORE_ROOT=${BEFORE_ROOT:-${TMPDIR:-/tmp}/roleplayhub-before-$BEFORE_COMMIT}
+  [ "$BEFORE_ROOT" = . ] && return
+  if [ ! -f "$BEFORE_ROOT/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" ]; then
+    echo "building the before server ($BEFORE_COMMIT) in $BEFORE_ROOT"
+    mkdir -p "$BEFORE_ROOT"
+    git archive "$BEFORE_COMMIT" | tar -x -C "$BEFORE_ROOT"
+    (cd "$BEFORE_ROOT" && scripts/setup.sh runtime && dotnet build Backend -c Release -v quiet -nologo > /dev/null)
+  fi
+}
+
+latency_gen() { # $1 = mode, $2 = sessions, $3 = duration, $4 = stack
+  taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
+    --url "http://127.0.0.1:$PORT" --mode "$1" --sessions "$2" --duration "$3" --stack "$4" \
+    --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} 2>> bench/results/latency-generator.log
+}
+
+# Per session count, "after" (this server, server VAD) and "before" (the before server, the page's commit), each on a
+# fresh, warmed-up server; then the summary rows of all of them in one table.
+run_latency() { # $1 = offline | latency-model, then session counts
+  local stack=$1; shift
+  local label=offline; [ "$stack" = offline ] || label=modelled # not latency-model-*.txt: the load runs' names
+  local modes=${MODES:-after before} duration=${DURATION_LATENCY:-120} warmup=${WARMUP_LATENCY:-30}
+  local commit; commit=$(git describe --always --dirty)
+  local before="this commit's server"
+  if [[ " $modes " == *" before "* ]]; then
+    before_server
+    [ "$BEFORE_ROOT" = . ] || before="the server at $BEFORE_COMMIT"
+  fi
+  local files=()
+  for sessions in "$@"; do
+    for mode in $modes; do
+      local root=. note="Commit $commit."
+      if [ "$mode" = before ] && [ "$BEFORE_ROOT" != . ]; then
+        root=$BEFORE_ROOT note="Commit $commit (the load generator); the server under test: $BEFORE_COMMIT ($BEFORE_ROOT)."
+      fi
+      SERVER_ROOT=$root start_server "$stack" "bench/results/server-latency-$label-$sessions-$mode.log"
+      if [ "$warmup" -gt 0 ]; then
+        echo "warm-up: $mode, $sessions sessions for $warmup s"
+        latency_gen "$mode" "$sessions" "$warmup" "$stack" > /dev/null
+      fi
+      local file=bench/results/latency-$label-$sessions-$mode.txt
+      { echo "$note"; echo; latency_gen "$mode" "$sessions" "$duration" "$stack"; } | tee "$file"
+      files+=("$file")
+      stop_server
+    done
+  done
+  { echo "Commit $commit: bench/run.sh latency $stack $*, $duration s per run after $warmup s of warm-up; \"before\" against $before."
+    echo
+    grep -h -m1 -A1 '^| mode | sessions' "${files[0]}"
+    grep -h '^| \(after\|before\) |' "${files[@]}"; } | tee "bench/results/latency-$label.txt"
+}
+
 case "${1:-short}" in
   short) # one server, warmed once at the larger load: ~2.5 min
     WARMUP=${WARMUP_SHORT:-40} DURATION=${DURATION_SHORT:-40} RAMP=10
@@ -78,5 +137,13 @@ case "${1:-short}" in
       EXTRA="$recording ${EXTRA:-}" load "$sessions" offline
       stop_server
     done ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  latency)
+    shift
+    stack=offline
+    if [ "${1:-}" = latency-model ]; then stack=latency-model; shift; fi
+    if [ $# -eq 0 ]; then
+      if [ $stack = offline ]; then set -- 2 4; else set -- 50; fi
+    fi
+    run_latency "$stack" "$@" ;;
+  *) sed -n '2,/^# Results/p' "$0"; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ server_pid=""
 trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true' EXIT
 
 # $1 = latency-model | offline, $2 = log file. Returns once /healthz answers; the pid is in $server_pid.
+# SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
 start_server() {
   local data; data=$(mktemp -d)
   local providers=()
@@ -22,7 +23,7 @@ start_server() {
   fi
   env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
     Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
-    "${providers[@]}" taskset -c 0 dotnet Backend/bin/Release/net10.0/RoleplayHub.Backend.dll --urls "http://127.0.0.1:$PORT" \
+    "${providers[@]}" taskset -c 0 dotnet "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" --urls "http://127.0.0.1:$PORT" \
     > "$2" 2>&1 &
   server_pid=$!
   until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.2; done

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using RoleplayHub.Audio;
 using RoleplayHub.Audio.Vad;
 using RoleplayHub.Bench.Resampling;
 using RoleplayHub.Tests.Infrastructure;
@@ -16,7 +14,6 @@ namespace RoleplayHub.Bench.Vad;
 /// </summary>
 internal static class VadBenchmark
 {
-    private const string Data = "/usr/share/pocketsphinx/test/data";
     private const int Rate = VadAudio.SamplesPerSecond;
     private const int Padding = Rate * 3 / 2;
     private const int PrefixMs = 300;
@@ -36,7 +33,7 @@ internal static class VadBenchmark
         }
 
         IVoiceDetectorKind[] kinds = [new EnergyDetectorKind(), new SileroDetectorKind(model)];
-        var clips = await AlignedClipsAsync();
+        var clips = await AlignedClips.LoadAsync();
         Console.WriteLine($"# Server voice activity detection — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}");
         Console.WriteLine();
         Console.WriteLine($"{clips.Count} clips of pocketsphinx-testdata, each padded with 1.5 s of digital silence before and after (\"silence\"),");
@@ -94,8 +91,6 @@ internal static class VadBenchmark
         model.Dispose();
         return 0;
     }
-
-    private sealed record AlignedClip(string Name, short[] Samples, int FirstWordMs, int LastWordEndMs);
 
     private sealed record Stream(AlignedClip Clip, string Background, short[] Samples);
 
@@ -222,45 +217,6 @@ internal static class VadBenchmark
         }
 
         Console.WriteLine();
-    }
-
-    /// <summary>Every librivox, cards and goforward clip with where its words begin and end.</summary>
-    private static async Task<List<AlignedClip>> AlignedClipsAsync()
-    {
-        if (!Directory.Exists(Data))
-        {
-            throw new DirectoryNotFoundException($"{Data} is missing: apt-get install pocketsphinx-testdata (scripts/setup.sh test installs it).");
-        }
-
-        var list = new List<(string Name, short[] Samples, string Transcript)>();
-        foreach (var (folder, file) in new[] { ("librivox", "transcription"), ("cards", "cards.transcription") })
-        {
-            foreach (var line in File.ReadAllLines(Path.Combine(Data, folder, file)))
-            {
-                var id = line[(line.LastIndexOf('(') + 1)..^1];
-                var words = line[..line.LastIndexOf('(')].Replace("<s>", "", StringComparison.Ordinal).Replace("</s>", "", StringComparison.Ordinal).Trim();
-                list.Add(($"{folder}/{id}", WavFile.ReadPcm16(Path.Combine(Data, folder, id + ".wav")).Samples, string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
-            }
-        }
-
-        list.Add(("goforward.raw", MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(Path.Combine(Data, "goforward.raw")).AsSpan()).ToArray(), "go forward ten meters"));
-
-        var aligned = new List<AlignedClip>();
-        foreach (var (name, samples, transcript) in list)
-        {
-            var segments = ForcedAlignment.Align(samples, transcript);
-            var words = segments.Where(s => s.Word.Length > 0 && s.Word[0] is not ('<' or '[' or '+')).ToList();
-            var text = string.Join(' ', words.Select(w => w.Word.Split('(')[0]));
-            if (text != transcript)
-            {
-                throw new InvalidOperationException($"{name}: the forced alignment failed (\"{text}\" for \"{transcript}\").");
-            }
-
-            Console.Error.WriteLine($"{name}: {string.Join(" ", segments.Select(s => $"{s.Word}[{s.StartMs}-{s.EndMs}]"))}");
-            aligned.Add(new AlignedClip(name, samples, words[0].StartMs, words[^1].EndMs));
-        }
-
-        return aligned;
     }
 
     private static string Spread(List<double> values) => values.Count == 0

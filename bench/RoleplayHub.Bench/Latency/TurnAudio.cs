@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using RoleplayHub.Bench.Vad;
+using RoleplayHub.Tests.Infrastructure;
+
+namespace RoleplayHub.Bench.Latency;
+
+/// <summary>
+/// What a trainee streams for one turn: a little noise, a recording, then noise while the persona answers — the whole
+/// under white noise, as a microphone in a quiet room hears it, cut into 250 ms chunks (base64 computed once).
+/// </summary>
+/// <param name="Name">The recording's name.</param>
+/// <param name="SpeechEndMs">Where the recording's last word ends (its forced alignment), from the first chunk.</param>
+/// <param name="Chunks">250 ms of audio each, base64.</param>
+internal sealed record TurnAudio(string Name, int SpeechEndMs, IReadOnlyList<string> Chunks)
+{
+    public const int ChunkMs = 250;
+    private const int SamplesPerMs = VadAudio.SamplesPerSecond / 1000;
+
+    /// <summary>Before the recording: the energy detector's noise floor settles on the first quieter window, and a
+    /// session's first turn then starts like every other, after noise.</summary>
+    private static readonly TimeSpan LeadIn = TimeSpan.FromMilliseconds(500);
+
+    public int DurationMs => Chunks.Count * ChunkMs;
+
+    /// <summary>The clip between <see cref="LeadIn"/> and at least <paramref name="gap"/> of noise, rounded up to whole
+    /// chunks so that every turn starts on the chunk grid.</summary>
+    public static TurnAudio From(AlignedClip clip, TimeSpan gap, double noiseDbfs)
+    {
+        var lead = (int)LeadIn.TotalMilliseconds * SamplesPerMs;
+        var chunk = ChunkMs * SamplesPerMs;
+        var least = lead + clip.Samples.Length + ((int)gap.TotalMilliseconds * SamplesPerMs);
+        var samples = new short[(least + chunk - 1) / chunk * chunk];
+        clip.Samples.CopyTo(samples, lead);
+        var heard = VadAudio.Mix(samples, VadAudio.WhiteNoise(samples.Length, noiseDbfs, seed: clip.Name.Length));
+        var chunks = new List<string>();
+        for (var offset = 0; offset < heard.Length; offset += chunk)
+        {
+            chunks.Add(Convert.ToBase64String(MemoryMarshal.AsBytes(heard.AsSpan(offset, chunk))));
+        }
+
+        return new TurnAudio(clip.Name, (int)LeadIn.TotalMilliseconds + clip.LastWordEndMs, chunks);
+    }
+
+    /// <summary>The audio-chunk invocation for chunk <paramref name="index"/> at byte <paramref name="offset"/> of the
+    /// session's stream (base64 never needs JSON escaping).</summary>
+    public byte[] ChunkRecord(int index, string invocationId, string sessionId, long offset) => Encoding.UTF8.GetBytes(
+        $"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"audio-chunk\",\"arguments\":[{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"audioData\":\"{Chunks[index]}\"}}]}}\u001e");
+}
