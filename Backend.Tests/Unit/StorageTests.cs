@@ -72,28 +72,37 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUtteranceRecordingBecomesAStoredWavAndItsTemporaryFileIsReusedOrRemoved()
+    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavAndItsTemporaryFileIsReusedOrRemoved()
     {
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
         var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(temp);
 
         recorder.Write(new byte[] { 1, 0, 2, 0 });
-        var first = await recorder.CompleteAsync(store, default);
+        var first = await StoreAsync(recorder.Finish()!);
         recorder.Write(new byte[] { 1, 0, 2, 0 }); // the same audio again: the store keeps one copy
-        var again = await recorder.CompleteAsync(store, default);
+        var handedOver = recorder.Finish()!;
+        recorder.Write(new byte[] { 9, 0 }); // the next utterance records while the last one is being stored
         var kept = Directory.GetFiles(temp);
-        recorder.Write(new byte[] { 3, 0 });
+        var again = await StoreAsync(handedOver);
         recorder.Discard();
         recorder.Write(new byte[] { 5, 0, 6, 0, 7, 0 });
-        var third = await recorder.CompleteAsync(store, default);
+        var third = await StoreAsync(recorder.Finish()!);
         await recorder.DisposeAsync();
 
-        Assert.Equal(first!.Key, again!.Key);
+        Assert.Equal(first.Key, again.Key);
         Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
-        Assert.Single(kept); // left to the recorder, which reuses it instead of creating a file per turn
-        Assert.Equal(44 + 6, third!.Length); // the reused file was truncated: nothing of the earlier utterances
-        Assert.Empty(Directory.GetFiles(temp)); // session end removes the temporary file
+        Assert.Equal(2, kept.Length); // the handed-over recording and the next one's file, apart
+        Assert.Equal(44 + 6, third.Length); // the discarded utterance's file was truncated: nothing of it
+        Assert.Empty(Directory.GetFiles(temp)); // stored recordings and, at session end, the recorder's file are removed
+
+        async Task<RoleplayHub.Storage.StoredMedia> StoreAsync(RoleplayHub.Pipeline.RecordedUtterance recording)
+        {
+            using (recording)
+            {
+                return await recording.StoreAsync(store, default);
+            }
+        }
     }
 
     private LocalMediaStore Store() => new(Options.Create(new MediaOptions()), Data(), Signer());

@@ -21,7 +21,10 @@ public sealed class UtteranceRecorderTests : IDisposable
             recorder.Write(MemoryMarshal.AsBytes(flush.AsSpan()));
         }
 
-        await recorder.CompleteAsync(store, default);
+        using (var recording = recorder.Finish())
+        {
+            await recording!.StoreAsync(store, default);
+        }
 
         using var reader = new WaveFileReader(new MemoryStream(store.Saved!));
         Assert.Equal(new WaveFormat(16_000, 16, 1), reader.WaveFormat);
@@ -40,7 +43,10 @@ public sealed class UtteranceRecorderTests : IDisposable
         recorder.Write(new byte[1_000]);
         recorder.Discard();
         recorder.Write(new byte[] { 1, 0, 2, 0 });
-        await recorder.CompleteAsync(store, default);
+        using (var recording = recorder.Finish())
+        {
+            await recording!.StoreAsync(store, default);
+        }
 
         using var reader = new WaveFileReader(new MemoryStream(store.Saved!));
         Assert.Equal(4, reader.Length);
@@ -56,7 +62,7 @@ public sealed class UtteranceRecorderTests : IDisposable
         recorder.Write([]);
 
         Assert.False(recorder.HasAudio);
-        Assert.Null(await recorder.CompleteAsync(store, default));
+        Assert.Null(recorder.Finish());
         Assert.Null(store.Saved);
     }
 

@@ -83,15 +83,6 @@ internal sealed class PersonaFloor(PipelineServices services, PlaybackReport pla
         }
     }
 
-    /// <summary>Whether the persona is still producing or playing its reply.</summary>
-    public bool Holds()
-    {
-        lock (_gate)
-        {
-            return _turn != Released && (!_reply.IsCompleted || PlayedMs() < _sentMs);
-        }
-    }
-
     /// <summary>
     /// The trainee cut in: what is being written or synthesised is cancelled, and the reply is cut where the trainee
     /// stopped hearing it. Null when the persona did not hold the floor.

@@ -389,11 +389,6 @@ internal sealed class TurnPipeline(
 
     private async Task NoSpeechAsync(int turn, string message)
     {
-        if (_quietUtterance)
-        {
-            return; // the false interruption it began as was already settled
-        }
-
         // A final (empty) transcription closes any partial text the client is showing for this turn.
         await session.EmitAsync(new TurnTranscript(turn, "", true, null, TurnTimings.None));
         await ReportAsync(new ClientError(ErrorCodes.NoSpeech, message, true));

@@ -72,20 +72,7 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         return recording;
     }
 
-    /// <summary>Finishes the WAV (NAudio writes the sizes into its header) and stores it; null if nothing was recorded.</summary>
-    public async ValueTask<StoredMedia?> CompleteAsync(IMediaStore store, CancellationToken cancellationToken)
-    {
-        if (_wav is null || _path is null)
-        {
-            return null;
-        }
-
-        _wav.Dispose();
-        Close();
-        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", cancellationToken);
-    }
-
-    /// <summary>Throws the recording away (the utterance was silence or invalid); the file is kept for the next one.</summary>
+    /// <summary>Throws the recording away (the utterance was silence or invalid); its file is reused by the next one.</summary>
     public void Discard() => Close(); // the writer is dropped unfinished: its header would be rewritten by the next one
 
     /// <summary>Session end: the temporary file goes.</summary>

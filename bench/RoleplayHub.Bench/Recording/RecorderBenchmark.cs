@@ -32,7 +32,8 @@ internal static class RecorderBenchmark
                 current.Write(Flush);
             }
 
-            await current.CompleteAsync(store, default);
+            using var recording = current.Finish();
+            await recording!.StoreAsync(store, default);
         }
 
         async Task Previous()

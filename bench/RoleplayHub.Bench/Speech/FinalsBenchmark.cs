@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using RoleplayHub.Audio;
 using RoleplayHub.Providers.Stt.PocketSphinx;
 using RoleplayHub.Tests.Infrastructure;
 
@@ -15,7 +14,6 @@ namespace RoleplayHub.Bench.Speech;
 /// </summary>
 internal static class FinalsBenchmark
 {
-    private const string Data = "/usr/share/pocketsphinx/test/data";
     private const string Model = "/usr/share/pocketsphinx/model/en-us";
     private const int Piece = 1_600; // 100 ms at 16 kHz
 
@@ -30,7 +28,7 @@ internal static class FinalsBenchmark
     public static int Run(string[] args)
     {
         var rounds = args.Length > 1 && args[0] == "--rounds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-        var clips = Clips();
+        var clips = Vad.AlignedClips.Transcribed().Select(c => new Clip(c.Name, c.Samples, c.Transcript)).ToList();
         Console.WriteLine($"# The last partial against the final — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
         Console.WriteLine($"{clips.Count} pocketsphinx-testdata clips ({clips.Sum(c => c.Samples.Length) / 16_000.0:0.0} s), each to a fresh decoder (Debian's en-US model, the full");
@@ -128,23 +126,5 @@ internal static class FinalsBenchmark
     private sealed record Clip(string Name, short[] Samples, string Transcript)
     {
         public int Words => Transcript.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-    }
-
-    /// <summary>Every librivox and cards clip and goforward, with its transcript.</summary>
-    private static List<Clip> Clips()
-    {
-        var clips = new List<Clip>();
-        foreach (var (folder, file) in new[] { ("librivox", "transcription"), ("cards", "cards.transcription") })
-        {
-            foreach (var line in File.ReadAllLines(Path.Combine(Data, folder, file)))
-            {
-                var id = line[(line.LastIndexOf('(') + 1)..^1];
-                var words = line[..line.LastIndexOf('(')].Replace("<s>", "", StringComparison.Ordinal).Replace("</s>", "", StringComparison.Ordinal);
-                clips.Add(new Clip($"{folder}/{id}", WavFile.ReadPcm16(Path.Combine(Data, folder, id + ".wav")).Samples, string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
-            }
-        }
-
-        clips.Add(new Clip("goforward.raw", MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(Path.Combine(Data, "goforward.raw")).AsSpan()).ToArray(), "go forward ten meters"));
-        return clips;
     }
 }

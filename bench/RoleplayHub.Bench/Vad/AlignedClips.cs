@@ -15,6 +15,27 @@ internal static class AlignedClips
     /// <summary>Every librivox, cards and goforward clip with where its words begin and end.</summary>
     public static async Task<List<AlignedClip>> LoadAsync()
     {
+        var aligned = new List<AlignedClip>();
+        foreach (var (name, samples, transcript) in Transcribed())
+        {
+            var segments = ForcedAlignment.Align(samples, transcript);
+            var words = segments.Where(s => s.Word.Length > 0 && s.Word[0] is not ('<' or '[' or '+')).ToList();
+            var text = string.Join(' ', words.Select(w => w.Word.Split('(')[0]));
+            if (text != transcript)
+            {
+                throw new InvalidOperationException($"{name}: the forced alignment failed (\"{text}\" for \"{transcript}\").");
+            }
+
+            Console.Error.WriteLine($"{name}: {string.Join(" ", segments.Select(s => $"{s.Word}[{s.StartMs}-{s.EndMs}]"))}");
+            aligned.Add(new AlignedClip(name, samples, words[0].StartMs, words[^1].EndMs));
+        }
+
+        return aligned;
+    }
+
+    /// <summary>Every librivox, cards and goforward clip with its transcript (the data set's own).</summary>
+    public static List<(string Name, short[] Samples, string Transcript)> Transcribed()
+    {
         if (!Directory.Exists(Data))
         {
             throw new DirectoryNotFoundException($"{Data} is missing: apt-get install pocketsphinx-testdata (scripts/setup.sh test installs it).");
@@ -32,22 +53,6 @@ internal static class AlignedClips
         }
 
         list.Add(("goforward.raw", MemoryMarshal.Cast<byte, short>(File.ReadAllBytes(Path.Combine(Data, "goforward.raw")).AsSpan()).ToArray(), "go forward ten meters"));
-
-        var aligned = new List<AlignedClip>();
-        foreach (var (name, samples, transcript) in list)
-        {
-            var segments = ForcedAlignment.Align(samples, transcript);
-            var words = segments.Where(s => s.Word.Length > 0 && s.Word[0] is not ('<' or '[' or '+')).ToList();
-            var text = string.Join(' ', words.Select(w => w.Word.Split('(')[0]));
-            if (text != transcript)
-            {
-                throw new InvalidOperationException($"{name}: the forced alignment failed (\"{text}\" for \"{transcript}\").");
-            }
-
-            Console.Error.WriteLine($"{name}: {string.Join(" ", segments.Select(s => $"{s.Word}[{s.StartMs}-{s.EndMs}]"))}");
-            aligned.Add(new AlignedClip(name, samples, words[0].StartMs, words[^1].EndMs));
-        }
-
-        return aligned;
+        return list;
     }
 }
