@@ -7,7 +7,8 @@ namespace RoleplayHub.Bench.Recording;
 
 /// <summary>
 /// What recording one user utterance costs: a 3 s utterance written as the pipeline writes it (three 1.024 s flushes of
-/// 32 KB) to the session's reused temporary file and completed, the current recorder (NAudio's WaveFileWriter,
+/// 32 KB) and stored — the current recorder into a temporary file per utterance, handed to the reply to store and
+/// delete (the next utterance records meanwhile), the previous one into the session's reused file —, the current recorder (NAudio's WaveFileWriter,
 /// synchronous writes) against the previous one (hand-written header, asynchronous writes). CPU is the whole process's
 /// (an asynchronous write runs on a pool thread), allocation all threads'.
 /// </summary>
@@ -74,7 +75,7 @@ internal static class RecorderBenchmark
         previous.Delete();
         Directory.Delete(folder, recursive: true);
 
-        Console.WriteLine($"# Recording a 3 s utterance (three 32 KB flushes, the session's reused file) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"# Recording a 3 s utterance (three 32 KB flushes, then stored) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
         Console.WriteLine();
         Console.WriteLine($"{rounds} rounds of {Utterances} utterances, the two recorders taking turns; median (min–max) per utterance.");
         Console.WriteLine();
