@@ -57,8 +57,28 @@ public sealed class ServerVadTests : IDisposable
         Assert.False(none.TryGetProperty("detector", out _));
     }
 
+    [Fact]
+    public async Task ASemanticVadSessionEndsItsTurnsOnTheServerAndReportsItsEagernessAndBothSilences()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, turnDetection = new { type = "semantic-vad", eagerness = "high" } });
+        var sessionId = started.Str("sessionId")!;
+        await client.StreamAsync(sessionId, Padded(TestAudio.IllDisposed));
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+
+        var vad = started.GetProperty("turnDetection");
+        Assert.Equal("semantic-vad", vad.Str("type"));
+        Assert.Equal("high", vad.Str("eagerness"));
+        Assert.Equal(250, vad.Int("silenceMs"));
+        Assert.Equal(1_000, vad.Int("unfinishedSilenceMs"));
+        Assert.Equal(100, started.GetProperty("audioConfig").Int("chunkMs")); // a stop is heard when the next chunk comes
+        Assert.Single(client.EventsNamed("speech-stopped"));
+        Assert.False(string.IsNullOrWhiteSpace(reply.Str("text")));
+    }
+
     [Theory]
-    [InlineData("semantic-vad", null, "'server-vad' or 'none'")]
+    [InlineData("smart-vad", null, "'server-vad', 'semantic-vad' or 'none'")]
     [InlineData("server-vad", "webrtc", "energy, silero")]
     public async Task AnUnsupportedTurnDetectionIsRefusedSayingWhatIsAllowed(string type, string? detector, string allowed)
     {

@@ -70,6 +70,68 @@ public sealed class SpeechGateTests
         Assert.False(gate.InSpeech);
     }
 
+    [Fact]
+    public void SemanticVadWaitsTheLongerSilenceWhileTheWordsSoundUnfinishedAndTheShorterOnceTheyDoNot()
+    {
+        // Speech in windows 10–19, 40–49 and 80–89; 160 ms (5 windows) after finished words, 1,600 ms (50) after unfinished.
+        using var gate = new SpeechGate(new TurnDetector(new WindowScript(i => i is >= 10 and < 20 or >= 40 and < 50 or >= 80 and < 90), 0.5f, 0, 160), 0, TimeSpan.FromMinutes(1), unfinishedSilenceMs: 1_600);
+        var audio = Numbered(Window * 200);
+        var events = new List<VoiceEvent>();
+        using var speech = new PcmBuffer();
+        for (var w = 0; w < 200; w++)
+        {
+            if (w == 21)
+            {
+                gate.SoundsUnfinished(true); // "…and": the pause after it is not the end
+            }
+
+            if (w == 60)
+            {
+                gate.SoundsUnfinished(false); // the recogniser caught up: "…and the price"
+            }
+
+            var from = 0;
+            speech.Clear();
+            if (gate.Next(audio.AsSpan(w * Window, Window), ref from, speech) is { } evt)
+            {
+                events.Add(evt);
+            }
+        }
+
+        Assert.Equal(
+        [
+            new VoiceEvent(VoiceEventKind.SpeechStarted, 10 * Window),
+            new VoiceEvent(VoiceEventKind.SpeechStopped, 50 * Window), // the 20-window pause after "and" did not end it
+            new VoiceEvent(VoiceEventKind.SpeechStarted, 80 * Window),
+            new VoiceEvent(VoiceEventKind.SpeechStopped, 90 * Window), // a new turn starts needing the short silence
+        ], events);
+    }
+
+    [Fact]
+    public void AnUnfinishedWordNamedWellIntoTheSilenceIsNoiseAndDoesNotHoldTheTurn()
+    {
+        using var gate = new SpeechGate(new TurnDetector(new WindowScript(i => i is >= 10 and < 20), 0.5f, 0, 500), 0, TimeSpan.FromMinutes(1), unfinishedSilenceMs: 3_000);
+        var audio = Numbered(Window * 60);
+        var events = new List<VoiceEvent>();
+        using var speech = new PcmBuffer();
+        for (var w = 0; w < 60; w++)
+        {
+            if (w == 20 + ((SpeechGate.RecognitionLagMs + 64) / 32))
+            {
+                gate.SoundsUnfinished(true); // "…the", heard in the room's noise
+            }
+
+            var from = 0;
+            speech.Clear();
+            if (gate.Next(audio.AsSpan(w * Window, Window), ref from, speech) is { } evt)
+            {
+                events.Add(evt);
+            }
+        }
+
+        Assert.Equal(new VoiceEvent(VoiceEventKind.SpeechStopped, 20 * Window), events[^1]);
+    }
+
     private static SpeechGate Gate(Func<int, bool> speechWindow, int prefixPaddingMs, int silenceMs, TimeSpan? maxSpeech = null) =>
         new(new TurnDetector(new WindowScript(speechWindow), 0.5f, prefixPaddingMs, silenceMs), prefixPaddingMs, maxSpeech ?? TimeSpan.FromMinutes(1));
 

@@ -24,6 +24,31 @@ public sealed class TurnDetectionTests
         Assert.Equal(new TurnDetection("server-vad", "energy", 0.6f, 300, 500), detection);
     }
 
+    [Theory]
+    [InlineData(null, "auto", 300, 2_000)]
+    [InlineData("HIGH", "high", 250, 1_000)]
+    [InlineData("medium", "medium", 300, 2_000)]
+    [InlineData("low", "low", 500, 4_000)]
+    public void SemanticVadWaitsShortAfterFinishedWordsAndLongAfterUnfinishedOnesAsItsEagernessSays(string? asked, string eagerness, int finished, int unfinished)
+    {
+        var detection = TurnDetection.Resolve(new TurnDetectionRequest("semantic-vad", null, null, null, null, asked), Detectors, out _);
+
+        Assert.Equal(new TurnDetection("semantic-vad", "energy", 0.6f, 300, finished, eagerness, unfinished), detection);
+        Assert.True(detection!.IsServerVad);
+    }
+
+    [Theory]
+    [InlineData("semantic-vad", 400, null, "turnDetection.silenceMs belongs to 'server-vad'")]
+    [InlineData("semantic-vad", null, "eager", "turnDetection.eagerness")]
+    [InlineData("server-vad", null, "high", "turnDetection.eagerness belongs to 'semantic-vad'")]
+    public void EachTypeRefusesTheOthersSettings(string type, int? silenceMs, string? eagerness, string says)
+    {
+        Assert.Null(TurnDetection.Resolve(new TurnDetectionRequest(type, null, null, null, silenceMs, eagerness), Detectors, out var error));
+
+        Assert.Equal(ErrorCodes.InvalidRequest, error.Code);
+        Assert.Contains(says, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WhatTheClientSetsIsKept()
     {
@@ -33,7 +58,7 @@ public sealed class TurnDetectionTests
     }
 
     [Theory]
-    [InlineData("semantic-vad", null, ErrorCodes.UnsupportedTurnDetection, "use 'server-vad' or 'none'")]
+    [InlineData("smart-vad", null, ErrorCodes.UnsupportedTurnDetection, "use 'server-vad', 'semantic-vad' or 'none'")]
     [InlineData("server-vad", "webrtc", ErrorCodes.UnsupportedTurnDetection, "use one of: energy, silero")]
     [InlineData("server-vad", "silero", ErrorCodes.UnsupportedTurnDetection, "models/silero_vad.onnx is missing")]
     public void AnUnknownOrUnavailableDetectorIsRefusedWithWhatThereIs(string type, string? detector, string code, string says)

@@ -76,9 +76,9 @@ public sealed class MessagePackContractTests : IDisposable
     private static Dictionary<string, object> Samples() => new()
     {
         ["session-started"] = new SessionStartedEvent("s1", "procurement-price", "en-US", 8, new PersonaInfo("Dana", "Buyer", "Tough", "en-us"),
-            new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), new TurnDetectionConfig("server-vad", "energy", 0.6f, 300, 500), Resumed: true, 1_024, 3, 1_700_000_000_000),
+            new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), new TurnDetectionConfig("semantic-vad", "energy", 0.6f, 300, 300, "auto", 2_000), Resumed: true, 1_024, 3, 1_700_000_000_000),
         ["session-started (turn detection none)"] = new SessionStartedEvent("s1", "procurement-price", "en-US", 8, new PersonaInfo("Dana", "Buyer", "Tough", "en-us"),
-            new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), new TurnDetectionConfig("none", null, null, null, null), Resumed: false, 0, 0, 1_700_000_000_000),
+            new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), new TurnDetectionConfig("none", null, null, null, null, null, null), Resumed: false, 0, 0, 1_700_000_000_000),
         ["speech-started"] = new SpeechStartedEvent("s1", 2, 12_480, 1_700_000_000_000) { Seq = 5 },
         ["speech-stopped"] = new SpeechStoppedEvent("s1", 2, 14_950, 1_700_000_000_000) { Seq = 6 },
         ["audio-received"] = new AudioReceivedEvent("s1", 8_000, 16_000, 24_000, 1_700_000_000_000),

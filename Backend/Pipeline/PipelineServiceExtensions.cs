@@ -24,6 +24,7 @@ public static class PipelineServiceExtensions
         services.AddOptions<TtsOptions>().BindConfiguration(TtsOptions.Section);
         services.AddOptions<BargeInOptions>().BindConfiguration(BargeInOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BargeInOptions>, ValidateBargeInOptions>();
+        services.AddOptions<EndOfTurnOptions>().BindConfiguration(EndOfTurnOptions.Section);
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();

@@ -19,6 +19,7 @@ public sealed class PipelineServices(
     IOptions<AiOptions> ai,
     IOptions<MediaOptions> media,
     IOptions<BargeInOptions> bargeIn,
+    IOptions<EndOfTurnOptions> endOfTurn,
     ILogger<PipelineServices> logger)
 {
     public ISessionJournal Journal { get; } = journal;
@@ -40,6 +41,9 @@ public sealed class PipelineServices(
     public MediaOptions Media { get; } = media.Value;
 
     public BargeInOptions BargeIn { get; } = bargeIn.Value;
+
+    /// <summary>semantic-vad's judge of words that leave a sentence open.</summary>
+    public UnfinishedWords UnfinishedWords { get; } = new(endOfTurn.Value.UnfinishedWords);
 
     /// <summary>A timestamp of <see cref="Time"/>, for stage timings.</summary>
     public long Now => Time.GetTimestamp();

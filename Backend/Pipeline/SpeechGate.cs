@@ -8,24 +8,56 @@ namespace RoleplayHub.Pipeline;
 /// through the <see cref="TurnDetector"/>, and the gate decides which of them the recogniser hears. Invariant: a turn's
 /// audio is one contiguous run of the stream, from the detector's speech start (prefix padding included) to its stop
 /// (the trailing silence included); audio heard between turns is kept only as the next turn's prefix padding.
+/// With semantic-vad (<see cref="UnfinishedSilenceMs"/> set), each turn starts needing the detector's silence, and
+/// needs the longer one while the words heard so far sound unfinished.
 /// </summary>
 internal sealed class SpeechGate : IDisposable
 {
     private readonly TurnDetector _detector;
     private readonly long _maxSpeechSamples;
+    private readonly int _finishedSilenceMs;
     private readonly short[] _recent; // the latest samples heard between turns, a ring
     private int _recentEnd;
     private int _recentCount;
     private long _speechStart;
 
-    public SpeechGate(TurnDetector detector, int prefixPaddingMs, TimeSpan maxSpeech)
+    public SpeechGate(TurnDetector detector, int prefixPaddingMs, TimeSpan maxSpeech, int? unfinishedSilenceMs = null)
     {
         _detector = detector;
+        _finishedSilenceMs = detector.SilenceMs;
+        UnfinishedSilenceMs = unfinishedSilenceMs;
         _maxSpeechSamples = (long)(maxSpeech.TotalSeconds * 16_000);
         _recent = new short[(prefixPaddingMs * 16) + IVoiceDetector.WindowSamples];
     }
 
     public bool InSpeech => _detector.InSpeech;
+
+    /// <summary>semantic-vad: the silence that ends a turn whose words sound unfinished; null for server-vad.</summary>
+    public int? UnfinishedSilenceMs { get; }
+
+    /// <summary>semantic-vad: the words heard so far in this turn do (or do not) leave the sentence open. A word that
+    /// first appears well into the silence is the recogniser hearing the noise after the voice, not the speaker leaving
+    /// a sentence open, so it cannot hold the turn; one within <see cref="RecognitionLagMs"/> of the voice's end can
+    /// (recognisers name a word a little after it ends).</summary>
+    public void SoundsUnfinished(bool unfinished)
+    {
+        if (UnfinishedSilenceMs is not { } longer)
+        {
+            return;
+        }
+
+        if (!unfinished)
+        {
+            _detector.SilenceMs = _finishedSilenceMs;
+        }
+        else if (_detector.SilentMs <= RecognitionLagMs)
+        {
+            _detector.SilenceMs = longer;
+        }
+    }
+
+    /// <summary>How long after a word ends the recogniser may first name it (PocketSphinx's partials: 100–200 ms).</summary>
+    public const int RecognitionLagMs = 250;
 
     /// <summary>
     /// Reads <paramref name="samples"/> from <paramref name="from"/> up to the next event (or the end), appending the
@@ -49,6 +81,7 @@ internal sealed class SpeechGate : IDisposable
 
         if (evt is { Kind: VoiceEventKind.SpeechStarted } started)
         {
+            _detector.SilenceMs = _finishedSilenceMs; // a new turn: no words yet
             _speechStart = started.Sample;
             TakeRecent((int)(_detector.Position - started.Sample), speech);
             return evt;
@@ -61,6 +94,10 @@ internal sealed class SpeechGate : IDisposable
 
         return evt;
     }
+
+    /// <summary>Where <paramref name="evt"/> lies in the turn's audio as the recogniser heard it (ms from the turn's first
+    /// sample, prefix padding included).</summary>
+    public int MsIntoTurn(VoiceEvent evt) => (int)((evt.Sample - _speechStart) / 16);
 
     /// <summary>Ends the speech in progress now (the client committed, or its chunks stopped): stopped here.</summary>
     public VoiceEvent Stop()

@@ -39,6 +39,7 @@ internal sealed class TurnPipeline(
     private bool _utteranceHasAudio;
     private bool _utteranceBroken;
     private string _lastPartial = "";
+    private int? _voiceEndMs;        // the detector ended this utterance: where the voice stopped, in its audio
     private int _nextTurn = 1;
 
     private long Now => services.Time.GetTimestamp();
@@ -195,6 +196,7 @@ internal sealed class TurnPipeline(
         {
             _cutHeardWords = true;
             _lastPartial = partial.Text;
+            gate?.SoundsUnfinished(services.UnfinishedWords.EndsUnfinished(partial.Text));
             await session.EmitPartialAsync(new TurnTranscript(_nextTurn, partial.Text, false, null, TurnTimings.None));
         }
     }
@@ -227,6 +229,7 @@ internal sealed class TurnPipeline(
             else if (voice is { } stopped)
             {
                 var detected = Now;
+                _voiceEndMs = gate.MsIntoTurn(stopped);
                 await session.EmitAsync(new UserSpeechStopped(_nextTurn, stopped.Milliseconds));
                 await CloseUtteranceAsync(detected, detected, cancellationToken);
             }
@@ -304,6 +307,7 @@ internal sealed class TurnPipeline(
             _utteranceBroken = false;
             _quietUtterance = false;
             _lastPartial = "";
+            _voiceEndMs = null;
             _report.Clear();
         }
     }
@@ -345,6 +349,11 @@ internal sealed class TurnPipeline(
                 await ReportAsync(new ClientError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
                 return false;
             }
+        }
+
+        if (_voiceEndMs is { } voiceEnd)
+        {
+            final = VoiceTail.Trim(final, voiceEnd);
         }
 
         var sttDone = Now;

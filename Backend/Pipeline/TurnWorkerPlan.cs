@@ -66,7 +66,8 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
         if (detection.IsServerVad && detectors.TryGet(detection.Detector!, out var kind))
         {
             var prefix = detection.PrefixPaddingMs!.Value;
-            _gate = new SpeechGate(new TurnDetector(kind.Create(), detection.Threshold!.Value, prefix, detection.SilenceMs!.Value), prefix, maxSpeech);
+            _gate = new SpeechGate(new TurnDetector(kind.Create(), detection.Threshold!.Value, prefix, detection.SilenceMs!.Value), prefix, maxSpeech,
+                detection.UnfinishedSilenceMs);
         }
 
         return null;

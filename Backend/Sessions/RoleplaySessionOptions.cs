@@ -12,7 +12,8 @@ public sealed class RoleplaySessionOptions
     public int FlushBytes { get; set; } = 32_768;
 
     /// <summary>With server voice detection, audio reaches the detector after this much is buffered: the size flush of
-    /// <c>server-vad</c> sessions, so a stop is heard within this of the chunk that carried it.</summary>
+    /// <c>server-vad</c> sessions, so a stop is heard within this of the chunk that carried it. Such sessions are also
+    /// told to send chunks this long (<c>audioConfig.chunkMs</c>): the stop waits for the chunk after it.</summary>
     public TimeSpan ServerVadFlush { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>No new audio for this long ends the user's turn (the idle flush).</summary>

@@ -40,6 +40,14 @@ public sealed class TurnDetector(IVoiceDetector detector, float threshold, int p
 
     public float Threshold { get; } = threshold;
 
+    /// <summary>The silence that ends speech. It may change while speech goes on (semantic endpointing waits longer
+    /// after words that leave a sentence unfinished); a silence already longer than a new, shorter value ends speech at
+    /// the next window.</summary>
+    public int SilenceMs { get; set; } = silenceMs;
+
+    /// <summary>How long the speech in progress has been silent (0 while the voice goes on).</summary>
+    public int SilentMs => (int)(_silentSamples / SamplesPerMs);
+
     /// <summary>Samples heard so far.</summary>
     public long Position => _samples;
 
@@ -107,7 +115,7 @@ public sealed class TurnDetector(IVoiceDetector detector, float threshold, int p
         }
 
         _silentSamples += _window.Length;
-        if (_silentSamples < (long)silenceMs * SamplesPerMs)
+        if (_silentSamples < (long)SilenceMs * SamplesPerMs)
         {
             return null;
         }

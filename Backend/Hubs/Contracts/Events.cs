@@ -36,7 +36,9 @@ public sealed record TurnDetectionConfig(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detector,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Threshold,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? PrefixPaddingMs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SilenceMs);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SilenceMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Eagerness,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? UnfinishedSilenceMs);
 
 public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Offset, long TotalBytes, long Timestamp)
 {

@@ -36,7 +36,7 @@ public sealed record StartSessionRequest : HubRequest
 /// that <c>session-started</c> reports.</summary>
 public sealed record TurnDetectionSettings
 {
-    /// <summary><c>server-vad</c> or <c>none</c> (the default).</summary>
+    /// <summary><c>server-vad</c>, <c>semantic-vad</c> or <c>none</c> (the default).</summary>
     public string? Type { get; init; }
 
     /// <summary><c>energy</c> or <c>silero</c>; the server's <c>Vad:DefaultDetector</c> when absent.</summary>
@@ -48,8 +48,12 @@ public sealed record TurnDetectionSettings
     /// <summary>Audio kept from before the detected start of speech (0–1000 ms; default 300).</summary>
     public int? PrefixPaddingMs { get; init; }
 
-    /// <summary>Silence that ends the turn (100–5000 ms; default 500).</summary>
+    /// <summary>Silence that ends the turn (100–5000 ms; default 500). <c>server-vad</c> only.</summary>
     public int? SilenceMs { get; init; }
+
+    /// <summary><c>semantic-vad</c> only: <c>low</c>, <c>medium</c>, <c>high</c> or <c>auto</c> (the default, = medium) —
+    /// how soon the turn ends after words that sound finished, and how long the server waits after words that do not.</summary>
+    public string? Eagerness { get; init; }
 }
 
 public sealed record AudioFormatRequest

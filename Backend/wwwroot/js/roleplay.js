@@ -129,8 +129,9 @@ async function startSession() {
   $('conversation').hidden = false;
   const capture = $('capture').value;
   try {
-    // The microphone first: a refused permission should not leave a session open on the server.
-    microphone = await openMicrophone(16000, 250);
+    // The microphone first: a refused permission should not leave a session open on the server. Server VAD hears a
+    // stop only when the next chunk arrives, so its sessions ask for short chunks (the server's audioConfig decides).
+    microphone = await openMicrophone(16000, wantsServerVad() ? 100 : 250);
   } catch (error) {
     setState('idle');
     $('start').disabled = false;
@@ -150,13 +151,14 @@ async function startSession() {
       language: drill.variant.language,
       audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
       // Hands-free: the server hears when the trainee stops (server VAD) and lets them cut in on the persona.
-      turnDetection: mode() === 'hands-free' && new URLSearchParams(location.search).get('vad') !== 'page' ? { type: 'server-vad' } : undefined,
+      // semantic-vad: a short wait after words that sound finished, a long one after "and", "the", "um"…
+      turnDetection: wantsServerVad() ? { type: 'semantic-vad' } : undefined,
       // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
       // end the turn on the server.
       idleFlush: false,
     });
     sessionStarted(started, capture);
-    // The microphone was opened for the usual 16 kHz and 250 ms; a server configured otherwise gets what it asks for.
+    // The microphone was opened for the usual 16 kHz and chunk length; a server configured otherwise gets what it asks for.
     const { sampleRate, chunkMs } = started.audioConfig;
     if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
       microphone.close();
@@ -167,6 +169,10 @@ async function startSession() {
     endSession();
     throw new Error(describeConnectionError(error));
   }
+}
+
+function wantsServerVad() {
+  return mode() === 'hands-free' && new URLSearchParams(location.search).get('vad') !== 'page';
 }
 
 async function openMicrophone(sampleRate, chunkMs) {
@@ -187,7 +193,7 @@ function sessionStarted(started, capture) {
   page.sessionId = started.sessionId;
   page.maxTurns = started.maxTurns;
   page.capture = capture;
-  page.serverVad = started.turnDetection?.type === 'server-vad';
+  page.serverVad = ['server-vad', 'semantic-vad'].includes(started.turnDetection?.type);
   $('persona-name').textContent = started.buyerPersona.name;
   $('persona-role').textContent = started.buyerPersona.role;
   $('turns').textContent = `Turn ${started.turnCount} / ${started.maxTurns}`;

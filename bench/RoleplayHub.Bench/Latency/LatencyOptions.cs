@@ -18,10 +18,22 @@ internal sealed record LatencyOptions
     /// way, a commit <see cref="CommitAfter"/> after the last word.</summary>
     public string Mode { get; init; } = "after";
 
-    /// <summary>Server VAD's <c>detector</c> and <c>silenceMs</c>; absent, the server's defaults.</summary>
+    /// <summary><c>after</c>'s turn detection: <c>semantic-vad</c> (what the hands-free page asks for) or <c>server-vad</c>.</summary>
+    public string TurnDetection { get; init; } = "semantic-vad";
+
+    /// <summary>semantic-vad's <c>eagerness</c>; absent, the server's default.</summary>
+    public string? Eagerness { get; init; }
+
+    /// <summary>Server VAD's <c>detector</c> and (server-vad only) <c>silenceMs</c>; absent, the server's defaults.</summary>
     public string? Detector { get; init; }
 
     public int? SilenceMs { get; init; }
+
+    /// <summary>Chunk length; absent, what each mode's page sends: 100 ms with server VAD (the server's
+    /// <c>audioConfig.chunkMs</c> for such sessions), 250 ms before it.</summary>
+    public int? ChunkMs { get; init; }
+
+    public int Chunk => ChunkMs ?? (Mode == "after" ? 100 : 250);
 
     /// <summary>The hands-free page committed after 600 ms of quiet.</summary>
     public TimeSpan CommitAfter { get; init; } = TimeSpan.FromMilliseconds(600);
@@ -65,6 +77,9 @@ internal sealed record LatencyOptions
                 "--ramp" => o with { Ramp = Seconds(value) },
                 "--mode" => o with { Mode = value is "after" or "before" ? value : throw new ArgumentException("--mode after|before") },
                 "--detector" => o with { Detector = value },
+                "--turn-detection" => o with { TurnDetection = value is "server-vad" or "semantic-vad" ? value : throw new ArgumentException("--turn-detection server-vad|semantic-vad") },
+                "--eagerness" => o with { Eagerness = value },
+                "--chunk-ms" => o with { ChunkMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--silence-ms" => o with { SilenceMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--commit-after-ms" => o with { CommitAfter = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--gap" => o with { Gap = Seconds(value) },

@@ -16,11 +16,11 @@ internal static class LatencyReport
         Console.WriteLine(Inv($"# End of speech → first avatar audio: {o.Stack} stack, {o.Mode}, {o.Sessions} sessions — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, .NET {Environment.Version}"));
         Console.WriteLine();
         Console.WriteLine(o.Mode == "after"
-            ? $"after: turnDetection server-vad (detector {o.Detector ?? "the server's default"}, silenceMs {(o.SilenceMs is { } s ? s.ToString(CultureInfo.InvariantCulture) : "the server's default")}); the client never commits."
+            ? $"after: turnDetection {o.TurnDetection} (detector {o.Detector ?? "the server's default"}, {(o.TurnDetection == "server-vad" ? $"silenceMs {(o.SilenceMs is { } s ? s.ToString(CultureInfo.InvariantCulture) : "the server's default")}" : $"eagerness {o.Eagerness ?? "the server's default"}")}); the client never commits."
             : Inv($"before: turnDetection none; commit-audio {o.CommitAfter.TotalMilliseconds:0} ms after the last word, as the hands-free page's own detector did."));
         Console.WriteLine(Inv($"Each trainee streams the {run.Audio.Count} pocketsphinx-testdata clips in a loop, each with 0.5 s of noise before it and after it noise for at least"));
         Console.WriteLine(Inv($"{o.Gap.TotalSeconds:0.#} s and until the reply has played (its segments' durations) + {o.Pause.TotalSeconds:0.#} s; white noise at {o.NoiseDbfs:0} dBFS over everything,"));
-        Console.WriteLine("without a break, in 250 ms chunks sent once spoken (real-time pace). End of speech: the");
+        Console.WriteLine(Inv($"without a break, in {o.Chunk} ms chunks sent once spoken (real-time pace). End of speech: the"));
         Console.WriteLine("last word's end (forced alignment), on the generator's clock; first audio: the turn's avatar-response segment 0 arriving.");
         Console.WriteLine("End of turn: speech-stopped arriving (after) or the commit leaving (before), from the end of speech. The server's");
         Console.WriteLine("milestones (transcriptMs, firstTokenMs, firstAudioMs) count from its own end of utterance: the detection or the commit.");

@@ -51,7 +51,7 @@ internal sealed class LatencyRun
     {
         var options = LatencyOptions.Parse(args);
         var clips = await AlignedClips.LoadAsync();
-        var audio = clips.Select(clip => TurnAudio.From(clip, options.Gap, options.NoiseDbfs)).ToList();
+        var audio = clips.Select(clip => TurnAudio.From(clip, options.Gap, options.NoiseDbfs, options.Chunk)).ToList();
         return await new LatencyRun(options, audio).RunAsync();
     }
 

@@ -6,8 +6,8 @@ namespace RoleplayHub.Bench.Latency;
 
 /// <summary>
 /// One trainee talking hands-free: connect, start a session, then stream the clips one after another with their
-/// silences, without a break, at real-time pace — as a microphone would, each 250 ms chunk is sent once its audio has
-/// been spoken, chunk k at t0 + 250·(k+1) ms from the session's start, scheduled from t0 so timer lateness does not
+/// silences, without a break, at real-time pace — as a microphone would, each chunk is sent once its audio has been
+/// spoken, chunk k at t0 + chunkMs·(k+1) from the session's start, scheduled from t0 so timer lateness does not
 /// accumulate. In <c>before</c> mode it commits <see cref="LatencyOptions.CommitAfter"/> after each clip's last word.
 /// After a clip's silence it keeps streaming noise until the persona's reply has played, as a trainee waits to answer.
 /// </summary>
@@ -81,7 +81,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         var o = run.Options;
         var detection = Before
             ? "" // turnDetection none, the default; the before server knows no turnDetection at all
-            : $",\"turnDetection\":{{\"type\":\"server-vad\"{(o.Detector is { } d ? $",\"detector\":\"{d}\"" : "")}{(o.SilenceMs is { } s ? $",\"silenceMs\":{s}" : "")}}}";
+            : $",\"turnDetection\":{{\"type\":\"{o.TurnDetection}\"{(o.Detector is { } d ? $",\"detector\":\"{d}\"" : "")}{(o.SilenceMs is { } s ? $",\"silenceMs\":{s}" : "")}{(o.Eagerness is { } e ? $",\"eagerness\":\"{e}\"" : "")}}}";
         _started = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _socket!.InvokeAsync("start", "start-session",
             $"[{{\"sessionId\":\"lat-{run.RunId}-{index}-{++_sessions}\",\"scenarioId\":\"{o.Scenario}\"," +
@@ -121,7 +121,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         long? commitAt = null;
         for (var i = 0; i < audio.Chunks.Count || Waiting(turn); i++)
         {
-            var chunkEnd = start + ((i + 1) * TurnAudio.ChunkMs);
+            var chunkEnd = start + ((i + 1) * audio.ChunkMs);
             var due = _sessionStart + Ticks(chunkEnd);
             if (commitAt is { } at && at <= due)
             {
@@ -138,7 +138,7 @@ internal sealed class Trainee(int index, LatencyRun run)
             var sent = Now;
             run.SendLag.Add(Ms(due, sent));
             var chunk = Math.Min(i, audio.Chunks.Count - 1); // past the recording's silence: its last chunk of noise again
-            await socket.SendAsync(audio.ChunkRecord(chunk, socket.NextInvocationId(), sessionId, (chunkEnd - TurnAudio.ChunkMs) * 32));
+            await socket.SendAsync(audio.ChunkRecord(chunk, socket.NextInvocationId(), sessionId, (chunkEnd - audio.ChunkMs) * 32));
             _streamMs = chunkEnd;
             if (turn.EndOfSpeech is null && chunkEnd >= turn.SpeechEndMs)
             {

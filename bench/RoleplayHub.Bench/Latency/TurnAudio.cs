@@ -7,14 +7,15 @@ namespace RoleplayHub.Bench.Latency;
 
 /// <summary>
 /// What a trainee streams for one turn: a little noise, a recording, then noise while the persona answers — the whole
-/// under white noise, as a microphone in a quiet room hears it, cut into 250 ms chunks (base64 computed once).
+/// under white noise, as a microphone in a quiet room hears it, cut into chunks of <see cref="ChunkMs"/> (base64
+/// computed once).
 /// </summary>
 /// <param name="Name">The recording's name.</param>
 /// <param name="SpeechEndMs">Where the recording's last word ends (its forced alignment), from the first chunk.</param>
-/// <param name="Chunks">250 ms of audio each, base64.</param>
-internal sealed record TurnAudio(string Name, int SpeechEndMs, IReadOnlyList<string> Chunks)
+/// <param name="ChunkMs">The length of every chunk: what the session's <c>audioConfig.chunkMs</c> asks for.</param>
+/// <param name="Chunks">The audio, base64, a chunk each.</param>
+internal sealed record TurnAudio(string Name, int SpeechEndMs, int ChunkMs, IReadOnlyList<string> Chunks)
 {
-    public const int ChunkMs = 250;
     private const int SamplesPerMs = VadAudio.SamplesPerSecond / 1000;
 
     /// <summary>Before the recording: the energy detector's noise floor settles on the first quieter window, and a
@@ -25,10 +26,10 @@ internal sealed record TurnAudio(string Name, int SpeechEndMs, IReadOnlyList<str
 
     /// <summary>The clip between <see cref="LeadIn"/> and at least <paramref name="gap"/> of noise, rounded up to whole
     /// chunks so that every turn starts on the chunk grid.</summary>
-    public static TurnAudio From(AlignedClip clip, TimeSpan gap, double noiseDbfs)
+    public static TurnAudio From(AlignedClip clip, TimeSpan gap, double noiseDbfs, int chunkMs)
     {
         var lead = (int)LeadIn.TotalMilliseconds * SamplesPerMs;
-        var chunk = ChunkMs * SamplesPerMs;
+        var chunk = chunkMs * SamplesPerMs;
         var least = lead + clip.Samples.Length + ((int)gap.TotalMilliseconds * SamplesPerMs);
         var samples = new short[(least + chunk - 1) / chunk * chunk];
         clip.Samples.CopyTo(samples, lead);
@@ -39,7 +40,7 @@ internal sealed record TurnAudio(string Name, int SpeechEndMs, IReadOnlyList<str
             chunks.Add(Convert.ToBase64String(MemoryMarshal.AsBytes(heard.AsSpan(offset, chunk))));
         }
 
-        return new TurnAudio(clip.Name, (int)LeadIn.TotalMilliseconds + clip.LastWordEndMs, chunks);
+        return new TurnAudio(clip.Name, (int)LeadIn.TotalMilliseconds + clip.LastWordEndMs, chunkMs, chunks);
     }
 
     /// <summary>The audio-chunk invocation for chunk <paramref name="index"/> at byte <paramref name="offset"/> of the

@@ -3,8 +3,10 @@ using RoleplayHub.Audio;
 
 namespace RoleplayHub.Bench.Vad;
 
-/// <summary>A pocketsphinx-testdata recording and where its words begin and end (ms from its first sample).</summary>
-internal sealed record AlignedClip(string Name, short[] Samples, int FirstWordMs, int LastWordEndMs);
+/// <summary>A pocketsphinx-testdata recording and where its words begin and end (ms from its first sample), with the
+/// silences between its words as the alignment places them (<see cref="PausesMs"/>): a turn detector whose silence is
+/// shorter than one of these may end the turn there.</summary>
+internal sealed record AlignedClip(string Name, short[] Samples, int FirstWordMs, int LastWordEndMs, int[] PausesMs);
 
 /// <summary>The test recordings with their words placed by a forced alignment: the voice detectors are scored against
 /// them (<see cref="VadBenchmark"/>), and the latency scenario measures from their last word's end.</summary>
@@ -27,7 +29,8 @@ internal static class AlignedClips
             }
 
             Console.Error.WriteLine($"{name}: {string.Join(" ", segments.Select(s => $"{s.Word}[{s.StartMs}-{s.EndMs}]"))}");
-            aligned.Add(new AlignedClip(name, samples, words[0].StartMs, words[^1].EndMs));
+            var pauses = words.Zip(words.Skip(1), (a, b) => b.StartMs - a.EndMs).Where(gap => gap > 0).ToArray();
+            aligned.Add(new AlignedClip(name, samples, words[0].StartMs, words[^1].EndMs, pauses));
         }
 
         return aligned;

@@ -87,6 +87,7 @@ internal static class VadBenchmark
         }
 
         Console.WriteLine();
+        SilenceSweep(kinds, clips, streams);
         Cost(kinds, streams, rounds);
         model.Dispose();
         return 0;
@@ -96,9 +97,40 @@ internal static class VadBenchmark
 
     private sealed record Outcome(string Clip, double? StartErrorMs, double? EndErrorMs, int FalseStarts, bool Split, bool WordsCut, string Events);
 
-    private static Outcome Score(IVoiceDetectorKind kind, Stream stream)
+    /// <summary>
+    /// How short the silence that ends a turn can be: for each setting, the clips cut in two (a stop between the first
+    /// and the last word) against how soon after the last word the turn ends — the stop's sample plus the silence,
+    /// the moment the detector decides.
+    /// </summary>
+    private static void SilenceSweep(IVoiceDetectorKind[] kinds, List<AlignedClip> clips, List<Stream> streams)
     {
-        using var turns = new TurnDetector(kind.Create(), kind.DefaultThreshold, PrefixMs, SilenceMs);
+        Console.WriteLine("## The silence that ends a turn");
+        Console.WriteLine();
+        var pauses = clips.SelectMany(c => c.PausesMs).Order().ToList();
+        Console.WriteLine(Inv($"The clips' own pauses between words (the alignment's): {pauses.Count}, the longest {string.Join(", ", pauses.AsEnumerable().Reverse().Take(6))} ms."));
+        Console.WriteLine("Decided: the stop event's sample + the silence − the last word's end (when the turn is over for the server).");
+        Console.WriteLine();
+        Console.WriteLine("| silence (ms) | detector | background | clips split | decided after the last word, median (max) ms |");
+        Console.WriteLine("|---:|---|---|---:|---:|");
+        foreach (var silence in new[] { 200, 300, 400, 500, 700 })
+        {
+            foreach (var kind in kinds)
+            {
+                foreach (var background in new[] { "silence", "noise" })
+                {
+                    var outcomes = streams.Where(s => s.Background == background).Select(s => Score(kind, s, silence)).ToList();
+                    var decided = outcomes.Where(o => o.EndErrorMs is not null).Select(o => o.EndErrorMs!.Value + silence).Order().ToList();
+                    Console.WriteLine(Inv($"| {silence} | {kind.Name} | {background} | {outcomes.Count(o => o.Split)}/{outcomes.Count} | {(decided.Count == 0 ? "—" : $"{decided[decided.Count / 2]:0} ({decided[^1]:0})")} |"));
+                }
+            }
+        }
+
+        Console.WriteLine();
+    }
+
+    private static Outcome Score(IVoiceDetectorKind kind, Stream stream, int silenceMs = SilenceMs)
+    {
+        using var turns = new TurnDetector(kind.Create(), kind.DefaultThreshold, PrefixMs, silenceMs);
         var events = VadAudio.Events(turns, stream.Samples, Piece);
         long clipStart = Padding, clipEnd = Padding + stream.Clip.Samples.Length;
         long firstWord = clipStart + (stream.Clip.FirstWordMs * 16L), lastWordEnd = clipStart + (stream.Clip.LastWordEndMs * 16L);

@@ -1,0 +1,36 @@
+namespace RoleplayHub.Pipeline;
+
+/// <summary>
+/// semantic-vad's judge of whether the trainee's words so far end a sentence. A word list is a crude stand-in for an
+/// end-of-turn model (LiveKit's, Pipecat's Smart Turn: none is served here), but it catches the pauses that most
+/// often cut a speaker off: the one after "and", "the", "because", "um".
+/// </summary>
+public sealed class UnfinishedWords
+{
+    private static readonly char[] Separators = [' ', ',', '.', '!', '?', ';', ':', '，', '。', '！', '？', '；', '、', '…'];
+    private readonly HashSet<string> _words;
+    private readonly string[] _chineseEndings;
+
+    public UnfinishedWords(IEnumerable<string> words)
+    {
+        var all = words.Select(w => w.Trim()).Where(w => w.Length > 0).ToList();
+        _chineseEndings = all.Where(IsChinese).ToArray();
+        _words = all.Where(w => !IsChinese(w)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when <paramref name="text"/> ends on a word a sentence does not end on. A question mark or a
+    /// full stop the recogniser wrote ends it whatever the word.</summary>
+    public bool EndsUnfinished(string text)
+    {
+        var trimmed = text.TrimEnd();
+        if (trimmed.Length == 0 || trimmed[^1] is '?' or '.' or '!' or '？' or '。' or '！')
+        {
+            return false;
+        }
+
+        var last = trimmed.Split(Separators, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } words ? words[^1] : "";
+        return _words.Contains(last) || _chineseEndings.Any(e => last.EndsWith(e, StringComparison.Ordinal));
+    }
+
+    private static bool IsChinese(string word) => word.Any(c => c >= '\u4e00' && c <= '\u9fff');
+}
