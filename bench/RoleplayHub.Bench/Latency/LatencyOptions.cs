@@ -45,6 +45,10 @@ internal sealed record LatencyOptions
     /// before speaking again: speech over the reply would be an interruption to a server with barge-in.</summary>
     public TimeSpan Pause { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Barge-in: the trainee starts the next clip this long after the reply's first audio arrived, over the
+    /// persona, instead of waiting for the reply to play out; absent, it never talks over the persona.</summary>
+    public TimeSpan? BargeInAfter { get; init; }
+
     /// <summary>The longest the trainee waits after its last word for the reply to be played.</summary>
     public TimeSpan TurnTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -84,6 +88,7 @@ internal sealed record LatencyOptions
                 "--commit-after-ms" => o with { CommitAfter = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--gap" => o with { Gap = Seconds(value) },
                 "--pause" => o with { Pause = Seconds(value) },
+                "--barge-in-after-ms" => o with { BargeInAfter = TimeSpan.FromMilliseconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--turn-timeout" => o with { TurnTimeout = Seconds(value) },
                 "--noise-dbfs" => o with { NoiseDbfs = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--scenario" => o with { Scenario = value },

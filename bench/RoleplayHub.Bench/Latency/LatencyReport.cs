@@ -53,6 +53,15 @@ internal static class LatencyReport
             Console.WriteLine(Inv($"speech-stopped's audioEndMs − the last word's end (the detector's end error; the stop is confirmed silenceMs later): p50 {error.P50:+0;-0;0} ms, p90 {error.P90:+0;-0;0} ms"));
         }
 
+        var cutIn = turns.Where(t => t.Interrupted is not null && t.StartOfSpeech is not null).ToList();
+        if (cutIn.Count > 0)
+        {
+            var heard = Samples(cutIn.Select(t => Ms(t.StartOfSpeech!.Value, t.Interrupted!.Value)));
+            var server = Samples(cutIn.Where(t => t.SpeechStartedServerMs is not null).Select(t => (double)(t.InterruptedServerMs!.Value - t.SpeechStartedServerMs!.Value)));
+            var when = o.BargeInAfter is { } after ? Inv($" {after.TotalMilliseconds:0} ms after its first audio") : "";
+            Console.WriteLine(Inv($"barge-in ({cutIn.Count} clips spoken over the reply{when}): first word's onset → response-interrupted arriving p50 {N(heard.P50)} / p95 {N(heard.P95)} / max {N(heard.Max)} ms; the server's speech-started → response-interrupted (event timestamps, 1 ms resolution) p50 {N(server.P50)} / p95 {N(server.P95)} / max {N(server.Max)} ms"));
+        }
+
         Console.WriteLine($"unanswered: {(turns.Count == answered.Count ? "none" : string.Join(", ", missed))}; " +
             $"clips heard as more than one turn: {turns.Count(t => t.Stops > 1)}; sessions started: {run.SessionsStarted}");
         Console.WriteLine(Inv($"loadgen: CPU {Cpu(loadgenCpu)} (of one core); send lag p50 {run.SendLag.Summary().P50:0.00} ms, p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms"));

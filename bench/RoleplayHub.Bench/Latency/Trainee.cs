@@ -112,7 +112,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         var sessionId = _sessionId!;
         var socket = _socket!;
         var start = _streamMs;
-        var turn = new TurnMeasurement(audio.Name, start, start + audio.DurationMs, start + audio.SpeechEndMs);
+        var turn = new TurnMeasurement(audio.Name, start, start + audio.DurationMs, start + audio.SpeechStartMs, start + audio.SpeechEndMs);
         lock (_gate)
         {
             _open.Add(turn);
@@ -140,6 +140,14 @@ internal sealed class Trainee(int index, LatencyRun run)
             var chunk = Math.Min(i, audio.Chunks.Count - 1); // past the recording's silence: its last chunk of noise again
             await socket.SendAsync(audio.ChunkRecord(chunk, socket.NextInvocationId(), sessionId, (chunkEnd - audio.ChunkMs) * 32));
             _streamMs = chunkEnd;
+            if (turn.StartOfSpeech is null && chunkEnd >= turn.SpeechStartMs)
+            {
+                lock (_gate)
+                {
+                    turn.StartOfSpeech = sent - Ticks(chunkEnd - turn.SpeechStartMs);
+                }
+            }
+
             if (turn.EndOfSpeech is null && chunkEnd >= turn.SpeechEndMs)
             {
                 // The last word ended before this chunk left by the part of the chunk spoken after it.
@@ -169,7 +177,8 @@ internal sealed class Trainee(int index, LatencyRun run)
 
             var played = turn.Turn is { } number && _playing.Turn == number && _playing.Last
                 && now >= _playing.Until + Ticks(run.Options.Pause.TotalMilliseconds);
-            return !played;
+            var cutIn = run.Options.BargeInAfter is { } after && turn.FirstAudio is { } heard && now >= heard + Ticks(after.TotalMilliseconds);
+            return !played && !cutIn;
         }
     }
 
@@ -275,9 +284,11 @@ internal sealed class Trainee(int index, LatencyRun run)
                 case "session-ended":
                     OnSessionEnded(payload.GetProperty("reason").GetString() ?? "?");
                     break;
+                case "speech-started" when _open.LastOrDefault() is { } spoken:
+                    spoken.SpeechStartedServerMs = payload.GetProperty("timestamp").GetInt64();
+                    break;
                 case "response-interrupted":
-                    // A server with barge-in took a clip for speech over the persona's reply: the gap was too short.
-                    run.Count("bargeIns", "response-interrupted");
+                    OnInterrupted(payload.GetProperty("timestamp").GetInt64(), now);
                     break;
             }
         }
@@ -292,6 +303,18 @@ internal sealed class Trainee(int index, LatencyRun run)
             turn.SpeechStopped = now;
             turn.StopErrorMs = audioEndMs - turn.SpeechEndMs;
             turn.Stops++;
+        }
+    }
+
+    /// <summary>The clip being spoken cut in on the persona (with <see cref="LatencyOptions.BargeInAfter"/>, on purpose;
+    /// without it, a gap too short).</summary>
+    private void OnInterrupted(long serverMs, long now)
+    {
+        run.Count("bargeIns", "response-interrupted");
+        if (_open.LastOrDefault(t => t.StartOfSpeech is not null) is { Interrupted: null } turn)
+        {
+            turn.Interrupted = now;
+            turn.InterruptedServerMs = serverMs;
         }
     }
 

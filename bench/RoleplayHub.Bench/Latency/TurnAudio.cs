@@ -11,10 +11,11 @@ namespace RoleplayHub.Bench.Latency;
 /// computed once).
 /// </summary>
 /// <param name="Name">The recording's name.</param>
-/// <param name="SpeechEndMs">Where the recording's last word ends (its forced alignment), from the first chunk.</param>
+/// <param name="SpeechStartMs">Where the recording's first word begins (its forced alignment), from the first chunk.</param>
+/// <param name="SpeechEndMs">Where the recording's last word ends, from the first chunk.</param>
 /// <param name="ChunkMs">The length of every chunk: what the session's <c>audioConfig.chunkMs</c> asks for.</param>
 /// <param name="Chunks">The audio, base64, a chunk each.</param>
-internal sealed record TurnAudio(string Name, int SpeechEndMs, int ChunkMs, IReadOnlyList<string> Chunks)
+internal sealed record TurnAudio(string Name, int SpeechStartMs, int SpeechEndMs, int ChunkMs, IReadOnlyList<string> Chunks)
 {
     private const int SamplesPerMs = VadAudio.SamplesPerSecond / 1000;
 
@@ -28,11 +29,11 @@ internal sealed record TurnAudio(string Name, int SpeechEndMs, int ChunkMs, IRea
     /// chunks so that every turn starts on the chunk grid.</summary>
     public static TurnAudio From(AlignedClip clip, TimeSpan gap, double noiseDbfs, int chunkMs)
     {
-        var lead = (int)LeadIn.TotalMilliseconds * SamplesPerMs;
+        var leadSamples = (int)LeadIn.TotalMilliseconds * SamplesPerMs;
         var chunk = chunkMs * SamplesPerMs;
-        var least = lead + clip.Samples.Length + ((int)gap.TotalMilliseconds * SamplesPerMs);
+        var least = leadSamples + clip.Samples.Length + ((int)gap.TotalMilliseconds * SamplesPerMs);
         var samples = new short[(least + chunk - 1) / chunk * chunk];
-        clip.Samples.CopyTo(samples, lead);
+        clip.Samples.CopyTo(samples, leadSamples);
         var heard = VadAudio.Mix(samples, VadAudio.WhiteNoise(samples.Length, noiseDbfs, seed: clip.Name.Length));
         var chunks = new List<string>();
         for (var offset = 0; offset < heard.Length; offset += chunk)
@@ -40,7 +41,8 @@ internal sealed record TurnAudio(string Name, int SpeechEndMs, int ChunkMs, IRea
             chunks.Add(Convert.ToBase64String(MemoryMarshal.AsBytes(heard.AsSpan(offset, chunk))));
         }
 
-        return new TurnAudio(clip.Name, (int)LeadIn.TotalMilliseconds + clip.LastWordEndMs, chunkMs, chunks);
+        var lead = (int)LeadIn.TotalMilliseconds;
+        return new TurnAudio(clip.Name, lead + clip.FirstWordMs, lead + clip.LastWordEndMs, chunkMs, chunks);
     }
 
     /// <summary>The audio-chunk invocation for chunk <paramref name="index"/> at byte <paramref name="offset"/> of the

@@ -5,8 +5,23 @@ namespace RoleplayHub.Bench.Latency;
 /// Its place in the session's stream (ms) is how a <c>speech-stopped</c> finds it; the turn number comes from that
 /// event, or, without server VAD, from the final transcript after its commit.
 /// </summary>
-internal sealed class TurnMeasurement(string clip, long startMs, long endMs, long speechEndMs)
+internal sealed class TurnMeasurement(string clip, long startMs, long endMs, long speechStartMs, long speechEndMs)
 {
+    /// <summary>Where the first word begins in the session's stream.</summary>
+    public long SpeechStartMs { get; } = speechStartMs;
+
+    /// <summary>When the first word began; unset until the chunk holding it is sent.</summary>
+    public long? StartOfSpeech { get; set; }
+
+    /// <summary>Barge-in: this clip was spoken over the persona's reply. <see cref="Interrupted"/> is when
+    /// <c>response-interrupted</c> arrived; the two server timestamps are of it and of the <c>speech-started</c> that
+    /// set it off (the server's own onset detected → interruption sent).</summary>
+    public long? Interrupted { get; set; }
+
+    public long? SpeechStartedServerMs { get; set; }
+
+    public long? InterruptedServerMs { get; set; }
+
     public string Clip { get; } = clip;
 
     public long StartMs { get; } = startMs;
