@@ -28,6 +28,13 @@ public sealed class ValidateRealtimeOptions : IValidateOptions<RealtimeOptions>
                 errors.Add($"{key}:ApiKey is required.");
             }
 
+            if (azure && string.IsNullOrWhiteSpace(p.TranscriptionModel))
+            {
+                // Azure has no default transcription model (it takes a deployment name): without one the user's words
+                // never come back, and the transcript and history would be empty.
+                errors.Add($"{key}:TranscriptionModel is required for azure: the deployment name of a transcription model (e.g. gpt-4o-mini-transcribe).");
+            }
+
             if (azure && p.Endpoint is null)
             {
                 errors.Add($"{key}:Endpoint is required for azure: the resource, e.g. https://my-resource.openai.azure.com.");
