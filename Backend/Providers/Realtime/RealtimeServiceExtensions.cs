@@ -16,7 +16,7 @@ public static class RealtimeServiceExtensions
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RealtimeOptions>, ValidateRealtimeOptions>();
         services.AddSingleton<IRealtimeModels, RealtimeModels>();
-        services.AddReadinessCheck<RealtimeReadinessCheck>("realtime");
+        services.AddReadinessCheck<RealtimeReadinessCheck>("realtime:profiles");
         return builder;
     }
 }
