@@ -15,6 +15,7 @@ builder.AddRoleplayProviders();        // Providers/: PocketSphinx, the scripted
 builder.AddVoiceActivityDetection();   // Audio/Vad/: the energy and Silero voice detectors server-vad sessions use
 builder.AddVoicePipeline();            // Pipeline/: STT → AI → avatar speech per turn
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
+builder.AddRealtimeModels();           // Providers/Realtime/: realtime speech-to-speech models (Realtime:Profiles)
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz

@@ -51,6 +51,7 @@ public sealed class LayeringTests
         { "ProviderServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "LatencyModelServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "AliyunServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
+        { "RealtimeServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "OpenAiServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
         { "ProblemDetailsExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
         { "SecurityHeadersExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },

@@ -30,6 +30,7 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal("ready", checks["ai:scripted"]);
         Assert.Equal("ready", checks["database:sqlite"]);
         Assert.Equal("not in use", checks["speech:aliyun"]); // no stage is routed to Aliyun: not "ready"
+        Assert.Equal("not in use", checks["realtime:profiles"]); // no realtime profile configured
     }
 
     [Fact]
