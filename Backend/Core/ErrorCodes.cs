@@ -8,6 +8,7 @@ public static class ErrorCodes
     public const string UnsupportedLanguage = "unsupported-language";
     public const string UnsupportedAudioFormat = "unsupported-audio-format";
     public const string UnsupportedTurnDetection = "unsupported-turn-detection";
+    public const string UnsupportedEngine = "unsupported-engine";
     public const string SessionExists = "session-exists";
     public const string SessionLimit = "session-limit";
     public const string ServerBusy = "server-busy";

@@ -15,7 +15,7 @@ internal static class WireEvents
         new AudioConfig(s.Audio.Encoding, s.Audio.SampleRate, s.Audio.Channels, s.Audio.ChunkMs, s.Audio.MaxChunkBytes, s.Audio.FlushBytes, s.Audio.FlushIdleMs),
         new TurnDetectionConfig(s.TurnDetection.Type, s.TurnDetection.Detector, s.TurnDetection.Threshold, s.TurnDetection.PrefixPaddingMs, s.TurnDetection.SilenceMs,
             s.TurnDetection.Eagerness, s.TurnDetection.UnfinishedSilenceMs),
-        s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp);
+        s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp, s.Engine);
 
     public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
 
@@ -49,7 +49,8 @@ internal static class WireEvents
     public static StartRequest ToSessions(this StartSessionRequest r) => new(
         r.SessionId, r.ScenarioId, r.Language, r.AudioFormat is not null, r.AudioFormat?.Encoding, r.AudioFormat?.SampleRate, r.AudioFormat?.Channels,
         r.LastSeq, r.ModelProfile, r.IdleFlush,
-        r.TurnDetection is { } t ? new TurnDetectionRequest(t.Type, t.Detector, t.Threshold, t.PrefixPaddingMs, t.SilenceMs, t.Eagerness) : null);
+        r.TurnDetection is { } t ? new TurnDetectionRequest(t.Type, t.Detector, t.Threshold, t.PrefixPaddingMs, t.SilenceMs, t.Eagerness) : null,
+        r.Engine);
 
     public static IncomingChunk ToSessions(this AudioChunkRequest r) => new(r.Offset, r.Audio, r.TooLarge, r.BindingError);
 }

@@ -25,6 +25,8 @@ public static class PipelineServiceExtensions
         services.AddOptions<BargeInOptions>().BindConfiguration(BargeInOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BargeInOptions>, ValidateBargeInOptions>();
         services.AddOptions<EndOfTurnOptions>().BindConfiguration(EndOfTurnOptions.Section);
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, ValidateEngineOptions>();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();

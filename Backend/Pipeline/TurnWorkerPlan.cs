@@ -1,57 +1,33 @@
 using RoleplayHub.Audio;
 using RoleplayHub.Audio.Vad;
 using RoleplayHub.Core;
-using RoleplayHub.Providers;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
-using RoleplayHub.Providers.Tts;
 
 namespace RoleplayHub.Pipeline;
 
 /// <summary>
-/// Makes the turn workers of new sessions. A worker is assembled step by step — the providers for the session's
-/// language, a decoder for its format, a recogniser, a conversation — so that the caller can check its own limits in
-/// between and every refusal keeps its order; see <see cref="TurnWorkerPlan"/>.
+/// One session's worker in the making, for either engine (<see cref="CascadedWorkerPlan"/>,
+/// <see cref="Realtime.RealtimeWorkerPlan"/>). A worker is assembled step by step — a decoder for the session's format,
+/// its turn detection, a recogniser, a conversation — so that the caller can check its own limits in between and every
+/// refusal keeps its order. Invariant: what it has acquired belongs to it until <see cref="Start"/> hands everything to
+/// the running worker; disposed before that, it releases all of it, so a session refused half-way leaks neither a
+/// decoder nor a provider's slot nor an upstream connection.
 /// </summary>
-public sealed class TurnWorkers(ProviderCatalog providers, IRoleplayAi ai, AudioDecoderFactory decoders, VoiceDetectors detectors, PipelineServices services)
+public abstract class TurnWorkerPlan(AudioDecoderFactory decoders, VoiceDetectors detectors) : IAsyncDisposable
 {
-    /// <summary>A plan for a session in <paramref name="language"/>, or null with the reason (no provider speaks it).</summary>
-    public TurnWorkerPlan? Plan(string language, out ClientError error)
-    {
-        error = default;
-        var stt = providers.FindSpeechToText(language, out var sttError);
-        if (stt is null)
-        {
-            error = new ClientError(ErrorCodes.UnsupportedLanguage, sttError, false);
-            return null;
-        }
-
-        var tts = providers.FindAvatarSpeech(language, out var ttsError);
-        if (tts is null)
-        {
-            error = new ClientError(ErrorCodes.UnsupportedLanguage, ttsError, false);
-            return null;
-        }
-
-        return new TurnWorkerPlan(stt, tts, ai, decoders, detectors, services);
-    }
-}
-
-/// <summary>
-/// One session's worker in the making. Invariant: what it has acquired (decoder, recogniser, conversation, detector) belongs
-/// to it until <see cref="Start"/> hands everything to the running worker; disposed before that, it releases all of it,
-/// so a session refused half-way leaks neither a decoder nor a provider's slot.
-/// </summary>
-public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRoleplayAi ai, AudioDecoderFactory decoders, VoiceDetectors detectors, PipelineServices services) : IAsyncDisposable
-{
-    private IAudioStreamDecoder? _decoder;
-    private ISpeechRecognizer? _recognizer;
-    private IRoleplayConversation? _conversation;
-    private SpeechGate? _gate;
     private bool _started;
+
+    /// <summary><c>cascaded</c>, or <c>realtime:&lt;profile&gt;</c>.</summary>
+    public abstract string Engine { get; }
 
     /// <summary>How the session's turns end; <see cref="TurnDetection.Off"/> until <see cref="UseTurnDetection"/>.</summary>
     public TurnDetection TurnDetection { get; private set; } = TurnDetection.Off;
+
+    protected IAudioStreamDecoder? Decoder { get; private set; }
+
+    /// <summary>The server's own voice detection, when the session's turns need it.</summary>
+    private protected SpeechGate? Gate { get; private set; }
 
     /// <summary>The turn detection the client asked for; an error when it cannot be had. Speech never lasts longer
     /// than <paramref name="maxSpeech"/> (the longest utterance).</summary>
@@ -63,10 +39,10 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
         }
 
         TurnDetection = detection;
-        if (detection.IsServerVad && detectors.TryGet(detection.Detector!, out var kind))
+        if (detection.IsServerVad && DetectsSpeechItself && detectors.TryGet(detection.Detector!, out var kind))
         {
             var prefix = detection.PrefixPaddingMs!.Value;
-            _gate = new SpeechGate(new TurnDetector(kind.Create(), detection.Threshold!.Value, prefix, detection.SilenceMs!.Value), prefix, maxSpeech,
+            Gate = new SpeechGate(new TurnDetector(kind.Create(), detection.Threshold!.Value, prefix, detection.SilenceMs!.Value), prefix, maxSpeech,
                 detection.UnfinishedSilenceMs);
         }
 
@@ -76,50 +52,22 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
     /// <summary>A decoder for the session's format; an error when this server cannot decode it.</summary>
     public ClientError? UseFormat(AudioFormat format)
     {
-        _decoder = decoders.Create(format, out var error);
-        return _decoder is null ? new ClientError(ErrorCodes.UnsupportedAudioFormat, error, false) : null;
+        Decoder = decoders.Create(format, out var error);
+        return Decoder is null ? new ClientError(ErrorCodes.UnsupportedAudioFormat, error, false) : null;
     }
 
     /// <summary>Reserves the session's recogniser; an error when the provider has none free.</summary>
-    public ClientError? ReserveRecognizer(RecognizerRequest request)
-    {
-        try
-        {
-            _recognizer = stt.CreateRecognizer(request);
-            return null;
-        }
-        catch (SpeechCapacityException ex)
-        {
-            return new ClientError(ErrorCodes.SttUnavailable, ex.Message, true);
-        }
-    }
+    public abstract ClientError? ReserveRecognizer(RecognizerRequest request);
 
-    /// <summary>Opens the persona's side of the conversation; an error when the AI provider refuses.</summary>
-    public ClientError? OpenConversation(ConversationSetup setup)
-    {
-        try
-        {
-            _conversation = ai.StartConversation(setup);
-            return null;
-        }
-        catch (AiProviderException ex)
-        {
-            return new ClientError(ErrorCodes.AiFailed, ex.Message, ex.Retryable);
-        }
-    }
+    /// <summary>Opens the persona's side of the conversation; an error when the provider refuses.</summary>
+    public abstract Task<ClientError?> OpenConversationAsync(ConversationSetup setup, CancellationToken cancellationToken);
 
     /// <summary>Starts the worker for <paramref name="session"/> on the thread pool; returns its task.</summary>
     public Task Start(ITurnSession session)
     {
-        var worker = new TurnPipeline(session,
-            _decoder ?? throw new InvalidOperationException("UseFormat first."),
-            _recognizer ?? throw new InvalidOperationException("ReserveRecognizer first."),
-            tts,
-            _conversation ?? throw new InvalidOperationException("OpenConversation first."),
-            _gate,
-            services);
+        var worker = CreateWorker(session, Decoder ?? throw new InvalidOperationException("UseFormat first."), Gate);
         _started = true;
-        return Task.Run(worker.RunAsync);
+        return Task.Run(worker);
     }
 
     public async ValueTask DisposeAsync()
@@ -129,20 +77,20 @@ public sealed class TurnWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRolepl
             return; // the worker owns them now
         }
 
-        _gate?.Dispose();
-        if (_conversation is not null)
+        Gate?.Dispose();
+        await ReleaseAsync();
+        if (Decoder is not null)
         {
-            await _conversation.DisposeAsync();
-        }
-
-        if (_recognizer is not null)
-        {
-            await _recognizer.DisposeAsync();
-        }
-
-        if (_decoder is not null)
-        {
-            await _decoder.DisposeAsync();
+            await Decoder.DisposeAsync();
         }
     }
+
+    /// <summary>Server voice detection on this engine is the server's own (false: the upstream model hears speech).</summary>
+    protected virtual bool DetectsSpeechItself => true;
+
+    /// <summary>The running worker, owning the decoder, the gate and whatever this plan acquired.</summary>
+    private protected abstract Func<Task> CreateWorker(ITurnSession session, IAudioStreamDecoder decoder, SpeechGate? gate);
+
+    /// <summary>Releases what this plan acquired, when no worker took it.</summary>
+    protected abstract ValueTask ReleaseAsync();
 }

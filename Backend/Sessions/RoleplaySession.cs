@@ -37,6 +37,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         MediaBaseUrl = connection.PublicBaseUrl;
         IdleFlush = identity.IdleFlush;
         TurnDetection = identity.TurnDetection;
+        Engine = identity.Engine;
         _options = options;
         _ender = ender;
         StartedAt = time.GetUtcNow();
@@ -70,6 +71,9 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     /// <summary>How the user's turns end: by the client only, or also by the server's voice detection.</summary>
     public TurnDetection TurnDetection { get; }
+
+    /// <summary><c>cascaded</c> or <c>realtime:&lt;profile&gt;</c>.</summary>
+    public string Engine { get; }
 
     public bool SpeaksOpeningLine => _options.SpeakOpeningLine;
 
@@ -197,7 +201,8 @@ public enum SessionState
 }
 
 /// <summary>What a new session is: its id, drill, format and choices, fixed for its life.</summary>
-public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVariant Variant, AudioFormat Format, string? ModelProfile, bool IdleFlush, TurnDetection TurnDetection);
+public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVariant Variant, AudioFormat Format, string? ModelProfile, bool IdleFlush, TurnDetection TurnDetection,
+    string Engine = CascadedWorkerPlan.Name);
 
 /// <summary>Ends sessions: the one way a session (its worker, its grace timer) asks for its own end.</summary>
 public interface ISessionEnder

@@ -15,7 +15,8 @@ public sealed record SessionStart(
     bool Resumed,
     long ReceivedBytes,
     int TurnCount,
-    long Timestamp);
+    long Timestamp,
+    string Engine = CascadedWorkerPlan.Name);
 
 public sealed record PersonaSummary(string Name, string Role, string Description, string Voice);
 

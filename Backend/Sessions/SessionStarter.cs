@@ -71,10 +71,10 @@ public sealed partial class SessionStarter(
                 $"Scenario '{scenario.Id}' is not available in {ClientError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
         }
 
-        await using var plan = workers.Plan(variant.Language, out var languageError);
+        await using var plan = workers.Plan(scenario.Id, variant.Language, request.Engine, out var planError);
         if (plan is null)
         {
-            return languageError;
+            return planError;
         }
 
         if (!AudioFormat.TryParse(request.Encoding, request.SampleRate, request.Channels, out var format, out var formatError))
@@ -104,7 +104,7 @@ public sealed partial class SessionStarter(
             return sttError;
         }
 
-        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection),
+        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection, plan.Engine),
             connection, _options, blocks, clients, ender, time);
         if (!registry.TryAdd(session))
         {
@@ -116,7 +116,7 @@ public sealed partial class SessionStarter(
         ClientError? aiError;
         try
         {
-            aiError = plan.OpenConversation(new ConversationSetup(id, scenario, variant, request.ModelProfile));
+            aiError = await plan.OpenConversationAsync(new ConversationSetup(id, scenario, variant, request.ModelProfile), CancellationToken.None);
         }
         catch
         {
@@ -132,7 +132,7 @@ public sealed partial class SessionStarter(
 
         connection.Add(session);
         journal.SessionStarted(new SessionStartRecord(session.HistoryKey, id, connection.UserId, scenario.Id, variant.Persona.Name,
-            variant.Language, format.WireName, request.ModelProfile, session.StartedAt, format.SampleRate, format.Channels));
+            variant.Language, format.WireName, plan.Engine == CascadedWorkerPlan.Name ? request.ModelProfile : plan.Engine, session.StartedAt, format.SampleRate, format.Channels));
         metrics.SessionsStarted.Add(1);
         var started = Describe(session, resumed: false);
         await clients.SendStartedAsync(connection.ConnectionId, started);
@@ -197,7 +197,7 @@ public sealed partial class SessionStarter(
             new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
             new AudioSettings(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, ChunkMs(session),
                 _options.MaxChunkBytes, session.FlushBytes, session.IdleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0),
-            session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now);
+            session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now, session.Engine);
     }
 
     /// <summary>The chunk length a client should send: a <c>server-vad</c> session hears a stop only when the chunk

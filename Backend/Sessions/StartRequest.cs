@@ -15,7 +15,8 @@ public sealed record StartRequest(
     long? LastSeq,
     string? ModelProfile,
     bool? IdleFlush,
-    TurnDetectionRequest? TurnDetection);
+    TurnDetectionRequest? TurnDetection,
+    string? Engine = null);
 
 /// <summary>One chunk of a session's audio as it arrived: its offset (null appends), its bytes, and what the reader
 /// found wrong with it. A ref struct: the bytes are borrowed from the hub's pooled buffer for the call.</summary>

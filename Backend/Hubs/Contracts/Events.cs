@@ -17,7 +17,8 @@ public sealed record SessionStartedEvent(
     bool Resumed,
     long ReceivedBytes,
     int TurnCount,
-    long Timestamp);
+    long Timestamp,
+    string Engine = "cascaded");
 
 public sealed record PersonaInfo(string Name, string Role, string Description, string Voice);
 

@@ -30,6 +30,10 @@ public sealed record StartSessionRequest : HubRequest
     /// <c>{ "type": "server-vad" }</c>, also when the server hears the speaker stop. Set when the session starts; a
     /// resume keeps it.</summary>
     public TurnDetectionSettings? TurnDetection { get; init; }
+
+    /// <summary><c>cascaded</c> or <c>realtime:&lt;profile&gt;</c> (a realtime speech-to-speech model this server has
+    /// configured); absent, the scenario's or the server's default (<c>Engine:ByScenario</c>, <c>Engine:Default</c>).</summary>
+    public string? Engine { get; init; }
 }
 
 /// <summary><c>turnDetection</c>, shaped like OpenAI Realtime's <c>turn_detection</c>; null fields take the defaults

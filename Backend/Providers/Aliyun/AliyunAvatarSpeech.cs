@@ -38,7 +38,7 @@ public sealed class AliyunAvatarSpeech(
         var wav = PcmClip.Wav(parts, o.Tts.SampleRate);
         var pcm = wav.AsSpan(Audio.WavFile.HeaderSize);
         var duration = TimeSpan.FromSeconds(pcm.Length / 2.0 / o.Tts.SampleRate);
-        return new AvatarClip(wav, "audio/wav", "wav", duration, PcmClip.Visemes(pcm, o.Tts.SampleRate));
+        return new AvatarClip(wav, "audio/wav", "wav", duration, Tts.LoudnessVisemes.FromPcm16(pcm, o.Tts.SampleRate));
     }
 
     private async Task<byte[]> SynthesizePartAsync(string appKey, string voice, string text, CancellationToken cancellationToken)

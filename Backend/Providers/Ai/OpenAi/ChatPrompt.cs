@@ -90,7 +90,31 @@ public sealed class ChatPrompt(ScenarioVariant variant, int historyTurns, int hi
         return wide + ((other + 3) / 4);
     }
 
+    /// <summary>
+    /// The same persona for a model that keeps the conversation itself (a realtime speech-to-speech model): who it is,
+    /// its language and spoken style, and the drill's length — set once, so without the exchange number.
+    /// </summary>
+    public string Instructions(int maxTurns) =>
+        PersonaText(heardThroughRecognition: false).Append(CultureInfo.InvariantCulture, $"This drill lasts {maxTurns} exchanges; on the last one, close the conversation in character (a next step or a goodbye).").ToString();
+
     private string SystemText(AiTurn turn, List<Exchange> dropped)
+    {
+        var text = PersonaText(heardThroughRecognition: true).Append(CultureInfo.InvariantCulture, $"This drill lasts {turn.MaxTurns} exchanges; this is exchange {turn.Turn}.");
+        var summary = Summary(dropped);
+        if (summary is not null)
+        {
+            text.AppendLine().Append(summary);
+        }
+
+        if (turn.IsLast)
+        {
+            text.AppendLine().Append("This is the last exchange: respond to what the trainee said, then close the conversation in character (a next step or a goodbye) and ask no new question.");
+        }
+
+        return text.ToString();
+    }
+
+    private StringBuilder PersonaText(bool heardThroughRecognition)
     {
         var persona = variant.Persona;
         var text = new StringBuilder(variant.SystemPrompt.Trim()).AppendLine().AppendLine();
@@ -108,21 +132,10 @@ public sealed class ChatPrompt(ScenarioVariant variant, int historyTurns, int hi
 
         text.AppendLine()
             .AppendLine("Your words are spoken aloud by an avatar: answer in plain spoken sentences, with no lists, markdown, emoji, stage directions or narration.")
-            .AppendLine("The trainee's words come from speech recognition and may contain recognition errors; read them charitably and stay in character.")
-            .Append(CultureInfo.InvariantCulture, $"This drill lasts {turn.MaxTurns} exchanges; this is exchange {turn.Turn}.");
-
-        var summary = Summary(dropped);
-        if (summary is not null)
-        {
-            text.AppendLine().Append(summary);
-        }
-
-        if (turn.IsLast)
-        {
-            text.AppendLine().Append("This is the last exchange: respond to what the trainee said, then close the conversation in character (a next step or a goodbye) and ask no new question.");
-        }
-
-        return text.ToString();
+            .AppendLine(heardThroughRecognition
+                ? "The trainee's words come from speech recognition and may contain recognition errors; read them charitably and stay in character."
+                : "You hear the trainee speak; stay in character.");
+        return text;
     }
 
     /// <summary>Exchanges that left the window, as one line of what the trainee said (no extra model call, no cost).</summary>

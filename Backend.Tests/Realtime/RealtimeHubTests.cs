@@ -1,0 +1,160 @@
+using RoleplayHub.Fakes.Realtime;
+using RoleplayHub.Providers.Realtime;
+using RoleplayHub.Tests.Infrastructure;
+using RoleplayHub.Tests.Integration;
+
+namespace RoleplayHub.Tests.Realtime;
+
+/// <summary>
+/// Sessions on a realtime speech-to-speech model through the hub, against each protocol family's fake vendor: the same
+/// events as the cascaded engine (speech, transcripts, streamed text, stored audio segments, the reply), barge-in, and
+/// the same history.
+/// </summary>
+public sealed class RealtimeHubTests : IAsyncLifetime
+{
+    private const int PaddingMs = 800;
+    private readonly RoleplayHubFactory _factory = new();
+    private FakeRealtimeServer _fake = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _factory.Dispose();
+        if (_fake is not null)
+        {
+            await _fake.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(RealtimeVendors.OpenAi)]
+    [InlineData(RealtimeVendors.Azure)]
+    [InlineData(RealtimeVendors.StepFun)]
+    [InlineData(RealtimeVendors.Qwen)]
+    [InlineData(RealtimeVendors.Glm)]
+    [InlineData(RealtimeVendors.Gemini)]
+    public async Task ASpokenTurnOnARealtimeModelGivesTheCascadedEventsAndLandsInTheHistory(string vendor)
+    {
+        await StartVendorAsync(vendor);
+        _fake.Script.EnqueueUserTranscript("what is your best price");
+        _fake.Script.EnqueueReply("Our price is fixed for this year. Volume could change that.");
+        await using var client = await _factory.ConnectAsync("alice");
+        using var admin = _factory.CreateClient("root", "admin");
+
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", turnDetection = new { type = "server-vad" } });
+        var sessionId = started.Str("sessionId")!;
+        await client.StreamAsync(sessionId, Padded(TestAudio.IllDisposed), chunkBytes: 3_200);
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+        var last = await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
+
+        Assert.Equal("realtime:fake", started.Str("engine"));
+        Assert.Equal("Our price is fixed for this year. Volume could change that.", reply.Str("text"));
+        Assert.Equal("what is your best price", client.EventsNamed("transcription").Single(e => e.Int("turn") == 1 && e.Bool("isFinal")).Str("text"));
+        // Gemini reports no speech starts or stops: its turns are numbered by their transcript or reply.
+        Assert.Equal(vendor == RealtimeVendors.Gemini ? 0 : 1, client.EventsNamed("speech-started").Count(e => e.Int("turn") == 1));
+        Assert.Equal(vendor == RealtimeVendors.Gemini ? 0 : 1, client.EventsNamed("speech-stopped").Count(e => e.Int("turn") == 1));
+        Assert.NotEmpty(client.EventsNamed("ai-response-delta"));
+        var segments = client.EventsNamed("avatar-response").Where(e => e.Int("turn") == 1).ToList();
+        Assert.Equal(Enumerable.Range(0, segments.Count), segments.Select(s => s.Int("segment")));
+        Assert.All(segments, s => Assert.StartsWith("audio/", s.Str("mimeType"), StringComparison.Ordinal));
+        Assert.NotNull(last.GetProperty("visemes")[0].Str("v"));
+        var wav = await admin.GetByteArrayAsync(last.Str("audioUrl"));
+        Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
+        Assert.Empty(client.EventsNamed("error"));
+
+        await client.InvokeAsync("end-session", new { sessionId });
+        var history = await admin.SessionAsync(sessionId, s => s.Int("totalTurns") >= 1);
+        var detail = await admin.DetailAsync(history.Str("id")!);
+        var turn = detail.GetProperty("turns").EnumerateArray().Single(t => t.Int("turn") == 1);
+        Assert.Equal("what is your best price", turn.Str("userText"));
+        Assert.Equal("Our price is fixed for this year. Volume could change that.", turn.Str("aiText"));
+        Assert.Equal(segments.Count, turn.GetProperty("avatarSegments").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(RealtimeVendors.OpenAi, true)]
+    [InlineData(RealtimeVendors.Glm, false)]
+    [InlineData(RealtimeVendors.Gemini, false)]
+    public async Task TalkingOverTheModelInterruptsItTruncatesWhatWasNotHeardAndKeepsOnlyTheHeardPart(string vendor, bool truncates)
+    {
+        await StartVendorAsync(vendor);
+        _fake.Script.EnqueueUserTranscript("tell me about your delivery terms");
+        _fake.Script.EnqueueReply("Delivery takes six weeks from the order, and we ship from our central warehouse in two batches, with tracking for every pallet and a named contact for every shipment.");
+        _fake.Script.EnqueueUserTranscript("that is too slow");
+        _fake.Script.EnqueueReply("I understand.");
+        await using var client = await _factory.ConnectAsync("alice");
+        using var admin = _factory.CreateClient("root", "admin");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", turnDetection = new { type = "server-vad" } });
+        var sessionId = started.Str("sessionId")!;
+
+        var offset = await client.StreamAsync(sessionId, Padded(TestAudio.IllDisposed), chunkBytes: 3_200);
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1);
+        await client.StreamAsync(sessionId, Padded(TestAudio.Amiable), chunkBytes: 3_200, startOffset: offset);
+        var interrupted = await client.WaitForEventAsync("response-interrupted", e => e.Int("turn") == 1);
+        await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 2);
+
+        Assert.True(interrupted.Int("playedMs") >= 0);
+        Assert.DoesNotContain(client.EventsNamed("ai-response"), e => e.Int("turn") == 1); // the cut reply never completes
+        var record = _fake.LastSession;
+        if (truncates)
+        {
+            Assert.NotEmpty(record.Truncations);
+        }
+        else
+        {
+            Assert.Empty(record.Truncations);
+        }
+
+        await client.InvokeAsync("end-session", new { sessionId });
+        var history = await admin.SessionAsync(sessionId, s => s.Int("totalTurns") >= 2);
+        var turns = (await admin.DetailAsync(history.Str("id")!)).GetProperty("turns").EnumerateArray().ToList();
+        var cut = turns.Single(t => t.Int("turn") == 1);
+        Assert.True(cut.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(interrupted.Str("heardText"), cut.Str("aiText"));
+    }
+
+    [Fact]
+    public async Task AnEngineTheServerDoesNotOfferIsRefusedListingTheOnesItDoes()
+    {
+        await StartVendorAsync(RealtimeVendors.OpenAi);
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var refusal = await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:nope" }, "unsupported-engine");
+
+        Assert.Contains("use one of: cascaded, realtime:fake", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyTheVendorRefusesRefusesTheSessionWithTheVendorsReasonAndLeavesNothingBehind()
+    {
+        await StartVendorAsync(RealtimeVendors.OpenAi, key: "wrong-key");
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var refusal = await client.RefusedAsync("start-session", new { sessionId = "rt-refused", scenarioId = HubTestKit.Scenario, engine = "realtime:fake" }, "ai-failed");
+        await client.RefusedAsync("start-session", new { sessionId = "rt-refused", scenarioId = HubTestKit.Scenario, engine = "realtime:fake" }, "ai-failed"); // not "session-exists": nothing was left registered
+
+        var error = client.EventsNamed("error").First(e => e.Str("code") == "ai-failed");
+        Assert.False(error.GetProperty("retryable").GetBoolean());
+        Assert.DoesNotContain("wrong-key", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private async Task StartVendorAsync(string vendor, string key = "test-key")
+    {
+        _fake = FakeRealtimeServers.Create(new FakeRealtimeOptions { Vendor = vendor, Speed = 2, FirstAudioDelay = TimeSpan.FromMilliseconds(100) });
+        await _fake.StartAsync();
+        _factory.Setting("Realtime:Profiles:fake:Vendor", vendor)
+            .Setting("Realtime:Profiles:fake:Model", "fake-model")
+            .Setting("Realtime:Profiles:fake:ApiKey", key)
+            .Setting("Realtime:Profiles:fake:Endpoint", _fake.EndpointUrl)
+            .Setting("Realtime:Profiles:fake:Deployment", vendor == RealtimeVendors.Azure ? "my-realtime" : null)
+            .Setting("Realtime:Profiles:fake:TranscriptionModel", vendor == RealtimeVendors.Azure ? "my-transcribe" : null);
+    }
+
+    /// <summary>The clip between stretches of quiet room noise, as a microphone streams it.</summary>
+    private static byte[] Padded(TestAudio.Clip clip)
+    {
+        var samples = VadAudio.Pad(clip.Samples(), 16 * PaddingMs);
+        return TestAudio.ToBytes(VadAudio.Mix(samples, VadAudio.WhiteNoise(samples.Length, dbfs: -60, seed: clip.Reference.Length)));
+    }
+}
