@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -110,6 +111,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // every audio chunk: no state machine per call
     public async ValueTask AppendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken ct)
     {
         if (!VendorDetectsSpeech && !_activityOpen)

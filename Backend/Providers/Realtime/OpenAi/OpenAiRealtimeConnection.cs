@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using NAudio.Wave;
-using RoleplayHub.Audio;
 using RoleplayHub.Core;
 using RoleplayHub.Providers.Realtime.Wire;
 
@@ -25,7 +24,6 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
     private readonly Channel<RealtimeEvent> _events = EventChannel.Create();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly WaveFormat _inputFormat;
     private readonly StringBuilder _replyTranscript = new();
     private readonly StringBuilder _inputTranscript = new();
     private Task _receiveLoop = Task.CompletedTask;
@@ -43,7 +41,6 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         _socket = socket;
         _dialect = dialect;
         _limits = limits;
-        _inputFormat = WavFile.Pcm16(dialect.InputSampleRate);
         VendorDetectsSpeech = vendorDetectsSpeech;
     }
 
@@ -127,6 +124,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
             $"The realtime model closed the connection during set-up ({(int?)status} {_socket.CloseStatusDescription}).", retryable);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // every audio chunk: no state machine per call
     public async ValueTask AppendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken ct)
     {
         if (!_dialect.WavInput)
@@ -143,10 +141,10 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         }
 
         // GLM: each chunk is a whole WAV file, built in a pooled array.
-        var wav = ArrayPool<byte>.Shared.Rent(WavFile.HeaderSize + pcm16.Length);
+        var wav = ArrayPool<byte>.Shared.Rent(WavChunk.HeaderSize + pcm16.Length);
         try
         {
-            var length = WavFile.Write(wav, pcm16.Span, _inputFormat);
+            var length = WavChunk.Write(wav, pcm16.Span, InputSampleRate);
             await _socket.SendAsync(static (w, s) =>
             {
                 w.WriteStartObject();
