@@ -92,6 +92,11 @@ internal sealed class RealtimeSocket : IAsyncDisposable
             _writer.Flush();
             await _ws.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
         }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The events say why it closed (Closed, and a RealtimeFailure when the vendor gave one).
+            throw new RealtimeProviderException(ErrorCodes.AiFailed, "The realtime connection is closed.", retryable: true, ex);
+        }
         finally
         {
             _sendLock.Release();
