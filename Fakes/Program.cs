@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using RoleplayHub.Fakes.Realtime;
 
 namespace RoleplayHub.Fakes;
@@ -5,7 +6,7 @@ namespace RoleplayHub.Fakes;
 /// <summary>
 /// <c>dotnet run --project Fakes -- realtime --vendor openai|azure|stepfun|glm|qwen|gemini [--port 5610] [--key test-key]
 /// [--speed 1] [--first-audio-ms 300] [--session-cap 00:60:00]</c>: prints the profile settings that reach the fake,
-/// then serves until Ctrl+C. Not top-level statements: the tests reference this assembly and the service's, and two
+/// then serves until Ctrl+C or SIGTERM. Not top-level statements: the tests reference this assembly and the service's, and two
 /// global <c>Program</c> classes would collide there.
 /// </summary>
 public static class FakesProgram
@@ -25,13 +26,18 @@ public static class FakesProgram
         Console.WriteLine($"  Realtime__Profiles__fake__Vendor={options.Vendor}");
         Console.WriteLine($"  Realtime__Profiles__fake__Endpoint={server.EndpointUrl}");
         Console.WriteLine($"  Realtime__Profiles__fake__ApiKey={options.ApiKey}");
-        Console.WriteLine("  Realtime__Profiles__fake__Model=fake-model");
+        Console.WriteLine(options.Vendor == "azure"
+            ? "  Realtime__Profiles__fake__Deployment=fake-model\n  Realtime__Profiles__fake__TranscriptionModel=fake-transcribe"
+            : "  Realtime__Profiles__fake__Model=fake-model");
         var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true; // stop here, gracefully
             stopped.TrySetResult();
-        };
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         await stopped.Task;
         return 0;
     }

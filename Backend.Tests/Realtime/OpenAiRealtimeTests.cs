@@ -180,7 +180,7 @@ public sealed class OpenAiRealtimeTests
     }
 
     [Fact]
-    public async Task TheSessionCapSurfacesAsExpiringThenClosedBySessionCap()
+    public async Task TheSessionCapSurfacesAsExpiringThenClosedBySessionCapAndLaterSendsThrow()
     {
         await using var kit = await RealtimeKit.StartAsync(RealtimeVendors.OpenAi, fake => fake.SessionCap = TimeSpan.FromSeconds(1));
         await using var connection = await kit.ConnectAsync();
@@ -193,6 +193,8 @@ public sealed class OpenAiRealtimeTests
         Assert.Equal(RealtimeCloseReason.SessionCap, closed.Reason);
         Assert.Contains("maximum duration", closed.Detail, StringComparison.Ordinal);
         Assert.False(await events.Reader.WaitToReadAsync()); // Closed is the last event
+        var closedSend = await Assert.ThrowsAsync<RealtimeProviderException>(() => connection.AppendAudioAsync(new byte[4800], CancellationToken.None).AsTask());
+        Assert.True(closedSend.Retryable);
     }
 
     [Fact]

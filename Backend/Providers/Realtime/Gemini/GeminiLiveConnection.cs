@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -72,6 +73,10 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
                 throw new RealtimeProviderException(ErrorCodes.AiFailed,
                     $"The realtime model did not confirm the session within {limits.ConfigureTimeout.TotalSeconds:0.#} s.", retryable: true);
             }
+            catch (Exception ex) when (ex is WebSocketException or JsonException)
+            {
+                throw new RealtimeProviderException(ErrorCodes.AiFailed, "The realtime model broke off the set-up.", retryable: true, ex);
+            }
         }
         catch
         {
@@ -110,6 +115,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // every audio chunk: no state machine per call
     public async ValueTask AppendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken ct)
     {
         if (!VendorDetectsSpeech && !_activityOpen)
@@ -189,7 +195,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
             await _socket.CloseAsync(_limits.FinishTimeout);
             closed = ClosedByVendor();
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or JsonException or ObjectDisposedException)
+        catch (Exception ex) // whatever breaks the loop (network, a message we cannot read) ends the connection, never silently
         {
             closed = _finishing
                 ? new Closed(RealtimeCloseReason.Finished, "closed by us")

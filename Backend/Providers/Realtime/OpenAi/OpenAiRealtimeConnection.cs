@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using NAudio.Wave;
-using RoleplayHub.Audio;
 using RoleplayHub.Core;
 using RoleplayHub.Providers.Realtime.Wire;
 
@@ -25,7 +24,6 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
     private readonly Channel<RealtimeEvent> _events = EventChannel.Create();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly WaveFormat _inputFormat;
     private readonly StringBuilder _replyTranscript = new();
     private readonly StringBuilder _inputTranscript = new();
     private Task _receiveLoop = Task.CompletedTask;
@@ -43,7 +41,6 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         _socket = socket;
         _dialect = dialect;
         _limits = limits;
-        _inputFormat = WavFile.Pcm16(dialect.InputSampleRate);
         VendorDetectsSpeech = vendorDetectsSpeech;
     }
 
@@ -59,8 +56,8 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
 
     public ChannelReader<RealtimeEvent> Events => _events.Reader;
 
-    /// <summary>Connects, waits for <c>session.created</c>, sends <c>session.update</c>, waits for <c>session.updated</c>,
-    /// then sends the history. Any <c>error</c> or close before that throws.</summary>
+    /// <summary>Connects, sends <c>session.update</c> at once (not waiting for <c>session.created</c>, which a vendor
+    /// could omit), waits for <c>session.updated</c>, then sends the history. Any <c>error</c> or close before that throws.</summary>
     public static async Task<OpenAiRealtimeConnection> OpenAsync(
         OpenAiDialect dialect, RealtimeProfileOptions profile, RealtimeOptions limits, RealtimeSessionSetup setup, CancellationToken ct)
     {
@@ -79,6 +76,10 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
                 throw new RealtimeProviderException(ErrorCodes.AiFailed,
                     $"The realtime model did not confirm the session within {limits.ConfigureTimeout.TotalSeconds:0.#} s.", retryable: true);
             }
+            catch (Exception ex) when (ex is WebSocketException or JsonException)
+            {
+                throw new RealtimeProviderException(ErrorCodes.AiFailed, "The realtime model broke off the set-up.", retryable: true, ex);
+            }
         }
         catch
         {
@@ -93,19 +94,15 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
 
     private async Task ConfigureAsync(RealtimeProfileOptions profile, RealtimeSessionSetup setup, CancellationToken ct)
     {
-        var updateSent = false;
+        await _socket.SendAsync(OpenAiSessionWriter.SessionUpdate, (_dialect, profile, setup), ct);
         while (true)
         {
             var message = await _socket.ReceiveAsync(ct) ?? throw ClosedDuringSetup();
             using var doc = JsonDocument.Parse(message);
             var root = doc.RootElement;
-            switch (root.GetProperty("type").GetString())
+            switch (NullableStr(root, "type"))
             {
-                case "session.created" when !updateSent:
-                    await _socket.SendAsync(OpenAiSessionWriter.SessionUpdate, (_dialect, profile, setup), ct);
-                    updateSent = true;
-                    break;
-                case "session.updated" when updateSent:
+                case "session.updated":
                     foreach (var item in setup.History)
                     {
                         await _socket.SendAsync(OpenAiSessionWriter.HistoryItem, (_dialect, item), ct);
@@ -127,6 +124,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
             $"The realtime model closed the connection during set-up ({(int?)status} {_socket.CloseStatusDescription}).", retryable);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))] // every audio chunk: no state machine per call
     public async ValueTask AppendAudioAsync(ReadOnlyMemory<byte> pcm16, CancellationToken ct)
     {
         if (!_dialect.WavInput)
@@ -143,10 +141,10 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         }
 
         // GLM: each chunk is a whole WAV file, built in a pooled array.
-        var wav = ArrayPool<byte>.Shared.Rent(WavFile.HeaderSize + pcm16.Length);
+        var wav = ArrayPool<byte>.Shared.Rent(WavChunk.HeaderSize + pcm16.Length);
         try
         {
-            var length = WavFile.Write(wav, pcm16.Span, _inputFormat);
+            var length = WavChunk.Write(wav, pcm16.Span, InputSampleRate);
             await _socket.SendAsync(static (w, s) =>
             {
                 w.WriteStartObject();
@@ -252,7 +250,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
             await _socket.CloseAsync(_limits.FinishTimeout); // answer the vendor's close
             closed = ClosedByVendor();
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or JsonException or ObjectDisposedException)
+        catch (Exception ex) // whatever breaks the loop (network, a message we cannot read) ends the connection, never silently
         {
             closed = _finishing
                 ? new Closed(RealtimeCloseReason.Finished, "closed by us")
@@ -283,8 +281,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
     {
         using var doc = JsonDocument.Parse(message);
         var root = doc.RootElement;
-        var type = root.GetProperty("type").GetString();
-        switch (type)
+        switch (NullableStr(root, "type"))
         {
             case "input_audio_buffer.speech_started":
                 return new SpeechStarted(Long(root, "audio_start_ms"));
@@ -300,12 +297,12 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
                 _inputTranscript.Clear();
                 return new RealtimeFailure(ErrorCodes.SttFailed, "The realtime model could not transcribe the user's speech.", Retryable: false,
                     root.TryGetProperty("error", out var sttError) ? Str(sttError, "code") : null);
-            case "response.created":
-                var id = Str(root.GetProperty("response"), "id");
+            case "response.created" when root.TryGetProperty("response", out var created):
+                var id = Str(created, "id");
                 _activeResponseId = id;
                 _replyTranscript.Clear();
                 return new ResponseStarted(id);
-            case "response.output_item.added" when root.GetProperty("item") is var item && Str(item, "type") == "message":
+            case "response.output_item.added" when root.TryGetProperty("item", out var item) && Str(item, "type") == "message":
                 _assistantItemId = Str(item, "id");
                 Interlocked.Exchange(ref _assistantItemAudioBytes, 0);
                 return null;
@@ -319,8 +316,8 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
                 return new OutputTranscriptDelta(delta);
             case "response.done":
                 _activeResponseId = null;
-                var response = root.GetProperty("response");
-                return new ResponseDone(_replyTranscript.ToString(), Status(Str(response, "status")));
+                var status = root.TryGetProperty("response", out var response) ? Str(response, "status") : "";
+                return new ResponseDone(_replyTranscript.ToString(), Status(status));
             case "conversation.item.truncated":
                 return new ResponseTruncated(Str(root, "item_id"), Long(root, "audio_end_ms"));
             case "session.finished":
@@ -335,8 +332,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
 
     private RealtimeEvent? ErrorEvent(JsonElement root)
     {
-        var error = root.GetProperty("error");
-        switch (Str(error, "code"))
+        switch (root.TryGetProperty("error", out var error) ? Str(error, "code") : null)
         {
             case OpenAiErrors.SessionExpired:
                 _sessionExpired = true;
@@ -350,7 +346,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
 
     private static RealtimeFailure Failure(JsonElement root)
     {
-        var error = root.GetProperty("error");
+        var error = root.TryGetProperty("error", out var e) ? e : root;
         return OpenAiErrors.Map(NullableStr(error, "type"), NullableStr(error, "code"), Str(error, "message"));
     }
 

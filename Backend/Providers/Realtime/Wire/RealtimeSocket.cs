@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using RoleplayHub.Core;
@@ -77,7 +78,9 @@ internal sealed class RealtimeSocket : IAsyncDisposable
         _ => new(ErrorCodes.AiFailed, $"The realtime model refused the connection (HTTP {(int)status}).", retryable: false, ex),
     };
 
-    /// <summary>Writes one JSON message with <paramref name="write"/> and sends it as one text frame.</summary>
+    /// <summary>Writes one JSON message with <paramref name="write"/> and sends it as one text frame. The state machine
+    /// is pooled: this runs for every audio chunk.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync<TState>(Action<Utf8JsonWriter, TState> write, TState state, CancellationToken ct)
     {
         await _sendLock.WaitAsync(ct);
@@ -88,6 +91,11 @@ internal sealed class RealtimeSocket : IAsyncDisposable
             write(_writer, state);
             _writer.Flush();
             await _ws.SendAsync(_sendBuffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, ct);
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The events say why it closed (Closed, and a RealtimeFailure when the vendor gave one).
+            throw new RealtimeProviderException(ErrorCodes.AiFailed, "The realtime connection is closed.", retryable: true, ex);
         }
         finally
         {
