@@ -17,6 +17,7 @@ builder.AddVoicePipeline();            // Pipeline/: STT → AI → avatar speec
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
+builder.AddLiveHttpSessions();         // LiveHttp/: the same sessions over plain HTTP and Server-Sent Events
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
 builder.AddRoleplayTelemetry();        // Observability/: OpenTelemetry metrics and traces, OTLP and Prometheus
 builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI document
@@ -31,6 +32,7 @@ app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; 
 app.UseHubConnectionOwnership();       // Hubs/: a connection is used only by the user who negotiated it
 
 app.MapRoleplayHub();
+app.MapLiveHttpSessions();
 app.MapMediaEndpoints();
 app.MapScenarioApi();
 app.MapStatsApi();
