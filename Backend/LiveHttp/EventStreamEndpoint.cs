@@ -29,7 +29,7 @@ internal static partial class EventStreamEndpoint
         }
 
         var userId = AuthPolicies.SubjectOf(user)!;
-        var channel = channels.ForSession(userId, id) ?? channels.Open(userId, LiveSessionEndpoints.PublicBaseUrl(context.Request));
+        var channel = channels.ForSession(userId, id) ?? channels.Open(sessions, userId, LiveSessionEndpoints.PublicBaseUrl(context.Request));
         var stream = new EventStream(options.Value.EventStreamBuffer, lastSeq);
         channel.Open(stream); // before the resume, so the replay it starts has somewhere to go
         try

@@ -9,7 +9,7 @@ namespace RoleplayHub.LiveHttp;
 /// numbered events are only kept by the session, for the next stream's <c>Last-Event-ID</c>; a channel with no stream
 /// for <c>LiveHttp:EventStreamGrace</c> is given up (<see cref="LiveChannels"/>), like a dropped hub connection.
 /// </summary>
-internal sealed class LiveChannel(ClientConnection connection, TimeProvider time, TimeSpan grace, Action<LiveChannel> onAbandoned)
+internal sealed class LiveChannel(ClientConnection connection, TimeProvider time, TimeSpan grace, Action<LiveChannel> onAbandoned, Action<ClientConnection> disconnect)
 {
     private readonly Lock _gate = new();
     private EventStream? _stream;
@@ -86,6 +86,9 @@ internal sealed class LiveChannel(ClientConnection connection, TimeProvider time
             return true;
         }
     }
+
+    /// <summary>Closes the connection in the session layer (after <see cref="Retire"/>), as a hub connection closes.</summary>
+    public void Disconnect() => disconnect(Connection);
 
     private void StartAbsence()
     {

@@ -9,9 +9,10 @@ namespace RoleplayHub.LiveHttp;
 /// what the session says) and by the session's id (to route the calls on it). Invariant: a session id leads to the
 /// channel the session is attached to, or to none; a channel given up — its session ended, moved to another
 /// connection, or left without an event stream for <c>LiveHttp:EventStreamGrace</c> — is in neither map, and its
-/// connection is closed through the <see cref="SessionManager"/> like a hub connection's.
+/// connection is closed through the <see cref="SessionManager"/> like a hub connection's. (The manager is handed to
+/// <see cref="Open"/> rather than injected: the session layer's <see cref="ISessionClients"/> depends on this class.)
 /// </summary>
-public sealed class LiveChannels(SessionManager sessions, IOptions<LiveHttpOptions> options, TimeProvider time)
+public sealed class LiveChannels(IOptions<LiveHttpOptions> options, IOptions<RoleplaySessionOptions> sessionOptions, TimeProvider time)
 {
     /// <summary>Connection ids of HTTP channels start with this (SignalR's never contain a colon).</summary>
     public const string ConnectionPrefix = "live-http:";
@@ -20,10 +21,10 @@ public sealed class LiveChannels(SessionManager sessions, IOptions<LiveHttpOptio
     private readonly ConcurrentDictionary<string, LiveChannel> _bySession = new(StringComparer.Ordinal);
 
     /// <summary>A new channel of <paramref name="userId"/>, waiting for its session and its first event stream.</summary>
-    internal LiveChannel Open(string userId, string? publicBaseUrl)
+    internal LiveChannel Open(SessionManager sessions, string userId, string? publicBaseUrl)
     {
         var connection = sessions.Connect(ConnectionPrefix + Guid.NewGuid().ToString("N"), userId, publicBaseUrl);
-        var channel = new LiveChannel(connection, time, options.Value.EventStreamGrace, Retire);
+        var channel = new LiveChannel(connection, time, options.Value.EventStreamGrace, Retire, sessions.Disconnect);
         _byConnection[connection.ConnectionId] = channel;
         channel.AwaitStream();
         return channel;
@@ -45,7 +46,7 @@ public sealed class LiveChannels(SessionManager sessions, IOptions<LiveHttpOptio
     /// </summary>
     internal ClientConnection CallerFor(string userId, string sessionId) =>
         ForSession(userId, sessionId)?.Connection
-        ?? new ClientConnection(ConnectionPrefix + "unattached", userId, new TokenBucket(sessions.Options.ChunksPerSecond, sessions.Options.ChunkBurst, time));
+        ?? new ClientConnection(ConnectionPrefix + "unattached", userId, new TokenBucket(sessionOptions.Value.ChunksPerSecond, sessionOptions.Value.ChunkBurst, time));
 
     /// <summary>Gives the channel up (once): its stream ends, and its connection closes — a session still attached to it
     /// is detached and waits <c>Sessions:ReconnectGrace</c> to be resumed, as after a dropped hub connection.</summary>
@@ -65,6 +66,6 @@ public sealed class LiveChannels(SessionManager sessions, IOptions<LiveHttpOptio
             }
         }
 
-        sessions.Disconnect(channel.Connection);
+        channel.Disconnect();
     }
 }

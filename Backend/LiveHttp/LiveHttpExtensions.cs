@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.LiveHttp;
 using RoleplayHub.Sessions;
 
@@ -32,13 +31,13 @@ public static class LiveHttpExtensions
         var sessions = app.MapGroup(LiveHttpRoutes.Prefix).WithTags("Live sessions").RequireAuthorization(AuthPolicies.Trainee);
 
         sessions.MapPost("/", LiveSessionEndpoints.StartAsync).WithName("StartLiveSession")
-            .Accepts<StartSessionRequest>("application/json")
+            .StartBody()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Start a session (the hub's start-session), or resume one of yours by its sessionId")
             .WithDescription("The body is start-session's; the answer is session-started (201 new, 200 resumed). Then read GET /api/live-sessions/{id}/events.");
 
         sessions.MapPost("/{id}/audio", LiveSessionEndpoints.AudioAsync).WithName("SendLiveAudio")
-            .Accepts<byte[]>("application/octet-stream").Accepts<AudioChunkBody>("application/json")
+            .AudioBody()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Send a chunk of the session's audio (the hub's audio-chunk)")

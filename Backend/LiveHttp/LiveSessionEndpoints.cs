@@ -28,7 +28,7 @@ internal static class LiveSessionEndpoints
             return LiveProblems.For(context, error, status: tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }
 
-        var channel = channels.Open(AuthPolicies.SubjectOf(user)!, PublicBaseUrl(context.Request));
+        var channel = channels.Open(sessions, AuthPolicies.SubjectOf(user)!, PublicBaseUrl(context.Request));
         StartOutcome outcome;
         try
         {
