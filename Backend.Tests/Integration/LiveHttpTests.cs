@@ -241,6 +241,75 @@ public sealed class LiveHttpTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
     }
 
+    [Fact]
+    public async Task PlaybackReportsAreTheHubsPlaybackProgressCheckedTheSameWay()
+    {
+        using var http = _factory.CreateClient("alice");
+        var sessionId = (await http.StartLiveAsync(new { scenarioId = HubTestKit.Scenario })).Str("sessionId")!;
+        var url = $"{LiveHttpTestKit.Sessions}/{sessionId}/playback";
+
+        var played = await http.PostAsJsonAsync(url, new { turn = 0, segment = 0, playedMs = 1200 });
+        var outOfRange = await http.PostAsJsonAsync(url, new { turn = 0, segment = 0, playedMs = 700_000 });
+        var missing = await http.PostAsJsonAsync(url, new { turn = 0 });
+        var wrongType = await http.PostAsJsonAsync(url, new { turn = "first", segment = 0, playedMs = 0 });
+        var otherSession = await http.PostAsJsonAsync(url, new { sessionId = "another", turn = 0, segment = 0, playedMs = 0 });
+
+        Assert.Equal(HttpStatusCode.Accepted, played.StatusCode);
+        await outOfRange.RefusedAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await missing.RefusedAsync(HttpStatusCode.BadRequest, "invalid-request");
+        var problem = await wrongType.RefusedAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await otherSession.RefusedAsync(HttpStatusCode.BadRequest, "invalid-request");
+        Assert.StartsWith("playback-progress: turn", problem.Str("detail"));
+    }
+
+    [Fact]
+    public async Task ASessionWhoseEventStreamNeverComesBackEndsAsDisconnectedLikeAHubSession()
+    {
+        var clock = _factory.UseManualTime();
+        using var http = _factory.CreateClient("alice");
+        var sessionId = (await http.StartLiveAsync(new { scenarioId = HubTestKit.Scenario })).Str("sessionId")!;
+        var events = await http.EventsAsync(sessionId);
+        await events.WaitForAsync("session-started");
+        await events.DisposeAsync();
+        await Task.Delay(200); // the server notices the stream is gone
+
+        clock.Advance(TimeSpan.FromSeconds(31)); // LiveHttp:EventStreamGrace: the channel is given up
+        var detached = await http.PostAudioAsync(sessionId, new byte[3200], null);
+        clock.Advance(TimeSpan.FromSeconds(61)); // Sessions:ReconnectGrace: the session ends
+        await Task.Delay(500);
+        var ended = await http.GetAsync($"{LiveHttpTestKit.Sessions}/{sessionId}/events");
+
+        await detached.RefusedAsync(HttpStatusCode.Conflict, "session-not-attached");
+        var problem = await ended.RefusedAsync(HttpStatusCode.Gone, "session-ended");
+        Assert.Contains("disconnected", problem.Str("detail"));
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesLiveSessionsInDevelopment()
+    {
+        _factory.Environment("Development");
+        using var http = _factory.CreateClient();
+
+        var document = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+
+        var start = paths.GetProperty("/api/live-sessions").GetProperty("post");
+        Assert.True(start.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(start.GetProperty("responses").TryGetProperty("201", out _));
+        var audio = paths.GetProperty("/api/live-sessions/{id}/audio").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.True(audio.TryGetProperty("application/octet-stream", out _));
+        Assert.True(audio.TryGetProperty("application/json", out _));
+        var stream = paths.GetProperty("/api/live-sessions/{id}/events").GetProperty("get").GetProperty("responses");
+        Assert.True(stream.GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
+        Assert.True(stream.TryGetProperty("404", out _));
+        foreach (var path in new[] { "/api/live-sessions/{id}/commit", "/api/live-sessions/{id}/retry", "/api/live-sessions/{id}/playback" })
+        {
+            Assert.True(paths.GetProperty(path).TryGetProperty("post", out _), path);
+        }
+
+        Assert.True(paths.GetProperty("/api/live-sessions/{id}").TryGetProperty("delete", out _));
+    }
+
     private static Task<HttpResponseMessage> Post(HttpClient http, string url, string body, string contentType)
     {
         var content = new StringContent(body, Encoding.UTF8);

@@ -30,7 +30,7 @@ public static class LiveHttpExtensions
     {
         var sessions = app.MapGroup(LiveHttpRoutes.Prefix).WithTags("Live sessions").RequireAuthorization(AuthPolicies.Trainee);
 
-        sessions.MapPost("/", LiveSessionEndpoints.StartAsync).WithName("StartLiveSession")
+        sessions.MapPost("", LiveSessionEndpoints.StartAsync).WithName("StartLiveSession")
             .StartBody()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Start a session (the hub's start-session), or resume one of yours by its sessionId")
@@ -50,6 +50,11 @@ public static class LiveHttpExtensions
         sessions.MapPost("/{id}/retry", LiveSessionEndpoints.Retry).WithName("RetryLiveTurn")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Run the latest turn again from the step that failed (the hub's retry-turn)");
+
+        sessions.MapPost("/{id}/playback", LiveSessionEndpoints.PlaybackAsync).WithName("ReportLivePlayback")
+            .PlaybackBody()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("How far the persona's reply has been played (the hub's playback-progress): where a barge-in cuts it");
 
         sessions.MapDelete("/{id}", LiveSessionEndpoints.End).WithName("EndLiveSession")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone)

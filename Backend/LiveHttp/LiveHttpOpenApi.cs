@@ -22,6 +22,18 @@ internal static class LiveHttpOpenApi
                 },
             });
 
+    public static RouteHandlerBuilder PlaybackBody(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The hub's playback-progress payload; sessionId may be left out (the URL names the session).",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(PlaybackProgressRequest), null, cancellationToken) },
+                },
+            });
+
     public static RouteHandlerBuilder AudioBody(this RouteHandlerBuilder endpoint) =>
         endpoint.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
             operation.RequestBody = new OpenApiRequestBody

@@ -20,8 +20,8 @@ public sealed class LiveHttpOptions
     /// closed rather than holding up the session; it reconnects with <c>Last-Event-ID</c> and is replayed what it missed.</summary>
     public int EventStreamBuffer { get; set; } = 256;
 
-    /// <summary>Largest <c>POST /api/live-sessions</c> body (a start-session request is a few hundred bytes).</summary>
-    public int MaxStartBodyBytes { get; set; } = 16 * 1024;
+    /// <summary>Largest JSON body of a call other than audio (a start-session request is a few hundred bytes).</summary>
+    public int MaxJsonBodyBytes { get; set; } = 16 * 1024;
 }
 
 public sealed class ValidateLiveHttpOptions : IValidateOptions<LiveHttpOptions>
@@ -39,9 +39,9 @@ public sealed class ValidateLiveHttpOptions : IValidateOptions<LiveHttpOptions>
             errors.Add("LiveHttp:EventStreamBuffer must be at least 16 events (a turn sends several).");
         }
 
-        if (o.MaxStartBodyBytes < 1024)
+        if (o.MaxJsonBodyBytes < 1024)
         {
-            errors.Add("LiveHttp:MaxStartBodyBytes must be at least 1024.");
+            errors.Add("LiveHttp:MaxJsonBodyBytes must be at least 1024.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

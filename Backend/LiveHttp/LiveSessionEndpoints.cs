@@ -22,7 +22,8 @@ internal static class LiveSessionEndpoints
     public static async Task<Results<Created<SessionStartedEvent>, Ok<SessionStartedEvent>, ProblemHttpResult>> StartAsync(
         HttpContext context, ClaimsPrincipal user, LiveChannels channels, SessionManager sessions, IOptions<LiveHttpOptions> options, IOptions<JsonHubProtocolOptions> hubJson)
     {
-        var (request, invalid, tooLarge) = await LiveStartBody.ReadAsync(context.Request, options.Value.MaxStartBodyBytes, hubJson.Value.PayloadSerializerOptions);
+        var (request, invalid, tooLarge) = await LiveJsonBody<StartSessionRequest>.ReadAsync(context.Request, options.Value.MaxJsonBodyBytes,
+            hubJson.Value.PayloadSerializerOptions, "start-session", """{ "scenarioId": "procurement-price" }""");
         if (invalid is { } error)
         {
             return LiveProblems.For(context, error, status: tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
@@ -76,6 +77,28 @@ internal static class LiveSessionEndpoints
     /// <summary><c>retry-turn</c>: the retried step's events follow on the event stream.</summary>
     public static Results<Accepted, ProblemHttpResult> Retry(string id, HttpContext context, ClaimsPrincipal user, LiveChannels channels, SessionManager sessions) =>
         Answer(context, id, sessions.Retry(channels.CallerFor(AuthPolicies.SubjectOf(user)!, id), id));
+
+    /// <summary><c>playback-progress</c>: how far the client has played the persona's reply (where a barge-in cuts it).</summary>
+    public static async Task<Results<Accepted, ProblemHttpResult>> PlaybackAsync(
+        string id, HttpContext context, ClaimsPrincipal user, LiveChannels channels, SessionManager sessions, IOptions<LiveHttpOptions> options, IOptions<JsonHubProtocolOptions> hubJson)
+    {
+        var (report, invalid, tooLarge) = await LiveJsonBody<PlaybackProgressRequest>.ReadAsync(context.Request, options.Value.MaxJsonBodyBytes,
+            hubJson.Value.PayloadSerializerOptions, "playback-progress", """{ "turn": 1, "segment": 0, "playedMs": 1200 }""");
+        if (invalid is { } error)
+        {
+            return LiveProblems.For(context, error, id, tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
+        }
+
+        if (report!.SessionId is { } named && named != id)
+        {
+            return LiveProblems.For(context, ClientError.InvalidRequest("playback-progress: sessionId in the body is not the session in the URL (it may be left out)."), id);
+        }
+
+        var connection = channels.CallerFor(AuthPolicies.SubjectOf(user)!, id);
+        return Answer(context, id, report.Position is var (turn, segment, played)
+            ? sessions.ReportPlayback(connection, id, turn, segment, played)
+            : ClientError.InvalidRequest($"playback-progress needs turn ≥ 0, segment ≥ 0 and playedMs 0–{PlaybackProgressRequest.MaxPlayedMs}."));
+    }
 
     /// <summary><c>end-session</c>, from any transport (as on the hub); <c>session-ended</c> ends the event stream.</summary>
     public static Results<Accepted, ProblemHttpResult> End(string id, HttpContext context, ClaimsPrincipal user, LiveChannels channels, SessionManager sessions) =>
