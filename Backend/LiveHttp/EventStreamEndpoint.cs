@@ -29,9 +29,14 @@ internal static partial class EventStreamEndpoint
         }
 
         var userId = AuthPolicies.SubjectOf(user)!;
-        var channel = channels.ForSession(userId, id) ?? channels.Open(sessions, userId, LiveSessionEndpoints.PublicBaseUrl(context.Request));
         var stream = new EventStream(options.Value.EventStreamBuffer, lastSeq);
-        channel.Open(stream); // before the resume, so the replay it starts has somewhere to go
+        var channel = channels.ForSession(userId, id);
+        if (channel is null || !channel.TryOpen(stream)) // before the resume, so the replay it starts has somewhere to go
+        {
+            channel = channels.Open(sessions, userId, LiveSessionEndpoints.PublicBaseUrl(context.Request));
+            channel.TryOpen(stream);
+        }
+
         try
         {
             var resumed = await sessions.ResumeAsync(channel.Connection, id, lastSeq);

@@ -29,19 +29,22 @@ internal sealed class LiveChannel(ClientConnection connection, TimeProvider time
         }
     }
 
-    /// <summary>A new event stream reads this channel from now on; an older one is closed.</summary>
-    public void Open(EventStream stream)
+    /// <summary>A new event stream reads this channel from now on; an older one is closed. False when the channel has
+    /// been given up meanwhile (the caller takes a new one: its connection is closed).</summary>
+    public bool TryOpen(EventStream stream)
     {
         lock (_gate)
         {
+            if (_retired)
+            {
+                return false;
+            }
+
             _stream?.Complete();
             _stream = stream;
             _absence?.Dispose();
             _absence = null;
-            if (_retired)
-            {
-                stream.Complete();
-            }
+            return true;
         }
     }
 

@@ -24,7 +24,8 @@ internal static class LiveProblems
         var extensions = new Dictionary<string, object?> { ["code"] = error.Code, ["retryable"] = error.Retryable };
         if (sessionId is not null)
         {
-            extensions["sessionId"] = ClientError.Echo(sessionId).Trim('\'');
+            // A session id is at most 64 characters: a longer one (never valid) is not sent back whole.
+            extensions["sessionId"] = sessionId.Length <= ClientError.MaxEchoLength ? sessionId : string.Concat(sessionId.AsSpan(0, ClientError.MaxEchoLength), "…");
         }
 
         return TypedResults.Problem(detail: error.Message, statusCode: httpStatus, title: ReasonPhrases.GetReasonPhrase(httpStatus), extensions: extensions);
