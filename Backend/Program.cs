@@ -18,6 +18,7 @@ builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and
 builder.AddRealtimeModels();           // Providers/Realtime/: realtime speech-to-speech models (Realtime:Profiles)
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
+builder.AddLiveHttpSessions();         // LiveHttp/: the same sessions over plain HTTP and Server-Sent Events
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
 builder.AddRoleplayTelemetry();        // Observability/: OpenTelemetry metrics and traces, OTLP and Prometheus
 builder.AddRoleplayOpenApi();          // OpenApi/: the HTTP API's OpenAPI document
@@ -32,6 +33,7 @@ app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; 
 app.UseHubConnectionOwnership();       // Hubs/: a connection is used only by the user who negotiated it
 
 app.MapRoleplayHub();
+app.MapLiveHttpSessions();
 app.MapMediaEndpoints();
 app.MapScenarioApi();
 app.MapStatsApi();

@@ -4,7 +4,7 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Tests.Architecture;
 
 /// <summary>
-/// Dependencies run one way: Hubs → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, and every
+/// Dependencies run one way: Hubs and LiveHttp (the two transports; LiveHttp reuses the hub's wire contract) → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, and every
 /// layer may use the domain core (Core) and the infrastructure (Auth, Health, Observability, Resilience, Http) —
 /// which know nothing of the layers above them. A forbidden dependency, anywhere, fails a test here.
 /// </summary>
@@ -12,25 +12,27 @@ public sealed class LayeringTests
 {
     private const string Root = "RoleplayHub.";
 
-    private static readonly string[] Features = ["Hubs", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "WebClient", "OpenApi"];
+    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "WebClient", "OpenApi"];
     private static readonly string[] Infrastructure = ["Auth", "Health", "Observability", "Resilience", "Http"];
 
     /// <summary>Each namespace and what it must not depend on.</summary>
     public static TheoryData<string, string[]> Rules() => new()
     {
         { "Core", [.. Features, .. Infrastructure, "Database"] },
-        { "Sessions", ["Hubs", "Admin"] },
-        { "Pipeline", ["Hubs", "Sessions", "Admin"] },
-        { "Providers", ["Hubs", "Sessions", "Pipeline", "Storage", "History", "Admin"] },
-        { "Audio", ["Hubs", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
-        { "Storage", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
-        { "History", ["Hubs", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin"] },
-        { "Scenarios", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Admin"] },
+        { "Hubs", ["LiveHttp", "Admin"] },
+        { "LiveHttp", ["Admin"] },
+        { "Sessions", ["Hubs", "LiveHttp", "Admin"] },
+        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Admin"] },
+        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Admin"] },
+        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
+        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
+        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin"] },
+        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Admin"] },
         { "Auth", [.. Features] },
         { "Health", [.. Features] },
         { "Observability", [.. Features] },
         { "Resilience", [.. Features] },
-        { "Http", ["Hubs", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
+        { "Http", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
     };
 
     /// <summary>The registration classes live in the DI namespace (so <c>Program.cs</c> finds them); each is held to
@@ -40,7 +42,9 @@ public sealed class LayeringTests
         { "AuthenticationExtensions", [.. Features] },
         { "HealthExtensions", [.. Features] },
         { "TelemetryExtensions", [.. Features] },
-        { "SessionServiceExtensions", ["Hubs"] },
+        { "SessionServiceExtensions", ["Hubs", "LiveHttp"] },
+        { "RoleplayHubExtensions", ["LiveHttp", "Admin"] },
+        { "LiveHttpExtensions", ["Admin"] },
         { "PipelineServiceExtensions", ["Hubs", "Sessions"] },
         { "StorageServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
         { "MediaEndpoints", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
@@ -92,12 +96,15 @@ public sealed class LayeringTests
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
     }
 
+    /// <summary>The hub and the live sessions over HTTP speak the same contract (docs/live-http.md); nothing else does.</summary>
     [Fact]
-    public void OnlyTheHubSpeaksTheWireContract()
+    public void OnlyTheTwoTransportsSpeakTheWireContract()
     {
         var result = Types.InAssembly(typeof(SessionManager).Assembly)
             .That().DoNotResideInNamespace(Root + "Hubs")
+            .And().DoNotResideInNamespace(Root + "LiveHttp")
             .And().DoNotHaveName("RoleplayHubExtensions")
+            .And().DoNotHaveName("LiveHttpExtensions")
             .ShouldNot().HaveDependencyOn(Root + "Hubs.Contracts")
             .GetResult();
 

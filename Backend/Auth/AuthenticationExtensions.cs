@@ -12,7 +12,7 @@ public static class AuthenticationExtensions
 {
     /// <summary>JWT bearer authentication (HS256 key or OIDC authority), the trainee and admin policies, and the
     /// <c>sub</c>-based SignalR user id. Browsers cannot put headers on a WebSocket or an EventSource, so the token
-    /// is also read from <c>?access_token=</c> — on the paths that ask for it only (<see cref="AllowQueryStringToken"/>). The trainee policy is also the fallback.</summary>
+    /// is also read from <c>?access_token=</c> — on the paths that ask for it only (<see cref="AllowQueryStringToken(IServiceCollection, PathString)"/>). The trainee policy is also the fallback.</summary>
     public static IHostApplicationBuilder AddRoleplayAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
@@ -64,6 +64,14 @@ public static class AuthenticationExtensions
     public static IServiceCollection AllowQueryStringToken(this IServiceCollection services, PathString path)
     {
         services.Configure<QueryStringTokenPaths>(paths => paths.Add(path));
+        return services;
+    }
+
+    /// <summary>Accepts the bearer token as <c>?access_token=</c> on the paths <paramref name="matches"/> accepts (a
+    /// route with a parameter, such as one session's event stream); nowhere else.</summary>
+    public static IServiceCollection AllowQueryStringToken(this IServiceCollection services, Func<PathString, bool> matches)
+    {
+        services.Configure<QueryStringTokenPaths>(paths => paths.Add(matches));
         return services;
     }
 

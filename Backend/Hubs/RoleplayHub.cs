@@ -141,14 +141,12 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     [HubMethodName("retry-turn")]
     public Task RetryTurn(SessionRequest? request) => RunAsync("retry-turn", request, request?.SessionId, sessions.Retry);
 
-    private const int MaxPlayedMs = 600_000;
-
     /// <summary>How far the client has played the persona's reply: where a barge-in cuts it (docs/turn-taking.md).</summary>
     [HubMethodName("playback-progress")]
     public Task PlaybackProgress(PlaybackProgressRequest? request) => RunAsync("playback-progress", request, request?.SessionId, (connection, sessionId) =>
-        request is { Turn: >= 0 and var turn, Segment: >= 0 and var segment, PlayedMs: >= 0 and <= MaxPlayedMs and var played }
+        request?.Position is var (turn, segment, played)
             ? sessions.ReportPlayback(connection, sessionId, turn, segment, played)
-            : ClientError.InvalidRequest($"playback-progress needs turn ≥ 0, segment ≥ 0 and playedMs 0–{MaxPlayedMs}."));
+            : ClientError.InvalidRequest($"playback-progress needs turn ≥ 0, segment ≥ 0 and playedMs 0–{PlaybackProgressRequest.MaxPlayedMs}."));
 
     [HubMethodName("end-session")]
     public Task EndSession(SessionRequest? request) => RunAsync("end-session", request, request?.SessionId, sessions.End);

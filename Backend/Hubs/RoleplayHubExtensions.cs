@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Protocols;
@@ -24,7 +25,9 @@ public static class RoleplayHubExtensions
         builder.Services.AddSingleton<IValidateOptions<HubLimitsOptions>, ValidateHubLimitsOptions>();
 
         builder.Services.AllowQueryStringToken(HubPath); // browsers cannot set headers on WebSockets and EventSources
-        builder.Services.AddSingleton<ISessionClients, SessionNotifier>();
+        builder.Services.AddSingleton<SessionNotifier>();
+        // TryAdd: another transport (LiveHttp/) may put a router in front of the notifier, registered before or after.
+        builder.Services.TryAddSingleton<ISessionClients>(services => services.GetRequiredService<SessionNotifier>());
         builder.Services.AddSingleton<ConnectionOwners>();
         builder.Services.AddSingleton<ConnectionGuard>();
         builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();

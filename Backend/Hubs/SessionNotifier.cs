@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Core;
+using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Sessions;
 
@@ -15,18 +16,18 @@ public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hu
     public Task SendEventAsync(string connectionId, string sessionId, SessionEvent evt)
     {
         var client = hub.Clients.Client(connectionId);
-        return Guard(evt.Payload switch
+        return Guard(evt.ToWire(sessionId) switch
         {
-            TurnTranscript transcript => client.Transcription(transcript.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            ReplyInterrupted interrupted => client.ResponseInterrupted(interrupted.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            ReplyResumed resumed => client.ResponseResumed(resumed.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            TurnReplyDelta delta => client.AiResponseDelta(delta.ToWire(sessionId, evt.Timestamp)),
-            TurnReply reply => client.AiResponse(reply.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            TurnSpeech speech => client.AvatarResponse(speech.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            UserSpeechStarted started => client.SpeechStarted(started.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            UserSpeechStopped stopped => client.SpeechStopped(stopped.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            TurnError error => client.Error(error.Error.ToWire(sessionId, evt.Seq, evt.Timestamp)),
-            _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Payload.GetType().Name, "Not a turn event the hub knows."),
+            TranscriptionEvent transcript => client.Transcription(transcript),
+            ResponseInterruptedEvent interrupted => client.ResponseInterrupted(interrupted),
+            ResponseResumedEvent resumed => client.ResponseResumed(resumed),
+            AiResponseDeltaEvent delta => client.AiResponseDelta(delta),
+            AiResponseEvent reply => client.AiResponse(reply),
+            AvatarResponseEvent speech => client.AvatarResponse(speech),
+            SpeechStartedEvent started => client.SpeechStarted(started),
+            SpeechStoppedEvent stopped => client.SpeechStopped(stopped),
+            ErrorEvent error => client.Error(error),
+            var other => throw new ArgumentOutOfRangeException(nameof(evt), other.GetType().Name, "Not an event IRoleplayClient sends."),
         });
     }
 

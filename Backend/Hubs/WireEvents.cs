@@ -17,6 +17,22 @@ internal static class WireEvents
             s.TurnDetection.Eagerness, s.TurnDetection.UnfinishedSilenceMs),
         s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp, s.Engine);
 
+    /// <summary>A session's event as its wire payload (seq 0: a transient one, such as a partial transcript). The one
+    /// place that says which payload each turn event becomes, whatever the transport.</summary>
+    public static object ToWire(this SessionEvent evt, string sessionId) => evt.Payload switch
+    {
+        TurnTranscript transcript => transcript.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        ReplyInterrupted interrupted => interrupted.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        ReplyResumed resumed => resumed.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        TurnReplyDelta delta => delta.ToWire(sessionId, evt.Timestamp),
+        TurnReply reply => reply.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        TurnSpeech speech => speech.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        UserSpeechStarted started => started.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        UserSpeechStopped stopped => stopped.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        TurnError error => error.Error.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Payload.GetType().Name, "Not a turn event the hub knows."),
+    };
+
     public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
 
     public static TranscriptionEvent ToWire(this TurnTranscript t, string sessionId, long seq, long timestamp) =>

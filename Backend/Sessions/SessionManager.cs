@@ -56,6 +56,17 @@ public sealed class SessionManager : IDisposable
 
     public Task<StartOutcome> StartSessionAsync(ClientConnection connection, StartRequest request) => _starter.StartAsync(connection, request);
 
+    /// <summary>
+    /// Moves the caller's open session to <paramref name="connection"/> and replays its events after
+    /// <paramref name="lastSeq"/>: <c>start-session</c> with only <c>sessionId</c> and <c>lastSeq</c>, except that it never
+    /// opens a new session — an id that is not the caller's open session is refused as every other call refuses it
+    /// (<c>session-not-found</c>, another user's included, or <c>session-ended</c>).
+    /// </summary>
+    public Task<StartOutcome> ResumeAsync(ClientConnection connection, string? sessionId, long? lastSeq) =>
+        _registry.FindOwned(connection, sessionId, out _, requireAttached: false) is { } error
+            ? Task.FromResult<StartOutcome>(error)
+            : _starter.StartAsync(connection, new StartRequest(sessionId, null, null, false, null, null, null, lastSeq, null, null, null));
+
     /// <summary>Offers a chunk of <paramref name="sessionId"/>'s stream (from audio-chunk, or an item of stream-audio).</summary>
     public ChunkOutcome AcceptChunk(ClientConnection connection, string? sessionId, IncomingChunk chunk)
     {
