@@ -153,6 +153,8 @@ async function startSession() {
       // Hands-free: the server hears when the trainee stops (server VAD) and lets them cut in on the persona.
       // semantic-vad: a short wait after words that sound finished, a long one after "and", "the", "um"…
       turnDetection: wantsServerVad() ? { type: 'semantic-vad' } : undefined,
+      // ?engine=realtime:<profile>: a realtime speech-to-speech model the server offers (docs/providers.md)
+      engine: new URLSearchParams(location.search).get('engine') ?? undefined,
       // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
       // end the turn on the server.
       idleFlush: false,
