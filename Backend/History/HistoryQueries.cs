@@ -20,7 +20,7 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var next = more ? new PageCursor(rows[^1].Session.StartedAt, rows[^1].Session.Id).Encode() : null;
-        return new SessionPage([.. rows.Select(r => Summary(r.Session, r.RecordedTurns))], next);
+        return new SessionPage([.. rows.Select(r => Summary(r.Session, r.RecordedTurns, r.DeliveredReplies))], next);
     }
 
     /// <summary>The session with its turns; null when it does not exist or, with <paramref name="ownerId"/>, belongs
@@ -34,7 +34,7 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var turns = await HistoryQueryables.Turns(db, id).ToListAsync(cancellationToken);
-        return new SessionDetail(Summary(session, turns.Count), [.. turns.Select(t => Turn(t, baseUrl))]);
+        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, baseUrl))]);
     }
 
     public async Task<HistoryStats> StatsAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
@@ -75,7 +75,9 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
 
     private static double? R(double? value) => value is { } v ? Math.Round(v, 1) : null;
 
-    private static SessionSummary Summary(HistorySession s, int recordedTurns) => new(
+    /// <summary>An ended session's <c>totalTurns</c> is the count its end recorded (as in <c>session-ended</c>); an
+    /// open one's, the replies delivered so far.</summary>
+    private static SessionSummary Summary(HistorySession s, int recordedTurns, int deliveredReplies) => new(
         s.Key,
         s.SessionId,
         s.UserId,
@@ -91,7 +93,7 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         s.EndedAt is { } ended ? Utc(ended) : null,
         s.EndReason,
         s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null,
-        s.TotalTurns,
+        s.Status == SessionStatus.Active ? deliveredReplies : s.TotalTurns,
         recordedTurns);
 
     private TurnDetail Turn(HistoryTurn t, string? baseUrl) => new(
