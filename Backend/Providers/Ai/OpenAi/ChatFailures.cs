@@ -108,11 +108,7 @@ internal sealed class ChatFailures(ChatModelSettings settings, TimeSpan attemptT
     private string Redact(string message)
     {
         var line = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        if (settings.ApiKey is { Length: > 0 } key)
-        {
-            line = line.Replace(key, "***", StringComparison.Ordinal);
-        }
-
+        line = SecretMask.Apply(line, settings.ApiKey);
         return line.Length <= MaxDetailChars ? line : line[..MaxDetailChars] + "…";
     }
 }
