@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using RoleplayHub.Auth;
 using RoleplayHub.Core;
 using RoleplayHub.History;
@@ -28,8 +29,17 @@ public static class HistoryApi
         admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One session with all its turns");
         admin.MapGet("/sessions/{id:guid}/export", ExportSession).WithName("ExportSession")
-            .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").Produces(StatusCodes.Status200OK, contentType: "application/zip")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // One status, two bodies: the JSON document, or (format=zip) a binary zip.
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+                {
+                    content["application/zip"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                }
+
+                return Task.CompletedTask;
+            })
             .WithSummary("One session to keep: JSON with its turns and fresh signed audio links (format=json), or a zip with session.json and the audio (format=zip)");
         admin.MapDelete("/users/{userId}/sessions", EraseUserSessions).WithName("EraseUserSessions").ProducesValidationProblem()
             .WithSummary("Erases every ended session of a user for good: history rows, and the media no other session uses; audited");
