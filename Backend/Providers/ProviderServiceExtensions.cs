@@ -61,6 +61,7 @@ public static class ProviderServiceExtensions
 
         builder.AddLatencyModelProviders();
 
+        services.AddFaultInjection();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<IRoleplayAi>(sp => sp.GetRequiredService<ProviderCatalog>().RoleplayAi);
         return builder;
