@@ -14,7 +14,7 @@ namespace RoleplayHub.Providers;
 /// <c>Stt:ByLanguage:*</c>, <c>Tts:*</c>), the AI (<c>Ai:Provider</c>), and a cloud provider's offline fallback
 /// (<c>Stt:Fallback</c>, <c>Tts:Fallback</c>), looked up once when the catalog is made. When no configured provider
 /// speaks a language, the error says precisely what to configure. With fault injection on (<c>Faults:Rate</c>) the
-/// avatar voices and the AI are put behind their faulty wrappers, inside any fallback.
+/// avatar voices (but the fallback) and the AI are put behind their faulty wrappers, inside any fallback.
 /// </summary>
 public sealed class ProviderCatalog
 {
@@ -39,7 +39,10 @@ public sealed class ProviderCatalog
         _sttOptions = stt.Value;
         _ttsOptions = tts.Value;
         _stt = OutageFallbacks.Apply(speechToText.ToList(), _sttOptions, time, loggers);
-        _tts = OutageFallbacks.Apply(avatarSpeech.Select(p => faults?.Covers("tts") == true ? new FaultyAvatarSpeech(p, faults) : p).ToList(), _ttsOptions, time, loggers);
+        // Faults go in front of every voice but the offline fallback itself, so a trial sees the fallback chain work.
+        _tts = OutageFallbacks.Apply(
+            avatarSpeech.Select(p => faults?.Covers("tts") == true && !string.Equals(p.Name, _ttsOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultyAvatarSpeech.Wrap(p, faults) : p).ToList(),
+            _ttsOptions, time, loggers);
         _ai = roleplayAi.ToList();
         var aiProvider = ai.Value.Provider;
         _roleplayAi = new Lazy<IRoleplayAi>(() => faults?.Covers("ai") == true ? new FaultyRoleplayAi(CreateRoleplayAi(aiProvider), faults) : CreateRoleplayAi(aiProvider));

@@ -4,10 +4,16 @@ using RoleplayHub.Resilience.Faults;
 namespace RoleplayHub.Providers.Faults;
 
 /// <summary>An avatar voice with injected faults (stage <c>tts</c>): a late clip, or a retryable synthesis failure at
-/// once or after <c>Faults:Timeout</c>.</summary>
-internal sealed class FaultyAvatarSpeech(IAvatarSpeech inner, FaultInjector faults) : IAvatarSpeech
+/// once or after <c>Faults:Timeout</c>. A cloud voice's failures are outages (<see cref="ProviderOutageException"/>
+/// inside), as a real one's would be, so its fallback and breaker engage.</summary>
+internal class FaultyAvatarSpeech(IAvatarSpeech inner, FaultInjector faults) : IAvatarSpeech
 {
     public string Name => inner.Name;
+
+    /// <summary>The wrapper for <paramref name="voice"/>: a cloud voice stays a cloud voice, so the catalog still puts
+    /// it behind its fallback.</summary>
+    public static IAvatarSpeech Wrap(IAvatarSpeech voice, FaultInjector faults) =>
+        voice is ICloudProvider ? new FaultyCloudAvatarSpeech(voice, faults) : new FaultyAvatarSpeech(voice, faults);
 
     public bool Supports(string language) => inner.Supports(language);
 
@@ -19,12 +25,17 @@ internal sealed class FaultyAvatarSpeech(IAvatarSpeech inner, FaultInjector faul
                 await Task.Delay(faults.Delay, cancellationToken);
                 break;
             case FaultKind.Error:
-                throw new SpeechSynthesisException("the voice service failed (injected fault)", retryable: true);
+                throw Failure("the voice service failed (injected fault)");
             case FaultKind.Timeout:
                 await Task.Delay(faults.Timeout, cancellationToken);
-                throw new SpeechSynthesisException("the voice service timed out (injected fault)", retryable: true);
+                throw Failure("the voice service timed out (injected fault)");
         }
 
         return await inner.SynthesizeAsync(request, cancellationToken);
     }
+
+    private SpeechSynthesisException Failure(string message) =>
+        new(message, retryable: true, this is ICloudProvider ? new ProviderOutageException(inner.Name, message) : null);
+
+    private sealed class FaultyCloudAvatarSpeech(IAvatarSpeech inner, FaultInjector faults) : FaultyAvatarSpeech(inner, faults), ICloudProvider;
 }
