@@ -11,8 +11,9 @@ namespace RoleplayHub.Tests.Infrastructure;
 
 /// <summary>
 /// A local OpenAI-compatible chat-completions server for tests: Kestrel on 127.0.0.1 with a free port. Each request is
-/// recorded and answered by the next scripted response (SSE <c>chat.completion.chunk</c>s, an HTTP error, silence, or
-/// garbage); with none queued it streams a default reply.
+/// recorded and answered by the next scripted response (SSE <c>chat.completion.chunk</c>s, an HTTP error, silence
+/// before the first token or in mid-stream, a connection dropped mid-stream, or garbage); with none queued it streams a
+/// default reply.
 /// </summary>
 public sealed class FakeChatServer : IAsyncDisposable
 {
@@ -92,6 +93,32 @@ public sealed class FakeChatServer : IAsyncDisposable
         }
 
         await Task.Delay(Timeout.Infinite, context.RequestAborted);
+    });
+
+    /// <summary>Streams <paramref name="deltas"/> and <c>[DONE]</c> with no finish reason: a stream cut short by a proxy.</summary>
+    public FakeChatServer EndUnfinished(params string[] deltas) => Enqueue(async context =>
+    {
+        await StartStreamAsync(context);
+        foreach (var delta in deltas)
+        {
+            await WriteChunkAsync(context, Chunk(delta, null));
+        }
+
+        await WriteAsync(context, "data: [DONE]\n\n");
+    });
+
+    /// <summary>Streams <paramref name="deltas"/>, then drops the connection in the middle of the stream.</summary>
+    public FakeChatServer DropAfter(params string[] deltas) => Enqueue(async context =>
+    {
+        await StartStreamAsync(context);
+        foreach (var delta in deltas)
+        {
+            await WriteChunkAsync(context, Chunk(delta, null));
+        }
+
+        // Abort discards output Kestrel has not yet handed to the socket; the pause lets the deltas leave first.
+        await Task.Delay(200, context.RequestAborted);
+        context.Abort();
     });
 
     /// <summary>Streams <paramref name="deltas"/>, then an event that is not JSON.</summary>

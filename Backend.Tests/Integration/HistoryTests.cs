@@ -125,6 +125,24 @@ public abstract class HistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOpenSessionCountsTheRepliesDeliveredSoFar()
+    {
+        var factory = NewFactory();
+        using var admin = factory.CreateClient("root", "admin");
+        await using var alice = await factory.ConnectAsync("alice");
+
+        var sessionId = await alice.StartAsync();
+        var offset = await alice.SayAndHearAsync(sessionId, "what is the price", 1, 0);
+        await alice.SayAndHearAsync(sessionId, "we can deliver next week", 2, offset);
+        var row = await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 3);
+        var detail = await admin.DetailAsync(row.Str("id")!);
+
+        Assert.Equal("active", row.Str("status"));
+        Assert.Equal(2, row.Int("totalTurns"));
+        Assert.Equal(2, detail.GetProperty("session").Int("totalTurns"));
+    }
+
+    [Fact]
     public async Task AdminsFilterSearchPageAndAggregateEveryonesSessions()
     {
         var factory = NewFactory().WithScenario("cold-call", maxTurns: 4);

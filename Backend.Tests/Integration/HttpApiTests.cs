@@ -29,9 +29,44 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal("ready", checks["media:local"]);
         Assert.Equal("ready", checks["ai:scripted"]);
         Assert.Equal("ready", checks["database:sqlite"]);
-        Assert.Equal("not in use", checks["speech:aliyun"]); // no stage is routed to Aliyun: not "ready"
-        Assert.Equal("not in use", checks["realtime:profiles"]); // no realtime profile configured
+        Assert.Equal("unused", checks["speech:aliyun"]); // no stage is routed to Aliyun: not "ready"
+        Assert.Equal("unused", checks["realtime:profiles"]); // no realtime profile configured
     }
+
+    [Fact]
+    public async Task ReadinessCallsEnginesNobodyRoutesToUnusedAndIgnoresTheirMissingModel()
+    {
+        _factory.Setting("Stt:Provider", "latency-model").Setting("Tts:Provider", "latency-model")
+            .Setting("Stt:PocketSphinx:ModelDirectory", "/nonexistent/model");
+        using var http = _factory.CreateClient();
+
+        var ready = await http.GetAsync("/readyz");
+        var checks = await ReadinessChecks(ready);
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("unused", checks["stt:pocketsphinx"]);
+        Assert.Equal("unused", checks["tts:espeak"]);
+        Assert.Equal("unused", checks["speech:aliyun"]);
+    }
+
+    [Fact]
+    public async Task ReadinessChecksAnOfflineEngineThatIsOnlyTheFallback()
+    {
+        _factory.Setting("Stt:Provider", "latency-model").Setting("Stt:Fallback", "pocketsphinx")
+            .Setting("Stt:PocketSphinx:ModelDirectory", "/nonexistent/model");
+        using var http = _factory.CreateClient();
+
+        var ready = await http.GetAsync("/readyz");
+        var checks = await ReadinessChecks(ready);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("apt-get install pocketsphinx-en-us", checks["stt:pocketsphinx"]);
+        Assert.Equal("ready", checks["tts:espeak"]);
+    }
+
+    private static async Task<Dictionary<string, string?>> ReadinessChecks(HttpResponseMessage ready) =>
+        JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
 
     [Fact]
     public async Task ReadinessFailsWithTheFixWhenTheSpeechModelIsMissing()

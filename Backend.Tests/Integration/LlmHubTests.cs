@@ -115,6 +115,64 @@ public sealed class LlmHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHungModelFailsTheTurnWithinTheFirstTokenTimeoutAndRetryTurnRecovers()
+    {
+        _factory.Setting("Ai:OpenAi:FirstTokenTimeout", "00:00:00.800");
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        _server.Hang(); // one attempt: AttemptTimeout (10 s) is longer than the first-token time
+
+        await client.StreamAsync(sessionId, EchoSpeechToText.Speak("What is your budget?"));
+        await client.CommitAsync(sessionId);
+        var transcript = await client.WaitForEventAsync("transcription", e => e.Int("turn") == 1 && e.Bool("isFinal"));
+        var error = await client.WaitForEventAsync("error", e => e.Str("code") == "ai-failed");
+        var waited = error.GetProperty("timestamp").GetInt64() - transcript.GetProperty("timestamp").GetInt64();
+        _server.Reply("Sorry, where were we?");
+        await client.InvokeAsync("retry-turn", new { sessionId });
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+
+        Assert.True(error.Bool("retryable"));
+        Assert.Contains("did not start answering within 0.8 s", error.Str("message"), StringComparison.Ordinal);
+        Assert.InRange(waited, 700, 5_000); // Ai:Timeout (30 s) never came into it
+        Assert.Equal("Sorry, where were we?", reply.Str("text"));
+        Assert.Equal(1, reply.Int("turnCount"));
+    }
+
+    [Fact]
+    public async Task AReplyThatStallsMidStreamKeepsWhatWasWrittenSpeaksItToTheEndAndTheSessionGoesOn()
+    {
+        _factory.Setting("Ai:OpenAi:StallTimeout", "00:00:00.400");
+        using var admin = _factory.CreateClient("root", "admin");
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        _server.StallAfter("That price is far above ", "our budget this year. ", "And the deli");
+
+        var offset = await client.StreamAsync(sessionId, EchoSpeechToText.Speak("Our price is one hundred thousand"));
+        await client.CommitAsync(sessionId);
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+        var last = await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
+        var cut = await client.WaitForEventAsync("error", e => e.Str("code") == "ai-cut");
+        _server.Reply("Go on.");
+        var (next, _) = await client.SayAsync(sessionId, "Then let us talk about delivery", turn: 2, offset: offset);
+        var row = await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 3);
+        var recorded = (await admin.DetailAsync(row.Str("id")!)).GetProperty("turns").EnumerateArray().Single(t => t.Int("turn") == 1);
+
+        Assert.Equal("That price is far above our budget this year. And the deli", reply.Str("text"));
+        Assert.True(reply.Bool("cut"));
+        Assert.Equal(1, reply.Int("turnCount"));
+        Assert.Equal("And the deli", last.Str("text"));
+        Assert.False(cut.Bool("retryable"));
+        Assert.Contains("stopped for 0.4 s in the middle of its reply", cut.Str("message"), StringComparison.Ordinal);
+        Assert.False(next.TryGetProperty("cut", out _)); // present only on a cut reply
+        Assert.Equal(2, next.Int("turnCount"));
+        Assert.Equal("assistant", _server.Requests[^1].Messages[^2].Role);
+        Assert.Equal("That price is far above our budget this year. And the deli…", _server.Requests[^1].Messages[^2].Content);
+        Assert.Equal(reply.Str("text"), recorded.Str("aiText"));
+        Assert.Equal(2, recorded.GetProperty("avatarSegments").GetArrayLength());
+        Assert.Contains(recorded.GetProperty("errors").EnumerateArray(), e => e.GetString()!.StartsWith("ai-cut: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StartSessionUsesTheModelProfileItNamesAndRefusesAnUnknownOne()
     {
         await using var client = await _factory.ConnectAsync("alice");

@@ -192,13 +192,58 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
         Assert.Single(_server.Requests);
     }
 
+    [Fact]
+    public async Task AHungModelFailsAtTheFirstTokenTimeoutWhateverItsRetriesWouldHaveAllowed()
+    {
+        using var ai = Provider(o =>
+        {
+            o.FirstTokenTimeout = TimeSpan.FromMilliseconds(700);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetries = 10;
+        });
+        _server.Hang().Hang().Hang().Hang().Hang();
+        var started = Stopwatch.GetTimestamp();
+
+        var failure = await Assert.ThrowsAsync<AiProviderException>(() => CollectAsync(ai.StartConversation(Setup(null)), new AiTurn(1, 8, "hi")));
+
+        Assert.True(failure.Retryable);
+        Assert.Equal("The language model did not start answering within 0.7 s.", failure.Message);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromMilliseconds(650), TimeSpan.FromSeconds(5));
+        Assert.InRange(_server.Requests.Count, 2, 3); // a hung attempt is retried while the first-token time lasts
+        Assert.Contains(_log.Messages, m => m.Contains("nothing within Ai:OpenAi:FirstTokenTimeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASlowButSteadyReplyIsNotCutByTheFirstTokenTimeout()
+    {
+        using var ai = Provider(o =>
+        {
+            o.FirstTokenTimeout = TimeSpan.FromMilliseconds(400);
+            o.StallTimeout = TimeSpan.FromSeconds(5);
+        });
+        var release = Task.Delay(700);
+        _server.ReplyInTwoParts(["Well, "], release, ["let me think."]);
+
+        var deltas = await CollectAsync(ai.StartConversation(Setup(null)), new AiTurn(1, 8, "hi"));
+
+        Assert.Equal(["Well, ", "let me think."], deltas); // the deadline ends with the first token
+    }
+
     [Theory]
     [InlineData("malformed", false)]
     [InlineData("stall", true)]
+    [InlineData("drop", true)]
+    [InlineData("unfinished", true)]
     public async Task AFailureAfterTheFirstDeltaIsReportedButNeverRetried(string kind, bool retryable)
     {
-        using var ai = Provider(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
-        _ = kind == "stall" ? _server.StallAfter("Well, ", "let me ") : _server.Malformed("Well, ", "let me ");
+        using var ai = Provider(o => o.StallTimeout = TimeSpan.FromMilliseconds(300));
+        _ = kind switch
+        {
+            "stall" => _server.StallAfter("Well, ", "let me "),
+            "drop" => _server.DropAfter("Well, ", "let me "),
+            "unfinished" => _server.EndUnfinished("Well, ", "let me "),
+            _ => _server.Malformed("Well, ", "let me "),
+        };
         var received = new List<string>();
 
         var failure = await Assert.ThrowsAsync<AiProviderException>(async () =>
@@ -212,6 +257,10 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
         Assert.Equal(["Well, ", "let me "], received);
         Assert.Equal(retryable, failure.Retryable);
         Assert.Single(_server.Requests);
+        if (kind == "stall")
+        {
+            Assert.Equal("The language model stopped for 0.3 s in the middle of its reply.", failure.Message);
+        }
     }
 
     [Fact]

@@ -163,6 +163,14 @@ public sealed class SqliteHistoryTests : HistoryTests
         Assert.True(paths.TryGetProperty("/api/admin/history/sessions/{id}", out _));
         Assert.True(paths.TryGetProperty("/api/admin/history/stats", out _));
         Assert.True(paths.TryGetProperty("/api/history/sessions/{id}", out _));
+        Assert.True(paths.TryGetProperty("/api/admin/history/sessions/{id}/export", out var export));
+        Assert.True(paths.TryGetProperty("/api/admin/history/users/{userId}/sessions", out var erase));
+        Assert.Contains(export.GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.Str("name") == "format");
+        var exported = export.GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(exported.TryGetProperty("application/json", out _));
+        Assert.True(exported.TryGetProperty("application/zip", out _));
+        Assert.True(erase.GetProperty("delete").GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("ErasureResult", out _));
         Assert.Contains(list.GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.Str("name") == "cursor");
         Assert.True(list.GetProperty("get").GetProperty("responses").TryGetProperty("400", out _));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("SessionDetail", out _));

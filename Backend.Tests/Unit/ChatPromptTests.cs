@@ -77,6 +77,19 @@ public sealed class ChatPromptTests
     }
 
     [Fact]
+    public void TimeoutsMustBePositiveAndTheFirstTokenMustBeExpectedBeforeTheWholeReplyTimesOut()
+    {
+        var options = new OpenAiChatOptions { Model = "m", FirstTokenTimeout = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.Zero };
+
+        var result = Validator("openai").Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Ai:OpenAi:StallTimeout must be positive", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Ai:OpenAi:FirstTokenTimeout must be shorter than Ai:Timeout", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(Validator("openai").Validate(null, new OpenAiChatOptions { Model = "m" }).Succeeded); // the defaults are valid
+    }
+
+    [Fact]
     public void TheLlmSettingsAreNotCheckedWhenAnotherProviderIsChosen() =>
         Assert.True(Validator("scripted").Validate(null, new OpenAiChatOptions()).Succeeded);
 

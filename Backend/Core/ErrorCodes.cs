@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string SttUnavailable = "stt-unavailable";
     public const string SttFailed = "stt-failed";
     public const string AiFailed = "ai-failed";
+    public const string AiCut = "ai-cut";
     public const string TtsFailed = "tts-failed";
     public const string StorageFailed = "storage-failed";
     public const string EventsMissed = "events-missed";

@@ -15,7 +15,7 @@ public static class HealthExtensions
     }
 
     /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: every readiness check passes (JSON body lists each:
-    /// <c>ready</c>, or what is wrong). Both anonymous, as load balancers and orchestrators expect.</summary>
+    /// <c>ready</c>, <c>unused</c> for a provider no configuration routes to, or what is wrong). Both anonymous, as load balancers and orchestrators expect.</summary>
     public static IEndpointRouteBuilder MapRoleplayHealthChecks(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
@@ -38,7 +38,7 @@ public static class HealthExtensions
         return JsonSerializer.SerializeAsync(context.Response.Body, body, JsonSerializerOptions.Web);
     }
 
-    // A healthy check may say how ("not in use"); an unhealthy one always says why.
+    // A healthy check may say how ("unused"); an unhealthy one always says why.
     private static string Describe(HealthReportEntry entry) => entry.Status == HealthStatus.Healthy
         ? entry.Description ?? "ready"
         : entry.Description ?? entry.Exception?.Message ?? entry.Status.ToString();

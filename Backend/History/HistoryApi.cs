@@ -1,8 +1,11 @@
 using System.ComponentModel;
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using RoleplayHub.Auth;
+using RoleplayHub.Core;
 using RoleplayHub.History;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,10 +13,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Session history over HTTP. Admins (<c>/api/admin/history</c>) see every session, with filters, keyset pages and
 /// aggregate statistics; trainees (<c>/api/history</c>) see their own sessions only — another user's session is a
-/// 404, exactly like a missing one. Bad parameters get an RFC 7807 validation problem naming each one.
+/// 404, exactly like a missing one. Admins also export a session (JSON or a zip with its audio) and erase a user's
+/// sessions (audited). Bad parameters get an RFC 7807 validation problem naming each one.
 /// </summary>
 public static class HistoryApi
 {
+    // As sessions.user_id (the index key limit of SQL Server).
+    private const int MaxUserIdLength = 450;
+
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin/history").WithTags("History (admin)").RequireAuthorization(AuthPolicies.Admin);
@@ -21,6 +28,21 @@ public static class HistoryApi
             .WithSummary("Every user's sessions, newest first, filtered and paged by cursor");
         admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One session with all its turns");
+        admin.MapGet("/sessions/{id:guid}/export", ExportSession).WithName("ExportSession")
+            .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // One status, two bodies: the JSON document, or (format=zip) a binary zip.
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+                {
+                    content["application/zip"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                }
+
+                return Task.CompletedTask;
+            })
+            .WithSummary("One session to keep: JSON with its turns and fresh signed audio links (format=json), or a zip with session.json and the audio (format=zip)");
+        admin.MapDelete("/users/{userId}/sessions", EraseUserSessions).WithName("EraseUserSessions").ProducesValidationProblem()
+            .WithSummary("Erases every ended session of a user for good: history rows, and the media no other session uses; audited");
         admin.MapGet("/stats", GetStats).WithName("GetHistoryStats")
             .WithSummary("Sessions per day, average turns, average latency per stage and error rates over a date range");
 
@@ -58,6 +80,41 @@ public static class HistoryApi
         await queries.GetAsync(id, Subject(user), BaseUrl(context.Request), cancellationToken) is { } session
             ? TypedResults.Ok(session)
             : NotFound(id);
+
+    private static async Task<Results<FileStreamHttpResult, JsonHttpResult<SessionDetail>, ValidationProblem, ProblemHttpResult>> ExportSession(
+        Guid id, [Description("json (default): the session with signed audio links; zip: session.json and the audio files.")] string? format,
+        HistoryQueries queries, SessionExport export, HttpContext context, CancellationToken cancellationToken)
+    {
+        switch (format?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "json":
+                if (await queries.GetAsync(id, ownerId: null, BaseUrl(context.Request), cancellationToken) is not { } session)
+                {
+                    return NotFound(id);
+                }
+
+                context.Response.Headers.ContentDisposition = $"attachment; filename=\"session-{id}.json\"";
+                return TypedResults.Json(session, JsonSerializerOptions.Web);
+            case "zip":
+                return await export.ZipAsync(id, cancellationToken) is { } zip
+                    ? TypedResults.File(zip, "application/zip", $"session-{id}.zip")
+                    : NotFound(id);
+            default:
+                return Invalid(new() { ["format"] = [$"{ClientError.Echo(format)} is not an export format; use json or zip."] });
+        }
+    }
+
+    private static async Task<Results<Ok<ErasureResult>, ValidationProblem>> EraseUserSessions(
+        [Description("The user whose sessions are erased (the JWT sub).")] string userId, ClaimsPrincipal admin, HistoryEraser eraser, CancellationToken cancellationToken)
+    {
+        var user = userId.Trim();
+        if (user.Length is 0 or > MaxUserIdLength)
+        {
+            return Invalid(new() { ["userId"] = [$"userId must be 1 to {MaxUserIdLength} characters."] });
+        }
+
+        return TypedResults.Ok(await eraser.EraseUserAsync(user, Subject(admin), cancellationToken));
+    }
 
     private static async Task<Results<Ok<HistoryStats>, ValidationProblem>> GetStats(
         [AsParameters] StatsParameters parameters, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken)

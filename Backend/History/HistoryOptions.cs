@@ -46,6 +46,14 @@ public sealed class HistoryOptions
     /// <summary>Longest date range the statistics endpoint accepts.</summary>
     public TimeSpan MaxStatsRange { get; set; } = TimeSpan.FromDays(366);
 
+    /// <summary>How long an ended session is kept; older ones are erased with the media only they used
+    /// (<see cref="HistoryRetentionSweeper"/>). Unset: kept for good. Beside <c>Media:Retention</c>, which removes
+    /// local audio unused for that long whatever the history says.</summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>How often the retention sweep runs (with <see cref="Retention"/> set).</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public string Node => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId.Trim();
 }
 
@@ -77,6 +85,16 @@ public sealed class ValidateHistoryOptions : IValidateOptions<HistoryOptions>
         if (o.DefaultPageSize < 1 || o.MaxPageSize < o.DefaultPageSize)
         {
             errors.Add("History:DefaultPageSize must be at least 1 and History:MaxPageSize at least as large.");
+        }
+
+        if (o.Retention is { } retention && retention < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"History:Retention must be at least a minute, or unset to keep the history for good (was {retention}).");
+        }
+
+        if (o.RetentionSweepInterval <= TimeSpan.Zero)
+        {
+            errors.Add("History:RetentionSweepInterval must be positive.");
         }
 
         if (o.Node.Length > 128)

@@ -20,12 +20,17 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var next = more ? new PageCursor(rows[^1].Session.StartedAt, rows[^1].Session.Id).Encode() : null;
-        return new SessionPage([.. rows.Select(r => Summary(r.Session, r.RecordedTurns))], next);
+        return new SessionPage([.. rows.Select(r => Summary(r.Session, r.RecordedTurns, r.DeliveredReplies))], next);
     }
 
     /// <summary>The session with its turns; null when it does not exist or, with <paramref name="ownerId"/>, belongs
     /// to someone else (the caller cannot tell the two apart).</summary>
-    public async Task<SessionDetail?> GetAsync(Guid id, string? ownerId, string? baseUrl, CancellationToken cancellationToken)
+    public Task<SessionDetail?> GetAsync(Guid id, string? ownerId, string? baseUrl, CancellationToken cancellationToken) =>
+        GetAsync(id, ownerId, key => media.GetUrl(key, baseUrl), cancellationToken);
+
+    /// <summary>The session with its turns, each media key written as <paramref name="link"/> makes it (a fresh
+    /// signed URL, or a file name inside an export).</summary>
+    public async Task<SessionDetail?> GetAsync(Guid id, string? ownerId, Func<string, string> link, CancellationToken cancellationToken)
     {
         var session = await HistoryQueryables.Session(db, id, ownerId).FirstOrDefaultAsync(cancellationToken);
         if (session is null)
@@ -34,7 +39,7 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var turns = await HistoryQueryables.Turns(db, id).ToListAsync(cancellationToken);
-        return new SessionDetail(Summary(session, turns.Count), [.. turns.Select(t => Turn(t, baseUrl))]);
+        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, link))]);
     }
 
     public async Task<HistoryStats> StatsAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
@@ -75,7 +80,9 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
 
     private static double? R(double? value) => value is { } v ? Math.Round(v, 1) : null;
 
-    private static SessionSummary Summary(HistorySession s, int recordedTurns) => new(
+    /// <summary>An ended session's <c>totalTurns</c> is the count its end recorded (as in <c>session-ended</c>); an
+    /// open one's, the replies delivered so far.</summary>
+    private static SessionSummary Summary(HistorySession s, int recordedTurns, int deliveredReplies) => new(
         s.Key,
         s.SessionId,
         s.UserId,
@@ -91,16 +98,16 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         s.EndedAt is { } ended ? Utc(ended) : null,
         s.EndReason,
         s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null,
-        s.TotalTurns,
+        s.Status == SessionStatus.Active ? deliveredReplies : s.TotalTurns,
         recordedTurns);
 
-    private TurnDetail Turn(HistoryTurn t, string? baseUrl) => new(
+    private static TurnDetail Turn(HistoryTurn t, Func<string, string> link) => new(
         t.Index,
         t.UserText,
         [.. t.Words.Select(w => new WordTiming(w.Word, w.StartMs, w.EndMs))],
-        t.UserAudioKey is { } audio ? media.GetUrl(audio, baseUrl) : null,
+        t.UserAudioKey is { } audio ? link(audio) : null,
         t.AiText,
-        [.. t.AvatarSegments.OrderBy(s => s.Segment).Select(s => new AvatarSegmentDetail(s.Segment, s.Text, media.GetUrl(s.AudioKey, baseUrl), s.VideoUrl, s.DurationMs, s.MimeType))],
+        [.. t.AvatarSegments.OrderBy(s => s.Segment).Select(s => new AvatarSegmentDetail(s.Segment, s.Text, link(s.AudioKey), s.VideoUrl, s.DurationMs, s.MimeType))],
         new TurnTimings(t.QueueMs, t.SttMs, t.AiMs, t.TtsMs, t.StoreMs, t.TotalMs, t.TranscriptMs, t.FirstTokenMs, t.FirstAudioMs),
         t.Errors,
         Utc(t.StartedAt),

@@ -40,7 +40,7 @@ internal static class HistoryQueryables
         return query
             .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
             .Take(filter.Limit + 1)
-            .Select(s => new SessionRow(s, s.Turns.Count));
+            .Select(s => new SessionRow(s, s.Turns.Count, s.Turns.Count(t => t.Index > 0 && t.AiText != null)));
     }
 
     /// <summary>One session by its history id, and with <paramref name="ownerId"/> only if it is theirs.</summary>
@@ -90,7 +90,9 @@ internal static class HistoryQueryables
     }
 }
 
-internal sealed record SessionRow(HistorySession Session, int RecordedTurns);
+/// <summary>A listed session with its recorded turns and the persona's recorded replies (the opening line not
+/// counted): the latter is an open session's <c>totalTurns</c>, as <c>total_turns</c> is written only when it ends.</summary>
+internal sealed record SessionRow(HistorySession Session, int RecordedTurns, int DeliveredReplies);
 
 internal sealed record SessionOutcome(SessionStatus Status, string? EndReason, int Count, int Turns);
 

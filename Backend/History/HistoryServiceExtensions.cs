@@ -12,8 +12,9 @@ public static class HistoryServiceExtensions
     /// <summary>
     /// Session history: the EF Core database (<c>Database:Provider</c> sqlite — the default, a file under the data
     /// directory — postgres or sqlserver), migrated at start-up for SQLite, the background journal writer that the pipeline's
-    /// <see cref="ISessionJournal"/> calls feed, start-up recovery of sessions a crash left open, the readiness probe
-    /// and the queries behind <see cref="HistoryApi.MapHistoryApi"/>.
+    /// <see cref="ISessionJournal"/> calls feed, start-up recovery of sessions a crash left open, the readiness probe,
+    /// the queries, exports and erasures behind <see cref="HistoryApi.MapHistoryApi"/>, and the retention sweep
+    /// (<c>History:Retention</c>).
     /// <para>Call it before <c>AddSessionManagement</c>: hosted services stop in reverse order, so the writer then
     /// stops after the session manager has drained and journalled every session's end.</para>
     /// </summary>
@@ -36,6 +37,12 @@ public static class HistoryServiceExtensions
         services.AddSingleton<IDbContextFactory<HistoryDbContext>, HistoryContextFactory>();
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContext());
         services.AddScoped<HistoryQueries>();
+        services.AddScoped<SessionExport>();
+        services.AddSingleton<HistoryAudit>();
+        // A category rule outranks Logging:LogLevel:Default, so raising the default to Warning keeps the audit trail.
+        builder.Logging.AddFilter(HistoryAudit.Category, LogLevel.Information);
+        services.AddSingleton<HistoryEraser>();
+        services.AddHostedService<HistoryRetentionSweeper>();
 
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<HistoryStore>();

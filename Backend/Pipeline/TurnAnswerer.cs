@@ -111,14 +111,17 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                 var sentences = Channel.CreateUnbounded<ReplySentence>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
                 var speaking = speaker.SpeakAsync(pending.Turn.Turn, sentences.Reader, clock, current.Spoken, cancellationToken, firstSegment);
                 var aiStart = services.Now;
+                WrittenReply? written;
                 try
                 {
-                    reply = await ReplyAsync(pending.Turn, clock, sentences.Writer, cancellationToken);
+                    written = await ReplyAsync(pending.Turn, clock, sentences.Writer, cancellationToken);
                 }
                 finally
                 {
                     sentences.Writer.TryComplete();
                 }
+
+                reply = written?.Text;
 
                 var aiDone = services.Now;
                 clock.AiMs = services.Ms(aiStart, aiDone);
@@ -132,11 +135,12 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                     return;
                 }
 
-                conversation.Commit(pending.Turn, reply);
+                var cut = written!.Cut;
+                conversation.Commit(pending.Turn, cut ? reply + "…" : reply); // the model sees that it was cut off
                 turnCount = session.CountReply();
                 current.Reply = reply;
                 current.Counted = true;
-                await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns, clock.Timings()));
+                await session.EmitAsync(new TurnReply(pending.Turn.Turn, reply, turnCount, session.MaxTurns, clock.Timings(), cut));
                 services.Metrics.RecordResultToWire(services.ExactMs(aiDone, services.Now));
                 services.Metrics.StageDuration.Record(clock.AiMs.Value, new KeyValuePair<string, object?>("stage", "ai"));
                 spoken = await speaking;
@@ -276,9 +280,11 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 
     /// <summary>
     /// The persona's reply, streamed: each delta goes out as <c>ai-response-delta</c>, and each sentence it completes
-    /// to the speaker. Returns the whole reply, or null (after an <c>ai-failed</c> event) when the provider failed.
+    /// to the speaker. Returns the whole reply; or, when the provider fails after writing some of it (a stall, a
+    /// dropped stream, <c>Ai:Timeout</c>), everything written so far, cut (<see cref="CutAsync"/>); or null (after an
+    /// <c>ai-failed</c> event) when the provider failed before writing anything.
     /// </summary>
-    private async Task<string?> ReplyAsync(AiTurn turn, ReplyClock clock, ChannelWriter<ReplySentence> sentences, CancellationToken cancellationToken)
+    private async Task<WrittenReply?> ReplyAsync(AiTurn turn, ReplyClock clock, ChannelWriter<ReplySentence> sentences, CancellationToken cancellationToken)
     {
         using var span = RoleplayTracing.StartStage("ai", services.Ai.Provider);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -308,6 +314,16 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                 }
             }
         }
+        catch (AiProviderException ex) when (reply.ToString().Trim().Length > 0)
+        {
+            span.Fail(ErrorCodes.AiCut, ex.Message);
+            return await CutAsync(turn, reply, splitter, sentences, ex.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reply.ToString().Trim().Length > 0)
+        {
+            span.Fail(ErrorCodes.AiCut, "timed out");
+            return await CutAsync(turn, reply, splitter, sentences, $"The reply took longer than {services.Ai.Timeout.TotalSeconds:0} s.");
+        }
         catch (AiProviderException ex)
         {
             span.Fail(ErrorCodes.AiFailed, ex.Message);
@@ -321,20 +337,39 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             return null;
         }
 
-        var rest = splitter.Complete();
-        for (var i = 0; i < rest.Count; i++)
-        {
-            sentences.TryWrite(new ReplySentence(rest[i], i == rest.Count - 1));
-        }
-
-        var text = reply.ToString().Trim();
+        var text = Finish(reply, splitter, sentences);
         if (text.Length == 0)
         {
             await _report.ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI returned an empty reply to turn {turn.Turn}.", true));
             return null;
         }
 
-        return text;
+        return new WrittenReply(text, Cut: false);
+    }
+
+    /// <summary>
+    /// The model stopped in the middle of its reply. Everything it wrote stands, as written — the sentences already
+    /// spoken, and the rest (an unfinished sentence included) spoken as the last segment — because the trainee has
+    /// already read it in the deltas: it is the reply the client gets (<c>ai-response</c> with <c>cut</c>), the history
+    /// keeps and the model sees next time (with "…"). An <c>ai-cut</c> event, not retryable, says why; the turn counts.
+    /// </summary>
+    private async Task<WrittenReply> CutAsync(AiTurn turn, StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences, string reason)
+    {
+        var text = Finish(reply, splitter, sentences);
+        await _report.ReportAsync(new ClientError(ErrorCodes.AiCut, $"The persona's reply to turn {turn.Turn} was cut off: {reason} What it said so far is kept.", false));
+        return new WrittenReply(text, Cut: true);
+    }
+
+    /// <summary>Hands the sentences not yet released to the speaker, the last one marked last; returns the reply's text.</summary>
+    private static string Finish(StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences)
+    {
+        var rest = splitter.Complete();
+        for (var i = 0; i < rest.Count; i++)
+        {
+            sentences.TryWrite(new ReplySentence(rest[i], i == rest.Count - 1));
+        }
+
+        return reply.ToString().Trim();
     }
 
     private async Task<StoredMedia?> StoreUserAudioAsync(RecordedUtterance? recording, CancellationToken cancellationToken)
@@ -388,6 +423,9 @@ internal sealed class ReplyInFlight(PendingTurn pending)
         }
     }
 }
+
+/// <summary>The text the AI wrote for a turn; <see cref="Cut"/> when it stopped before the end.</summary>
+internal sealed record WrittenReply(string Text, bool Cut);
 
 /// <summary>A turn whose transcript is final, waiting for (or retrying) its reply and speech.</summary>
 internal sealed record PendingTurn(AiTurn Turn, ReplyClock Clock, TurnRecord Record, string? Reply);

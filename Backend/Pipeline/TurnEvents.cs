@@ -13,8 +13,9 @@ public sealed record TurnTranscript(int Turn, string Text, bool IsFinal, IReadOn
 /// the whole <see cref="TurnReply"/>, so transient like a partial transcript.</summary>
 public sealed record TurnReplyDelta(int Turn, int Index, string Text) : TurnEvent;
 
-/// <summary>The persona's whole reply to a turn.</summary>
-public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings) : TurnEvent;
+/// <summary>The persona's whole reply to a turn; <paramref name="Cut"/> when the model stopped before the end and this
+/// is what it wrote until then.</summary>
+public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings, bool Cut = false) : TurnEvent;
 
 /// <summary>One spoken sentence of the reply: its stored audio and lip-sync.</summary>
 public sealed record TurnSpeech(

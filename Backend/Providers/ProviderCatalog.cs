@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Fallback;
+using RoleplayHub.Providers.Faults;
 using RoleplayHub.Providers.Stt;
 using RoleplayHub.Providers.Tts;
+using RoleplayHub.Resilience.Faults;
 
 namespace RoleplayHub.Providers;
 
@@ -11,7 +13,8 @@ namespace RoleplayHub.Providers;
 /// and the one place that chooses among them from configuration: a speech provider per language (<c>Stt:Provider</c>,
 /// <c>Stt:ByLanguage:*</c>, <c>Tts:*</c>), the AI (<c>Ai:Provider</c>), and a cloud provider's offline fallback
 /// (<c>Stt:Fallback</c>, <c>Tts:Fallback</c>), looked up once when the catalog is made. When no configured provider
-/// speaks a language, the error says precisely what to configure.
+/// speaks a language, the error says precisely what to configure. With fault injection on (<c>Faults:Rate</c>) the
+/// avatar voices (but the fallback) and the AI are put behind their faulty wrappers, inside any fallback.
 /// </summary>
 public sealed class ProviderCatalog
 {
@@ -30,15 +33,19 @@ public sealed class ProviderCatalog
         IOptions<TtsProviderOptions> tts,
         IOptions<AiOptions> ai,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        FaultInjector? faults = null)
     {
         _sttOptions = stt.Value;
         _ttsOptions = tts.Value;
         _stt = OutageFallbacks.Apply(speechToText.ToList(), _sttOptions, time, loggers);
-        _tts = OutageFallbacks.Apply(avatarSpeech.ToList(), _ttsOptions, time, loggers);
+        // Faults go in front of every voice but the offline fallback itself, so a trial sees the fallback chain work.
+        _tts = OutageFallbacks.Apply(
+            avatarSpeech.Select(p => faults?.Covers("tts") == true && !string.Equals(p.Name, _ttsOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultyAvatarSpeech.Wrap(p, faults) : p).ToList(),
+            _ttsOptions, time, loggers);
         _ai = roleplayAi.ToList();
         var aiProvider = ai.Value.Provider;
-        _roleplayAi = new Lazy<IRoleplayAi>(() => CreateRoleplayAi(aiProvider));
+        _roleplayAi = new Lazy<IRoleplayAi>(() => faults?.Covers("ai") == true ? new FaultyRoleplayAi(CreateRoleplayAi(aiProvider), faults) : CreateRoleplayAi(aiProvider));
     }
 
     /// <summary>The speech-to-text providers as sessions get them (a cloud provider behind its fallback, if any).</summary>

@@ -36,13 +36,22 @@ public static class ProviderServiceExtensions
         services.AddSingleton<IValidateOptions<PocketSphinxOptions>, ValidatePocketSphinxOptions>();
         services.AddSingleton<PocketSphinxSpeechToText>();
         services.AddSingleton<ISpeechToText>(sp => sp.GetRequiredService<PocketSphinxSpeechToText>());
-        services.AddReadinessCheck<PocketSphinxSpeechToText>("stt:" + ProviderNames.PocketSphinx);
+        services.AddReadinessCheck("stt:" + ProviderNames.PocketSphinx, sp =>
+        {
+            var engine = sp.GetRequiredService<PocketSphinxSpeechToText>();
+            var stt = sp.GetRequiredService<IOptions<SttProviderOptions>>().Value;
+            return new RoutedProviderCheck(engine, SpeechRouting.Reaches(stt, engine.Name, engine.Languages));
+        });
 
         // Avatar speech.
         services.AddSingleton<EspeakAvatarSpeech>();
         services.AddSingleton<IAvatarSpeech>(sp => sp.GetRequiredService<EspeakAvatarSpeech>());
         services.Configure<PersonaVoiceOptions>(voices => voices.Providers.Add(ProviderNames.Espeak)); // scenario files may say voice.espeak
-        services.AddReadinessCheck<EspeakAvatarSpeech>("tts:" + ProviderNames.Espeak);
+        services.AddReadinessCheck("tts:" + ProviderNames.Espeak, sp =>
+        {
+            var tts = sp.GetRequiredService<IOptions<TtsProviderOptions>>().Value;
+            return new RoutedProviderCheck(sp.GetRequiredService<EspeakAvatarSpeech>(), SpeechRouting.Reaches(tts, ProviderNames.Espeak, languages: null));
+        });
 
         // The roleplay AI: only the configured one is created; /readyz reports it as ai:<name>.
         services.AddRoleplayAi<ScriptedRoleplayAi>(ProviderNames.Scripted);
@@ -52,6 +61,7 @@ public static class ProviderServiceExtensions
 
         builder.AddLatencyModelProviders();
 
+        services.AddFaultInjection();
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<IRoleplayAi>(sp => sp.GetRequiredService<ProviderCatalog>().RoleplayAi);
         return builder;

@@ -15,6 +15,14 @@ public interface IMediaStore
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
     /// (scheme://host/pathBase of the client's connection) makes local URLs absolute.</summary>
     string GetUrl(string key, string? baseUrl);
+
+    /// <summary>The stored bytes of <paramref name="key"/>, or null when the store does not have it (swept, deleted).
+    /// For exports; the caller disposes the stream.</summary>
+    ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException($"{Name} cannot read media back.");
+
+    /// <summary>Removes <paramref name="key"/>; a key that is not there is not an error (deleting twice is safe).
+    /// Keys are content addresses shared by identical audio: the caller decides that no one else uses it.</summary>
+    ValueTask DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException($"{Name} cannot delete media.");
 }
 
 public enum MediaKind

@@ -65,6 +65,26 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
 
     public string GetUrl(string key, string? baseUrl) => signer.Sign(key, baseUrl);
 
+    public ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ValueTask.FromResult<Stream?>(TryGetPath(key) is { } path
+                ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan)
+                : null);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ValueTask.FromResult<Stream?>(null);
+        }
+    }
+
+    public ValueTask DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathFor(key)); // a missing file is not an error
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The file behind a key, or null if the key is malformed (never a path outside the store).</summary>
     public string? TryGetPath(string key)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
+using RoleplayHub.Resilience.Faults;
 using RoleplayHub.Storage;
 using RoleplayHub.Storage.Cloud;
 
@@ -32,7 +33,13 @@ public static class StorageServiceExtensions
             .ValidateOnStart();
         services.AddOptions<ObjectStoreOptions>("s3").BindConfiguration(ObjectStoreOptions.S3Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ObjectStoreOptions>, ValidateObjectStoreOptions>();
-        services.AddSingleton<IMediaStore>(CreateStore);
+        services.AddFaultInjection();
+        services.AddSingleton<IMediaStore>(sp =>
+        {
+            var store = CreateStore(sp);
+            var faults = sp.GetRequiredService<FaultInjector>();
+            return faults.Covers("media") ? new FaultyMediaStore(store, faults) : store;
+        });
 
         services.AddReadinessCheck<MediaStoreCheck>("media:" + (builder.Configuration[$"{MediaOptions.Section}:Provider"] ?? new MediaOptions().Provider));
         services.AddHostedService<MediaSweeper>();

@@ -11,7 +11,7 @@ namespace RoleplayHub.Tests.Aliyun.Fakes;
 
 /// <summary>
 /// An OSS / S3 endpoint (../shared/docs/aliyun-protocols.md §5, §7.5): path-style <c>/bucket/key</c> or a
-/// <c>bucket.host</c> Host header; PUT, GET (with Range), HEAD. Every request must carry a valid signature — OSS V1 or
+/// <c>bucket.host</c> Host header; PUT, GET (with Range), HEAD, DELETE. Every request must carry a valid signature — OSS V1 or
 /// V4 (header or presigned URL) or AWS SigV4 (header or presigned, as the S3-compatible API takes it) — within 15
 /// minutes of server time, and presigned URLs expire. PUT checks Content-MD5, rejects aws-chunked uploads like OSS,
 /// and answers 200 with ETag and <c>x-oss-request-id</c>; errors are the XML <c>&lt;Error&gt;</c> document.
@@ -53,6 +53,10 @@ public sealed class FakeOss(FakeAliyunAccount account) : FakeHost
                 break;
             case "GET" or "HEAD":
                 await GetAsync(context, key, requestId);
+                break;
+            case "DELETE":
+                Objects.TryRemove(key, out _);
+                context.Response.StatusCode = 204; // OSS and S3 answer 204 whether or not the key existed
                 break;
             default:
                 await ErrorAsync(context, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.", requestId);

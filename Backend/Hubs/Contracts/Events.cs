@@ -75,7 +75,12 @@ public sealed record AiResponseEvent(
     int TurnCount,
     int MaxTurns,
     TurnTimings Timings,
-    long Timestamp) : SequencedEvent;
+    long Timestamp) : SequencedEvent
+{
+    /// <summary>Present (true) only when the model stopped mid-reply: <c>text</c> is what it wrote until then.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Cut { get; init; }
+}
 
 public sealed record AvatarResponseEvent(
     string SessionId,

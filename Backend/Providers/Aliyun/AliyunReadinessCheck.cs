@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using RoleplayHub.Health;
 
 namespace RoleplayHub.Providers.Aliyun;
 
 /// <summary>
 /// Readiness of NLS when a speech stage is routed to it: the configuration is complete and a token can be had (the
 /// cached one, so a check costs a token-service call only when the token is due for renewal anyway). Not routed to:
-/// "not in use".
+/// <see cref="Readiness.Unused"/>.
 /// </summary>
 public sealed class AliyunReadinessCheck(
     NlsTokenProvider tokens,
@@ -20,7 +21,7 @@ public sealed class AliyunReadinessCheck(
             .Concat(ValidateAliyunOptions.RoutedLanguages(tts.Value.Provider, tts.Value.ByLanguage)).ToList();
         if (languages.Count == 0)
         {
-            return HealthCheckResult.Healthy("not in use");
+            return HealthCheckResult.Healthy(Readiness.Unused);
         }
 
         var missing = languages.Where(l => aliyun.Value.AppKeyFor(l) is null).Distinct().ToList();

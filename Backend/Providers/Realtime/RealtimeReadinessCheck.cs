@@ -11,7 +11,7 @@ public sealed class RealtimeReadinessCheck(IOptions<RealtimeOptions> options) : 
     {
         var profiles = options.Value.Profiles;
         var description = profiles.Count == 0
-            ? "not in use"
+            ? Health.Readiness.Unused
             : string.Join(", ", profiles.Select(p => $"{p.Key} ({p.Value.Vendor})"));
         return Task.FromResult(HealthCheckResult.Healthy(description));
     }

@@ -75,6 +75,15 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
     /// <summary>A presigned URL; <paramref name="baseUrl"/> is not needed, the bucket's endpoint is absolute.</summary>
     public string GetUrl(string key, string? baseUrl) => storage.PresignGet(prefix + key, options.Value.UrlLifetime);
 
+    public async ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) =>
+        await _retry.ExecuteAsync(async cancel => await storage.GetAsync(prefix + key, cancel), cancellationToken);
+
+    public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        await _retry.ExecuteAsync(async cancel => await storage.DeleteAsync(prefix + key, cancel), cancellationToken);
+        _recent.TryRemove(key, out _); // saved again later, it must be uploaded again
+    }
+
     // Re-uploading at least daily keeps an object in use younger than the bucket's lifecycle rule.
     private bool IsRecent(string key) =>
         _recent.TryGetValue(key, out var at) && time.GetUtcNow() - at < TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, options.Value.Retention.Ticks / 2));

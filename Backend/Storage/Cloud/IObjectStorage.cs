@@ -1,6 +1,6 @@
 namespace RoleplayHub.Storage.Cloud;
 
-/// <summary>The two calls the media store needs from a bucket: put an object, and presign a GET for it.</summary>
+/// <summary>What the media store needs from a bucket: put, get and delete an object, and presign a GET for it.</summary>
 public interface IObjectStorage
 {
     /// <summary>Uploads an object, one try (<see cref="CloudMediaStore"/> retries). Failures throw
@@ -10,6 +10,12 @@ public interface IObjectStorage
 
     /// <summary>A URL that GETs the object without credentials until <paramref name="lifetime"/> has passed.</summary>
     string PresignGet(string key, TimeSpan lifetime);
+
+    /// <summary>Downloads an object, one try; null when the bucket has no such key.</summary>
+    Task<Stream?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an object, one try; a missing key succeeds (both APIs answer 204).</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Readiness: null when the bucket answers with our credentials, else what is wrong.</summary>
     Task<string?> CheckAsync(CancellationToken cancellationToken);

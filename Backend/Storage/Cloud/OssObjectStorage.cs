@@ -42,6 +42,49 @@ public sealed class OssObjectStorage(HttpClient http, ObjectStoreOptions options
         }
     }
 
+    public async Task<Stream?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, key, "GetObject", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorAsync(response, cancellationToken);
+        }
+
+        var content = new MemoryStream();
+        await response.Content.CopyToAsync(content, cancellationToken);
+        content.Position = 0;
+        return content;
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, key, "DeleteObject", cancellationToken);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+        {
+            throw await ErrorAsync(response, cancellationToken);
+        }
+    }
+
+    /// <summary>A signed request without a body; the client's timeout becomes an <see cref="HttpRequestException"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string key, string operation, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, ObjectUri(options.Endpoint!, key, query: null));
+        Sign(request, method.Method, key, contentType: null, contentMd5: null);
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"OSS {operation} timed out: {ex.Message}", ex);
+        }
+    }
+
     public string PresignGet(string key, TimeSpan lifetime)
     {
         var query = OssSigner.V4PresignedQuery(options.AccessKeyId!, options.AccessKeySecret!, options.Region, time.GetUtcNow(), lifetime,

@@ -66,6 +66,46 @@ public sealed class S3ObjectStorage : IObjectStorage, IDisposable
         }
     }
 
+    public Task<Stream?> GetAsync(string key, CancellationToken cancellationToken) => CallAsync<Stream?>(async () =>
+    {
+        try
+        {
+            using var response = await _client.GetObjectAsync(_options.Bucket, key, cancellationToken);
+            var content = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(content, cancellationToken);
+            content.Position = 0;
+            return content;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }, cancellationToken);
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        CallAsync(async () => await _client.DeleteObjectAsync(_options.Bucket, key, cancellationToken), cancellationToken);
+
+    /// <summary>The SDK's failures as the <see cref="HttpRequestException"/>s <see cref="CloudMediaStore"/> retries.</summary>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new HttpRequestException($"The S3 endpoint answered HTTP {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}", ex, ex.StatusCode);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new HttpRequestException($"The S3 endpoint {_options.Endpoint?.Host} could not be reached: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HttpRequestException($"The S3 endpoint {_options.Endpoint?.Host} did not answer in time: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>SigV4 signs the host, so the URL is on <see cref="ObjectStoreOptions.Endpoint"/> (a
     /// <c>PublicEndpoint</c> applies to OSS only).</summary>
     public string PresignGet(string key, TimeSpan lifetime) =>

@@ -7,6 +7,7 @@ const hubErrors = {
   'stt-unavailable': 'Speech recognition is busy right now. Try again in a moment.',
   'stt-failed': 'Speech recognition failed for that turn. Try saying it again.',
   'ai-failed': 'The persona could not think of an answer. Press Retry to ask again; what you said is kept.',
+  'ai-cut': 'The persona stopped in the middle of its answer; what it said is kept. Carry on from there.',
   'tts-failed': 'The persona answered but its voice failed. Press Retry to hear it.',
   'storage-failed': 'The reply\'s audio could not be stored. Press Retry to hear it.',
   'server-busy': 'The server is busy. Try again in a moment.',

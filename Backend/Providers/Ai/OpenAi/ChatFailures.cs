@@ -13,23 +13,35 @@ namespace RoleplayHub.Providers.Ai.OpenAi;
 /// the deployment; <see cref="Describe"/> gives operators the endpoint, model, setting to fix and the server's own
 /// words — without the API key, which some servers echo back.
 /// </summary>
-internal sealed class ChatFailures(ChatModelSettings settings, TimeSpan attemptTimeout)
+internal sealed class ChatFailures(ChatModelSettings settings, ChatTimeouts timeouts)
 {
     private const int MaxDetailChars = 300;
     private const string Admin = "an administrator needs to check the AI configuration";
 
-    /// <summary>The failure to report, or null when <paramref name="error"/> is the caller's own cancellation (or a bug).</summary>
-    public AiProviderException? Classify(Exception error, CancellationToken caller) => error switch
+    /// <summary>The failure to report, or null when <paramref name="error"/> is the caller's own cancellation (or a bug).
+    /// <paramref name="started"/>: the reply's first token had arrived (a timeout is then a stall).</summary>
+    public AiProviderException? Classify(Exception error, CancellationToken caller, bool started = false) => error switch
     {
         AiProviderException known => known,
         OperationCanceledException when caller.IsCancellationRequested => null,
-        OperationCanceledException => new($"The language model sent nothing for {attemptTimeout.TotalSeconds:0.#} s.", retryable: true),
+        OperationCanceledException when started => Stalled(),
+        OperationCanceledException => new($"The language model sent nothing for {Seconds(timeouts.Attempt)} s.", retryable: true),
         ClientResultException { Status: > 0 } http => FromStatus(http),
         ClientResultException or HttpRequestException or IOException or SocketException =>
             new("The language model could not be reached.", retryable: true),
         JsonException or FormatException or InvalidOperationException or KeyNotFoundException => Malformed(),
         _ => null,
     };
+
+    /// <summary>No first token within <see cref="ChatTimeouts.FirstToken"/>, whatever the attempts were doing.</summary>
+    public AiProviderException NoFirstToken() =>
+        new($"The language model did not start answering within {Seconds(timeouts.FirstToken)} s.", retryable: true);
+
+    public AiProviderException Stalled() =>
+        new($"The language model stopped for {Seconds(timeouts.Stall)} s in the middle of its reply.", retryable: true);
+
+    public AiProviderException EndedEarly() =>
+        new("The language model's reply stream ended before the reply was finished.", retryable: true);
 
     public AiProviderException Malformed() =>
         new($"The language model's answer was not a chat-completion stream; {Admin}.", retryable: false);
@@ -49,7 +61,7 @@ internal sealed class ChatFailures(ChatModelSettings settings, TimeSpan attemptT
             ClientResultException { Status: 401 or 403 } => $"check {settings.ConfigPath}:ApiKey",
             ClientResultException { Status: 404 } => $"check {settings.ConfigPath}:Model and :BaseUrl",
             ClientResultException { Status: 400 or 422 } => $"the server rejected a field; check {settings.ConfigPath}:MaxTokensField and :Temperature",
-            OperationCanceledException => $"no data within {OpenAiChatOptions.Section}:AttemptTimeout",
+            OperationCanceledException => $"no data within {OpenAiChatOptions.Section}:AttemptTimeout, :FirstTokenTimeout or :StallTimeout",
             JsonException or FormatException or InvalidOperationException or KeyNotFoundException or AiProviderException { Retryable: false } =>
                 $"is {settings.ConfigPath}:BaseUrl an OpenAI-compatible /v1 endpoint?",
             _ => "",
@@ -104,15 +116,13 @@ internal sealed class ChatFailures(ChatModelSettings settings, TimeSpan attemptT
             : null;
     }
 
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+
     /// <summary>The server's words on one line, shortened, without the API key.</summary>
     private string Redact(string message)
     {
         var line = string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        if (settings.ApiKey is { Length: > 0 } key)
-        {
-            line = line.Replace(key, "***", StringComparison.Ordinal);
-        }
-
+        line = SecretMask.Apply(line, settings.ApiKey);
         return line.Length <= MaxDetailChars ? line : line[..MaxDetailChars] + "…";
     }
 }

@@ -6,10 +6,11 @@ namespace RoleplayHub.Providers.Ai.OpenAi;
 
 /// <summary>
 /// One session's conversation with an OpenAI-compatible model. Each reply is a streaming chat completion whose text
-/// deltas are yielded as they arrive. Opening the stream, up to its first text, runs inside the retry pipeline; once a
-/// delta has been yielded the caller owns it, so a failure after that is reported, never retried (the turn can be
-/// retried as a whole). An attempt that receives nothing for <see cref="OpenAiChatOptions.AttemptTimeout"/> — before
-/// the first token or between tokens — fails as a retryable timeout; the caller's token still ends everything.
+/// deltas are yielded as they arrive. Opening the stream, up to its first text, runs inside the retry pipeline, and all
+/// of it within <see cref="ChatTimeouts.FirstToken"/> (each attempt within <see cref="ChatTimeouts.Attempt"/>); once a
+/// delta has been yielded the caller owns it, so a failure after that — a silence of <see cref="ChatTimeouts.Stall"/>
+/// between tokens, a dropped stream — is reported, never retried (the caller keeps what it has). Every timeout fails
+/// as retryable; the caller's token still ends everything.
 /// </summary>
 internal sealed partial class OpenAiChatConversation(
     string sessionId,
@@ -17,20 +18,17 @@ internal sealed partial class OpenAiChatConversation(
     ChatModelSettings settings,
     ChatPrompt prompt,
     ResiliencePipeline retry,
-    TimeSpan attemptTimeout,
+    ChatTimeouts timeouts,
     ILogger logger) : IRoleplayConversation
 {
-    private readonly ChatFailures _failures = new(settings, attemptTimeout);
+    private readonly ChatFailures _failures = new(settings, timeouts);
 
-    private TimeSpan AttemptTimeout => attemptTimeout;
+    private TimeSpan StallTimeout => timeouts.Stall;
 
     public async IAsyncEnumerable<string> ReplyAsync(AiTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var messages = prompt.Build(turn).Select(ToSdk).ToList();
-        await using var stream = await retry.ExecuteAsync(
-            static (state, token) => state.Self.OpenAsync(state.Messages, token),
-            (Self: this, Messages: messages),
-            cancellationToken);
+        await using var stream = await FirstTokenAsync(messages, cancellationToken);
 
         yield return stream.First;
         while (await stream.NextAsync(cancellationToken) is { } delta)
@@ -48,11 +46,35 @@ internal sealed partial class OpenAiChatConversation(
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>One attempt: sends the request and reads up to the first text delta.</summary>
-    private async ValueTask<ReplyStream> OpenAsync(List<ChatMessage> messages, CancellationToken cancellationToken)
+    /// <summary>The attempts, with their retries, up to the first text delta, all within
+    /// <see cref="ChatTimeouts.FirstToken"/>. The stream returned no longer depends on that deadline.</summary>
+    private async ValueTask<ReplyStream> FirstTokenAsync(List<ChatMessage> messages, CancellationToken cancellationToken)
     {
-        var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(attemptTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeouts.FirstToken);
+        try
+        {
+            return await retry.ExecuteAsync(
+                static (state, token) => state.Self.OpenAsync(state.Messages, state.Caller, token),
+                (Self: this, Messages: messages, Caller: cancellationToken),
+                deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var failure = _failures.NoFirstToken();
+            LogAttemptFailed(sessionId, failure.Retryable, "before the first token",
+                $"{settings.ConfigPath}, model {settings.Model} at {settings.Endpoint.GetLeftPart(UriPartial.Path)} (nothing within {OpenAiChatOptions.Section}:FirstTokenTimeout)");
+            throw failure;
+        }
+    }
+
+    /// <summary>One attempt: sends the request and reads up to the first text delta. It runs under the first-token
+    /// deadline (<paramref name="cancellationToken"/>); the stream it returns is bound to the caller's token only.</summary>
+    private async ValueTask<ReplyStream> OpenAsync(List<ChatMessage> messages, CancellationToken caller, CancellationToken cancellationToken)
+    {
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(caller);
+        using var attempt = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), idle);
+        idle.CancelAfter(timeouts.Attempt);
         IAsyncEnumerator<StreamingChatCompletionUpdate>? updates = null;
         try
         {
@@ -62,12 +84,14 @@ internal sealed partial class OpenAiChatConversation(
             while (await updates.MoveNextAsync())
             {
                 count++;
-                idle.CancelAfter(attemptTimeout);
                 var text = ReplyStream.TextOf(updates.Current);
                 if (text.Length > 0)
                 {
-                    return new ReplyStream(this, updates, idle, text);
+                    idle.CancelAfter(timeouts.Stall);
+                    return new ReplyStream(this, updates, idle, text, finished: updates.Current.FinishReason is not null);
                 }
+
+                idle.CancelAfter(timeouts.Attempt);
 
                 finish = updates.Current.FinishReason is { } reason ? ReasonName(reason) : finish;
             }
@@ -89,7 +113,7 @@ internal sealed partial class OpenAiChatConversation(
     /// <summary>Classifies a failure and logs what operators need to fix it; null for the caller's cancellation.</summary>
     private AiProviderException? Failure(Exception error, CancellationToken cancellationToken, int count)
     {
-        var failure = _failures.Classify(error, cancellationToken);
+        var failure = _failures.Classify(error, cancellationToken, started: count > 0);
         if (failure is not null)
         {
             LogAttemptFailed(sessionId, failure.Retryable, count < 0 ? "before the first token" : $"after {count} deltas", _failures.Describe(error));
@@ -163,9 +187,11 @@ internal sealed partial class OpenAiChatConversation(
         OpenAiChatConversation owner,
         IAsyncEnumerator<StreamingChatCompletionUpdate> updates,
         CancellationTokenSource idle,
-        string first) : IAsyncDisposable
+        string first,
+        bool finished) : IAsyncDisposable
     {
         private int _deltas = 1;
+        private bool _finished = finished;
 
         public string First => first;
 
@@ -179,15 +205,17 @@ internal sealed partial class OpenAiChatConversation(
                 _ => string.Concat(update.ContentUpdate.Select(part => part.Text)),
             };
 
-        /// <summary>The next non-empty delta, or null at the end of the stream.</summary>
+        /// <summary>The next non-empty delta, or null at the end of the stream. A stream that ends without a finish
+        /// reason was cut short (a dropped connection can look like a clean end to the SSE reader).</summary>
         public async ValueTask<string?> NextAsync(CancellationToken cancellationToken)
         {
             try
             {
                 while (await updates.MoveNextAsync())
                 {
-                    idle.CancelAfter(owner.AttemptTimeout);
+                    idle.CancelAfter(owner.StallTimeout);
                     Usage = updates.Current.Usage ?? Usage;
+                    _finished |= updates.Current.FinishReason is not null;
                     var text = TextOf(updates.Current);
                     if (text.Length > 0)
                     {
@@ -196,7 +224,7 @@ internal sealed partial class OpenAiChatConversation(
                     }
                 }
 
-                return null;
+                return _finished ? null : throw owner._failures.EndedEarly();
             }
             catch (Exception ex) when (owner.Failure(ex, cancellationToken, _deltas) is { } failure)
             {

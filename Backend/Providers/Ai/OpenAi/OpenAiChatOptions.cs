@@ -37,8 +37,18 @@ public sealed class OpenAiChatOptions
     /// <summary>Approximate token budget for that history (context growth is what a long drill costs).</summary>
     public int HistoryTokens { get; set; } = 3_000;
 
-    /// <summary>Longest wait for the first token of an attempt, and between tokens after it.</summary>
+    /// <summary>Longest wait for the reply's first token, from the first request on, retries and their back-off
+    /// included: a hung model fails the turn (retryable) after this, not after <c>Ai:Timeout</c>. Raise it for models
+    /// that think before they answer (deepseek-reasoner, o-series).</summary>
+    public TimeSpan FirstTokenTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Longest wait for the first token of one attempt, within <see cref="FirstTokenTimeout"/>: shorter, a
+    /// hung attempt is abandoned and retried while time is left.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest silence between two tokens once the reply has begun: the reply is then cut where it stopped,
+    /// and what was written is kept (never retried: the trainee has seen it).</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Retries of a retryable failure (429, 5xx, timeout, network) before the first token arrives.</summary>
     public int MaxRetries { get; set; } = 2;
@@ -71,6 +81,13 @@ public sealed class OpenAiModelProfile
     public int? HistoryTurns { get; set; }
 
     public int? HistoryTokens { get; set; }
+}
+
+/// <summary>How long a reply may keep the trainee waiting: for its first token (<see cref="FirstToken"/> in all,
+/// <see cref="Attempt"/> per attempt) and between tokens (<see cref="Stall"/>).</summary>
+public sealed record ChatTimeouts(TimeSpan FirstToken, TimeSpan Attempt, TimeSpan Stall)
+{
+    public static ChatTimeouts From(OpenAiChatOptions options) => new(options.FirstTokenTimeout, options.AttemptTimeout, options.StallTimeout);
 }
 
 /// <summary>One profile with its fallbacks applied: what a conversation actually uses.</summary>

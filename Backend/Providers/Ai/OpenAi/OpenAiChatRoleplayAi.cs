@@ -65,7 +65,7 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IHealthCheck, ID
         var client = _clients.GetOrAdd(settings.Profile, _ => CreateClient(settings));
         LogStarted(setup.SessionId, name.Length == 0 ? "default" : name, settings.Model, settings.Endpoint.Host);
         return new OpenAiChatConversation(
-            setup.SessionId, client, settings, new ChatPrompt(setup.Variant, settings.HistoryTurns, settings.HistoryTokens), _retry, _options.AttemptTimeout, _logger);
+            setup.SessionId, client, settings, new ChatPrompt(setup.Variant, settings.HistoryTurns, settings.HistoryTokens), _retry, ChatTimeouts.From(_options), _logger);
     }
 
     async Task<HealthCheckResult> IHealthCheck.CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>

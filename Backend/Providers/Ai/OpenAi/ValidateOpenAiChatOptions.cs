@@ -21,9 +21,17 @@ public sealed partial class ValidateOpenAiChatOptions(IOptions<AiOptions> ai) : 
 
         var problems = new List<string>();
         var section = OpenAiChatOptions.Section;
-        if (options.AttemptTimeout <= TimeSpan.Zero)
+        foreach (var (key, value) in new[] { ("FirstTokenTimeout", options.FirstTokenTimeout), ("AttemptTimeout", options.AttemptTimeout), ("StallTimeout", options.StallTimeout) })
         {
-            problems.Add($"{section}:AttemptTimeout must be positive (was {options.AttemptTimeout}).");
+            if (value <= TimeSpan.Zero)
+            {
+                problems.Add($"{section}:{key} must be positive (was {value}).");
+            }
+        }
+
+        if (options.FirstTokenTimeout >= ai.Value.Timeout)
+        {
+            problems.Add($"{section}:FirstTokenTimeout must be shorter than {AiOptions.Section}:Timeout, which bounds the whole reply (were {options.FirstTokenTimeout} and {ai.Value.Timeout}).");
         }
 
         if (options.MaxRetries is < 0 or > 10)
