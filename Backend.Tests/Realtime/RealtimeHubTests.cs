@@ -114,6 +114,40 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         Assert.Equal(interrupted.Str("heardText"), cut.Str("aiText"));
     }
 
+    [Theory]
+    [InlineData(RealtimeVendors.OpenAi)]
+    [InlineData(RealtimeVendors.Gemini)]
+    public async Task WhenTheVendorClosesAtItsSessionCapTheDrillGoesOnOnANewConnectionThatRemembersTheConversation(string vendor)
+    {
+        await StartVendorAsync(vendor, sessionCap: TimeSpan.FromSeconds(5));
+        _fake.Script.EnqueueUserTranscript("what is your best price");
+        _fake.Script.EnqueueReply("It is fixed.");
+        _fake.Script.EnqueueUserTranscript("and the delivery");
+        _fake.Script.EnqueueReply("Six weeks.");
+        await using var client = await _factory.ConnectAsync("alice");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", turnDetection = new { type = "server-vad" } });
+        var sessionId = started.Str("sessionId")!;
+
+        var offset = await client.StreamAsync(sessionId, Padded(TestAudio.IllDisposed), chunkBytes: 3_200);
+        await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+        await WaitUntilAsync(() => _fake.Sessions.Count == 2); // the cap closed the first connection; a second took over
+        await client.StreamAsync(sessionId, Padded(TestAudio.Amiable), chunkBytes: 3_200, startOffset: offset);
+        var second = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 2);
+
+        Assert.Equal("Six weeks.", second.Str("text"));
+        var resumed = _fake.Sessions[1];
+        if (vendor == RealtimeVendors.Gemini)
+        {
+            Assert.NotNull(resumed.ResumedFrom); // Gemini continues the same session by its handle
+        }
+        else
+        {
+            Assert.Contains(resumed.History, h => h.Contains("It is fixed.", StringComparison.Ordinal)); // re-seeded as text
+        }
+
+        Assert.DoesNotContain(client.EventsNamed("session-ended"), _ => true);
+    }
+
     [Fact]
     public async Task AnEngineTheServerDoesNotOfferIsRefusedListingTheOnesItDoes()
     {
@@ -139,9 +173,21 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         Assert.DoesNotContain("wrong-key", refusal.Message, StringComparison.Ordinal);
     }
 
-    private async Task StartVendorAsync(string vendor, string key = "test-key")
+    private static async Task WaitUntilAsync(Func<bool> done)
     {
-        _fake = FakeRealtimeServers.Create(new FakeRealtimeOptions { Vendor = vendor, Speed = 2, FirstAudioDelay = TimeSpan.FromMilliseconds(100) });
+        for (var waited = 0; !done(); waited += 100)
+        {
+            Assert.True(waited < 30_000, "timed out");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task StartVendorAsync(string vendor, string key = "test-key", TimeSpan? sessionCap = null)
+    {
+        _fake = FakeRealtimeServers.Create(new FakeRealtimeOptions
+        {
+            Vendor = vendor, Speed = 2, FirstAudioDelay = TimeSpan.FromMilliseconds(100), SessionCap = sessionCap ?? TimeSpan.FromMinutes(60), GoAwayLead = TimeSpan.FromSeconds(1),
+        });
         await _fake.StartAsync();
         _factory.Setting("Realtime:Profiles:fake:Vendor", vendor)
             .Setting("Realtime:Profiles:fake:Model", "fake-model")
