@@ -13,12 +13,12 @@ internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate) 
 {
     /// <summary>The first segment leaves early, so playback starts soon; later ones are longer, so the client fetches
     /// fewer files.</summary>
-    public const int FirstSegmentMs = 400;
+    public const int FirstSegmentMs = 200;
 
     public const int SegmentMs = 1_500;
 
     /// <summary>Held back from every segment but the last.</summary>
-    private const int HoldBackMs = 60;
+    private const int HoldBackMs = 40;
 
     private readonly ArrayBufferWriter<byte> _audio = new(sampleRate * 2);
     private readonly StringBuilder _transcript = new();
