@@ -62,6 +62,12 @@ public sealed record ScriptIntent
     /// <summary>Optional stage this intent moves the drill to.</summary>
     public string? Advances { get; init; }
 
+    /// <summary>
+    /// Recognised only in the trainee's first turn (a greeting): later, a word like "hello" is more likely a
+    /// recognition error than a second hello, and a persona greeting mid-drill breaks the illusion.
+    /// </summary>
+    public bool FirstTurnOnly { get; init; }
+
     /// <summary>Optional objection this intent answers.</summary>
     public string? Resolves { get; init; }
 

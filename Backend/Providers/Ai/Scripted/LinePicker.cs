@@ -1,31 +1,41 @@
 namespace RoleplayHub.Providers.Ai.Scripted;
 
 /// <summary>
-/// Picks the scripted engine's lines: at random, but never the line picked from the same list last time (when there
-/// is a choice), and the same sequence for the same session id, so a drill replays the same way.
+/// Picks the scripted engine's lines: at random among the lines not said yet in this session, so a trainee does not
+/// hear a line twice while the script has another; once a list is spent, any line but the one it gave last. The same
+/// session id picks the same sequence, so a drill replays the same way.
 /// </summary>
 internal sealed class LinePicker(string sessionId)
 {
     private readonly Random _random = new(StableHash(sessionId));
-    private readonly Dictionary<IReadOnlyList<string>, int> _lastPick = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<IReadOnlyList<string>, string> _lastPick = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _said = new(StringComparer.Ordinal);
 
-    public string Pick(IReadOnlyList<string> lines)
+    /// <summary>Whether the persona has already said <paramref name="line"/> in this session.</summary>
+    public bool Said(string line) => _said.Contains(line);
+
+    public string Pick(IReadOnlyList<string> lines) => Pick(lines, lines);
+
+    /// <summary>Picks from <paramref name="eligible"/> (a subset of <paramref name="list"/>, not empty); the list
+    /// identifies which line was given last.</summary>
+    public string Pick(IReadOnlyList<string> list, IReadOnlyList<string> eligible)
     {
-        if (lines.Count == 1)
+        var fresh = eligible.Where(l => !_said.Contains(l)).ToList();
+        var last = _lastPick.GetValueOrDefault(list);
+        var candidates = fresh.Count > 0 ? fresh : eligible.Where(l => l != last).ToList();
+        if (candidates.Count == 0)
         {
-            return lines[0];
+            candidates = [.. eligible];
         }
 
-        var last = _lastPick.GetValueOrDefault(lines, -1);
-        var index = _random.Next(lines.Count - (last >= 0 ? 1 : 0));
-        if (last >= 0 && index >= last)
-        {
-            index++;
-        }
-
-        _lastPick[lines] = index;
-        return lines[index];
+        var line = candidates.Count == 1 ? candidates[0] : candidates[_random.Next(candidates.Count)];
+        _lastPick[list] = line;
+        _said.Add(line);
+        return line;
     }
+
+    /// <summary>Records a line said without a choice (a story beat), so no later pick repeats it.</summary>
+    public void Record(string line) => _said.Add(line);
 
     // string.GetHashCode is randomised per process; drills must replay the same way.
     private static int StableHash(string text)

@@ -21,9 +21,14 @@ public sealed class ScriptedConversation : IRoleplayConversation
     private static readonly string[] ChineseYes = ["好", "可以", "行", "想听", "当然", "是的", "请讲", "讲吧", "说吧", "嗯", "没问题", "愿意"];
     private static readonly string[] ChineseNo = ["不", "别", "算了"];
 
+    // When a script's own acknowledgements all name offers the trainee did not make.
+    private static readonly string[] EnglishAcknowledgements = ["All right, that answers my concern.", "Fair enough, that helps.", "Good, that settles that point for me."];
+    private static readonly string[] ChineseAcknowledgements = ["好，这一点我明白了。", "可以，这样我放心一些。", "好，这个问题算是解决了。"];
+
     private readonly ScenarioVariant _variant;
     private readonly ScriptRules _script;
     private readonly LinePicker _lines;
+    private readonly TraineeOffers _offers;
     private readonly List<string> _raised = [];
     private readonly HashSet<string> _resolved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openSince = new(StringComparer.Ordinal);
@@ -41,10 +46,11 @@ public sealed class ScriptedConversation : IRoleplayConversation
         _script = variant.Script ?? Empty;
         _stage = _script.Stages.Count > 0 ? _script.Stages[0] : null;
         _lines = new LinePicker(sessionId);
+        _offers = new TraineeOffers(_script);
         _chinese = variant.Language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
     }
 
-    public ScriptedState State => new(_stage, [.. _raised], [.. _resolved], _lastIntent, [.. _discussed], _beatsTold, _invited?.Id);
+    public ScriptedState State => new(_stage, [.. _raised], [.. _resolved], _lastIntent, [.. _discussed], _beatsTold, _invited?.Id, [.. _offers.Heard]);
 
     /// <summary>The composed reply, streamed as a model streams it: word by word (a word with the space after it; in
     /// Chinese, clause by clause), so clients see the same <c>ai-response-delta</c>s whichever engine answers.</summary>
@@ -87,9 +93,10 @@ public sealed class ScriptedConversation : IRoleplayConversation
         var words = TextMatcher.Tokenize(turn.UserText);
         var unspaced = string.Concat(words);
         var parts = new List<string>();
+        _offers.Hear(words, unspaced);
 
         // "Yes, please" after "Shall I tell you about…?" asks for the topic that was offered.
-        var intent = BestIntent(words, unspaced) ?? (_invited is not null && Accepts(words, unspaced) ? _invited : null);
+        var intent = BestIntent(words, unspaced, turn.Turn) ?? (_invited is not null && Accepts(words, unspaced) ? _invited : null);
         _invited = null;
         _lastIntent = intent?.Id;
         var resolvedNow = false;
@@ -102,8 +109,16 @@ public sealed class ScriptedConversation : IRoleplayConversation
                 _resolved.Add(id);
                 _openSince.Remove(id);
                 resolvedNow = true;
-                parts.Add(objection.Acknowledge.Count > 0 ? Pick(objection.Acknowledge) : DefaultAcknowledgement());
+                parts.Add(Acknowledgement(objection));
             }
+        }
+
+        // An offer that answers a concern not raised yet (a discount before the price came up) settles it: the
+        // intent's own reply answers the offer, and the persona will not complain about what was just conceded.
+        if (intent?.Resolves is { } settled && !_raised.Contains(settled))
+        {
+            _raised.Add(settled);
+            _resolved.Add(settled);
         }
 
         // An answered objection is acknowledged, and that is the answer: the topic line an answer also matches
@@ -116,13 +131,15 @@ public sealed class ScriptedConversation : IRoleplayConversation
                 _raised.Add(objection.Id);
                 _resolved.Add(objection.Id);
                 resolvedNow = true;
-                parts.Add(objection.Acknowledge.Count > 0 ? Pick(objection.Acknowledge) : DefaultAcknowledgement());
+                parts.Add(Acknowledgement(objection));
             }
         }
 
         if (intent is not null && !resolvedNow)
         {
-            parts.Add(Pick(intent.Replies));
+            // Prefer a reply that names only what the trainee offered; the script's reply still beats none.
+            var honest = _offers.Honest(intent.Replies);
+            parts.Add(_lines.Pick(intent.Replies, honest.Count > 0 ? honest : intent.Replies));
         }
         else if (intent is null && !resolvedNow && !turn.IsLast && NotUnderstood() is { } nudge)
         {
@@ -191,7 +208,9 @@ public sealed class ScriptedConversation : IRoleplayConversation
     {
         if (_beatsTold < _script.Beats.Count)
         {
-            return _script.Beats[_beatsTold++];
+            var beat = _script.Beats[_beatsTold++];
+            _lines.Record(beat);
+            return beat;
         }
 
         if (_stage is not null && _script.StageFallbacks.TryGetValue(_stage, out var lines) && lines.Count > 0)
@@ -218,11 +237,11 @@ public sealed class ScriptedConversation : IRoleplayConversation
     private static bool EndsWithQuestion(List<string> parts) =>
         parts.Count > 0 && parts[^1].TrimEnd() is { Length: > 0 } last && (last[^1] == '?' || last[^1] == '？');
 
-    private ScriptIntent? BestIntent(string[] words, string unspaced)
+    private ScriptIntent? BestIntent(string[] words, string unspaced, int turn)
     {
         ScriptIntent? best = null;
         var bestScore = 0;
-        foreach (var intent in _script.Intents)
+        foreach (var intent in _script.Intents.Where(i => !i.FirstTurnOnly || turn <= 1))
         {
             var score = intent.Keywords.Sum(k => TextMatcher.Score(words, unspaced, k));
             if (score == 0)
@@ -247,6 +266,9 @@ public sealed class ScriptedConversation : IRoleplayConversation
         return best;
     }
 
+    /// <summary>The closing that fits what happened: by the stage the drill ended in; else, when concerns were
+    /// raised, whether all were answered; a sales drill in which no concern ever came up has nothing to be convinced
+    /// of, so it gets the neutral closing line. Never a line naming an offer the trainee did not make.</summary>
     private string Closing()
     {
         var lines = (IReadOnlyList<string>)[];
@@ -254,18 +276,23 @@ public sealed class ScriptedConversation : IRoleplayConversation
         {
             lines = _stage is not null && closings.ByStage.TryGetValue(_stage, out var byStage) && byStage.Count > 0
                 ? byStage
+                : _raised.Count == 0 && _script.Objections.Count > 0 ? []
                 : _raised.All(_resolved.Contains) ? closings.Resolved : closings.Unresolved;
         }
 
-        if (lines.Count > 0)
+        if (_offers.Honest(lines) is { Count: > 0 } honest)
         {
-            return Pick(lines);
+            return _lines.Pick(lines, honest);
         }
 
         return _variant.ClosingLine ?? (_chinese ? "今天就到这里，谢谢。" : "Let's leave it there for today. Thank you.");
     }
 
-    private string DefaultAcknowledgement() => _chinese ? "好，这一点我明白了。" : "All right, that answers my concern.";
+    /// <summary>Acknowledges an answered concern with a line about what the trainee actually offered.</summary>
+    private string Acknowledgement(ScriptObjection objection) =>
+        _offers.Honest(objection.Acknowledge) is { Count: > 0 } honest ? _lines.Pick(objection.Acknowledge, honest) : DefaultAcknowledgement();
+
+    private string DefaultAcknowledgement() => Pick(_chinese ? ChineseAcknowledgements : EnglishAcknowledgements);
 
     private string Pick(IReadOnlyList<string> lines) => _lines.Pick(lines);
 

@@ -4,7 +4,7 @@ namespace RoleplayHub.Providers.Ai.Scripted;
 /// The offline persona engine, and the default. It is a script, not a language model: it recognises intents from
 /// the scenario's keyword lists in what the trainee said, keeps the drill's state (stage, objections raised and
 /// resolved, topics discussed, story beats told, the topic it last offered), and answers with the scenario's own
-/// lines — varied, never the same line twice in a row — ending with a closing line that depends on how the drill
+/// lines — never the same line twice in a session while the script has another — ending with a closing line that depends on how the drill
 /// went. Deterministic per session id, so drills are reproducible. <see cref="IRoleplayAi.StartConversation"/>
 /// ignores the model profile: there is no model to choose.
 /// </summary>
@@ -23,4 +23,5 @@ public sealed record ScriptedState(
     string? LastIntent,
     IReadOnlyCollection<string> Discussed,
     int BeatsTold,
-    string? Invited);
+    string? Invited,
+    IReadOnlyCollection<string> OffersHeard);
