@@ -115,6 +115,22 @@ public sealed class HttpApiTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCatalogSaysWhichLanguagesThisServerCanRunAndWhatWouldRunTheOthers()
+    {
+        using var trainee = _factory.CreateClient("alice");
+
+        var scenarios = await trainee.GetFromJsonAsync<JsonElement>("/api/scenarios");
+
+        var variants = scenarios.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "procurement-price").GetProperty("variants").EnumerateArray().ToList();
+        var english = variants.Single(v => v.GetProperty("language").GetString() == "en-US");
+        var chinese = variants.Single(v => v.GetProperty("language").GetString() == "zh-CN");
+        Assert.True(english.GetProperty("available").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, english.GetProperty("unavailableReason").ValueKind);
+        Assert.False(chinese.GetProperty("available").GetBoolean()); // the offline recogniser speaks English only
+        Assert.Contains("Stt__ByLanguage__zh-CN=aliyun", chinese.GetProperty("unavailableReason").GetString());
+    }
+
+    [Fact]
     public async Task AdminsAddScenariosWithoutARebuildAndABrokenFileKeepsThePreviousCatalog()
     {
         using var admin = _factory.CreateClient("root", "admin");

@@ -63,6 +63,7 @@ public static class ProviderServiceExtensions
 
         services.AddFaultInjection();
         services.AddSingleton<ProviderCatalog>();
+        services.AddSingleton<ILanguageSupport, ProviderLanguageSupport>();
         services.AddSingleton<IRoleplayAi>(sp => sp.GetRequiredService<ProviderCatalog>().RoleplayAi);
         return builder;
     }

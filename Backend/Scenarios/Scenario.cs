@@ -65,6 +65,9 @@ public sealed record Persona
     public string Description { get; init; } = "";
 
     public PersonaVoice Voice { get; init; } = new();
+
+    /// <summary>How the page draws the persona; null draws the default face.</summary>
+    public PersonaFace? Face { get; init; }
 }
 
 /// <summary>

@@ -22,14 +22,14 @@ public static class ScenarioApi
         return app;
     }
 
-    private static Ok<ScenarioSummary[]> List(ScenarioCatalog catalog) =>
-        TypedResults.Ok(catalog.All.OrderBy(s => s.Id, StringComparer.Ordinal).Select(ScenarioSummary.From).ToArray());
+    private static Ok<ScenarioSummary[]> List(ScenarioCatalog catalog, ILanguageSupport languages) =>
+        TypedResults.Ok(catalog.All.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => ScenarioSummary.From(s, languages)).ToArray());
 
-    private static Results<Ok<ScenarioSummary[]>, ProblemHttpResult> Reload(ScenarioCatalog catalog)
+    private static Results<Ok<ScenarioSummary[]>, ProblemHttpResult> Reload(ScenarioCatalog catalog, ILanguageSupport languages)
     {
         var errors = catalog.Reload();
         return errors.Count == 0
-            ? List(catalog)
+            ? List(catalog, languages)
             : TypedResults.Problem(title: "Scenario files are invalid; the previous catalog is still in use", detail: string.Join("\n", errors), statusCode: StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -70,6 +70,22 @@ internal static partial class ScenarioValidator
                     + $"({string.Join(", ", voiceProviders.Order(StringComparer.Ordinal))}).";
             }
 
+            if (v.Persona.Face is { } face)
+            {
+                foreach (var (field, colour) in new[] { ("skin", face.Skin), ("hair", face.Hair), ("backdrop", face.Backdrop) })
+                {
+                    if (colour is not null && !ColourPattern().IsMatch(colour))
+                    {
+                        yield return $"variants.{language}.persona.face.{field} must be a colour such as #a0522d (was '{colour}').";
+                    }
+                }
+
+                if (face.HairStyle is { } style && !PersonaFace.HairStyles.Contains(style))
+                {
+                    yield return $"variants.{language}.persona.face.hairStyle must be one of {string.Join(", ", PersonaFace.HairStyles)} (was '{style}').";
+                }
+            }
+
             if (v.Script is { } script)
             {
                 foreach (var problem in ValidateScript(script, $"variants.{language}.script"))
@@ -137,6 +153,9 @@ internal static partial class ScenarioValidator
             yield return $"{path} {field} contains an empty line.";
         }
     }
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex ColourPattern();
 
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
