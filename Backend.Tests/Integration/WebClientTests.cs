@@ -186,12 +186,119 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.Matches(@"recognition \d+ ms", await Page.TextContentAsync(".turn-card[data-turn='1'] .stages") ?? "");
         Assert.True(await Page.Locator(".turn-card[data-turn='1'] .avatar-audio audio").CountAsync() >= 1);
 
+        // Durations show before anything is played: the players read the audio's header.
+        await WaitForAsync("() => [...document.querySelectorAll(\".turn-card[data-turn='1'] audio\")].every(a => a.preload === 'metadata' && a.duration > 0)", "the players' durations");
+
         // The trainee's recording plays from its signed URL, without a token.
         await Page.EvaluateAsync("document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").play()");
         await WaitForAsync("() => document.querySelector(\".turn-card[data-turn='1'] .user-audio audio\").currentTime > 0.2", "the trainee's recording to play");
 
         Assert.Equal("", await CspViolations.ReadAsync(Page));
         await FakeMicrophoneBrowser.ScreenshotAsync(Page, "admin-session");
+    }
+
+    [Fact]
+    public async Task TheLanguageListOffersOnlyWhatThisServerRunsAndSaysWhyBeforeTheMicrophoneIsAskedFor()
+    {
+        await SignInAsync("web-languages", "procurement-price");
+
+        var chinese = Page.Locator("#language option[value='zh-CN']");
+        Assert.True(await chinese.IsDisabledAsync()); // the offline recogniser speaks English only
+        Assert.Contains("Stt__ByLanguage__zh-CN=aliyun", await chinese.GetAttributeAsync("title") ?? "", StringComparison.Ordinal);
+        Assert.Contains("zh-CN: ", await Page.TextContentAsync("#language-note") ?? "", StringComparison.Ordinal);
+        Assert.Equal("en-US", await Page.InputValueAsync("#language"));
+
+        // Forced past the list anyway, the page refuses by itself: the server's hint, no microphone, no stage.
+        await Page.EvaluateAsync("""
+            () => {
+              const language = document.getElementById('language');
+              language.querySelector('[value=zh-CN]').disabled = false;
+              language.value = 'zh-CN';
+              language.dispatchEvent(new Event('change'));
+            }
+            """);
+        Assert.True(await Page.IsDisabledAsync("#start"));
+        await Page.EvaluateAsync("() => { const start = document.getElementById('start'); start.disabled = false; start.click(); }");
+        await Page.WaitForSelectorAsync("#setup-error:not([hidden])");
+
+        Assert.Contains("Stt__ByLanguage__zh-CN=aliyun", await Page.TextContentAsync("#setup-error") ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await Page.EvaluateAsync<int>("roleplay.microphoneOpens"));
+        Assert.True(await Page.IsHiddenAsync("#stage"));
+    }
+
+    [Fact]
+    public async Task ASessionTheServerRefusesLeavesNoStageBehindAndTheAlertKeepsTheServersHint()
+    {
+        await SignInAsync("web-refused", "procurement-price", "&engine=realtime:no-such-profile");
+
+        await Page.ClickAsync("#start");
+        await Page.WaitForSelectorAsync("#setup-error:not([hidden])");
+
+        Assert.Contains("The server says:", await Page.TextContentAsync("#setup-error") ?? "", StringComparison.Ordinal);
+        Assert.True(await Page.IsHiddenAsync("#stage")); // no "Persona / Not started / Connected over WebSockets"
+        Assert.Equal("Not connected", await Page.TextContentAsync("#connection"));
+        Assert.False(await Page.IsDisabledAsync("#start"));
+    }
+
+    [Fact]
+    public async Task AfterEndSessionThePageSaysItIsNotConnectedAndTheVoiceIndicatorIsOff()
+    {
+        await StartSessionAsync("websockets", "web-end-state", mode: "hands-free", capture: "pcm16");
+        await WaitForAsync("() => roleplay.voiceActive", "the recording to be heard");
+        Assert.StartsWith("Connected over WebSockets", await Page.TextContentAsync("#connection") ?? "", StringComparison.Ordinal);
+
+        await EndSessionAsync();
+        await Task.Delay(500); // level readings still in flight when the microphone closed must not light it again
+
+        Assert.Equal("Not connected", await Page.TextContentAsync("#connection"));
+        Assert.Equal("false", await Page.GetAttributeAsync("#connection", "data-connected"));
+        Assert.Equal("○", await Page.TextContentAsync("#voice"));
+        Assert.False(await Page.EvaluateAsync<bool>("roleplay.voiceActive"));
+        Assert.Equal("Microphone closed", await Page.TextContentAsync("#mic-name"));
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-ended");
+    }
+
+    [Fact]
+    public async Task EachPersonaHasItsOwnFace()
+    {
+        const string Look = """
+            () => [...document.querySelectorAll('#avatar .skin, #avatar .hair, #avatar #glasses, #avatar #beard')]
+              .map(e => [e.getAttribute('d'), getComputedStyle(e).fill, e.getAttribute('visibility')].join(' ')).join(' | ')
+              + ' on ' + getComputedStyle(document.querySelector('#avatar svg')).backgroundColor
+            """;
+        await StartSessionAsync("websockets", "web-faces", mode: "push-to-talk", capture: "pcm16");
+        var linda = await Page.EvaluateAsync<string>(Look);
+        await EndSessionAsync();
+
+        await Page.SelectOptionAsync("#scenario", "it-director-cloud");
+        await Page.ClickAsync("#start");
+        await WaitForAsync("() => roleplay.sessionId !== null", "David Mercer's session to start");
+        var david = await Page.EvaluateAsync<string>(Look);
+
+        Assert.Equal("David Mercer", await Page.TextContentAsync("#persona-name"));
+        Assert.NotEqual(linda, david);
+        Assert.Contains("visible", david, StringComparison.Ordinal); // his beard
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-david-mercer");
+        await EndSessionAsync();
+    }
+
+    [Fact]
+    public async Task ThePageDeclaresAChineseFontFallback()
+    {
+        await Page.GotoAsync(service.Url);
+
+        var fonts = await Page.EvaluateAsync<string>("getComputedStyle(document.body).fontFamily");
+
+        Assert.Contains("Noto Sans CJK SC", fonts, StringComparison.Ordinal);
+        Assert.Contains("Microsoft YaHei", fonts, StringComparison.Ordinal);
+    }
+
+    private async Task SignInAsync(string userId, string scenario, string query = "")
+    {
+        await Page.GotoAsync($"{service.Url}/?scenario={scenario}{query}");
+        await Page.FillAsync("#user-id", userId);
+        await Page.ClickAsync("text=Sign in (dev)");
+        await Page.WaitForSelectorAsync("#setup:not([hidden])");
     }
 
     private async Task EndSessionAsync()

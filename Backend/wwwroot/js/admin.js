@@ -137,7 +137,7 @@ function renderTurn(turn, persona) {
 function player(url, label) {
   const audio = document.createElement('audio');
   audio.controls = true;
-  audio.preload = 'none';
+  audio.preload = 'metadata'; // the duration shows before playing; the signed URL serves ranges, so only the header is read
   audio.src = url;
   audio.setAttribute('aria-label', label);
   return audio;

@@ -1,5 +1,7 @@
 // Choosing the drill: the scenario catalog (GET /api/scenarios) in a select, the chosen scenario's languages, and a
-// line about the persona. ?scenario=<id> preselects a drill.
+// line about the persona. ?scenario=<id> preselects a drill. The catalog says which languages this server can run
+// now; the others stay in the list, disabled and marked with the server's hint (which provider would run them), so
+// a trainee learns it before the microphone is ever asked for.
 import { $ } from './dom.js';
 
 export class DrillPicker {
@@ -30,13 +32,24 @@ export class DrillPicker {
 
   fillLanguages() {
     const { variants, defaultLanguage } = this.scenario;
-    $('language').replaceChildren(...variants.map((v) => new Option(v.language, v.language, false, v.language === defaultLanguage)));
+    const chosen = variants.find((v) => v.language === defaultLanguage && v.available) ?? variants.find((v) => v.available);
+    $('language').replaceChildren(...variants.map((v) => {
+      const option = new Option(v.available ? v.language : `${v.language} (not available on this server)`, v.language, false, v === chosen);
+      option.disabled = !v.available;
+      if (!v.available) option.title = v.unavailableReason;
+      return option;
+    }));
+    if (chosen) $('language').value = chosen.language;
     this.describe();
   }
 
   describe() {
     const { personaName, personaRole, description } = this.variant;
     $('scenario-info').textContent = `${personaName}, ${personaRole}. ${description}`;
+    const unavailable = this.scenario.variants.filter((v) => !v.available);
+    $('language-note').hidden = unavailable.length === 0;
+    $('language-note').textContent = unavailable.map((v) => `${v.language}: ${v.unavailableReason}`).join(' ');
+    $('start').disabled = !this.variant.available;
   }
 }
 

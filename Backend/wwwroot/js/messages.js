@@ -17,6 +17,7 @@ const hubErrors = {
   'session-not-attached': 'This session is open in another tab or window.',
   'unknown-scenario': 'That drill is not in the catalog any more. Pick another one.',
   'unsupported-language': 'That drill cannot be spoken in this language on this server. Pick another language.',
+  'unsupported-engine': 'This server does not offer that conversation engine.',
   'unsupported-audio-format': 'The server cannot take audio in this format. Choose PCM16 capture and start again.',
   'invalid-audio': 'Some of your audio could not be decoded, so the rest of that sentence was skipped. Say it again.',
   'chunk-too-large': 'An audio chunk was too large for the server.',
@@ -27,8 +28,14 @@ const hubErrors = {
   'internal-error': 'Something went wrong on the server. Try again.',
 };
 
+// Refusals whose server message says what would work (which provider to configure, which formats are taken): the
+// plain words alone would drop the one detail an operator needs.
+const keepsServerHint = new Set(['unsupported-language', 'unsupported-engine', 'unsupported-audio-format']);
+
 export function describeHubError(error) {
-  return hubErrors[error.code] ?? error.message ?? 'Something went wrong.';
+  const plain = hubErrors[error.code];
+  if (plain && keepsServerHint.has(error.code) && error.message) return `${plain} The server says: ${error.message}`;
+  return plain ?? error.message ?? 'Something went wrong.';
 }
 
 /** Codes the page handles by itself (it resends); they are shown quietly, not as an alert. */

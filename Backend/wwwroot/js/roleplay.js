@@ -9,6 +9,7 @@ import { DrillPicker } from './drill.js';
 import { buildConnection, chosenProtocol, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
+import { wearFace } from './persona-look.js';
 import { AvatarPlayer } from './player.js';
 import { wireSignIn } from './sign-in.js';
 import { AudioUplink } from './uplink.js';
@@ -44,6 +45,7 @@ const page = {
   resentBytes: 0, // audio sent again after the last resume
   serverVad: false, // hands-free: the server ends turns and hears barge-in (?vad=page: the page's own detector)
   interruptions: [], // { turn, heardText, playedMs } of every reply the trainee cut off
+  microphoneOpens: 0, // how often the page asked for the microphone
 };
 window.roleplay = page;
 
@@ -112,7 +114,9 @@ function showModeHelp() {
 showModeHelp();
 if (!opusSupported()) $('capture').querySelector('[value=webm-opus]').disabled = true;
 
-$('start').addEventListener('click', () => attempt(startSession));
+// A session that fails to start is reported next to the Start button, and the stage (persona, connection, voice)
+// goes away again: it would describe a session that does not exist.
+$('start').addEventListener('click', () => attempt(startSession, 'setup-error'));
 $('end').addEventListener('click', () => attempt(async () => {
   if (connection?.state === signalR.HubConnectionState.Connected && page.sessionId) {
     await connection.invoke('end-session', { sessionId: page.sessionId });
@@ -123,8 +127,15 @@ $('end').addEventListener('click', () => attempt(async () => {
 
 async function startSession() {
   resetConversation();
+  clearError('setup-error');
+  const variant = drill.variant;
+  // The catalog said so already; the microphone is not asked for a drill the server would refuse.
+  if (!variant.available) throw new Error(`${variant.language} cannot run on this server. ${variant.unavailableReason}`);
   setState('connecting');
   $('start').disabled = true;
+  $('persona-name').textContent = variant.personaName;
+  $('persona-role').textContent = variant.personaRole;
+  wearFace($('avatar').querySelector('svg'), variant.face);
   $('stage').hidden = false;
   $('conversation').hidden = false;
   const capture = $('capture').value;
@@ -135,6 +146,7 @@ async function startSession() {
   } catch (error) {
     setState('idle');
     $('start').disabled = false;
+    hideStage();
     throw new Error(describeMicrophoneError(error));
   }
 
@@ -169,8 +181,14 @@ async function startSession() {
     if (page.serverVad) listenContinuously();
   } catch (error) {
     endSession();
+    hideStage();
     throw new Error(describeConnectionError(error));
   }
+}
+
+function hideStage() {
+  $('stage').hidden = true;
+  $('conversation').hidden = true;
 }
 
 function wantsServerVad() {
@@ -178,6 +196,7 @@ function wantsServerVad() {
 }
 
 async function openMicrophone(sampleRate, chunkMs) {
+  page.microphoneOpens++;
   const mic = await Microphone.open({
     sampleRate,
     chunkMs,
@@ -223,12 +242,14 @@ function wireEvents(hub) {
   hub.onreconnecting(() => {
     uplink?.pause();
     setState('reconnecting');
+    showConnection('Reconnecting…', false);
   });
   hub.onreconnected(() => attempt(resume));
   hub.onclose(() => {
     uplink?.pause();
     if (hub === connection && page.sessionId && !endedReason) {
       setState('disconnected');
+      showConnection('Disconnected', false);
       showError('error', 'The connection to the server was lost. Press Reconnect to continue this session.');
       $('reconnect').hidden = false;
     }
@@ -457,12 +478,14 @@ async function endUtterance() {
 
 // Level readings from the worklet (~20 a second): the meter, the voice indicator, and hands-free turn taking.
 function heard({ rms, peak, ms }) {
+  if (!microphone) return; // a reading still in flight when the microphone closed
   page.level = rms;
   $('level').value = Math.min(1, Math.sqrt(peak));
   const change = vad.feed(rms, ms);
   page.voiceActive = vad.speaking;
   page.voiceArmed = vad.armed;
   $('voice').textContent = vad.speaking ? '●' : '○';
+  $('voice').dataset.active = String(vad.speaking);
   if (mode() !== 'hands-free' || !page.sessionId || page.serverVad) return; // server VAD: the server decides
   if (change === 'start' && !personaTurn && !recording) beginUtterance();
   else if (change === 'end' && recording) endUtterance();
@@ -502,20 +525,36 @@ function setState(state) {
 
 function showTransport(name) {
   page.transport = name;
-  $('transport').textContent = { WebSockets: 'WebSockets', ServerSentEvents: 'Server-Sent Events', LongPolling: 'long polling' }[name] ?? name;
-  $('protocol').textContent = page.protocol === 'messagepack' ? 'MessagePack' : 'JSON';
+  const transport = { WebSockets: 'WebSockets', ServerSentEvents: 'Server-Sent Events', LongPolling: 'long polling' }[name] ?? name;
+  showConnection(`Connected over ${transport} (${page.protocol === 'messagepack' ? 'MessagePack' : 'JSON'})`, true);
+}
+
+function showConnection(text, connected) {
+  $('connection').textContent = text;
+  $('connection').dataset.connected = String(connected);
+}
+
+/** The voice indicator and level meter at rest: nothing is listening. */
+function showMicrophoneClosed() {
+  vad.reset();
+  page.voiceActive = false;
+  page.voiceArmed = false;
+  $('voice').textContent = '○';
+  $('voice').dataset.active = 'false';
+  $('level').value = 0;
+  $('mic-name').textContent = 'Microphone closed';
 }
 
 function turnOf(turn) {
   return (page.turns[turn] ??= { transcript: '', final: false, reply: '', timings: null, heardAfterMs: null });
 }
 
-async function attempt(action) {
+async function attempt(action, alert = 'error') {
   try {
     await action();
   } catch (error) {
     console.error(error);
-    showError('error', error);
+    showError(alert, error);
   }
 }
 
@@ -539,11 +578,12 @@ function endSession() {
   uplink = null;
   connection?.stop();
   connection = null;
+  showConnection('Not connected', false);
+  showMicrophoneClosed();
   if (page.state !== 'ended') setState('idle');
-  $('start').disabled = false;
+  $('start').disabled = !drill.variant.available;
   $('end').disabled = true;
   $('talk').disabled = true;
-  $('level').value = 0;
 }
 
 // ---- start --------------------------------------------------------------------------------------------------------
