@@ -97,10 +97,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
             throw await RefuseAsync(request?.SessionId, error);
         }
 
-        await Clients.Caller.AudioReceived(new AudioReceivedEvent(request!.SessionId!, outcome.AudioSize, outcome.Offset, outcome.TotalBytes, Now)
-        {
-            Duplicate = outcome.Duplicate,
-        });
+        await Clients.Caller.AudioReceived(outcome.ToAcknowledgement(request!.SessionId!, Now));
     }
 
     /// <summary>
@@ -199,7 +196,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
 
                 if (hasAudio)
                 {
-                    await caller.AudioReceived(new AudioReceivedEvent(sessionId, outcome.AudioSize, outcome.Offset, outcome.TotalBytes, Now) { Duplicate = outcome.Duplicate });
+                    await caller.AudioReceived(outcome.ToAcknowledgement(sessionId, Now));
                 }
 
                 if (item is { Commit: true } && sessions.Commit(connection, sessionId) is { } commitError)

@@ -12,7 +12,7 @@ internal static class WireEvents
     public static SessionStartedEvent ToWire(this SessionStart s) => new(
         s.SessionId, s.ScenarioId, s.Language, s.MaxTurns,
         new PersonaInfo(s.Persona.Name, s.Persona.Role, s.Persona.Description, s.Persona.Voice),
-        new AudioConfig(s.Audio.Encoding, s.Audio.SampleRate, s.Audio.Channels, s.Audio.ChunkMs, s.Audio.MaxChunkBytes, s.Audio.FlushBytes, s.Audio.FlushIdleMs),
+        s.Audio.ToWire(),
         new TurnDetectionConfig(s.TurnDetection.Type, s.TurnDetection.Detector, s.TurnDetection.Threshold, s.TurnDetection.PrefixPaddingMs, s.TurnDetection.SilenceMs,
             s.TurnDetection.Eagerness, s.TurnDetection.UnfinishedSilenceMs),
         s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp, s.Engine);
@@ -32,6 +32,17 @@ internal static class WireEvents
         TurnError error => error.Error.ToWire(sessionId, evt.Seq, evt.Timestamp),
         _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Payload.GetType().Name, "Not a turn event the hub knows."),
     };
+
+    public static AudioConfig ToWire(this AudioSettings a) =>
+        new(a.Encoding, a.SampleRate, a.Channels, a.ChunkMs, a.MaxChunkBytes, a.FlushBytes, a.FlushIdleMs);
+
+    /// <summary>The acknowledgement of an accepted chunk; it carries <c>audioConfig</c> when the chunk changed it.</summary>
+    public static AudioReceivedEvent ToAcknowledgement(this ChunkOutcome outcome, string sessionId, long timestamp) =>
+        new(sessionId, outcome.AudioSize, outcome.Offset, outcome.TotalBytes, timestamp)
+        {
+            Duplicate = outcome.Duplicate,
+            AudioConfig = outcome.AudioChanged?.ToWire(),
+        };
 
     public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
 

@@ -64,10 +64,7 @@ internal static class LiveSessionEndpoints
         var outcome = Accept(sessions, connection, id, body);
         return outcome.Error is { } error
             ? LiveProblems.For(context, error, id)
-            : TypedResults.Ok(new AudioReceivedEvent(id, outcome.AudioSize, outcome.Offset, outcome.TotalBytes, time.GetUtcNow().ToUnixTimeMilliseconds())
-            {
-                Duplicate = outcome.Duplicate,
-            });
+            : TypedResults.Ok(outcome.ToAcknowledgement(id, time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
     /// <summary><c>commit-audio</c>: the turn's events follow on the event stream.</summary>

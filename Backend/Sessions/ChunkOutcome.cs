@@ -5,6 +5,9 @@ namespace RoleplayHub.Sessions;
 /// <summary>Result of offering an audio chunk to a session: accepted (acknowledged) or an error.</summary>
 public readonly record struct ChunkOutcome(ClientError? Error, int AudioSize, long Offset, long TotalBytes, bool Duplicate)
 {
+    /// <summary>The stream's settings when this chunk changed them (a WAV header gave the real rate and channels).</summary>
+    public AudioSettings? AudioChanged { get; init; }
+
     public static ChunkOutcome Failed(ClientError error) => new(error, 0, 0, 0, false);
 
     public static ChunkOutcome Accepted(int size, long offset, long total, bool duplicate = false) => new(null, size, offset, total, duplicate);

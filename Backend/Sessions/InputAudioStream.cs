@@ -15,15 +15,18 @@ namespace RoleplayHub.Sessions;
 internal sealed class InputAudioStream : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly AudioFormat _format;
     private readonly RoleplaySessionOptions _options;
     private readonly TimeProvider _time;
     private readonly InputAudioBuffer _buffer;
     private readonly TurnQueue _queue = new();
     private readonly ITimer _idleTimer;
-    private readonly long _maxUtteranceBytes;
-    private readonly long _maxQueuedBytes;
     private readonly bool _idleFlush;
+    private readonly bool _serverVad;
+    private AudioFormat _format;
+    private long _maxUtteranceBytes;
+    private long _maxQueuedBytes;
+    private byte[]? _wavHead; // the stream's first bytes while a WAV header is to decide the format
+    private int _wavHeadCount;
     private long _receivedBytes;
     private long _utteranceBytes;
     private bool _utteranceHasAudio;
@@ -37,23 +40,43 @@ internal sealed class InputAudioStream : IDisposable
     {
         _format = format;
         _idleFlush = idleFlush;
+        _serverVad = serverVad;
         _options = options;
         _time = time;
         _buffer = new InputAudioBuffer(blocks);
         _lastActivityTimestamp = time.GetTimestamp();
-
-        // Every format flushes after the same duration of audio: FlushBytes is defined for 16 kHz mono PCM16. With
-        // server voice detection the detector must hear the audio soon, and it ends over-long speech itself.
-        var scale = (double)format.NominalBytesPerSecond / AudioFormat.NormalizedBytesPerSecond;
-        var flushBytes = serverVad ? options.ServerVadFlush.TotalSeconds * AudioFormat.NormalizedBytesPerSecond : options.FlushBytes;
-        FlushBytes = AlignDown((int)Math.Ceiling(flushBytes * scale), format.IsCompressed ? 1 : format.FrameBytes);
-        _maxUtteranceBytes = serverVad ? long.MaxValue : (long)(options.MaxUtterance.TotalSeconds * format.NominalBytesPerSecond);
-        _maxQueuedBytes = (long)(options.MaxQueuedAudio.TotalSeconds * format.NominalBytesPerSecond);
+        _wavHead = format.HeaderDecides ? new byte[WavHeaderProbe.MaxHeaderBytes] : null;
+        SizeFor(format);
         _idleTimer = time.CreateTimer(static state => ((InputAudioStream)state!).OnIdleTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Input stream bytes per size flush, in the session's own format.</summary>
-    public int FlushBytes { get; }
+    /// <summary>Input stream bytes per size flush, in the session's own format (for a WAV stream declared without a
+    /// rate and channels, the format its header gives, once read).</summary>
+    public int FlushBytes { get; private set; }
+
+    /// <summary>The format the stream is sized for: the declared one, or a WAV header's once read.</summary>
+    public AudioFormat Format
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _format;
+            }
+        }
+    }
+
+    /// <summary>How the client should stream, as <c>audioConfig</c> reports it.</summary>
+    public AudioSettings Settings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return SettingsLocked();
+            }
+        }
+    }
 
     public ChannelReader<PipelineItem> Queue => _queue.Reader;
 
@@ -137,6 +160,7 @@ internal sealed class InputAudioStream : IDisposable
 
             var now = _time.GetTimestamp();
             _buffer.Append(fresh);
+            var formatLearned = _wavHead is not null && ReadWavHeaderLocked(fresh);
             _receivedBytes += fresh.Length;
             _utteranceBytes += fresh.Length;
             _utteranceHasAudio = true;
@@ -157,9 +181,55 @@ internal sealed class InputAudioStream : IDisposable
                 FlushLocked(FlushKind.Size, now);
             }
 
-            return ChunkOutcome.Accepted(chunk.Length, start, _receivedBytes);
+            return ChunkOutcome.Accepted(chunk.Length, start, _receivedBytes) with { AudioChanged = formatLearned ? SettingsLocked() : null };
         }
     }
+
+    /// <summary>Collects the stream's first bytes until the WAV header gives the rate and channels, then sizes the
+    /// flushes and limits for them: 1.024 s of audio per size flush whatever the file's format. Stops looking once the
+    /// header is read or cannot be (the decoder then reports what is wrong).</summary>
+    private bool ReadWavHeaderLocked(ReadOnlySpan<byte> fresh)
+    {
+        var take = Math.Min(fresh.Length, _wavHead!.Length - _wavHeadCount);
+        fresh[..take].CopyTo(_wavHead.AsSpan(_wavHeadCount));
+        _wavHeadCount += take;
+        var header = WavHeaderProbe.Read(_wavHead.AsSpan(0, _wavHeadCount), out var needMore);
+        if (header is null && needMore)
+        {
+            return false;
+        }
+
+        _wavHead = null;
+        if (header is not { } found || (found.SampleRate == _format.SampleRate && found.Channels == _format.Channels))
+        {
+            return false;
+        }
+
+        _format = _format with { SampleRate = found.SampleRate, Channels = found.Channels };
+        SizeFor(_format);
+        return true;
+    }
+
+    // Every format flushes after the same duration of audio: FlushBytes is defined for 16 kHz mono PCM16. With server
+    // voice detection the detector must hear the audio soon, and it ends over-long speech itself.
+    private void SizeFor(AudioFormat format)
+    {
+        var scale = (double)format.NominalBytesPerSecond / AudioFormat.NormalizedBytesPerSecond;
+        var flushBytes = _serverVad ? _options.ServerVadFlush.TotalSeconds * AudioFormat.NormalizedBytesPerSecond : _options.FlushBytes;
+        FlushBytes = AlignDown((int)Math.Ceiling(flushBytes * scale), format.IsCompressed ? 1 : format.FrameBytes);
+        _maxUtteranceBytes = _serverVad ? long.MaxValue : (long)(_options.MaxUtterance.TotalSeconds * format.NominalBytesPerSecond);
+        _maxQueuedBytes = (long)(_options.MaxQueuedAudio.TotalSeconds * format.NominalBytesPerSecond);
+    }
+
+    // A server-vad session hears a stop only when the chunk after it arrives, so its chunks are as short as its flush.
+    private AudioSettings SettingsLocked() => new(
+        _format.WireName,
+        _format.SampleRate,
+        _format.Channels,
+        _serverVad ? (int)_options.ServerVadFlush.TotalMilliseconds : _options.ChunkMs,
+        _options.MaxChunkBytes,
+        FlushBytes,
+        _idleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0);
 
     /// <summary>Ends the user's utterance now (push-to-talk release). A commit with no audio since the last one does nothing.</summary>
     public ClientError? Commit() => Enqueue(FlushKind.Commit, "commit again shortly");

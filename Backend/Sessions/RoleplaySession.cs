@@ -81,6 +81,9 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     public int FlushBytes => _stream.FlushBytes;
 
+    /// <summary>How the client should stream (<c>audioConfig</c>): the declared format, or a WAV header's once read.</summary>
+    public AudioSettings AudioSettings => _stream.Settings;
+
     public long ReceivedBytes => _stream.ReceivedBytes;
 
     public int BufferedBytes => _stream.BufferedBytes;

@@ -195,15 +195,9 @@ public sealed partial class SessionStarter(
         var voice = persona.Voice.Describe(scenarios.VoiceProviders);
         return new SessionStart(session.Id, session.Scenario.Id, session.Language, session.MaxTurns,
             new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
-            new AudioSettings(session.Format.WireName, session.Format.SampleRate, session.Format.Channels, ChunkMs(session),
-                _options.MaxChunkBytes, session.FlushBytes, session.IdleFlush ? (int)_options.FlushIdle.TotalMilliseconds : 0),
+            session.AudioSettings,
             session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now, session.Engine);
     }
-
-    /// <summary>The chunk length a client should send: a <c>server-vad</c> session hears a stop only when the chunk
-    /// after it arrives, so its chunks are as short as its flush.</summary>
-    private int ChunkMs(RoleplaySession session) =>
-        session.TurnDetection.IsServerVad ? (int)_options.ServerVadFlush.TotalMilliseconds : _options.ChunkMs;
 
     private static ClientError InUse(string id) =>
         new(ErrorCodes.SessionExists, $"sessionId {ClientError.Echo(id)} is already in use; choose another or omit it.", false);

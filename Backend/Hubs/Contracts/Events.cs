@@ -46,6 +46,11 @@ public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Of
     /// <summary>Present (true) only when the chunk had been received before and was ignored.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Duplicate { get; init; }
+
+    /// <summary>Present only on the chunk that changed the stream's settings: a WAV stream declared without a rate and
+    /// channels, once its header gave them (the flush is then sized for the file's real format).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AudioConfig? AudioConfig { get; init; }
 }
 
 /// <summary>Pipeline events carry <c>seq</c>, the session's event sequence number (1, 2, …): a client that resumes a
