@@ -115,6 +115,40 @@ public sealed class AudioFormatTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task An8KHzStreamIsToldAtTheStartThatTheOfflineRecogniserCannotHearItWell()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var narrow = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, audioFormat = new { encoding = "pcm16", sampleRate = 8_000, channels = 1 } });
+        var wide = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, audioFormat = new { encoding = "pcm16", sampleRate = 16_000, channels = 1 } });
+
+        var warning = Assert.Single(narrow.GetProperty("warnings").EnumerateArray()).GetString();
+        Assert.Contains("8000 Hz", warning, StringComparison.Ordinal);
+        Assert.Contains("pocketsphinx", warning, StringComparison.Ordinal);
+        Assert.False(wide.TryGetProperty("warnings", out _));
+    }
+
+    [Fact]
+    public async Task A48KHzStereoWavIsFlushedBySecondsOfItsOwnAudioAndTheAcknowledgementSaysSo()
+    {
+        var clip = TestAudio.IllDisposed;
+        var wav = FfmpegTool.Convert(clip.Path, "-ar", "48000", "-ac", "2", "-f", "wav");
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync(audioFormat: new { encoding = "wav" });
+
+        await client.StreamAsync(sessionId, wav, 48_000);
+        await client.CommitAsync(sessionId);
+        var final = await client.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
+
+        var changed = Assert.Single(client.EventsNamed("audio-received"), e => e.TryGetProperty("audioConfig", out _));
+        var config = changed.GetProperty("audioConfig");
+        Assert.Equal((48_000, 2, 196_608), (config.Int("sampleRate"), config.Int("channels"), config.Int("flushBytes")));
+        var seconds = (wav.Length - 44) / (48_000 * 4.0);
+        Assert.InRange(client.EventsNamed("transcription").Count(e => !e.Bool("isFinal")), 0, (int)Math.Ceiling(seconds)); // one partial per flushed second at most
+        Assert.True(TestAudio.WordErrorRate(clip.Reference, final.Str("text")!) <= 0.5, final.Str("text"));
+    }
+
+    [Fact]
     public async Task ALanguageNoRecogniserSpeaksIsRefusedAtStart()
     {
         await using var client = await _factory.ConnectAsync("alice");

@@ -15,7 +15,10 @@ internal static class WireEvents
         s.Audio.ToWire(),
         new TurnDetectionConfig(s.TurnDetection.Type, s.TurnDetection.Detector, s.TurnDetection.Threshold, s.TurnDetection.PrefixPaddingMs, s.TurnDetection.SilenceMs,
             s.TurnDetection.Eagerness, s.TurnDetection.UnfinishedSilenceMs),
-        s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp, s.Engine);
+        s.Resumed, s.ReceivedBytes, s.TurnCount, s.Timestamp, s.Engine)
+    {
+        Warnings = s.Warnings.Count > 0 ? s.Warnings : null,
+    };
 
     /// <summary>A session's event as its wire payload (seq 0: a transient one, such as a partial transcript). The one
     /// place that says which payload each turn event becomes, whatever the transport.</summary>

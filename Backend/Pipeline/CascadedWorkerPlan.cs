@@ -19,6 +19,13 @@ public sealed class CascadedWorkerPlan(ISpeechToText stt, IAvatarSpeech tts, IRo
 
     public override string Engine => Name;
 
+    // A WAV whose header decides is not known yet; Opus always decodes at 48 kHz.
+    public override string? WarnAbout(AudioFormat format) =>
+        format.HeaderDecides || format.IsCompressed || format.SampleRate >= stt.NarrowestUsefulSampleRate
+            ? null
+            : $"Audio at {format.SampleRate} Hz is narrower than the speech recogniser ({stt.Name}) needs ({stt.NarrowestUsefulSampleRate} Hz or more): "
+              + $"most words will be misrecognised. Send {stt.NarrowestUsefulSampleRate} Hz or more, or configure a recogniser with a narrowband model.";
+
     public override ClientError? ReserveRecognizer(RecognizerRequest request)
     {
         try

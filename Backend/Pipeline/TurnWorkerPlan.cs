@@ -56,6 +56,10 @@ public abstract class TurnWorkerPlan(AudioDecoderFactory decoders, VoiceDetector
         return Decoder is null ? new ClientError(ErrorCodes.UnsupportedAudioFormat, error, false) : null;
     }
 
+    /// <summary>What the trainee should know about the session's format before speaking (say, a rate too narrow for
+    /// the recogniser); null when nothing.</summary>
+    public virtual string? WarnAbout(AudioFormat format) => null;
+
     /// <summary>Reserves the session's recogniser; an error when the provider has none free.</summary>
     public abstract ClientError? ReserveRecognizer(RecognizerRequest request);
 

@@ -38,6 +38,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         IdleFlush = identity.IdleFlush;
         TurnDetection = identity.TurnDetection;
         Engine = identity.Engine;
+        Warnings = identity.Warnings;
         _options = options;
         _ender = ender;
         StartedAt = time.GetUtcNow();
@@ -74,6 +75,9 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     /// <summary><c>cascaded</c> or <c>realtime:&lt;profile&gt;</c>.</summary>
     public string Engine { get; }
+
+    /// <summary>Reported in every <c>session-started</c>, a resume's included.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     public bool SpeaksOpeningLine => _options.SpeakOpeningLine;
 
@@ -205,7 +209,11 @@ public enum SessionState
 
 /// <summary>What a new session is: its id, drill, format and choices, fixed for its life.</summary>
 public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVariant Variant, AudioFormat Format, string? ModelProfile, bool IdleFlush, TurnDetection TurnDetection,
-    string Engine = CascadedWorkerPlan.Name);
+    string Engine = CascadedWorkerPlan.Name)
+{
+    /// <summary>What the client was told at the start about its choices (a sample rate too narrow to recognise).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>Ends sessions: the one way a session (its worker, its grace timer) asks for its own end.</summary>
 public interface ISessionEnder

@@ -16,7 +16,10 @@ public sealed record SessionStart(
     long ReceivedBytes,
     int TurnCount,
     long Timestamp,
-    string Engine = CascadedWorkerPlan.Name);
+    string Engine = CascadedWorkerPlan.Name)
+{
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public sealed record PersonaSummary(string Name, string Role, string Description, string Voice);
 

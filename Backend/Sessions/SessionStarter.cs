@@ -104,7 +104,11 @@ public sealed partial class SessionStarter(
             return sttError;
         }
 
-        var session = new RoleplaySession(new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection, plan.Engine),
+        var identity = new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection, plan.Engine)
+        {
+            Warnings = plan.WarnAbout(format) is { } warning ? [warning] : [],
+        };
+        var session = new RoleplaySession(identity,
             connection, _options, blocks, clients, ender, time);
         if (!registry.TryAdd(session))
         {
@@ -196,7 +200,10 @@ public sealed partial class SessionStarter(
         return new SessionStart(session.Id, session.Scenario.Id, session.Language, session.MaxTurns,
             new PersonaSummary(persona.Name, persona.Role, persona.Description, voice),
             session.AudioSettings,
-            session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now, session.Engine);
+            session.TurnDetection, resumed, session.ReceivedBytes, session.TurnCount, Now, session.Engine)
+        {
+            Warnings = session.Warnings,
+        };
     }
 
     private static ClientError InUse(string id) =>

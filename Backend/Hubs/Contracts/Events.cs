@@ -18,7 +18,13 @@ public sealed record SessionStartedEvent(
     long ReceivedBytes,
     int TurnCount,
     long Timestamp,
-    string Engine = "cascaded");
+    string Engine = "cascaded")
+{
+    /// <summary>What the client should know before speaking (an 8 kHz stream the recogniser cannot hear well);
+    /// absent when nothing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}
 
 public sealed record PersonaInfo(string Name, string Role, string Description, string Voice);
 

@@ -22,6 +22,8 @@ public sealed class FallbackSpeechToText(
 
     public IReadOnlyCollection<string> Languages => primary.Languages;
 
+    public int NarrowestUsefulSampleRate => primary.NarrowestUsefulSampleRate;
+
     public ISpeechRecognizer CreateRecognizer(RecognizerRequest request)
     {
         var recognizer = primary.CreateRecognizer(request);

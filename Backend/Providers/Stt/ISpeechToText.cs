@@ -15,6 +15,13 @@ public interface ISpeechToText
     IReadOnlyCollection<string> Languages { get; }
 
     /// <summary>
+    /// The lowest input sample rate this provider recognises usefully. Every input is resampled to 16 kHz, but audio
+    /// sampled at 8 kHz carries nothing above 4 kHz, and a model trained on wideband speech misses most of its words.
+    /// Sessions declaring a lower rate are warned in <c>session-started</c>.
+    /// </summary>
+    int NarrowestUsefulSampleRate => 8_000;
+
+    /// <summary>
     /// Reserves a recogniser for a session. Must be cheap: expensive set-up belongs in
     /// <see cref="ISpeechRecognizer.StartAsync"/>, which runs on the session's worker. Throws
     /// <see cref="SpeechCapacityException"/> when the provider is at its concurrency limit.

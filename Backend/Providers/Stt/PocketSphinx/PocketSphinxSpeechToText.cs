@@ -30,6 +30,9 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IHealthCheck, IDis
 
     public IReadOnlyCollection<string> Languages { get; } = ["en-US"];
 
+    // The en-US acoustic model is wideband (16 kHz): upsampled telephone-band audio lacks the bands it listens to.
+    public int NarrowestUsefulSampleRate => 16_000;
+
     public int ActiveDecoders => Slots.Count;
 
     public int MaxDecoders => _options.MaxDecoders;
