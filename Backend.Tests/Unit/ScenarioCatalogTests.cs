@@ -124,7 +124,8 @@ public sealed partial class ScenarioCatalogTests
                 "script": {
                   "stages": ["one", "two"],
                   "intents": [ { "id": "a", "keywords": ["x"], "replies": ["y"], "advances": "three" },
-                               { "id": "a", "keywords": ["x"], "replies": [""] } ],
+                               { "id": "a", "keywords": ["x"], "replies": [""] },
+                               { "id": "b", "keywords": ["z"], "replies": ["w"], "about": "nothing" } ],
                   "objections": [ { "id": "o", "stage": "zero", "raise": ["r"], "resolvedBy": ["k"] } ],
                   "stageFallbacks": { "four": ["f"], "one": [] },
                   "closings": { "byStage": { "five": ["c"] } } } } } }
@@ -144,6 +145,7 @@ public sealed partial class ScenarioCatalogTests
         Assert.Contains("variants.en-US.script.stageFallbacks names unknown stage 'four'", text);
         Assert.Contains("variants.en-US.script.stageFallbacks.one has no lines", text);
         Assert.Contains("variants.en-US.script.closings.byStage names unknown stage 'five'", text);
+        Assert.Contains("intent 'b' is about unknown objection 'nothing'", text);
     }
 
     [Fact]

@@ -117,6 +117,21 @@ public sealed class ScriptedDrillTests
         Assert.Contains(closings, line => replies[^1].EndsWith(line, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("en-US", "We can offer a discount of ten percent", "And what about the price now?")]
+    [InlineData("zh-CN", "我们可以给你百分之十的折扣", "现在这个价格你觉得怎么样？")]
+    public async Task AskedAboutThePriceAfterADiscountThePersonaAcknowledgesItInsteadOfComplainingAgain(string language, string discount, string askAboutPrice)
+    {
+        var variant = Procurement.Variants[language];
+        var script = variant.Script!;
+
+        var replies = await PlayAsync(variant, "price-after-discount", [ language == "zh-CN" ? "你好" : "Hello", discount, askAboutPrice, language == "zh-CN" ? "好的" : "fine" ]);
+
+        var complaints = script.Intents.Single(i => i.Id == "price").Replies.Concat(script.Objections.Single(o => o.Id == "price-too-high").Raise);
+        Assert.DoesNotContain(complaints, line => replies[2].Contains(line, StringComparison.Ordinal));
+        Assert.Contains(script.Objections.Single(o => o.Id == "price-too-high").Acknowledge, line => replies[2].StartsWith(line, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task APersonaPressingTheSameConcernRewordsIt()
     {

@@ -109,6 +109,11 @@ internal static partial class ScenarioValidator
         }
 
         var objections = script.Objections.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var intent in script.Intents.Where(i => i.About is not null && !objections.Contains(i.About)))
+        {
+            yield return $"{path} intent '{intent.Id}' is about unknown objection '{intent.About}'.";
+        }
+
         foreach (var intent in script.Intents.Where(i => i.Resolves is not null && !objections.Contains(i.Resolves)))
         {
             yield return $"{path} intent '{intent.Id}' resolves unknown objection '{intent.Resolves}'.";

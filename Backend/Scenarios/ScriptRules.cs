@@ -72,6 +72,12 @@ public sealed record ScriptIntent
     public string? Resolves { get; init; }
 
     /// <summary>
+    /// Optional objection this topic is about (questions on price, and the price concern). Once that concern is
+    /// settled, the persona answers the topic by acknowledging what settled it, not with replies that still complain.
+    /// </summary>
+    public string? About { get; init; }
+
+    /// <summary>
     /// Optional follow-up lines with which the persona offers this topic when it has not come up yet ("Shall I tell
     /// you about the lantern festival?"), keeping a story-led conversation going.
     /// </summary>

@@ -135,7 +135,11 @@ public sealed class ScriptedConversation : IRoleplayConversation
             }
         }
 
-        if (intent is not null && !resolvedNow)
+        if (intent?.About is { } about && _resolved.Contains(about) && !resolvedNow)
+        {
+            parts.Add(Acknowledgement(_script.Objections.First(o => o.Id == about))); // "the price?" after a discount
+        }
+        else if (intent is not null && !resolvedNow)
         {
             // Prefer a reply that names only what the trainee offered; the script's reply still beats none.
             var honest = _offers.Honest(intent.Replies);
