@@ -218,6 +218,9 @@ function sessionStarted(started, capture) {
   $('persona-name').textContent = started.buyerPersona.name;
   $('persona-role').textContent = started.buyerPersona.role;
   $('turns').textContent = `Turn ${started.turnCount} / ${started.maxTurns}`;
+  // What the server says the trainee should know before speaking (an 8 kHz stream the recogniser hears badly).
+  $('session-warnings').textContent = (started.warnings ?? []).join(' ');
+  $('session-warnings').hidden = !started.warnings?.length;
   $('end').disabled = false;
   $('talk').disabled = page.serverVad; // the server ends turns; the microphone streams all the time
   uplink.attach(started.sessionId, started.receivedBytes);
@@ -560,6 +563,7 @@ async function attempt(action, alert = 'error') {
 
 function resetConversation() {
   clearError('error');
+  $('session-warnings').hidden = true;
   early.length = 0;
   endedReason = null;
   Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });
