@@ -103,7 +103,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
         var text = session.Variant.OpeningLine;
         var now = services.Time.GetUtcNow();
-        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new ReplyClock(services, services.Now, null, null).Timings()));
+        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new ReplyClock(services, services.Now, null, null).Timings(), TextOnly: true));
         services.Journal.TurnCompleted(new TurnRecord
         {
             HistoryKey = session.HistoryKey, SessionId = session.Id, Turn = 0, UserText = "", AiText = text, StartedAt = now, CompletedAt = now,
