@@ -198,6 +198,7 @@ case "${1:-short}" in
     run_latency "$stack" "$@" ;;
   realtime)
     shift
-    run_realtime "${@:-1 10 50}" ;;
+    [ $# -gt 0 ] || set -- 1 10 50
+    run_realtime "$@" ;;
   *) sed -n '2,/^# Results/p' "$0"; exit 2 ;;
 esac
