@@ -344,7 +344,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 break;
             case OutputAudio audio when _reply is { Interrupted: false } reply:
                 reply.AddAudio(audio.Pcm16.Span);
-                await SendSegmentAsync(reply, last: false, null, cancellationToken, audio.ReceivedAt);
+                await SendSegmentAsync(reply, last: false, null, audio.ReceivedAt, cancellationToken);
                 break;
             case ResponseDone done:
                 await FinishReplyAsync(done.Status, done.Transcript, cancellationToken);
@@ -505,8 +505,9 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
     /// <summary>Sends the next segment of the reply's audio when enough has gathered (or the rest, when
     /// <paramref name="last"/>): stored as WAV, announced with estimated lip-sync, and noted on the floor so barge-in
-    /// knows what was played.</summary>
-    private async Task SendSegmentAsync(RealtimeReply reply, bool last, string? finalTranscript, CancellationToken cancellationToken, long upstreamAt = 0)
+    /// knows what was played. <paramref name="upstreamAt"/>: when the audio that completed it was read from the vendor
+    /// (0 = not by the vendor's audio), where the server's own time on the first segment starts.</summary>
+    private async Task SendSegmentAsync(RealtimeReply reply, bool last, string? finalTranscript, long upstreamAt, CancellationToken cancellationToken)
     {
         var audio = reply.NextSegment(last);
         if (audio.IsEmpty)
@@ -575,7 +576,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 return;
             }
 
-            await SendSegmentAsync(reply, last: true, transcript, cancellationToken);
+            await SendSegmentAsync(reply, last: true, transcript, upstreamAt: 0, cancellationToken);
             var text = (transcript is { Length: > 0 } ? transcript : reply.Transcript).Trim();
             if (text.Length == 0 && reply.Segments.Count == 0)
             {
