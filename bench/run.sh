@@ -11,11 +11,14 @@
 #   bench/run.sh vad [--rounds N]           # no server: the voice detectors on the test clips padded with silence and noise (vad.txt)
 #   bench/run.sh latency [latency-model] [SESSIONS...]  # end of speech → first avatar audio, server VAD against the page's commit
 #                                           # (offline stack at 2 and 4 sessions, or latency-model providers at 50; latency-*.txt)
+#   bench/run.sh realtime [SESSIONS...]     # the server's own overhead per realtime turn against a fake vendor in its own
+#                                           # process on CPU 1 (1, 10 and 50 sessions; VENDORS "openai qwen"; realtime.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
 #      latency: DURATION_LATENCY (s, 120), WARMUP_LATENCY (s, 30), MODES ("after before"), BEFORE_COMMIT (3c70b94),
 #      BEFORE_ROOT (a build of it, made when missing; "." runs "before" against this checkout's server).
+#      realtime: VENDORS ("openai qwen"), DURATION_REALTIME (s, 60), WARMUP_REALTIME (s, 20), FAKE_PORT (5611).
 # Results (the printed tables) are written to bench/results/<name>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -118,6 +121,54 @@ run_latency() { # $1 = offline | latency-model, then session counts
     grep -h '^| \(after\|before\) |' "${files[@]}"; } | tee "bench/results/latency-$label.txt"
 }
 
+# The fake vendor as a process of its own next to the load generator (CPU 1), so the server's core is the server's;
+# its settings for the profile "fake" are what it prints.
+start_fake() { # $1 = vendor, $2 = log file
+  taskset -c 1 dotnet Fakes/bin/Release/net10.0/RoleplayHub.Fakes.dll realtime --vendor "$1" --port "${FAKE_PORT:-5611}" --key bench-fake-key > "$2" 2>&1 &
+  fake_pid=$!
+  until grep -q listening "$2"; do sleep 0.2; kill -0 "$fake_pid" || { cat "$2" >&2; exit 1; }; done
+  mapfile -t SERVER_ENV < <(grep -o 'Realtime__Profiles__fake__[A-Za-z]*=.*' "$2")
+}
+
+stop_fake() { kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""; SERVER_ENV=(); }
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in 1/100 s
+
+# Per vendor and session count: a fresh fake and server, a warm-up, then the measured run; the realtime rows of all
+# runs in one table.
+run_realtime() { # session counts
+  local duration=${DURATION_REALTIME:-60} warmup=${WARMUP_REALTIME:-20} commit; commit=$(git describe --always --dirty)
+  local files=()
+  for vendor in ${VENDORS:-openai qwen}; do
+    for sessions in "$@"; do
+      start_fake "$vendor" "bench/results/fake-realtime-$vendor.log"
+      start_server realtime "bench/results/server-realtime-$vendor-$sessions.log"
+      if [ "$warmup" -gt 0 ]; then
+        echo "warm-up: $vendor, $sessions sessions for $warmup s"
+        EXTRA="--engine realtime:fake --turn-detection server-vad ${EXTRA:-}" latency_gen after "$sessions" "$warmup" "$vendor-fake" > /dev/null
+      fi
+      local file=bench/results/realtime-$vendor-$sessions.txt fake_from; fake_from=$(cpu_ticks "$fake_pid")
+      local started=$SECONDS
+      { echo "Commit $commit."; echo
+        taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
+          --url "http://127.0.0.1:$PORT" --mode after --turn-detection server-vad --sessions "$sessions" --duration "$duration" \
+          --engine realtime:fake --stack "$vendor-fake" --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} 2>> bench/results/latency-generator.log
+        echo "fake vendor (CPU 1, beside the generator): CPU $(( ($(cpu_ticks "$fake_pid") - fake_from) / (SECONDS - started > 0 ? SECONDS - started : 1) )) % of one core over the run"
+      } | tee "$file"
+      files+=("$file")
+      stop_server
+      stop_fake
+    done
+  done
+  { echo "Commit $commit: bench/run.sh realtime $*, $duration s per run after $warmup s of warm-up; vendors: ${VENDORS:-openai qwen} (fakes, speed 1, first audio after 300 ms)."
+    echo
+    grep -h -m1 -A1 '^| engine | sessions' "${files[0]}"
+    grep -h '^| realtime:' "${files[@]}"
+    echo
+    grep -h '^| mode | sessions' -m1 -A1 "${files[0]}"
+    grep -h '^| after |' "${files[@]}"; } | tee bench/results/realtime.txt
+}
+
 case "${1:-short}" in
   short) # one server, warmed once at the larger load: ~2.5 min
     WARMUP=${WARMUP_SHORT:-40} DURATION=${DURATION_SHORT:-40} RAMP=10
@@ -145,5 +196,9 @@ case "${1:-short}" in
       if [ $stack = offline ]; then set -- 2 4; else set -- 50; fi
     fi
     run_latency "$stack" "$@" ;;
+  realtime)
+    shift
+    [ $# -gt 0 ] || set -- 1 10 50
+    run_realtime "$@" ;;
   *) sed -n '2,/^# Results/p' "$0"; exit 2 ;;
 esac

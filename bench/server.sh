@@ -11,10 +11,11 @@ fi
 KEY=bench-signing-key-bench-signing-key-0123
 PORT=${PORT:-5090}
 server_pid=""
-trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true' EXIT
+trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; [ -z "${fake_pid:-}" ] || kill "$fake_pid" 2>/dev/null || true' EXIT
 
-# $1 = latency-model | offline, $2 = log file. Returns once /healthz answers; the pid is in $server_pid.
+# $1 = latency-model | offline | realtime, $2 = log file. Returns once /healthz answers; the pid is in $server_pid.
 # SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
+# SERVER_ENV (an array): more settings, e.g. the realtime profile bench/run.sh realtime points at its fake vendor.
 start_server() {
   local data; data=$(mktemp -d)
   local providers=()
@@ -23,7 +24,7 @@ start_server() {
   fi
   env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
     Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
-    "${providers[@]}" taskset -c 0 dotnet "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" --urls "http://127.0.0.1:$PORT" \
+    "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c 0 dotnet "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" --urls "http://127.0.0.1:$PORT" \
     > "$2" 2>&1 &
   server_pid=$!
   until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.2; done

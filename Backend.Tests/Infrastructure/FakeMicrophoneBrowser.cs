@@ -83,13 +83,15 @@ public sealed class FakeMicrophoneBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary>A WAV for the fake microphone: the clip, then <paramref name="silence"/> of silence. Chromium loops the
-    /// file, so the silence is the gap between repetitions — long enough for the page to see an utterance end.</summary>
-    public static string MicrophoneFile(TestAudio.Clip clip, TimeSpan silence, string folder)
+    /// <summary>A WAV for the fake microphone: <paramref name="lead"/> of silence (none by default), the clip, then
+    /// <paramref name="silence"/> of silence. Chromium loops the file, so the silences are the gap between repetitions —
+    /// long enough for the page to see an utterance end.</summary>
+    public static string MicrophoneFile(TestAudio.Clip clip, TimeSpan silence, string folder, TimeSpan lead = default)
     {
         var speech = clip.Samples();
-        var samples = new short[speech.Length + (int)(AudioFormat.NormalizedSampleRate * silence.TotalSeconds)];
-        speech.CopyTo(samples, 0);
+        var leading = (int)(AudioFormat.NormalizedSampleRate * lead.TotalSeconds);
+        var samples = new short[leading + speech.Length + (int)(AudioFormat.NormalizedSampleRate * silence.TotalSeconds)];
+        speech.CopyTo(samples, leading);
         var path = Path.Combine(folder, "microphone.wav");
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(path, WavFile.Create(samples, AudioFormat.NormalizedSampleRate));

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using RoleplayHub.Fakes.Realtime;
 using RoleplayHub.Providers.Realtime;
 using RoleplayHub.Tests.Infrastructure;
@@ -62,6 +64,9 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         var wav = await admin.GetByteArrayAsync(last.Str("audioUrl"));
         Assert.Equal("RIFF", System.Text.Encoding.ASCII.GetString(wav, 0, 4));
         Assert.Empty(client.EventsNamed("error"));
+        var overhead = (await admin.GetFromJsonAsync<JsonElement>("/api/stats")).GetProperty("realtime"); // the server's own time, for the benchmark
+        Assert.Equal(1, overhead.GetProperty("replies").GetInt64());
+        Assert.True(overhead.GetProperty("appends").GetInt64() > 0);
 
         await client.InvokeAsync("end-session", new { sessionId });
         var history = await admin.SessionAsync(sessionId, s => s.Int("totalTurns") >= 1);

@@ -20,7 +20,8 @@ public sealed record NodeStats(
     int BusyThreadPoolThreads,
     long ThreadPoolQueue,
     long UptimeSeconds,
-    TurnOverhead Overhead);
+    TurnOverhead Overhead,
+    RealtimeOverhead Realtime);
 
 /// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
 /// call, and from a provider's result to its event written to the connection.</summary>
@@ -31,5 +32,18 @@ public sealed record TurnOverhead(long Turns, long Events, double FlushToSttP50,
         var flush = metrics.FlushToStt.Summarize(turnsSince);
         var wire = metrics.ResultToWire.Summarize(eventsSince);
         return new TurnOverhead(flush.Samples, wire.Samples, flush.P50, flush.P99, wire.P50, wire.P99);
+    }
+}
+
+/// <summary>The server's own time on recent realtime turns (ms), the upstream's excluded: from the socket read of the
+/// reply audio that completes the first segment to its <c>avatar-response</c> written (stored WAV, lip-sync, the event),
+/// and per chunk of the trainee's audio, resampling and appending it upstream.</summary>
+public sealed record RealtimeOverhead(long Replies, long Appends, double FirstAudioP50, double FirstAudioP99, double FirstAudioMax, double AppendP50, double AppendP99)
+{
+    public static RealtimeOverhead From(RoleplayMetrics metrics, long repliesSince = 0, long appendsSince = 0)
+    {
+        var first = metrics.RealtimeFirstAudio.Summarize(repliesSince);
+        var append = metrics.RealtimeAppend.Summarize(appendsSince);
+        return new RealtimeOverhead(first.Samples, append.Samples, first.P50, first.P99, first.Max, append.P50, append.P99);
     }
 }

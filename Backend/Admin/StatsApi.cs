@@ -12,7 +12,8 @@ public static class StatsApi
 {
     /// <summary><c>GET /api/stats</c> (admins): this node's sessions, buffers and process health;
     /// <c>?collect=true</c> measures live heap only; <c>?turnsSince=N&amp;eventsSince=M</c> limit the overhead
-    /// percentiles to later turns and events (counts read at the start of a benchmark's hold).</summary>
+    /// percentiles to later turns and events, <c>?repliesSince=R&amp;appendsSince=A</c> the realtime ones (counts read
+    /// at the start of a benchmark's hold).</summary>
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/stats", Get).WithName("GetStats").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
@@ -21,7 +22,7 @@ public static class StatsApi
 
     // collect=true runs a full, compacting garbage collection first, so managedHeapBytes is live data only (the
     // benchmarks measure memory per session with it; it pauses the process for a few milliseconds).
-    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx, RoleplayMetrics metrics, bool? collect, long? turnsSince, long? eventsSince)
+    private static Ok<NodeStats> Get(SessionManager sessions, PocketSphinxSpeechToText pocketSphinx, RoleplayMetrics metrics, bool? collect, long? turnsSince, long? eventsSince, long? repliesSince, long? appendsSince)
     {
         if (collect == true)
         {
@@ -47,6 +48,7 @@ public static class StatsApi
             maxWorkers - workers,
             ThreadPool.PendingWorkItemCount,
             (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
-            TurnOverhead.From(metrics, turnsSince ?? 0, eventsSince ?? 0)));
+            TurnOverhead.From(metrics, turnsSince ?? 0, eventsSince ?? 0),
+            RealtimeOverhead.From(metrics, repliesSince ?? 0, appendsSince ?? 0)));
     }
 }

@@ -62,7 +62,7 @@ internal static class WireEvents
         new(sessionId, d.Turn, d.Index, d.Text, timestamp);
 
     public static AiResponseEvent ToWire(this TurnReply r, string sessionId, long seq, long timestamp) =>
-        new(sessionId, r.Turn, r.Text, r.TurnCount, r.MaxTurns, r.Timings, timestamp) { Seq = seq, Cut = r.Cut };
+        new(sessionId, r.Turn, r.Text, r.TurnCount, r.MaxTurns, r.Timings, timestamp) { Seq = seq, Cut = r.Cut, TextOnly = r.TextOnly };
 
     public static AvatarResponseEvent ToWire(this TurnSpeech s, string sessionId, long seq, long timestamp) =>
         new(sessionId, s.Turn, s.Segment, s.IsLast, s.Text, s.AudioUrl, s.VideoUrl, s.DurationMs, s.MimeType, s.Visemes, s.Timings, timestamp) { Seq = seq };

@@ -26,6 +26,7 @@ public sealed class RoleplayMetrics
         TurnLatency = _meter.CreateHistogram<double>("roleplay.turn.latency", unit: "ms", description: "End of the user's speech (the voice detector's stop, or the flush) to a milestone of the turn: final-transcript, first-token, first-audio (the first avatar-response on the wire)");
         BargeInLatency = _meter.CreateHistogram<double>("roleplay.bargein.latency", unit: "ms", description: "The trainee's speech detected during the persona's reply → response-interrupted sent");
         Overhead = _meter.CreateHistogram<double>("roleplay.turn.overhead", unit: "ms", description: "Server time around the providers: flush → STT call, provider result → event written");
+        RealtimeOverhead = _meter.CreateHistogram<double>("roleplay.realtime.overhead", unit: "ms", description: "Server time on a realtime model's turn: the reply audio completing its first segment read from the socket → avatar-response written (first_audio); a chunk resampled and appended upstream (append)");
     }
 
     public Counter<long> SessionsStarted { get; }
@@ -48,11 +49,31 @@ public sealed class RoleplayMetrics
 
     public Histogram<double> BargeInLatency { get; }
 
+    public Histogram<double> RealtimeOverhead { get; }
+
     /// <summary>Recent flush → STT call delays (ms), for /api/stats percentiles.</summary>
     public LatencyReservoir FlushToStt { get; } = new();
 
     /// <summary>Recent provider result → event written delays (ms), for /api/stats percentiles.</summary>
     public LatencyReservoir ResultToWire { get; } = new();
+
+    /// <summary>Recent realtime first-audio overheads (ms), for /api/stats percentiles.</summary>
+    public LatencyReservoir RealtimeFirstAudio { get; } = new();
+
+    /// <summary>Recent realtime upstream appends (ms), for /api/stats percentiles.</summary>
+    public LatencyReservoir RealtimeAppend { get; } = new();
+
+    public void RecordRealtimeFirstAudio(double milliseconds)
+    {
+        RealtimeOverhead.Record(milliseconds, new KeyValuePair<string, object?>("point", "first_audio"));
+        RealtimeFirstAudio.Add(milliseconds);
+    }
+
+    public void RecordRealtimeAppend(double milliseconds)
+    {
+        RealtimeOverhead.Record(milliseconds, new KeyValuePair<string, object?>("point", "append"));
+        RealtimeAppend.Add(milliseconds);
+    }
 
     public void RecordFlushToStt(double milliseconds)
     {

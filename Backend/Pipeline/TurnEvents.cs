@@ -14,8 +14,9 @@ public sealed record TurnTranscript(int Turn, string Text, bool IsFinal, IReadOn
 public sealed record TurnReplyDelta(int Turn, int Index, string Text) : TurnEvent;
 
 /// <summary>The persona's whole reply to a turn; <paramref name="Cut"/> when the model stopped before the end and this
-/// is what it wrote until then.</summary>
-public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings, bool Cut = false) : TurnEvent;
+/// is what it wrote until then; <paramref name="TextOnly"/> when no speech follows for the turn (a realtime model's
+/// opening line), so a client waiting for the persona to finish speaking must not wait.</summary>
+public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings, bool Cut = false, bool TextOnly = false) : TurnEvent;
 
 /// <summary>One spoken sentence of the reply: its stored audio and lip-sync.</summary>
 public sealed record TurnSpeech(

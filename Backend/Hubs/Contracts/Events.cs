@@ -91,6 +91,10 @@ public sealed record AiResponseEvent(
     /// <summary>Present (true) only when the model stopped mid-reply: <c>text</c> is what it wrote until then.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Cut { get; init; }
+
+    /// <summary>Present (true) only when no <c>avatar-response</c> follows for this turn: a realtime model's opening line.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool TextOnly { get; init; }
 }
 
 public sealed record AvatarResponseEvent(

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using RoleplayHub.History;
 
@@ -75,13 +76,27 @@ internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate) 
         }
 
         var text = _transcript.ToString(_transcriptSent, _transcript.Length - _transcriptSent);
-        if (!last && text.LastIndexOf(' ') is var space and > 0)
+        if (!last)
         {
-            text = text[..space]; // a word still being written goes with the next segment
+            text = text[..CompleteWordsEnd(text)]; // a word still being written goes with the next segment
         }
 
         _transcriptSent += text.Length;
         return text.Trim();
+    }
+
+    /// <summary>Where the complete words of <paramref name="text"/> end. Transcript deltas are tokens, which split words
+    /// ("Deliv", "ery"), so a trailing word of a script written with spaces may be unfinished; scripts written without
+    /// them (Chinese, Japanese, Thai: <see cref="UnicodeCategory.OtherLetter"/>) can be cut anywhere.</summary>
+    private static int CompleteWordsEnd(string text)
+    {
+        var end = text.Length;
+        while (end > 0 && !char.IsWhiteSpace(text[end - 1]) && char.GetUnicodeCategory(text[end - 1]) != UnicodeCategory.OtherLetter)
+        {
+            end--;
+        }
+
+        return end;
     }
 
     /// <summary>The first <paramref name="bytes"/> of the gathered audio went out as a segment.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using RoleplayHub.Audio;
 using RoleplayHub.Audio.Vad;
@@ -103,7 +104,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
         var text = session.Variant.OpeningLine;
         var now = services.Time.GetUtcNow();
-        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new ReplyClock(services, services.Now, null, null).Timings()));
+        await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, new ReplyClock(services, services.Now, null, null).Timings(), TextOnly: true));
         services.Journal.TurnCompleted(new TurnRecord
         {
             HistoryKey = session.HistoryKey, SessionId = session.Id, Turn = 0, UserText = "", AiText = text, StartedAt = now, CompletedAt = now,
@@ -208,11 +209,13 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
         }
 
         var upstream = Upstream;
+        var start = Stopwatch.GetTimestamp();
         var bytes = upstream.InputSampleRate == AudioFormat.NormalizedSampleRate ? pcm.Bytes : Resample(pcm.Samples, upstream.InputSampleRate);
         try
         {
             await upstream.AppendAudioAsync(bytes, cancellationToken);
             _sentSinceCommit = true;
+            services.Metrics.RecordRealtimeAppend(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -341,7 +344,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 break;
             case OutputAudio audio when _reply is { Interrupted: false } reply:
                 reply.AddAudio(audio.Pcm16.Span);
-                await SendSegmentAsync(reply, last: false, null, cancellationToken);
+                await SendSegmentAsync(reply, last: false, null, audio.ReceivedAt, cancellationToken);
                 break;
             case ResponseDone done:
                 await FinishReplyAsync(done.Status, done.Transcript, cancellationToken);
@@ -502,8 +505,9 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
     /// <summary>Sends the next segment of the reply's audio when enough has gathered (or the rest, when
     /// <paramref name="last"/>): stored as WAV, announced with estimated lip-sync, and noted on the floor so barge-in
-    /// knows what was played.</summary>
-    private async Task SendSegmentAsync(RealtimeReply reply, bool last, string? finalTranscript, CancellationToken cancellationToken)
+    /// knows what was played. <paramref name="upstreamAt"/>: when the audio that completed it was read from the vendor
+    /// (0 = not by the vendor's audio), where the server's own time on the first segment starts.</summary>
+    private async Task SendSegmentAsync(RealtimeReply reply, bool last, string? finalTranscript, long upstreamAt, CancellationToken cancellationToken)
     {
         var audio = reply.NextSegment(last);
         if (audio.IsEmpty)
@@ -539,6 +543,12 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
         var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
         await session.EmitAsync(new TurnSpeech(reply.Turn, segment, last, text, url, null, durationMs, stored.MimeType, visemes, reply.Clock.Timings(null, storeMs)));
+        if (segment == 0 && upstreamAt != 0)
+        {
+            // The server's own share of the first audio: the upstream's pace until this audio arrived is not ours.
+            services.Metrics.RecordRealtimeFirstAudio(Stopwatch.GetElapsedTime(upstreamAt).TotalMilliseconds);
+        }
+
         _floor.SegmentSent(reply.Turn, segment, text, durationMs, null);
         reply.Segments.Add(new AvatarSegmentRecord(segment, text, stored.Key, null, durationMs, stored.MimeType));
     }
@@ -566,7 +576,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 return;
             }
 
-            await SendSegmentAsync(reply, last: true, transcript, cancellationToken);
+            await SendSegmentAsync(reply, last: true, transcript, upstreamAt: 0, cancellationToken);
             var text = (transcript is { Length: > 0 } ? transcript : reply.Transcript).Trim();
             if (text.Length == 0 && reply.Segments.Count == 0)
             {

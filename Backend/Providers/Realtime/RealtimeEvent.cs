@@ -16,7 +16,12 @@ public sealed record InputTranscript(string Text, bool IsFinal) : RealtimeEvent;
 public sealed record ResponseStarted(string ResponseId) : RealtimeEvent;
 
 /// <summary>A piece of the reply's audio, PCM16 at <see cref="IRealtimeConnection.OutputSampleRate"/>; the memory is the event's own.</summary>
-public sealed record OutputAudio(ReadOnlyMemory<byte> Pcm16) : RealtimeEvent;
+public sealed record OutputAudio(ReadOnlyMemory<byte> Pcm16) : RealtimeEvent
+{
+    /// <summary>When the message carrying it was read from the socket (<see cref="System.Diagnostics.Stopwatch"/>
+    /// ticks; 0 = unknown): where the server's own time on the reply starts.</summary>
+    public long ReceivedAt { get; init; }
+}
 
 /// <summary>More of the reply's transcript (what the model is saying).</summary>
 public sealed record OutputTranscriptDelta(string Text) : RealtimeEvent;

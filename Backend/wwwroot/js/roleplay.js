@@ -33,6 +33,7 @@ const page = {
   transport: null,
   protocol: null,
   sessionId: null,
+  engine: null,  // session-started's engine: cascaded, or realtime:<profile>
   lastSeq: 0,
   maxTurns: 0,
   turns: {},     // turn → { transcript, final, reply, timings, heardAfterMs }
@@ -212,6 +213,7 @@ async function openMicrophone(sampleRate, chunkMs) {
 
 function sessionStarted(started, capture) {
   page.sessionId = started.sessionId;
+  page.engine = started.engine;
   page.maxTurns = started.maxTurns;
   page.capture = capture;
   page.serverVad = ['server-vad', 'semantic-vad'].includes(started.turnDetection?.type);
@@ -309,7 +311,9 @@ function transcription(event) {
   renderLine('user', event.turn, event.text || (event.isFinal ? '(nothing heard)' : '…'), !event.isFinal, 'You');
   if (event.isFinal) {
     uplink.replyStarted();
-    if (event.text) {
+    // A realtime model transcribes beside its reply, so the final transcript can come after the reply has begun or
+    // even played: the persona is then no longer thinking.
+    if (event.text && !turn.reply && !player.busy) {
       personaTurn = true;
       setState('thinking');
     }
@@ -377,6 +381,8 @@ function reply(event) {
   // A reply the trainee cut off shows what they heard of it.
   renderLine('persona', event.turn, turn.interrupted !== undefined ? `${turn.interrupted}—` : event.text, false, $('persona-name').textContent);
   $('turns').textContent = `Turn ${event.turnCount} / ${event.maxTurns}`;
+  // No speech follows (a realtime model's opening line): the persona is done once its words are shown.
+  if (event.textOnly && !player.busy) personaDone();
 }
 
 function avatar(event) {

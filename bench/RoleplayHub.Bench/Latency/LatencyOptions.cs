@@ -56,6 +56,9 @@ internal sealed record LatencyOptions
 
     public string Scenario { get; init; } = "procurement-price";
 
+    /// <summary>start-session's <c>engine</c> (<c>realtime:&lt;profile&gt;</c>); absent, the server's default.</summary>
+    public string? Engine { get; init; }
+
     /// <summary>What the report calls the server's providers (<c>offline</c>, <c>latency-model</c>).</summary>
     public string Stack { get; init; } = "offline";
 
@@ -93,6 +96,7 @@ internal sealed record LatencyOptions
                 "--noise-dbfs" => o with { NoiseDbfs = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--scenario" => o with { Scenario = value },
                 "--stack" => o with { Stack = value },
+                "--engine" => o with { Engine = value },
                 "--jwt-secret" => o with { JwtSecret = value },
                 "--issuer" => o with { Issuer = value },
                 "--audience" => o with { Audience = value },

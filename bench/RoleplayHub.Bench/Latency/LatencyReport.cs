@@ -8,7 +8,7 @@ namespace RoleplayHub.Bench.Latency;
 /// <c>bench/run.sh latency</c> gathers the rows of several runs into one table.</summary>
 internal static class LatencyReport
 {
-    public static void Print(LatencyRun run, List<double> serverCpu, List<double> loadgenCpu)
+    public static void Print(LatencyRun run, List<double> serverCpu, List<double> loadgenCpu, RealtimeOverhead? realtime = null)
     {
         var o = run.Options;
         var turns = run.Measured.ToList();
@@ -35,6 +35,10 @@ internal static class LatencyReport
         Console.WriteLine(Inv(
             $"| {o.Mode} | {o.Sessions} | {turns.Count} | {answered.Count} | **{N(latency.P50)}** / **{N(latency.P95)}** / {N(latency.Max)} | {N(endOfTurn.P50)} | {milestones} | {Cpu(serverCpu)} | {Cpu(loadgenCpu)} | {lag.P99:0.0} / {lag.Max:0.0} |"));
         Console.WriteLine();
+        if (realtime is { } rt)
+        {
+            PrintRealtime(run, rt, serverCpu, loadgenCpu, lag.P99, lag.Max);
+        }
 
         Console.WriteLine("| clip | turns | answered | end of speech → first audio p50 / max (ms) | end of turn p50 (ms) |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -74,6 +78,21 @@ internal static class LatencyReport
         Console.WriteLine(run.Problems.Count == 0
             ? "problems: none"
             : "problems: " + string.Join("; ", run.Problems.Select(p => $"{p.Key}={p.Value.Values.Sum()} ({string.Join(", ", p.Value.Take(3).Select(d => $"{d.Value}× {d.Key}"))})")));
+    }
+
+    /// <summary>The realtime row: the server's own time per turn with the upstream's excluded (its first-audio delay
+    /// and pace), measured by the server itself, beside the CPU figures that say whether the generator kept up.</summary>
+    private static void PrintRealtime(LatencyRun run, RealtimeOverhead rt, List<double> serverCpu, List<double> loadgenCpu, double lagP99, double lagMax)
+    {
+        Console.WriteLine("Server overhead per realtime turn (the server's own clock, over the hold): first audio = the upstream audio that completes the");
+        Console.WriteLine("reply's first segment read from the socket → its avatar-response written (WAV stored, lip-sync, event); append = one chunk of the");
+        Console.WriteLine("trainee's audio resampled to the vendor's rate and sent upstream.");
+        Console.WriteLine();
+        Console.WriteLine("| engine | sessions | replies | first audio overhead p50 / p99 / max (ms) | appends | append p50 / p99 (ms) | server CPU mean / max | loadgen CPU mean / max | send lag p99 / max (ms) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(Inv(
+            $"| {run.Options.Engine} ({run.Options.Stack}) | {run.Options.Sessions} | {rt.Replies} | **{rt.FirstAudioP50:0.00}** / **{rt.FirstAudioP99:0.00}** / {rt.FirstAudioMax:0.00} | {rt.Appends} | {rt.AppendP50:0.000} / {rt.AppendP99:0.000} | {Cpu(serverCpu)} | {Cpu(loadgenCpu)} | {lagP99:0.0} / {lagMax:0.0} |"));
+        Console.WriteLine();
     }
 
     private static (int N, double P50, double P90, double P95, double P99, double Max) EndOfTurn(IEnumerable<TurnMeasurement> turns) =>

@@ -77,6 +77,8 @@ internal sealed class LatencyRun
         var serverAlive = server is not null;
         var self = new ProcessSampler(Environment.ProcessId);
         var held = (From: DateTime.UtcNow + o.Ramp, To: DateTime.UtcNow + o.Duration);
+        var overhead = o.Engine is null ? null : new RealtimeOverheadProbe(Http, o.Url, _tokens.Issue("bench-admin", ["admin"], TimeSpan.FromHours(2)).Token);
+        var marked = false;
         SampleServer();
         self.Sample();
         var all = Task.WhenAll(tasks);
@@ -85,9 +87,14 @@ internal sealed class LatencyRun
             await Task.WhenAny(all, Task.Delay(1_000));
             SampleServer();
             self.Sample();
+            if (!marked && overhead is not null && DateTime.UtcNow >= held.From)
+            {
+                marked = true;
+                await overhead.MarkAsync();
+            }
         }
 
-        LatencyReport.Print(this, Held(server), Held(self));
+        LatencyReport.Print(this, Held(server), Held(self), overhead is null ? null : await overhead.ReadSinceMarkAsync());
         return 0;
 
         // A server that exits mid-run is reported, and the run goes on to show what the trainees saw.

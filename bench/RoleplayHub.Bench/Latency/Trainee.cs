@@ -85,7 +85,7 @@ internal sealed class Trainee(int index, LatencyRun run)
         _started = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _socket!.InvokeAsync("start", "start-session",
             $"[{{\"sessionId\":\"lat-{run.RunId}-{index}-{++_sessions}\",\"scenarioId\":\"{o.Scenario}\"," +
-            $"\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}{detection}}}]");
+            $"\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}{detection}{(o.Engine is { } engine ? $",\"engine\":\"{engine}\"" : "")}}}]");
         var sessionId = await _started.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
         if (sessionId is null)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
@@ -34,6 +35,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
     private volatile bool _activityOpen;
     private volatile bool _goingAway;
     private volatile bool _finishing;
+    private long _receivedAt;      // the message being translated was read then (receive loop only)
 
     private GeminiLiveConnection(RealtimeSocket socket, RealtimeOptions limits, bool vendorDetectsSpeech)
     {
@@ -186,6 +188,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
         {
             while (await _socket.ReceiveAsync(_stop.Token) is { } message)
             {
+                _receivedAt = Stopwatch.GetTimestamp();
                 foreach (var e in Translate(message))
                 {
                     await _events.Writer.WriteAsync(e, _stop.Token);
@@ -275,7 +278,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
                 if (part.TryGetProperty("inlineData", out var data) && data.TryGetProperty("data", out var audio))
                 {
                     StartReply(events);
-                    events.Add(new OutputAudio(audio.GetBytesFromBase64()));
+                    events.Add(new OutputAudio(audio.GetBytesFromBase64()) { ReceivedAt = _receivedAt });
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -35,6 +36,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
     private long _assistantItemAudioBytes;
     private volatile bool _sessionExpired;
     private volatile bool _finishing;
+    private long _receivedAt;      // the message being translated was read then (receive loop only)
 
     private OpenAiRealtimeConnection(RealtimeSocket socket, OpenAiDialect dialect, RealtimeOptions limits, bool vendorDetectsSpeech)
     {
@@ -241,6 +243,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         {
             while (await _socket.ReceiveAsync(_stop.Token) is { } message)
             {
+                _receivedAt = Stopwatch.GetTimestamp();
                 if (Translate(message) is { } e)
                 {
                     await _events.Writer.WriteAsync(e, _stop.Token);
@@ -309,7 +312,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
             case var t when t == _dialect.AudioDelta:
                 var pcm = root.GetProperty("delta").GetBytesFromBase64(); // the event's own array
                 Interlocked.Add(ref _assistantItemAudioBytes, pcm.Length);
-                return new OutputAudio(pcm);
+                return new OutputAudio(pcm) { ReceivedAt = _receivedAt };
             case var t when t == _dialect.TranscriptDelta:
                 var delta = Str(root, "delta");
                 _replyTranscript.Append(delta);
