@@ -57,23 +57,7 @@ internal sealed class TurnPipeline(
                 return;
             }
 
-            var queue = session.Queue;
-            while (await queue.WaitToReadAsync(stopping))
-            {
-                while (queue.TryRead(out var item))
-                {
-                    using (item)
-                    {
-                        await ProcessAsync(item, stopping);
-                        session.Processed(item);
-                    }
-
-                    if (session.EndReason is SessionEndReason.MaxTurns or SessionEndReason.Error)
-                    {
-                        return;
-                    }
-                }
-            }
+            await TurnQueueReader.ReadAsync(session, ProcessAsync, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -196,7 +180,10 @@ internal sealed class TurnPipeline(
         {
             _cutHeardWords = true;
             _lastPartial = partial.Text;
-            gate?.SoundsUnfinished(services.UnfinishedWords.EndsUnfinished(partial.Text));
+            if (gate is { UnfinishedSilenceMs: not null })
+            {
+                gate.SoundsUnfinished(services.UnfinishedWords.EndsUnfinished(partial.Text));
+            }
             await session.EmitPartialAsync(new TurnTranscript(_nextTurn, partial.Text, false, null, TurnTimings.None));
         }
     }

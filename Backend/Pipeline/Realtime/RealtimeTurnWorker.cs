@@ -51,23 +51,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
         try
         {
             await OpenAsync();
-            var queue = session.Queue;
-            while (await queue.WaitToReadAsync(stopping))
-            {
-                while (queue.TryRead(out var item))
-                {
-                    using (item)
-                    {
-                        await ProcessAsync(item, stopping);
-                        session.Processed(item);
-                    }
-                }
-
-                if (session.EndReason is SessionEndReason.MaxTurns or SessionEndReason.Error)
-                {
-                    return;
-                }
-            }
+            await TurnQueueReader.ReadAsync(session, ProcessAsync, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
