@@ -85,7 +85,9 @@ public sealed class RealtimeHubTests : IAsyncLifetime
     {
         await StartVendorAsync(vendor);
         _fake.Script.EnqueueUserTranscript("tell me about your delivery terms");
-        _fake.Script.EnqueueReply("Delivery takes six weeks from the order, and we ship from our central warehouse in two batches, with tracking for every pallet and a named contact for every shipment.");
+        // Long enough (about 20 s of audio) to still be playing when the next utterance starts, even on a loaded machine.
+        _fake.Script.EnqueueReply("Delivery takes six weeks from the order, and we ship from our central warehouse in two batches, with tracking for every pallet and a named contact for every shipment. "
+            + "Customs clearance is included, insurance is on us until the goods reach your dock, and any damaged pallet is replaced within five working days.");
         _fake.Script.EnqueueUserTranscript("that is too slow");
         _fake.Script.EnqueueReply("I understand.");
         await using var client = await _factory.ConnectAsync("alice");

@@ -101,7 +101,7 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
     }
 
     /// <summary>The service on a loopback port with a realtime profile per fake vendor, and Chromium hearing the
-    /// recording with a second of silence before it and three after it.</summary>
+    /// recording with a second of silence before it and five after it (the short reply plays out in them even on a loaded machine).</summary>
     public sealed class Service : IAsyncLifetime
     {
         private static readonly string[] Vendors = [RealtimeVendors.OpenAi, RealtimeVendors.Qwen, RealtimeVendors.Gemini];
@@ -132,7 +132,7 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
             }
 
             Url = _factory.StartOnLoopback();
-            var microphone = FakeMicrophoneBrowser.MicrophoneFile(TestAudio.IllDisposed, TimeSpan.FromSeconds(3), _factory.DataDirectory, lead: TimeSpan.FromSeconds(1));
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(TestAudio.IllDisposed, TimeSpan.FromSeconds(5), _factory.DataDirectory, lead: TimeSpan.FromSeconds(1));
             Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
         }
 
