@@ -41,7 +41,10 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
 
         await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the final transcript of turn 1");
         await WaitForAsync("() => roleplay.interruptions.length > 0", "the trainee to talk over the persona");
-        var transcript = await Page.TextContentAsync("#user-1 .words") ?? "";
+        // The page may start listening part-way through a repetition, so turn 1 can hold only its tail; turn 2 is the
+        // first repetition heard from its start.
+        await WaitForAsync("() => document.querySelector('#user-2[data-final=true]') !== null", "the final transcript of turn 2");
+        var transcript = await Page.TextContentAsync("#user-2 .words") ?? "";
         var cut = await Page.EvaluateAsync<string>("roleplay.interruptions[0].heardText");
         var cutTurn = await Page.EvaluateAsync<int>("roleplay.interruptions[0].turn");
 
