@@ -1,3 +1,4 @@
+using RoleplayHub.Audio;
 using System.Buffers.Binary;
 using System.Net;
 using RoleplayHub.Tests.Infrastructure;
@@ -129,6 +130,25 @@ public sealed class AudioFormatTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task An8KHzRateLearntFromAWavHeaderIsWarnedAboutBesideTheSettingsItChanged()
+    {
+        await using var client = await _factory.ConnectAsync("alice");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, audioFormat = new { encoding = "wav" } });
+        var sessionId = started.Str("sessionId")!;
+        var narrow = new byte[WavFile.HeaderSize + 1_600];
+        WavFile.Write(narrow, new byte[1_600], WavFile.Pcm16(8_000));
+
+        await client.InvokeAsync("audio-chunk", client.AudioChunk(sessionId, narrow, 0));
+        var changed = await client.WaitForEventAsync("audio-received", e => e.TryGetProperty("audioConfig", out _));
+
+        Assert.False(started.TryGetProperty("warnings", out _)); // the rate was not known at the start
+        Assert.Equal(8_000, changed.GetProperty("audioConfig").Int("sampleRate"));
+        var warning = Assert.Single(changed.GetProperty("warnings").EnumerateArray()).GetString();
+        Assert.Contains("8000 Hz", warning, StringComparison.Ordinal);
+        Assert.Contains("pocketsphinx", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A48KHzStereoWavIsFlushedBySecondsOfItsOwnAudioAndTheAcknowledgementSaysSo()
     {
         var clip = TestAudio.IllDisposed;
@@ -143,6 +163,7 @@ public sealed class AudioFormatTests(ITestOutputHelper output) : IDisposable
         var changed = Assert.Single(client.EventsNamed("audio-received"), e => e.TryGetProperty("audioConfig", out _));
         var config = changed.GetProperty("audioConfig");
         Assert.Equal((48_000, 2, 196_608), (config.Int("sampleRate"), config.Int("channels"), config.Int("flushBytes")));
+        Assert.False(changed.TryGetProperty("warnings", out _));
         var seconds = (wav.Length - 44) / (48_000 * 4.0);
         Assert.InRange(client.EventsNamed("transcription").Count(e => !e.Bool("isFinal")), 0, (int)Math.Ceiling(seconds)); // one partial per flushed second at most
         Assert.True(TestAudio.WordErrorRate(clip.Reference, final.Str("text")!) <= 0.5, final.Str("text"));

@@ -1,3 +1,4 @@
+using RoleplayHub.Audio;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -74,6 +75,26 @@ public sealed class MessagePackHubTests : IAsyncDisposable
         Assert.Equal("invalid-request", hugeOffset["code"]);
         Assert.Contains("offset", (string)hugeOffset["message"]!, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, hub.State);
+    }
+
+    [Fact]
+    public async Task TheAcknowledgementThatLearntAWavHeaderCarriesTheNewSettings()
+    {
+        var hub = await ConnectAsync("alice", HttpTransportType.WebSockets);
+        var started = await hub.InvokeAsync<IDictionary<object, object?>>("start-session", new { scenarioId = HubTestKit.Scenario, audioFormat = new { encoding = "wav" } });
+        var sessionId = (string)started["sessionId"]!;
+        var stereo48k = new byte[WavFile.HeaderSize + 9_600];
+        WavFile.Write(stereo48k, new byte[9_600], WavFile.Pcm16(48_000, channels: 2));
+
+        await hub.InvokeAsync("audio-chunk", new { sessionId, audioData = stereo48k, offset = 0L });
+        await hub.InvokeAsync("audio-chunk", new { sessionId, audioData = new byte[9_600], offset = (long)stereo48k.Length });
+        var learnt = await EventAsync("audio-received", e => Convert.ToInt64(e["offset"]) == 0);
+        var next = await EventAsync("audio-received", e => Convert.ToInt64(e["offset"]) > 0);
+
+        var config = Assert.IsAssignableFrom<IDictionary<object, object?>>(learnt["audioConfig"]);
+        Assert.Equal((48_000, 2), (Convert.ToInt32(config["sampleRate"]), Convert.ToInt32(config["channels"])));
+        Assert.Equal(stereo48k.Length, Convert.ToInt32(learnt["audioSize"]));
+        Assert.False(next.ContainsKey("audioConfig")); // the per-chunk form stays the short one
     }
 
     private async Task<HubConnection> ConnectAsync(string user, HttpTransportType transport)

@@ -45,6 +45,7 @@ internal static class WireEvents
         {
             Duplicate = outcome.Duplicate,
             AudioConfig = outcome.AudioChanged?.ToWire(),
+            Warnings = outcome.Warning is { } warning ? [warning] : null,
         };
 
     public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);

@@ -8,6 +8,9 @@ public readonly record struct ChunkOutcome(ClientError? Error, int AudioSize, lo
     /// <summary>The stream's settings when this chunk changed them (a WAV header gave the real rate and channels).</summary>
     public AudioSettings? AudioChanged { get; init; }
 
+    /// <summary>What the client should know about the settings this chunk revealed (a rate too narrow to recognise).</summary>
+    public string? Warning { get; init; }
+
     public static ChunkOutcome Failed(ClientError error) => new(error, 0, 0, 0, false);
 
     public static ChunkOutcome Accepted(int size, long offset, long total, bool duplicate = false) => new(null, size, offset, total, duplicate);

@@ -19,6 +19,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     private readonly ISessionEnder _ender;
     private readonly RoleplaySessionOptions _options;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<AudioFormat, string?> _warnAboutFormat;
     private int _state = (int)SessionState.Active;
     private int _turnCount;
     private int _turnsInFlight;
@@ -39,6 +40,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         TurnDetection = identity.TurnDetection;
         Engine = identity.Engine;
         Warnings = identity.Warnings;
+        _warnAboutFormat = identity.WarnAboutFormat;
         _options = options;
         _ender = ender;
         StartedAt = time.GetUtcNow();
@@ -119,7 +121,14 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
 
     // ---- calls from the hub (through the manager) ------------------------------------------------------------
 
-    public ChunkOutcome AcceptAudio(long? offset, ReadOnlySpan<byte> chunk) => _stream.Accept(offset, chunk);
+    public ChunkOutcome AcceptAudio(long? offset, ReadOnlySpan<byte> chunk)
+    {
+        var outcome = _stream.Accept(offset, chunk);
+
+        // A WAV header can reveal a rate the recogniser cannot use: the client hears of it beside the new settings,
+        // as it would have in session-started had it declared the rate.
+        return outcome.AudioChanged is null ? outcome : outcome with { Warning = _warnAboutFormat(_stream.Format with { HeaderDecides = false }) };
+    }
 
     public ClientError? Commit() => _stream.Commit();
 
@@ -213,6 +222,9 @@ public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVaria
 {
     /// <summary>What the client was told at the start about its choices (a sample rate too narrow to recognise).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The engine's judgement of a format learnt later, from a WAV header.</summary>
+    public Func<AudioFormat, string?> WarnAboutFormat { get; init; } = static _ => null;
 }
 
 /// <summary>Ends sessions: the one way a session (its worker, its grace timer) asks for its own end.</summary>

@@ -107,6 +107,7 @@ public sealed partial class SessionStarter(
         var identity = new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection, plan.Engine)
         {
             Warnings = plan.WarnAbout(format) is { } warning ? [warning] : [],
+            WarnAboutFormat = plan.WarnAbout,
         };
         var session = new RoleplaySession(identity,
             connection, _options, blocks, clients, ender, time);

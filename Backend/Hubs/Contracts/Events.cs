@@ -57,6 +57,11 @@ public sealed record AudioReceivedEvent(string SessionId, int AudioSize, long Of
     /// channels, once its header gave them (the flush is then sized for the file's real format).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AudioConfig? AudioConfig { get; init; }
+
+    /// <summary>Present only beside an <see cref="AudioConfig"/> the recogniser cannot use well (a WAV header at
+    /// 8 kHz), in the words of <c>session-started.warnings</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
 }
 
 /// <summary>Pipeline events carry <c>seq</c>, the session's event sequence number (1, 2, …): a client that resumes a

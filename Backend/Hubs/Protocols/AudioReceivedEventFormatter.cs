@@ -6,15 +6,22 @@ namespace RoleplayHub.Hubs.Protocols;
 
 /// <summary>
 /// Writes <c>audio-received</c>, sent for every chunk, straight to MessagePack with the field names of its JSON form
-/// (a test holds the two equal); <c>duplicate</c> appears only when true, as in JSON.
+/// (a test holds the two equal); <c>duplicate</c> appears only when true, as in JSON. The rare acknowledgement that
+/// also carries new settings or warnings (a WAV header's) goes through the JSON contract, so no field is left out.
 /// </summary>
-internal sealed class AudioReceivedEventFormatter : IMessagePackFormatter<AudioReceivedEvent?>
+internal sealed class AudioReceivedEventFormatter(IMessagePackFormatter<AudioReceivedEvent?> full) : IMessagePackFormatter<AudioReceivedEvent?>
 {
     public void Serialize(ref MessagePackWriter writer, AudioReceivedEvent? value, MessagePackSerializerOptions options)
     {
         if (value is null)
         {
             writer.WriteNil();
+            return;
+        }
+
+        if (value.AudioConfig is not null || value.Warnings is not null)
+        {
+            full.Serialize(ref writer, value, options);
             return;
         }
 

@@ -14,7 +14,7 @@ namespace RoleplayHub.Hubs.Protocols;
 internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int maxChunkBytes) : IFormatterResolver
 {
     private readonly AudioChunkRequestFormatter _chunk = new(maxChunkBytes);
-    private readonly AudioReceivedEventFormatter _received = new();
+    private readonly AudioReceivedEventFormatter _received = new(new JsonContractFormatter<AudioReceivedEvent?>(json));
     private readonly Dictionary<Type, object> _contracts = [];
     private readonly Lock _gate = new();
 
