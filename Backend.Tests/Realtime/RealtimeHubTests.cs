@@ -167,6 +167,24 @@ public sealed class RealtimeHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADrillOnARealtimeModelIsOfferedAndStartsInALanguageTheOfflineRecogniserCannotHear()
+    {
+        await StartVendorAsync(RealtimeVendors.OpenAi);
+        _factory.Setting($"Engine:ByScenario:{HubTestKit.Scenario}", "realtime:fake");
+        using var trainee = _factory.CreateClient("alice");
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var catalog = await trainee.GetFromJsonAsync<JsonElement>("/api/scenarios");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, language = "zh-CN" });
+
+        bool Available(string scenario) => catalog.EnumerateArray().Single(s => s.Str("id") == scenario)
+            .GetProperty("variants").EnumerateArray().Single(v => v.Str("language") == "zh-CN").GetProperty("available").GetBoolean();
+        Assert.True(Available(HubTestKit.Scenario));
+        Assert.Contains(catalog.EnumerateArray(), s => s.Str("id") != HubTestKit.Scenario && !Available(s.Str("id")!)); // still cascaded: English only
+        Assert.Equal(("zh-CN", "realtime:fake"), (started.Str("language"), started.Str("engine")));
+    }
+
+    [Fact]
     public async Task AKeyTheVendorRefusesRefusesTheSessionWithTheVendorsReasonAndLeavesNothingBehind()
     {
         await StartVendorAsync(RealtimeVendors.OpenAi, key: "wrong-key");

@@ -4,6 +4,7 @@ using RoleplayHub.Audio;
 using RoleplayHub.History;
 using RoleplayHub.Observability;
 using RoleplayHub.Pipeline;
+using RoleplayHub.Scenarios;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,6 +32,7 @@ public static class PipelineServiceExtensions
         services.AddSingleton<AudioDecoderFactory>();
         services.AddSingleton<PipelineServices>();
         services.AddSingleton<TurnWorkers>();
+        services.AddSingleton<ILanguageSupport>(sp => sp.GetRequiredService<TurnWorkers>());
         services.TryAddSingleton<ISessionJournal, NoSessionJournal>();
         return builder;
     }

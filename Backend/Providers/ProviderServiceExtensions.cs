@@ -63,7 +63,6 @@ public static class ProviderServiceExtensions
 
         services.AddFaultInjection();
         services.AddSingleton<ProviderCatalog>();
-        services.AddSingleton<ILanguageSupport, ProviderLanguageSupport>();
         services.AddSingleton<IRoleplayAi>(sp => sp.GetRequiredService<ProviderCatalog>().RoleplayAi);
         return builder;
     }

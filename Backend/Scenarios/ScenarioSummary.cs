@@ -10,7 +10,7 @@ public sealed record ScenarioSummary(string Id, string Kind, int MaxTurns, strin
         s.MaxTurns,
         s.DefaultLanguage,
         s.Variants.Values.OrderBy(v => v.Language, StringComparer.Ordinal)
-            .Select(v => ScenarioVariantSummary.From(v, languages.Check(v.Language)))
+            .Select(v => ScenarioVariantSummary.From(v, languages.Check(s.Id, v.Language)))
             .ToList());
 }
 
