@@ -198,6 +198,28 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         Assert.DoesNotContain("wrong-key", refusal.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AProfileThatFallsBackRunsTheSessionItCannotOpenOnTheCascadedEngineAndSaysWhy()
+    {
+        await StartVendorAsync(RealtimeVendors.OpenAi, key: "wrong-key");
+        _factory.Setting("Realtime:Profiles:fake:FallbackToCascaded", "true");
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var started = await client.InvokeAsync("start-session", new { sessionId = "rt-fallback", scenarioId = HubTestKit.Scenario, engine = "realtime:fake" });
+        await client.StreamAsync("rt-fallback", TestAudio.IllDisposed.Pcm16(), chunkBytes: 3_200);
+        await client.CommitAsync("rt-fallback");
+        var final = await client.WaitForEventAsync("transcription", e => e.Int("turn") == 1 && e.Bool("isFinal"));
+        var chinese = await client.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", language = "zh-CN" }, "ai-failed");
+
+        Assert.Equal("cascaded", started.Str("engine"));
+        var warning = Assert.Single(started.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains("realtime:fake", warning, StringComparison.Ordinal);
+        Assert.Contains("ai-failed", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-key", warning, StringComparison.Ordinal);
+        Assert.True(TestAudio.WordErrorRate(TestAudio.IllDisposed.Reference, final.Str("text")!) <= 0.5, final.Str("text")); // PocketSphinx heard it
+        Assert.DoesNotContain("Stt__ByLanguage", chinese.Message, StringComparison.Ordinal); // the model's refusal, not the cascaded engine's
+    }
+
     private static async Task WaitUntilAsync(Func<bool> done)
     {
         for (var waited = 0; !done(); waited += 100)

@@ -21,6 +21,9 @@ public abstract class TurnWorkerPlan(AudioDecoderFactory decoders, VoiceDetector
     /// <summary><c>cascaded</c>, or <c>realtime:&lt;profile&gt;</c>.</summary>
     public abstract string Engine { get; }
 
+    /// <summary>The engine a session runs on when this one cannot open its conversation; null: the session is refused.</summary>
+    public virtual string? FallbackEngine => null;
+
     /// <summary>How the session's turns end; <see cref="TurnDetection.Off"/> until <see cref="UseTurnDetection"/>.</summary>
     public TurnDetection TurnDetection { get; private set; } = TurnDetection.Off;
 

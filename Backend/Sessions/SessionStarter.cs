@@ -71,6 +71,12 @@ public sealed partial class SessionStarter(
                 $"Scenario '{scenario.Id}' is not available in {ClientError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
         }
 
+        return await StartNewAsync(connection, request, scenario, variant, fellBackFrom: null);
+    }
+
+    // fellBackFrom: why the engine the session asked for could not open it, when this start is on its fallback.
+    private async Task<StartOutcome> StartNewAsync(ClientConnection connection, StartRequest request, Scenario scenario, ScenarioVariant variant, string? fellBackFrom)
+    {
         await using var plan = workers.Plan(scenario.Id, variant.Language, request.Engine, out var planError);
         if (plan is null)
         {
@@ -106,7 +112,7 @@ public sealed partial class SessionStarter(
 
         var identity = new SessionIdentity(id, scenario, variant, format, request.ModelProfile, request.IdleFlush ?? true, plan.TurnDetection, plan.Engine)
         {
-            Warnings = plan.WarnAbout(format) is { } warning ? [warning] : [],
+            Warnings = [.. new[] { fellBackFrom, plan.WarnAbout(format) }.OfType<string>()],
             WarnAboutFormat = plan.WarnAbout,
         };
         var session = new RoleplaySession(identity,
@@ -132,7 +138,9 @@ public sealed partial class SessionStarter(
         if (aiError is { } refused)
         {
             Discard(session);
-            return refused;
+            return plan.FallbackEngine is { } fallback && fellBackFrom is null
+                ? await FallBackAsync(connection, request, scenario, variant, plan.Engine, fallback, refused)
+                : refused;
         }
 
         connection.Add(session);
@@ -144,6 +152,17 @@ public sealed partial class SessionStarter(
         session.Worker = plan.Start(session); // only now: session-started reaches the client before the opening line
         LogStarted(id, connection.UserId, scenario.Id, variant.Language, format.WireName);
         return started;
+    }
+
+    // The session runs on the fallback engine, told why in session-started; when the fallback cannot run it either
+    // (no recogniser for the language), the client gets the first engine's refusal, which is the one to act on.
+    private async Task<StartOutcome> FallBackAsync(ClientConnection connection, StartRequest request, Scenario scenario, ScenarioVariant variant,
+        string engine, string fallback, ClientError refused)
+    {
+        LogFallback(engine, refused.Code, fallback);
+        var why = $"The {engine} engine could not start this session ({refused.Code}: {refused.Message}); it runs on the {fallback} engine instead.";
+        var outcome = await StartNewAsync(connection, request with { Engine = fallback }, scenario, variant, why);
+        return outcome.Error is null ? outcome : refused;
     }
 
     private async Task<StartOutcome> ResumeAsync(RoleplaySession session, ClientConnection connection, StartRequest request)
@@ -214,6 +233,9 @@ public sealed partial class SessionStarter(
 
     [LoggerMessage(LogLevel.Information, "Session {SessionId} started by {UserId}: scenario {ScenarioId}, {Language}, {Format}")]
     private partial void LogStarted(string sessionId, string userId, string scenarioId, string language, string format);
+
+    [LoggerMessage(LogLevel.Warning, "The {Engine} engine could not start a session ({Code}); it runs on the {Fallback} engine")]
+    private partial void LogFallback(string engine, string code, string fallback);
 
     [LoggerMessage(LogLevel.Information, "Session {SessionId} resumed at byte {ReceivedBytes}")]
     private partial void LogResumed(string sessionId, long receivedBytes);

@@ -22,6 +22,8 @@ public sealed class RealtimeWorkerPlan(IRealtimeModels models, string profile, A
 
     public override string Engine => TurnEngine.RealtimePrefix + profile;
 
+    public override string? FallbackEngine => models.FallsBackToCascaded(profile) ? CascadedWorkerPlan.Name : null;
+
     /// <summary>GLM-Realtime expects client VAD by default; every other vendor runs its own.</summary>
     private bool VendorDetectsSpeech => !string.Equals(models.VendorOf(profile), RealtimeVendors.Glm, StringComparison.OrdinalIgnoreCase);
 

@@ -12,6 +12,9 @@ public interface IRealtimeModels
     /// <summary>The vendor of a profile (<see cref="RealtimeVendors"/>), or null when no such profile is configured.</summary>
     string? VendorOf(string profile);
 
+    /// <summary>Whether sessions the profile cannot open run on the cascaded engine instead (<see cref="RealtimeProfileOptions.FallbackToCascaded"/>).</summary>
+    bool FallsBackToCascaded(string profile);
+
     /// <summary>
     /// Opens a conversation on <paramref name="profile"/> and returns once the vendor has confirmed the configuration
     /// (<c>session.updated</c>, Gemini <c>setupComplete</c>) and <see cref="RealtimeSessionSetup.History"/> has been

@@ -12,6 +12,8 @@ public sealed class RealtimeModels(IOptions<RealtimeOptions> options, ILogger<Re
 
     public string? VendorOf(string profile) => _options.Profiles.GetValueOrDefault(profile)?.Vendor?.ToLowerInvariant();
 
+    public bool FallsBackToCascaded(string profile) => _options.Profiles.GetValueOrDefault(profile)?.FallbackToCascaded ?? false;
+
     public async Task<IRealtimeConnection> ConnectAsync(string profile, RealtimeSessionSetup setup, CancellationToken ct)
     {
         if (!_options.Profiles.TryGetValue(profile, out var p))

@@ -47,4 +47,9 @@ public sealed class RealtimeProfileOptions
     /// <summary>Input transcription model: OpenAI <c>gpt-4o-mini-transcribe</c> (default); Azure: a transcription
     /// <em>deployment</em> name; StepFun/GLM/Qwen: the vendor's own (unset sends none).</summary>
     public string? TranscriptionModel { get; set; }
+
+    /// <summary>When the model cannot open a session (unreachable, key refused, setup rejected, timed out), run that
+    /// session on the cascaded engine instead, with a warning saying so, rather than refusing it. Off by default: a
+    /// drill that must be on this model is refused with the vendor's reason.</summary>
+    public bool FallbackToCascaded { get; set; }
 }
