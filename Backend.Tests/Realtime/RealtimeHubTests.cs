@@ -77,6 +77,29 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         Assert.Equal(segments.Count, turn.GetProperty("avatarSegments").GetArrayLength());
     }
 
+    [Fact]
+    public async Task GeminiOnTheServersSpeechDetectionReportsTheTraineesSpeechAndMarksEachTurnsActivity()
+    {
+        await StartVendorAsync(RealtimeVendors.Gemini);
+        _factory.Setting("Realtime:Profiles:fake:SpeechDetection", "server");
+        _fake.Script.EnqueueUserTranscript("what is your best price");
+        _fake.Script.EnqueueReply("Our price is fixed for this year.");
+        await using var client = await _factory.ConnectAsync("alice");
+
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", turnDetection = new { type = "server-vad" } });
+        await client.StreamAsync(started.Str("sessionId")!, Padded(TestAudio.IllDisposed), chunkBytes: 3_200);
+        var reply = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
+
+        var speechStarted = client.EventsNamed("speech-started").Single(e => e.Int("turn") == 1);
+        var speechStopped = client.EventsNamed("speech-stopped").Single(e => e.Int("turn") == 1);
+        Assert.InRange(speechStarted.Int("audioStartMs"), PaddingMs - 400, PaddingMs + 200); // where the clip starts in the padding
+        Assert.True(speechStopped.Int("audioEndMs") > speechStarted.Int("audioStartMs"));
+        Assert.Equal("Our price is fixed for this year.", reply.Str("text"));
+        var record = _fake.LastSession;
+        Assert.Contains("\"disabled\":true", record.SessionConfig, StringComparison.Ordinal); // Gemini's own detection is off
+        Assert.Equal(["realtimeInput.activityStart", "realtimeInput.activityEnd"], record.ClientEvents.Where(e => e.StartsWith("realtimeInput.activity", StringComparison.Ordinal)).ToArray());
+    }
+
     [Theory]
     [InlineData(RealtimeVendors.OpenAi, true)]
     [InlineData(RealtimeVendors.Glm, false)]

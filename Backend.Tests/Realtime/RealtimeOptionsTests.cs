@@ -43,6 +43,18 @@ public sealed class RealtimeOptionsTests
     }
 
     [Fact]
+    public void SpeechDetectionIsTheVendorsOrTheServers()
+    {
+        var options = new RealtimeOptions();
+        options.Profiles["live"] = new RealtimeProfileOptions { Vendor = "gemini", Model = "m", ApiKey = "k", SpeechDetection = "client" };
+        options.Profiles["ours"] = new RealtimeProfileOptions { Vendor = "gemini", Model = "m", ApiKey = "k", SpeechDetection = "server" };
+
+        var result = new ValidateRealtimeOptions().Validate(null, options);
+
+        Assert.Equal(["Realtime:Profiles:live:SpeechDetection 'client' is unknown; use vendor or server."], result.Failures!);
+    }
+
+    [Fact]
     public void ACompleteProfileAndNoProfilesAtAllAreValid()
     {
         var options = new RealtimeOptions();

@@ -24,8 +24,7 @@ public sealed class RealtimeWorkerPlan(IRealtimeModels models, string profile, A
 
     public override string? FallbackEngine => models.FallsBackToCascaded(profile) ? CascadedWorkerPlan.Name : null;
 
-    /// <summary>GLM-Realtime expects client VAD by default; every other vendor runs its own.</summary>
-    private bool VendorDetectsSpeech => !string.Equals(models.VendorOf(profile), RealtimeVendors.Glm, StringComparison.OrdinalIgnoreCase);
+    private bool VendorDetectsSpeech => models.VendorDetectsSpeech(profile);
 
     protected override bool DetectsSpeechItself => !VendorDetectsSpeech;
 

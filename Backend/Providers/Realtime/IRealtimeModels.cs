@@ -15,6 +15,10 @@ public interface IRealtimeModels
     /// <summary>Whether sessions the profile cannot open run on the cascaded engine instead (<see cref="RealtimeProfileOptions.FallbackToCascaded"/>).</summary>
     bool FallsBackToCascaded(string profile);
 
+    /// <summary>Whether the profile's model detects the trainee's speech itself (<see cref="RealtimeProfileOptions.SpeechDetection"/>);
+    /// when not, this server's detector ends each turn.</summary>
+    bool VendorDetectsSpeech(string profile);
+
     /// <summary>
     /// Opens a conversation on <paramref name="profile"/> and returns once the vendor has confirmed the configuration
     /// (<c>session.updated</c>, Gemini <c>setupComplete</c>) and <see cref="RealtimeSessionSetup.History"/> has been

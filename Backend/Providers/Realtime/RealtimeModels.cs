@@ -14,6 +14,10 @@ public sealed class RealtimeModels(IOptions<RealtimeOptions> options, ILogger<Re
 
     public bool FallsBackToCascaded(string profile) => _options.Profiles.GetValueOrDefault(profile)?.FallbackToCascaded ?? false;
 
+    public bool VendorDetectsSpeech(string profile) => _options.Profiles.GetValueOrDefault(profile) is { } p
+        && (p.SpeechDetection ?? (string.Equals(p.Vendor, RealtimeVendors.Glm, StringComparison.OrdinalIgnoreCase) ? RealtimeSpeechDetection.Server : RealtimeSpeechDetection.Vendor))
+            == RealtimeSpeechDetection.Vendor;
+
     public async Task<IRealtimeConnection> ConnectAsync(string profile, RealtimeSessionSetup setup, CancellationToken ct)
     {
         if (!_options.Profiles.TryGetValue(profile, out var p))

@@ -52,4 +52,10 @@ public sealed class RealtimeProfileOptions
     /// session on the cascaded engine instead, with a warning saying so, rather than refusing it. Off by default: a
     /// drill that must be on this model is refused with the vendor's reason.</summary>
     public bool FallbackToCascaded { get; set; }
+
+    /// <summary>Who detects the trainee's speech in server-vad sessions: <c>vendor</c> (the model's own VAD) or
+    /// <c>server</c> (this server's detector, which commits each turn: the vendor's VAD is switched off). Unset: the
+    /// vendor's own, except GLM, which expects the client to detect speech. <c>server</c> also gives
+    /// <c>speech-started</c>/<c>speech-stopped</c> on vendors that report none (Gemini on the Developer API).</summary>
+    public string? SpeechDetection { get; set; }
 }

@@ -40,6 +40,11 @@ public sealed class ValidateRealtimeOptions : IValidateOptions<RealtimeOptions>
                 errors.Add($"{key}:Endpoint is required for azure: the resource, e.g. https://my-resource.openai.azure.com.");
             }
 
+            if (p.SpeechDetection is not (null or RealtimeSpeechDetection.Vendor or RealtimeSpeechDetection.Server))
+            {
+                errors.Add($"{key}:SpeechDetection '{p.SpeechDetection}' is unknown; use {RealtimeSpeechDetection.Vendor} or {RealtimeSpeechDetection.Server}.");
+            }
+
             if (p.Endpoint is { IsAbsoluteUri: false } || p.Endpoint is { Scheme: not ("ws" or "wss" or "http" or "https") })
             {
                 errors.Add($"{key}:Endpoint must be an absolute ws, wss, http or https URL.");
