@@ -294,6 +294,33 @@ public abstract class HistoryTests : IDisposable
         Assert.All(detail.GetProperty("turns").EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.Str("aiText"))));
     }
 
+    [Fact]
+    public async Task AClientResumingAfterARestartIsToldItsSessionEndedNotGivenANewOne()
+    {
+        string sessionId;
+        var before = NewFactory();
+        await using (var client = await before.ConnectAsync("alice"))
+        {
+            sessionId = await client.StartAsync();
+            await client.SayAndHearAsync(sessionId, "what is the price", 1, 0);
+            await before.DisposeAsync();
+        }
+
+        var after = NewFactory();
+        await using var back = await after.ConnectAsync("alice");
+        await using var stranger = await after.ConnectAsync("mallory");
+        using var admin = after.CreateClient("root", "admin");
+
+        var ended = await back.RefusedAsync("start-session", new { sessionId, lastSeq = 3 }, "session-ended");
+        var unknown = await back.RefusedAsync("start-session", new { sessionId = "never-started", lastSeq = 3 }, "session-not-found");
+        await stranger.RefusedAsync("start-session", new { sessionId, lastSeq = 3 }, "session-not-found"); // another user's is not theirs to learn about
+
+        Assert.Contains("(shutdown)", ended.Message, StringComparison.Ordinal);
+        Assert.Contains("start a new one", unknown.Message, StringComparison.Ordinal);
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/history/sessions?sessionId={sessionId}");
+        Assert.Single(page.Items()); // no second session under the id
+    }
+
     /// <summary>
     /// A turn's stored timings against what the hub reported while it ran. The total is taken once the turn is
     /// done, so it covers every stage; each stage is rounded to whole ms on its own, so their sum may exceed it by

@@ -22,6 +22,7 @@ public sealed partial class SessionStarter(
     TurnWorkers workers,
     ISessionClients clients,
     ISessionJournal journal,
+    EndedSessionLookup endedSessions,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
     IOptions<RoleplaySessionOptions> options,
@@ -52,6 +53,15 @@ public sealed partial class SessionStarter(
             if (registry.TryGetEnded(requestedId, out var endedBy, out var reason))
             {
                 return endedBy == connection.UserId ? ClientError.SessionEnded(requestedId, reason) : InUse(requestedId);
+            }
+
+            if (request.LastSeq is not null)
+            {
+                // A resume of a session this process never ran (it restarted, or the session lived elsewhere): say
+                // what became of it rather than start a new one under its id.
+                return await endedSessions.EndReasonAsync(requestedId, connection.UserId, CancellationToken.None) is { } recorded
+                    ? ClientError.SessionEnded(requestedId, recorded)
+                    : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(requestedId)} to resume: start a new one (omit lastSeq).", false);
             }
         }
 
