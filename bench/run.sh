@@ -13,6 +13,9 @@
 #                                           # (offline stack at 2 and 4 sessions, or latency-model providers at 50; latency-*.txt)
 #   bench/run.sh realtime [SESSIONS...]     # the server's own overhead per realtime turn against a fake vendor in its own
 #                                           # process on CPU 1 (1, 10 and 50 sessions; VENDORS "openai qwen"; realtime.txt)
+#   bench/run.sh crash [TRIALS] [latency-model|offline] [SESSIONS]
+#                                           # SIGKILL under load and restart, TRIALS times (100, latency-model, 20 trainees):
+#                                           # the history against what the trainees saw (crash-<providers>.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
@@ -24,6 +27,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v taskset > /dev/null || { echo "taskset (util-linux) is required" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "${1:-}" = crash ]; then # correctness, not speed: no pinning; the trial starts and kills the service itself
+  scripts/setup.sh runtime
+  dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
+  providers=${3:-latency-model}
+  { echo "Commit $(git describe --always --dirty)."; echo
+    dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll crash --trials "${2:-100}" --providers "$providers" \
+      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20; } | tee "bench/results/crash-$providers.txt"
+  exit "${PIPESTATUS[0]}"
+fi
 
 case "${1:-}" in resample|recorder|vad|finals) # in-process comparisons: no server; each takes turns between what it compares
   dotnet build bench/RoleplayHub.Bench -c Release -v quiet -nologo > /dev/null

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace RoleplayHub.Bench.Crash;
+
+/// <summary>
+/// One trainee of a crash trial, on the official SignalR client: starts a session, then speaks the utterance in 250 ms
+/// chunks at real-time pace, commits, and waits for the reply to finish, until its connection dies with the server.
+/// It remembers every turn it saw completed (the reply's last <c>avatar-response</c>) and the last event <c>seq</c>,
+/// which is what the check holds the history to and what a resume sends.
+/// </summary>
+internal sealed class CrashTrainee(string url, string sessionId, string userId, string token, IReadOnlyList<byte[]> chunks)
+{
+    private static readonly string[] NumberedEvents =
+        ["transcription", "ai-response", "avatar-response", "speech-started", "speech-stopped", "response-interrupted", "error"];
+
+    private readonly ConcurrentDictionary<int, bool> _completed = new();
+    private TaskCompletionSource<int>? _replyDone;
+    private long _lastSeq;
+
+    public string SessionId { get; } = sessionId;
+
+    public string UserId { get; } = userId;
+
+    public string Token { get; } = token;
+
+    public bool Started { get; private set; }
+
+    /// <summary>The server ended the session before the crash (max turns): its history ends with that reason.</summary>
+    public string? EndedWith { get; private set; }
+
+    public IReadOnlyCollection<int> CompletedTurns => [.. _completed.Keys.Order()];
+
+    public long LastSeq => Interlocked.Read(ref _lastSeq);
+
+    public string? Failure { get; private set; }
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        await using var connection = Connect(url, Token);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            _replyDone?.TrySetCanceled();
+            return Task.CompletedTask;
+        };
+        foreach (var name in NumberedEvents)
+        {
+            connection.On<JsonElement>(name, e => OnEvent(name, e));
+        }
+
+        connection.On<JsonElement>("session-ended", e =>
+        {
+            EndedWith = e.GetProperty("reason").GetString();
+            _replyDone?.TrySetCanceled();
+        });
+
+        try
+        {
+            await connection.StartAsync(stop);
+            await connection.InvokeAsync<JsonElement>("start-session",
+                new { sessionId = SessionId, scenarioId = "procurement-price", audioFormat = new { encoding = "pcm16", sampleRate = 16_000, channels = 1 }, idleFlush = false }, stop);
+            Started = true;
+            long offset = 0;
+            while (!stop.IsCancellationRequested && !closed.Task.IsCompleted && EndedWith is null)
+            {
+                _replyDone = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var t0 = DateTime.UtcNow;
+                for (var i = 0; i < chunks.Count; i++)
+                {
+                    var due = t0.AddMilliseconds(250 * (i + 1)) - DateTime.UtcNow; // sent once its 250 ms were spoken
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, stop);
+                    }
+
+                    await connection.InvokeAsync("audio-chunk", new { sessionId = SessionId, audioData = chunks[i], offset }, stop);
+                    offset += chunks[i].Length;
+                }
+
+                await connection.InvokeAsync("commit-audio", new { sessionId = SessionId }, stop);
+                await _replyDone.Task.WaitAsync(TimeSpan.FromSeconds(30), stop);
+                await Task.Delay(300, stop);
+            }
+        }
+        catch (Exception) when (closed.Task.IsCompleted || stop.IsCancellationRequested)
+        {
+            // the server died under it: what it saw so far is what the check holds the history to
+        }
+        catch (Exception ex)
+        {
+            Failure = ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    /// <summary>What the restarted service answers this trainee's resume: the error code, or "resumed".</summary>
+    public async Task<string> ResumeAsync()
+    {
+        await using var connection = Connect(url, Token);
+        var code = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<JsonElement>("error", e => code.TrySetResult(e.GetProperty("code").GetString() ?? "?"));
+        await connection.StartAsync();
+        try
+        {
+            await connection.InvokeAsync<JsonElement>("start-session", new { sessionId = SessionId, lastSeq = LastSeq });
+            return "resumed";
+        }
+        catch (HubException)
+        {
+            return await code.Task.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "no error event", TaskScheduler.Default);
+        }
+    }
+
+    private void OnEvent(string name, JsonElement e)
+    {
+        if (e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number)
+        {
+            var value = seq.GetInt64();
+            long seen;
+            while ((seen = Interlocked.Read(ref _lastSeq)) < value && Interlocked.CompareExchange(ref _lastSeq, value, seen) != seen)
+            {
+            }
+        }
+
+        if (name == "avatar-response" && e.GetProperty("isLast").GetBoolean() && e.GetProperty("turn").GetInt32() is var turn and > 0)
+        {
+            _completed[turn] = true;
+            _replyDone?.TrySetResult(turn);
+        }
+        else if (name == "error" && e.TryGetProperty("turn", out var errorTurn) && errorTurn.ValueKind == JsonValueKind.Number)
+        {
+            _replyDone?.TrySetResult(-1); // a failed turn: speak again
+        }
+    }
+
+    private static HubConnection Connect(string url, string token) =>
+        new HubConnectionBuilder()
+            .WithUrl(url + "/hubs/roleplay", o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+}
