@@ -15,7 +15,8 @@
 #                                           # process on CPU 1 (1, 10 and 50 sessions; VENDORS "openai qwen"; realtime.txt)
 #   bench/run.sh crash [TRIALS] [latency-model|offline] [SESSIONS]
 #                                           # SIGKILL under load and restart, TRIALS times (100, latency-model, 20 trainees):
-#                                           # the history against what the trainees saw (crash-<providers>.txt)
+#                                           # the history against what the trainees saw (crash-<providers>.txt);
+#                                           # SIGNAL=term: the graceful stop instead (shutdown-<providers>.txt)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
@@ -31,10 +32,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if [ "${1:-}" = crash ]; then # correctness, not speed: no pinning; the trial starts and kills the service itself
   scripts/setup.sh runtime
   dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
-  providers=${3:-latency-model}
+  providers=${3:-latency-model} signal=${SIGNAL:-kill}
+  # The trials restart the service many times: they run copies of the builds, so a rebuild meanwhile changes nothing.
+  copy=$(mktemp -d)
+  cp -r Backend/bin/Release/net10.0 "$copy/service"
+  cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$copy/bench"
   { echo "Commit $(git describe --always --dirty)."; echo
-    dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll crash --trials "${2:-100}" --providers "$providers" \
-      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20; } | tee "bench/results/crash-$providers.txt"
+    dotnet "$copy/bench/RoleplayHub.Bench.dll" crash --server-dll "$copy/service/RoleplayHub.Backend.dll" --trials "${2:-100}" --providers "$providers" \
+      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20 --signal "$signal"; } | tee "bench/results/$([ "$signal" = term ] && echo shutdown || echo crash)-$providers.txt"
   exit "${PIPESTATUS[0]}"
 fi
 

@@ -26,6 +26,9 @@ internal sealed record CrashOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary><c>kill</c> (SIGKILL: a crash) or <c>term</c> (SIGTERM: the graceful stop, with its drain).</summary>
+    public string Signal { get; init; } = "kill";
+
     public string? Out { get; init; }
 
     public static CrashOptions Parse(string[] args)
@@ -44,6 +47,7 @@ internal sealed record CrashOptions
                 "--kill-after-min" => o with { KillAfterMin = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--kill-after-max" => o with { KillAfterMax = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--jwt-secret" => o with { JwtSecret = value },
+                "--signal" => o with { Signal = value is "kill" or "term" ? value : throw new ArgumentException("--signal kill|term") },
                 "--seed" => o with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = value },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),

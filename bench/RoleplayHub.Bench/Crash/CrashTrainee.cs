@@ -18,6 +18,8 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
 
     private readonly ConcurrentDictionary<int, bool> _completed = new();
     private TaskCompletionSource<int>? _replyDone;
+    private volatile bool _awaitingReply;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastSeq;
 
     public string SessionId { get; } = sessionId;
@@ -37,6 +39,10 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
 
     public string? Failure { get; private set; }
 
+    /// <summary>The session ended while a committed utterance still waited for its reply (a drain that did not
+    /// finish the turn in flight).</summary>
+    public bool EndedAwaitingReply { get; private set; }
+
     public async Task RunAsync(CancellationToken stop)
     {
         await using var connection = Connect(url, Token);
@@ -55,6 +61,8 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         connection.On<JsonElement>("session-ended", e =>
         {
             EndedWith = e.GetProperty("reason").GetString();
+            EndedAwaitingReply = _awaitingReply;
+            _ended.TrySetResult();
             _replyDone?.TrySetCanceled();
         });
 
@@ -81,6 +89,7 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
                     offset += chunks[i].Length;
                 }
 
+                _awaitingReply = true;
                 await connection.InvokeAsync("commit-audio", new { sessionId = SessionId }, stop);
                 await _replyDone.Task.WaitAsync(TimeSpan.FromSeconds(30), stop);
                 await Task.Delay(300, stop);
@@ -89,6 +98,12 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         catch (Exception) when (closed.Task.IsCompleted || stop.IsCancellationRequested)
         {
             // the server died under it: what it saw so far is what the check holds the history to
+        }
+        catch (Exception ex) when (ex.Message.Contains("session-ended", StringComparison.Ordinal) || _ended.Task.IsCompleted)
+        {
+            // A chunk sent as the session ended (the drain): the refusal can overtake the session-ended event, which
+            // is what this trainee listens for before it hangs up.
+            await _ended.Task.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
         catch (Exception ex)
         {
@@ -128,10 +143,12 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         if (name == "avatar-response" && e.GetProperty("isLast").GetBoolean() && e.GetProperty("turn").GetInt32() is var turn and > 0)
         {
             _completed[turn] = true;
+            _awaitingReply = false;
             _replyDone?.TrySetResult(turn);
         }
         else if (name == "error" && e.TryGetProperty("turn", out var errorTurn) && errorTurn.ValueKind == JsonValueKind.Number)
         {
+            _awaitingReply = false;
             _replyDone?.TrySetResult(-1); // a failed turn: speak again
         }
     }

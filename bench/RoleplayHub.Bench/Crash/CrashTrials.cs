@@ -36,13 +36,15 @@ internal static class CrashTrials
             report.AppendLine(line);
         }
 
-        Say($"Crash trials: {o.Trials} × SIGKILL, {o.Sessions} trainees each, {o.Providers} providers, kill {o.KillAfterMin.TotalSeconds:0}–{o.KillAfterMax.TotalSeconds:0} s after they start; data {data}");
+        var term = o.Signal == "term";
+        Say($"{(term ? "Shutdown" : "Crash")} trials: {o.Trials} × {(term ? "SIGTERM" : "SIGKILL")}, {o.Sessions} trainees each, {o.Providers} providers, signal {o.KillAfterMin.TotalSeconds:0}–{o.KillAfterMax.TotalSeconds:0} s after they start; data {data}");
         Say("");
-        Say("| trial | killed at | turns seen completed | lost | audio missing | open sessions not ended `error` | pending files | resumes not told `session-ended` | client failures |");
-        Say("|---|---|---|---|---|---|---|---|---|");
+        Say($"| trial | signalled at | turns seen completed | lost | audio missing | open sessions not ended `{(term ? "shutdown" : "error")}` | pending files | resumes not told `session-ended` | client failures |{(term ? " not told `shutdown` | in-flight turns cut | SIGTERM → exit |" : "")}");
+        Say($"|---|---|---|---|---|---|---|---|---|{(term ? "---|---|---|" : "")}");
         var total = new TrialResult();
         for (var trial = 1; trial <= o.Trials; trial++)
         {
+            long exitMs = 0;
             var killAfter = o.KillAfterMin + ((o.KillAfterMax - o.KillAfterMin) * random.NextDouble());
             var trainees = Enumerable.Range(0, o.Sessions)
                 .Select(i => new CrashTrainee(url, $"crash-{trial}-{i}-{Guid.NewGuid():N}"[..40], $"trainee{i}", tokens.Issue($"trainee{i}", [], TimeSpan.FromHours(12)).Token, chunks))
@@ -52,7 +54,17 @@ internal static class CrashTrials
                 using var stop = new CancellationTokenSource();
                 var running = trainees.Select(t => t.RunAsync(stop.Token)).ToList();
                 await Task.Delay(killAfter);
-                service.Kill();
+                if (term)
+                {
+                    var signalled = System.Diagnostics.Stopwatch.StartNew();
+                    await service.StopAsync();
+                    exitMs = signalled.ElapsedMilliseconds;
+                }
+                else
+                {
+                    service.Kill();
+                }
+
                 stop.CancelAfter(TimeSpan.FromSeconds(10));
                 await Task.WhenAll(running);
             }
@@ -60,9 +72,19 @@ internal static class CrashTrials
             using (var restarted = await ServiceProcess.StartAsync(o, data, http))
             {
                 var result = await CheckAsync(url, data, http, trainees);
+                if (term)
+                {
+                    result = result with
+                    {
+                        NotToldShutdown = trainees.Count(t => t.Started && t.EndedWith != "shutdown"),
+                        InFlightCut = trainees.Count(t => t.EndedAwaitingReply),
+                        ExitMs = exitMs,
+                    };
+                }
+
                 total = total.Add(result);
                 Say(string.Create(CultureInfo.InvariantCulture,
-                    $"| {trial} | {killAfter.TotalSeconds:0.0} s | {result.Seen} | {result.Lost} | {result.AudioMissing} | {result.NotEndedError} | {result.Pending} | {result.UnclearResumes} | {result.ClientFailures} |"));
+                    $"| {trial} | {killAfter.TotalSeconds:0.0} s | {result.Seen} | {result.Lost} | {result.AudioMissing} | {result.NotEndedError} | {result.Pending} | {result.UnclearResumes} | {result.ClientFailures} |{(term ? $" {result.NotToldShutdown} | {result.InFlightCut} | {exitMs} ms |" : "")}"));
                 foreach (var problem in result.Problems.Take(5))
                 {
                     Console.Error.WriteLine("  " + problem);
@@ -73,13 +95,13 @@ internal static class CrashTrials
         }
 
         Say(string.Create(CultureInfo.InvariantCulture,
-            $"| **all** | | **{total.Seen}** | **{total.Lost}** | **{total.AudioMissing}** | **{total.NotEndedError}** | **{total.Pending}** | **{total.UnclearResumes}** | **{total.ClientFailures}** |"));
+            $"| **all** | | **{total.Seen}** | **{total.Lost}** | **{total.AudioMissing}** | **{total.NotEndedError}** | **{total.Pending}** | **{total.UnclearResumes}** | **{total.ClientFailures}** |{(term ? $" **{total.NotToldShutdown}** | **{total.InFlightCut}** | max **{total.ExitMs} ms** |" : "")}"));
         if (o.Out is { } path)
         {
             await File.WriteAllTextAsync(path, report.ToString());
         }
 
-        return total.Lost + total.AudioMissing + total.NotEndedError + total.Pending + total.UnclearResumes == 0 ? 0 : 1;
+        return total.Lost + total.AudioMissing + total.NotEndedError + total.Pending + total.UnclearResumes + total.NotToldShutdown + total.InFlightCut == 0 ? 0 : 1;
     }
 
     private static async Task<TrialResult> CheckAsync(string url, string data, HttpClient http, IReadOnlyList<CrashTrainee> trainees)
@@ -88,6 +110,11 @@ internal static class CrashTrials
         foreach (var trainee in trainees.Where(t => t.Started))
         {
             result = result with { Seen = result.Seen + trainee.CompletedTurns.Count, ClientFailures = result.ClientFailures + (trainee.Failure is null ? 0 : 1) };
+            if (trainee.Failure is { } failure)
+            {
+                result = result.Problem($"{trainee.SessionId}: the trainee failed: {failure}");
+            }
+
             var answer = await trainee.ResumeAsync();
             if (answer != "session-ended")
             {
@@ -170,13 +197,15 @@ internal static class CrashTrials
         return [.. bytes.Chunk(8_000)];
     }
 
-    private sealed record TrialResult(int Seen = 0, int Lost = 0, int AudioMissing = 0, int NotEndedError = 0, int Pending = 0, int UnclearResumes = 0, int ClientFailures = 0)
+    private sealed record TrialResult(int Seen = 0, int Lost = 0, int AudioMissing = 0, int NotEndedError = 0, int Pending = 0, int UnclearResumes = 0, int ClientFailures = 0,
+        int NotToldShutdown = 0, int InFlightCut = 0, long ExitMs = 0)
     {
         public List<string> Problems { get; init; } = [];
 
         public TrialResult Problem(string problem) => this with { Problems = [.. Problems, problem] };
 
         public TrialResult Add(TrialResult r) => new(Seen + r.Seen, Lost + r.Lost, AudioMissing + r.AudioMissing, NotEndedError + r.NotEndedError,
-            Pending + r.Pending, UnclearResumes + r.UnclearResumes, ClientFailures + r.ClientFailures);
+            Pending + r.Pending, UnclearResumes + r.UnclearResumes, ClientFailures + r.ClientFailures,
+            NotToldShutdown + r.NotToldShutdown, InFlightCut + r.InFlightCut, Math.Max(ExitMs, r.ExitMs));
     }
 }
