@@ -200,6 +200,33 @@ public sealed class AliyunFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterAnOutageTheNextUtterancesGoStraightToPocketSphinxWithoutTryingAliyunAgain()
+    {
+        // The cooldown's end is held by FallbackBreakerTests on a fake clock; here it is long enough for any machine.
+        using var factory = AliyunHubKit.Factory(_fake, extra: [("Stt:ByLanguage:en-US", "aliyun"), ("Stt:Fallback", "pocketsphinx"), ("Stt:FallbackCooldown", "00:10:00")]);
+        await using var client = await factory.ConnectAsync("wang");
+        var sessionId = await client.StartZhAsync(language: "en-US");
+        for (var i = 0; i < 3; i++)
+        {
+            _fake.Nls.TranscriberFaults.Enqueue(NlsFault.Http(502));
+        }
+
+        var offset = await client.StreamAsync(sessionId, TestAudio.IllDisposed.Pcm16());
+        await client.CommitAsync(sessionId);
+        await client.FinalAsync(1);
+        var handshakesAfterOutage = _fake.Nls.Events.Count;
+        await client.StreamAsync(sessionId, TestAudio.Amiable.Pcm16(), startOffset: offset);
+        await client.CommitAsync(sessionId);
+        var inCooldown = await client.FinalAsync(2);
+
+        Assert.Equal(0, _fake.Nls.TasksStarted); // Aliyun was not tried again
+        Assert.Empty(_fake.Nls.TranscriberFaults); // the outage used up its three tries, and nothing after it tried
+        Assert.True(TestAudio.WordErrorRate(TestAudio.Amiable.Reference, inCooldown.Str("text")!) <= 0.5, inCooldown.Str("text")); // PocketSphinx heard it
+        Assert.Equal(handshakesAfterOutage, _fake.Nls.Events.Count);
+        Assert.Empty(client.EventsNamed("error"));
+    }
+
+    [Fact]
     public async Task AnOssFailureIsAStorageErrorAndTheTurnGoesOn()
     {
         using var factory = AliyunHubKit.Factory(_fake);

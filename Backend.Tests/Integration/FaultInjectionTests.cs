@@ -9,7 +9,8 @@ namespace RoleplayHub.Tests.Integration;
 /// <summary>
 /// Whole sessions with 30 % of the AI's, the avatar voice's and the media store's calls failing (<c>Faults:*</c>,
 /// seeded): every turn the trainee speaks is recorded, every failure is reported as retryable, <c>retry-turn</c>
-/// completes each failed turn, and the session goes on to the end.
+/// completes each failed turn, and the session goes on to the end. A failing recogniser loses the utterance's words,
+/// so there the trainee is asked to say it again, and does.
 /// </summary>
 public sealed class FaultInjectionTests : IDisposable
 {
@@ -60,6 +61,60 @@ public sealed class FaultInjectionTests : IDisposable
         Assert.All(errors, e => Assert.Contains(e.Str("code"), new[] { "ai-failed", "ai-cut", "tts-failed", "storage-failed" }));
         Assert.NotEmpty(errors); // 30 % of some 40 calls: failures were met, reported and recovered from
         Assert.True(retries > 0, "no turn needed retry-turn");
+    }
+
+    [Fact]
+    public async Task AtAThirtyPercentRecogniserFaultRateEachFailureIsRetryableAndSayingItAgainCompletesTheTurn()
+    {
+        using var factory = new RoleplayHubFactory().WithEchoSpeech()
+            .Setting("Faults:Rate", "0.3").Setting("Faults:Seed", "11").Setting("Faults:Stages:0", "stt")
+            .Setting("Faults:Delay", "00:00:00.050").Setting("Faults:Timeout", "00:00:00.300");
+        using var admin = factory.CreateClient("root", "admin");
+        await using var client = await factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync(waitForOpening: false);
+        long offset = 0;
+        var again = 0;
+
+        for (var turn = 1; turn <= Turns; turn++)
+        {
+            var said = $"question number {turn} about the price";
+            for (var attempt = 0; ; attempt++)
+            {
+                Assert.True(attempt < 10, $"turn {turn} was never heard");
+                var failuresBefore = client.EventsNamed("error").Count;
+                offset = await client.StreamAsync(sessionId, EchoSpeechToText.Speak(said), startOffset: offset);
+                await client.CommitAsync(sessionId);
+                await WaitUntilAsync(() => client.EventsNamed("error").Count > failuresBefore
+                    || client.EventsNamed("avatar-response").Any(e => e.Int("turn") == turn && e.Bool("isLast")));
+                if (client.EventsNamed("error").Count == failuresBefore)
+                {
+                    break;
+                }
+
+                again++; // the recogniser failed: the trainee says it again, as the error asks
+            }
+        }
+
+        var id = (await admin.SessionAsync(sessionId, s => s.Int("totalTurns") >= Turns)).Str("id")!;
+        var detail = await admin.DetailAsync(id);
+        var injected = factory.Services.GetRequiredService<FaultInjector>().Injected;
+        var errors = client.EventsNamed("error");
+
+        Assert.Equal(Enumerable.Range(1, Turns).Select(t => $"question number {t} about the price"),
+            detail.GetProperty("turns").EnumerateArray().Where(t => t.Int("turn") > 0).Select(t => t.Str("userText")));
+        Assert.True(again > 0, "no utterance met a failing recogniser");
+        Assert.All(errors, e => Assert.Equal(("stt-failed", true), (e.Str("code"), e.Bool("retryable"))));
+        Assert.Contains(injected.Keys, k => k is ("stt", FaultKind.Drop or FaultKind.Error or FaultKind.Timeout));
+        Assert.Equal("active", detail.GetProperty("session").Str("status"));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done)
+    {
+        for (var waited = 0; !done(); waited += 20)
+        {
+            Assert.True(waited < 30_000, "timed out");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>A turn is complete when its reply was written and at least its first sentence spoken.</summary>

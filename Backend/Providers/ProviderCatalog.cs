@@ -38,8 +38,10 @@ public sealed class ProviderCatalog
     {
         _sttOptions = stt.Value;
         _ttsOptions = tts.Value;
-        _stt = OutageFallbacks.Apply(speechToText.ToList(), _sttOptions, time, loggers);
-        // Faults go in front of every voice but the offline fallback itself, so a trial sees the fallback chain work.
+        // Faults go in front of every provider but the offline fallback itself, so a trial sees the fallback chain work.
+        _stt = OutageFallbacks.Apply(
+            speechToText.Select(p => faults?.Covers("stt") == true && !string.Equals(p.Name, _sttOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultySpeechToText.Wrap(p, faults) : p).ToList(),
+            _sttOptions, time, loggers);
         _tts = OutageFallbacks.Apply(
             avatarSpeech.Select(p => faults?.Covers("tts") == true && !string.Equals(p.Name, _ttsOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultyAvatarSpeech.Wrap(p, faults) : p).ToList(),
             _ttsOptions, time, loggers);
