@@ -22,6 +22,7 @@ public sealed partial class SessionStarter(
     TurnWorkers workers,
     ISessionClients clients,
     ISessionJournal journal,
+    ISessionOwnership ownership,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
     IOptions<RoleplaySessionOptions> options,
@@ -55,6 +56,44 @@ public sealed partial class SessionStarter(
             }
         }
 
+        // Claimed before anything else is checked: a resume of a session another node runs is refused as such, not as
+        // a start without a scenario. Every refusal after this gives the claim back.
+        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
+        if (await ownership.ClaimAsync(id, CancellationToken.None) is { } claimError)
+        {
+            return claimError;
+        }
+
+        StartOutcome outcome;
+        try
+        {
+            outcome = await StartNewAsync(connection, request, id);
+        }
+        catch
+        {
+            ReleaseUnlessRunning(id);
+            throw;
+        }
+
+        if (outcome.Error is not null)
+        {
+            ReleaseUnlessRunning(id);
+        }
+
+        return outcome;
+    }
+
+    // Two starts of one id on this node share the claim: the one refused as a duplicate must not drop the other's.
+    private void ReleaseUnlessRunning(string id)
+    {
+        if (!registry.TryGet(id, out _))
+        {
+            ownership.Release(id);
+        }
+    }
+
+    private async Task<StartOutcome> StartNewAsync(ClientConnection connection, StartRequest request, string id)
+    {
         var scenario = scenarios.Find(request.ScenarioId);
         if (scenario is null)
         {
@@ -97,7 +136,6 @@ public sealed partial class SessionStarter(
             return limitError;
         }
 
-        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
         if (plan.ReserveRecognizer(new RecognizerRequest(id, connection.UserId, variant.Language, variant.Phrases, variant.Grammar)) is { } sttError)
         {
             registry.ReleaseUserSlot(connection.UserId);
