@@ -47,7 +47,10 @@ public sealed class ValidateScaleOutOptions : IValidateOptions<ScaleOutOptions>
         var errors = new List<string>();
         try
         {
-            ConfigurationOptions.Parse(o.Redis!);
+            if (ConfigurationOptions.Parse(o.Redis!).EndPoints.Count == 0)
+            {
+                errors.Add("ScaleOut:Redis names no server (host:port).");
+            }
         }
         catch (ArgumentException ex)
         {
