@@ -20,7 +20,7 @@ public static class SessionControlApi
     {
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
         admin.MapDelete("/sessions/{sessionId}", EndSession).WithName("EndSessionAsAdmin")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Ends a live session, on whichever node runs it; the trainee gets session-ended with reason admin");
         admin.MapPost("/notices", SendNotice).WithName("SendNotice").ProducesValidationProblem()
             .WithSummary("Sends a notice event to every connected client, or to one user's connections, on every node");
@@ -43,6 +43,8 @@ public static class SessionControlApi
         {
             AdminEndOutcome.Ended => TypedResults.NoContent(),
             AdminEndOutcome.SentToOwner => TypedResults.Accepted((string?)null),
+            AdminEndOutcome.OwnerUnreachable => TypedResults.Problem(title: "Other nodes unreachable",
+                detail: "This node does not run the session and cannot reach the others now; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => TypedResults.Problem(title: "Session not running", detail: $"No node runs a session {sessionId}.", statusCode: StatusCodes.Status404NotFound),
         };
     }

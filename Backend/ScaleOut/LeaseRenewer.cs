@@ -32,8 +32,15 @@ public sealed partial class LeaseRenewer(
                     LogLost(lost);
                     sessions.EndHere(lost, SessionEndReason.Error);
                 }
+
+                // A session that ended while its renewal was under way gave its lease back before the renewal took it
+                // again: give it back once more, so the id is free at once rather than after the TTL.
+                foreach (var ended in running.Except(sessions.RunningSessionIds))
+                {
+                    ownership.Release(ended);
+                }
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 LogRenewFailed(ex, running.Count); // tried again next tick; the leases hold for LeaseTtl
             }

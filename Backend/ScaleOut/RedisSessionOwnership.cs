@@ -44,7 +44,7 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
                     $"Session {ClientError.Echo(sessionId)} is running on another node; reconnect through the same route to reach it. " +
                     $"If that node has gone, the session can move here within {options.Value.LeaseTtl.TotalSeconds:0} s.", true);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
             LogRedisFailed(ex, "claim", sessionId);
             return new ClientError(ErrorCodes.ServerBusy, "Session ownership cannot be checked right now; try again in a moment.", true);
@@ -53,17 +53,26 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
 
     public void Release(string sessionId) => _ = ReleaseAsync(sessionId);
 
-    public async Task<bool> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var database = await redis.DatabaseAsync();
-        var owner = (string?)await database.StringGetAsync(node.LeaseKey(sessionId));
-        if (owner is null || owner == node.Id)
+        try
         {
-            return false; // nobody runs it, or this node did until a moment ago
-        }
+            var database = await redis.DatabaseAsync();
+            var owner = (string?)await database.StringGetAsync(node.LeaseKey(sessionId));
+            if (owner is null || owner == node.Id)
+            {
+                return EndForwarding.NotOwned; // nobody runs it, or this node did until a moment ago
+            }
 
-        var subscriber = await redis.SubscriberAsync();
-        return await subscriber.PublishAsync(RedisChannel.Literal(node.EndChannel(owner)), sessionId) > 0; // 0: the owner is dead
+            var subscriber = await redis.SubscriberAsync();
+            var heard = await subscriber.PublishAsync(RedisChannel.Literal(node.EndChannel(owner)), sessionId);
+            return heard > 0 ? EndForwarding.Sent : EndForwarding.NotOwned; // nobody heard: the owner is dead, its lease lapsing
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            LogRedisFailed(ex, "forward the end", sessionId);
+            return EndForwarding.Unavailable;
+        }
     }
 
     /// <summary>Renews this node's leases on <paramref name="sessionIds"/> (one round trip: the commands are pipelined);
@@ -90,7 +99,7 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
             var database = await redis.DatabaseAsync();
             await database.ScriptEvaluateAsync(CompareAndDelete, new { key = (RedisKey)node.LeaseKey(sessionId), node = node.Id });
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
             LogRedisFailed(ex, "release", sessionId); // the lease expires on its own
         }

@@ -17,9 +17,17 @@ public interface ISessionOwnership
     /// <summary>This node no longer runs <paramref name="sessionId"/>; returns at once.</summary>
     void Release(string sessionId);
 
-    /// <summary>Asks the node that owns <paramref name="sessionId"/> to end it as an admin would; false when no live
-    /// node owns it.</summary>
-    Task<bool> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken);
+    /// <summary>Asks the node that owns <paramref name="sessionId"/> to end it as an admin would.</summary>
+    Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken);
+}
+
+/// <summary>What became of an end sent to another node: sent to the live owner, no live node owns the session, or the
+/// nodes cannot be reached (Redis is away).</summary>
+public enum EndForwarding
+{
+    Sent,
+    NotOwned,
+    Unavailable,
 }
 
 /// <summary>A node alone: every session is its own, and there is nowhere else to send an end.</summary>
@@ -31,5 +39,5 @@ public sealed class SingleNodeOwnership : ISessionOwnership
     {
     }
 
-    public Task<bool> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken) => Task.FromResult(EndForwarding.NotOwned);
 }

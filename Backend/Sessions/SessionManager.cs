@@ -153,7 +153,12 @@ public sealed class SessionManager : IDisposable
             return AdminEndOutcome.Ended;
         }
 
-        return await _ownership.RequestEndElsewhereAsync(sessionId, cancellationToken) ? AdminEndOutcome.SentToOwner : AdminEndOutcome.NotFound;
+        return await _ownership.RequestEndElsewhereAsync(sessionId, cancellationToken) switch
+        {
+            EndForwarding.Sent => AdminEndOutcome.SentToOwner,
+            EndForwarding.Unavailable => AdminEndOutcome.OwnerUnreachable,
+            _ => AdminEndOutcome.NotFound,
+        };
     }
 
     /// <summary>Ends <paramref name="sessionId"/> if this node runs it (an admin's end forwarded by another node, a
@@ -227,10 +232,12 @@ public sealed record SessionStats(
     int TurnsInFlight,
     long PooledAudioBytes);
 
-/// <summary>What an admin's end did: ended here, sent to the node that runs the session, or found nowhere.</summary>
+/// <summary>What an admin's end did: ended here, sent to the node that runs the session, found nowhere, or the other
+/// nodes could not be asked.</summary>
 public enum AdminEndOutcome
 {
     Ended,
     SentToOwner,
     NotFound,
+    OwnerUnreachable,
 }
