@@ -61,6 +61,26 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
     }
 
     [Fact]
+    public async Task ALiveSessionKeepsItsLeasePastTheTtlAndGivesItBackWhenItEnds()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        await using var onA = await a.ConnectAsync("alice");
+        var sessionId = await onA.StartAsync(sessionId: NewSessionId(), waitForOpening: false);
+        await using var onB = await b.ConnectAsync("alice");
+
+        await Task.Delay(LeaseTtl * 2); // only renewals keep it
+        await onB.RefusedAsync("start-session", new { sessionId, scenarioId = HubTestKit.Scenario }, "session-on-another-node");
+        await onA.InvokeAsync("end-session", new { sessionId });
+        await onA.WaitForEventAsync("session-ended", e => e.Str("sessionId") == sessionId);
+        var released = Stopwatch.StartNew();
+        var started = await TakeOverAsync(onB, sessionId, LeaseTtl);
+
+        Assert.Equal(sessionId, started.Str("sessionId"));
+        Assert.True(released.Elapsed < LeaseTtl / 2, $"node B got the session {released.Elapsed} after it ended: the lease was left to expire");
+    }
+
+    [Fact]
     public async Task AnAdminEndingASessionThroughNodeBEndsItOnNodeA()
     {
         await using var a = await StartNodeAsync("node-a");
