@@ -18,6 +18,7 @@ builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and
 builder.AddRealtimeModels();           // Providers/Realtime/: realtime speech-to-speech models (Realtime:Profiles)
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
+builder.AddRoleplayScaleOut();         // ScaleOut/: with ScaleOut:Redis, the SignalR backplane and session leases across nodes
 builder.AddLiveHttpSessions();         // LiveHttp/: the same sessions over plain HTTP and Server-Sent Events
 builder.AddRoleplayHealthChecks();     // Health/: /healthz, /readyz
 builder.AddRoleplayTelemetry();        // Observability/: OpenTelemetry metrics and traces, OTLP and Prometheus
@@ -37,6 +38,7 @@ app.MapLiveHttpSessions();
 app.MapMediaEndpoints();
 app.MapScenarioApi();
 app.MapStatsApi();
+app.MapSessionControlApi();            // Admin/: end a live session, send a notice, through any node
 app.MapHistoryApi();
 app.MapDevTokenEndpoint();
 app.MapRoleplayHealthChecks();

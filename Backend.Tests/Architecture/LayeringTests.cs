@@ -12,27 +12,28 @@ public sealed class LayeringTests
 {
     private const string Root = "RoleplayHub.";
 
-    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "WebClient", "OpenApi"];
+    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "ScaleOut", "WebClient", "OpenApi"];
     private static readonly string[] Infrastructure = ["Auth", "Health", "Observability", "Resilience", "Http"];
 
     /// <summary>Each namespace and what it must not depend on.</summary>
     public static TheoryData<string, string[]> Rules() => new()
     {
         { "Core", [.. Features, .. Infrastructure, "Database"] },
-        { "Hubs", ["LiveHttp", "Admin"] },
-        { "LiveHttp", ["Admin"] },
-        { "Sessions", ["Hubs", "LiveHttp", "Admin"] },
-        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Admin"] },
-        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Admin"] },
-        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
-        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
-        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin"] },
-        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Admin"] },
+        { "Hubs", ["LiveHttp", "Admin", "ScaleOut"] },
+        { "LiveHttp", ["Admin", "ScaleOut"] },
+        { "Sessions", ["Hubs", "LiveHttp", "Admin", "ScaleOut"] },
+        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Admin", "ScaleOut"] },
+        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Admin", "ScaleOut"] },
+        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin", "ScaleOut"] },
+        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin", "ScaleOut"] },
+        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin", "ScaleOut"] },
+        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Admin", "ScaleOut"] },
+        { "ScaleOut", ["Hubs", "LiveHttp", "Admin"] },
         { "Auth", [.. Features] },
         { "Health", [.. Features] },
         { "Observability", [.. Features] },
         { "Resilience", [.. Features] },
-        { "Http", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
+        { "Http", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin", "ScaleOut"] },
     };
 
     /// <summary>The registration classes live in the DI namespace (so <c>Program.cs</c> finds them); each is held to
@@ -42,7 +43,8 @@ public sealed class LayeringTests
         { "AuthenticationExtensions", [.. Features] },
         { "HealthExtensions", [.. Features] },
         { "TelemetryExtensions", [.. Features] },
-        { "SessionServiceExtensions", ["Hubs", "LiveHttp"] },
+        { "SessionServiceExtensions", ["Hubs", "LiveHttp", "ScaleOut"] },
+        { "ScaleOutExtensions", ["Hubs", "LiveHttp", "Admin"] },
         { "RoleplayHubExtensions", ["LiveHttp", "Admin"] },
         { "LiveHttpExtensions", ["Admin"] },
         { "PipelineServiceExtensions", ["Hubs", "Sessions"] },

@@ -15,6 +15,7 @@ public static class ErrorCodes
     public const string SessionNotFound = "session-not-found";
     public const string SessionEnded = "session-ended";
     public const string SessionNotAttached = "session-not-attached";
+    public const string SessionOnAnotherNode = "session-on-another-node";
     public const string InvalidAudio = "invalid-audio";
     public const string ChunkTooLarge = "chunk-too-large";
     public const string RateLimited = "rate-limited";

@@ -9,6 +9,9 @@ public enum SessionEndReason
     Disconnected,
     Shutdown,
     Error,
+
+    /// <summary>An admin ended it (<c>DELETE /api/admin/sessions/{id}</c>), through whichever node.</summary>
+    Admin,
 }
 
 public static class SessionEndReasonExtensions
@@ -21,6 +24,7 @@ public static class SessionEndReasonExtensions
         SessionEndReason.Disconnected => "disconnected",
         SessionEndReason.Shutdown => "shutdown",
         SessionEndReason.Error => "error",
+        SessionEndReason.Admin => "admin",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -41,4 +41,8 @@ public interface IRoleplayClient
 
     [HubMethodName("error")]
     Task Error(ErrorEvent payload);
+
+    /// <summary>A message from an admin to everyone or to one user, from any node (the backplane carries it).</summary>
+    [HubMethodName("notice")]
+    Task Notice(NoticeEvent payload);
 }

@@ -26,6 +26,7 @@ public static class RoleplayHubExtensions
 
         builder.Services.AllowQueryStringToken(HubPath); // browsers cannot set headers on WebSockets and EventSources
         builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddSingleton<HubNotices>();
         // TryAdd: another transport (LiveHttp/) may put a router in front of the notifier, registered before or after.
         builder.Services.TryAddSingleton<ISessionClients>(services => services.GetRequiredService<SessionNotifier>());
         builder.Services.AddSingleton<ConnectionOwners>();

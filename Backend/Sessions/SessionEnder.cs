@@ -16,6 +16,7 @@ public sealed partial class SessionEnder(
     IOptions<RoleplaySessionOptions> options,
     ISessionClients clients,
     ISessionJournal journal,
+    ISessionOwnership ownership,
     RoleplayMetrics metrics,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -120,6 +121,7 @@ public sealed partial class SessionEnder(
         try
         {
             registry.Remove(session, reason);
+            ownership.Release(session.Id); // another node may run this id now
             session.MarkEnded();
             var connection = session.Connection;
             connection?.Remove(session);

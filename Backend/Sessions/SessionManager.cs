@@ -19,12 +19,13 @@ public sealed class SessionManager : IDisposable
     private readonly TimeProvider _time;
     private readonly RoleplayMetrics _metrics;
     private readonly AudioBlockPool _blocks;
+    private readonly ISessionOwnership _ownership;
     private int _connections;
 
     public SessionManager(SessionRegistry registry, SessionStarter starter, SessionEnder ender, IOptions<RoleplaySessionOptions> options,
-        TimeProvider time, RoleplayMetrics metrics, AudioBlockPool blocks)
+        TimeProvider time, RoleplayMetrics metrics, AudioBlockPool blocks, ISessionOwnership ownership)
     {
-        (_registry, _starter, _ender, _options, _time, _metrics, _blocks) = (registry, starter, ender, options.Value, time, metrics, blocks);
+        (_registry, _starter, _ender, _options, _time, _metrics, _blocks, _ownership) = (registry, starter, ender, options.Value, time, metrics, blocks, ownership);
         metrics.ObserveSessions(Gauges);
     }
 
@@ -143,6 +144,39 @@ public sealed class SessionManager : IDisposable
         return null;
     }
 
+    /// <summary>An admin ends <paramref name="sessionId"/>, whoever's it is: here if this node runs it, else by asking
+    /// the node that owns it (scale-out).</summary>
+    public async Task<AdminEndOutcome> EndByAdminAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (EndHere(sessionId, SessionEndReason.Admin))
+        {
+            return AdminEndOutcome.Ended;
+        }
+
+        return await _ownership.RequestEndElsewhereAsync(sessionId, cancellationToken) switch
+        {
+            EndForwarding.Sent => AdminEndOutcome.SentToOwner,
+            EndForwarding.Unavailable => AdminEndOutcome.OwnerUnreachable,
+            _ => AdminEndOutcome.NotFound,
+        };
+    }
+
+    /// <summary>Ends <paramref name="sessionId"/> if this node runs it (an admin's end forwarded by another node, a
+    /// lease lost to another node); false when it does not.</summary>
+    public bool EndHere(string sessionId, SessionEndReason reason)
+    {
+        if (!_registry.TryGet(sessionId, out var session) || !session!.IsActive)
+        {
+            return false;
+        }
+
+        _ender.RequestEnd(session, reason);
+        return true;
+    }
+
+    /// <summary>The ids of the sessions this node runs (their leases are renewed while they live).</summary>
+    public IEnumerable<string> RunningSessionIds => _registry.All.Where(s => s.IsActive).Select(s => s.Id);
+
     /// <summary>For stream-audio: the caller's session's stop signal (the stream ends with the session), or why the
     /// caller cannot stream to it.</summary>
     public ClientError? FindForStream(ClientConnection connection, string? sessionId, out CancellationToken stopping)
@@ -197,3 +231,13 @@ public sealed record SessionStats(
     long QueuedBytes,
     int TurnsInFlight,
     long PooledAudioBytes);
+
+/// <summary>What an admin's end did: ended here, sent to the node that runs the session, found nowhere, or the other
+/// nodes could not be asked.</summary>
+public enum AdminEndOutcome
+{
+    Ended,
+    SentToOwner,
+    NotFound,
+    OwnerUnreachable,
+}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
 using RoleplayHub.Sessions;
@@ -15,6 +16,7 @@ public static class SessionServiceExtensions
         builder.Services.AddSingleton<IValidateOptions<RoleplaySessionOptions>, ValidateRoleplaySessionOptions>();
         builder.Services.AddSingleton<AudioBlockPool>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.TryAddSingleton<ISessionOwnership, SingleNodeOwnership>(); // ScaleOut/ replaces it with Redis leases
         builder.Services.AddSingleton<SessionEnder>();
         builder.Services.AddSingleton<SessionStarter>();
         builder.Services.AddSingleton<SessionManager>();

@@ -23,6 +23,7 @@ public sealed partial class SessionStarter(
     ISessionClients clients,
     ISessionJournal journal,
     EndedSessionLookup endedSessions,
+    ISessionOwnership ownership,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
     IOptions<RoleplaySessionOptions> options,
@@ -54,17 +55,55 @@ public sealed partial class SessionStarter(
             {
                 return endedBy == connection.UserId ? ClientError.SessionEnded(requestedId, reason) : InUse(requestedId);
             }
-
-            if (request.LastSeq is not null)
-            {
-                // A resume of a session this process never ran (it restarted, or the session lived elsewhere): say
-                // what became of it rather than start a new one under its id.
-                return await endedSessions.EndReasonAsync(requestedId, connection.UserId, CancellationToken.None) is { } recorded
-                    ? ClientError.SessionEnded(requestedId, recorded)
-                    : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(requestedId)} to resume: start a new one (omit lastSeq).", false);
-            }
         }
 
+        // Claimed before anything else is checked: a resume of a session another node runs is refused as such, not as
+        // a start without a scenario. Every refusal after this gives the claim back.
+        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
+        if (await ownership.ClaimAsync(id, CancellationToken.None) is { } claimError)
+        {
+            return claimError;
+        }
+
+        StartOutcome outcome;
+        try
+        {
+            outcome = request.SessionId is not null && request.LastSeq is not null
+                ? await UnknownResumeAsync(connection, id)
+                : await StartNewAsync(connection, request, id);
+        }
+        catch
+        {
+            ReleaseUnlessRunning(id);
+            throw;
+        }
+
+        if (outcome.Error is not null)
+        {
+            ReleaseUnlessRunning(id);
+        }
+
+        return outcome;
+    }
+
+    // A resume of a session no live node runs (this one restarted, or its node died): say what became of it rather
+    // than start a new one under its id.
+    private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, string id) =>
+        await endedSessions.EndReasonAsync(id, connection.UserId, CancellationToken.None) is { } recorded
+            ? ClientError.SessionEnded(id, recorded)
+            : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(id)} to resume: start a new one (omit lastSeq).", false);
+
+    // Two starts of one id on this node share the claim: the one refused as a duplicate must not drop the other's.
+    private void ReleaseUnlessRunning(string id)
+    {
+        if (!registry.TryGet(id, out _))
+        {
+            ownership.Release(id);
+        }
+    }
+
+    private async Task<StartOutcome> StartNewAsync(ClientConnection connection, StartRequest request, string id)
+    {
         var scenario = scenarios.Find(request.ScenarioId);
         if (scenario is null)
         {
@@ -81,11 +120,11 @@ public sealed partial class SessionStarter(
                 $"Scenario '{scenario.Id}' is not available in {ClientError.Echo(language)}; it is available in {string.Join(", ", scenario.Variants.Keys)}.", false);
         }
 
-        return await StartNewAsync(connection, request, scenario, variant, fellBackFrom: null);
+        return await StartOnEngineAsync(connection, request, id, scenario, variant, fellBackFrom: null);
     }
 
     // fellBackFrom: why the engine the session asked for could not open it, when this start is on its fallback.
-    private async Task<StartOutcome> StartNewAsync(ClientConnection connection, StartRequest request, Scenario scenario, ScenarioVariant variant, string? fellBackFrom)
+    private async Task<StartOutcome> StartOnEngineAsync(ClientConnection connection, StartRequest request, string id, Scenario scenario, ScenarioVariant variant, string? fellBackFrom)
     {
         await using var plan = workers.Plan(scenario.Id, variant.Language, request.Engine, out var planError);
         if (plan is null)
@@ -113,7 +152,6 @@ public sealed partial class SessionStarter(
             return limitError;
         }
 
-        var id = request.SessionId ?? Guid.CreateVersion7().ToString();
         if (plan.ReserveRecognizer(new RecognizerRequest(id, connection.UserId, variant.Language, variant.Phrases, variant.Grammar)) is { } sttError)
         {
             registry.ReleaseUserSlot(connection.UserId);
@@ -149,7 +187,7 @@ public sealed partial class SessionStarter(
         {
             Discard(session);
             return plan.FallbackEngine is { } fallback && fellBackFrom is null
-                ? await FallBackAsync(connection, request, scenario, variant, plan.Engine, fallback, refused)
+                ? await FallBackAsync(connection, request, id, scenario, variant, plan.Engine, fallback, refused)
                 : refused;
         }
 
@@ -166,12 +204,12 @@ public sealed partial class SessionStarter(
 
     // The session runs on the fallback engine, told why in session-started; when the fallback cannot run it either
     // (no recogniser for the language), the client gets the first engine's refusal, which is the one to act on.
-    private async Task<StartOutcome> FallBackAsync(ClientConnection connection, StartRequest request, Scenario scenario, ScenarioVariant variant,
+    private async Task<StartOutcome> FallBackAsync(ClientConnection connection, StartRequest request, string id, Scenario scenario, ScenarioVariant variant,
         string engine, string fallback, ClientError refused)
     {
         LogFallback(engine, refused.Code, fallback);
         var why = $"The {engine} engine could not start this session ({refused.Code}: {refused.Message}); it runs on the {fallback} engine instead.";
-        var outcome = await StartNewAsync(connection, request with { Engine = fallback }, scenario, variant, why);
+        var outcome = await StartOnEngineAsync(connection, request with { Engine = fallback }, id, scenario, variant, why);
         return outcome.Error is null ? outcome : refused;
     }
 

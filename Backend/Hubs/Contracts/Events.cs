@@ -137,3 +137,6 @@ public sealed record SessionEndedEvent(string SessionId, string Reason, int Tota
 
 /// <summary>An error. Errors raised by the pipeline carry a <c>seq</c>; refusals of a call carry 0.</summary>
 public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp) : SequencedEvent;
+
+/// <summary>An admin's message (<c>POST /api/admin/notices</c>), not tied to a session.</summary>
+public sealed record NoticeEvent(string Message, long Timestamp);
