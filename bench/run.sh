@@ -17,6 +17,8 @@
 #                                           # SIGKILL under load and restart, TRIALS times (100, latency-model, 20 trainees):
 #                                           # the history against what the trainees saw (crash-<providers>.txt);
 #                                           # SIGNAL=term: the graceful stop instead (shutdown-<providers>.txt)
+#   bench/run.sh soak [SESSIONS] [MINUTES]  # 500 latency-model sessions for 60 min: heap, RSS, thread-pool queue and GC
+#                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
@@ -218,5 +220,17 @@ case "${1:-short}" in
     shift
     [ $# -gt 0 ] || set -- 1 10 50
     run_realtime "$@" ;;
+  soak) # the builds are copied first: a rebuild of the checkout during the hour changes nothing under test
+    sessions=${2:-500} minutes=${3:-60}
+    SERVER_ROOT=$(mktemp -d); mkdir -p "$SERVER_ROOT/Backend/bin/Release" "$SERVER_ROOT/bench"
+    cp -r Backend/bin/Release/net10.0 "$SERVER_ROOT/Backend/bin/Release/"
+    cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$SERVER_ROOT/bench/"
+    start_server latency-model bench/results/server-soak.log
+    taskset -c 1 dotnet "$SERVER_ROOT/bench/net10.0/RoleplayHub.Bench.dll" load --url "http://127.0.0.1:$PORT" --sessions "$sessions" \
+      --duration $((minutes * 60)) --ramp 60 --chunk-mode "$MODE" --jwt-secret $KEY --server-pid "$server_pid" \
+      --out bench/results/soak.json | tee bench/results/soak.txt
+    stop_server
+    dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll soak-plot --in bench/results/soak.json \
+      --png docs/images/soak.png | tee -a bench/results/soak.txt ;;
   *) sed -n '2,/^# Results/p' "$0"; exit 2 ;;
 esac

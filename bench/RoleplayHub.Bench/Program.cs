@@ -6,6 +6,7 @@
 //   finals   PocketSphinx's last partial against its final hypothesis, per decoder setting: WER and finalisation time
 //   vad      the voice detectors (energy, Silero) on the test clips padded with silence: accuracy, CPU and allocation
 //   latency  N trainees talking hands-free through the test clips: end of speech → first avatar-response, per turn
+//   soak-plot the soak run's heap, RSS, thread-pool queue and GC curves as a PNG, and their growth after warm-up
 //   crash    the service killed with SIGKILL under load and restarted, N times: the history against what trainees saw
 // Results are printed as Markdown tables (docs/benchmarks.md holds the published runs).
 using RoleplayHub.Bench;
@@ -18,6 +19,7 @@ return args.FirstOrDefault() switch
     "vad" => await RoleplayHub.Bench.Vad.VadBenchmark.RunAsync(args[1..]),
     "finals" => RoleplayHub.Bench.Speech.FinalsBenchmark.Run(args[1..]),
     "latency" => await RoleplayHub.Bench.Latency.LatencyRun.RunAsync(args[1..]),
+    "soak-plot" => RoleplayHub.Bench.Soak.SoakPlot.Run(args[1..]),
     "crash" => await RoleplayHub.Bench.Crash.CrashTrials.RunAsync(args[1..]),
     "load" => await new RoleplayHub.Bench.Load.LoadRun(RoleplayHub.Bench.Load.LoadOptions.Parse(args[1..])).RunAsync(),
     _ => Usage(),
