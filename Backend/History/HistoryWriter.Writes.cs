@@ -15,6 +15,7 @@ internal sealed partial class HistoryWriter
             try
             {
                 await _store.WriteAsync(batch, idempotent, giveUp);
+                _log.Done(batch);
                 _metrics.Written.Add(batch.Count);
                 if (_failure is not null)
                 {
@@ -62,6 +63,7 @@ internal sealed partial class HistoryWriter
         try
         {
             _spill.Reject(entry, error.GetBaseException().Message);
+            _log.Done([entry]);
             _metrics.Rejected.Add(1);
             LogRejected(error, entry.ToString(), _spill.Folder);
         }

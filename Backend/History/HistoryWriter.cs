@@ -21,6 +21,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
     private readonly CancellationTokenSource _giveUp = new();
     private readonly HistoryStore _store;
     private readonly JournalSpill _spill;
+    private readonly JournalLog _log;
     private readonly HistoryMetrics _metrics;
     private readonly HistoryOptions _options;
     private readonly TimeProvider _time;
@@ -48,6 +49,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
         _time = time;
         _logger = logger;
         _spill = new JournalSpill(data.Resolve(_options.PendingDirectory), logger);
+        _log = new JournalLog(data.Resolve(_options.PendingDirectory), logger);
         _queue = Channel.CreateBounded<JournalEntry>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true });
         metrics.ObserveQueue(() => _queue.Reader.Count);
     }
@@ -73,14 +75,27 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
     private void Enqueue(JournalEntry entry)
     {
         // Once records spill, later ones follow them into the file so none overtakes an earlier one of its session.
-        if (!_spill.IsSpilling && _queue.Writer.TryWrite(entry))
+        if (!_spill.IsSpilling)
         {
-            return;
+            try
+            {
+                entry = entry with { Segment = _log.Append(entry) };
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(ex, "History: the write-ahead log in {Folder} is not writable; the record is queued without it", _spill.Folder);
+            }
+
+            if (_queue.Writer.TryWrite(entry))
+            {
+                return;
+            }
         }
 
         try
         {
             _spill.Append(entry);
+            _log.Done([entry]);
             _queue.Writer.TryWrite(JournalEntry.WakeUp); // an idle writer would not look at the file otherwise
             _metrics.Spilled.Add(1);
             var now = _time.GetUtcNow();
@@ -160,6 +175,7 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
                 try
                 {
                     _spill.AppendAll(batch);
+                    _log.Done(batch);
                     _metrics.Spilled.Add(batch.Count);
                     _logger.LogWarning("History: {Count} records were not written before the stop; saved to {Folder}, written at the next start", batch.Count, _spill.Folder);
                 }

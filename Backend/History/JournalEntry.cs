@@ -16,6 +16,10 @@ internal sealed record JournalEntry(Guid Key, string Node, SessionStartRecord? S
     [JsonIgnore]
     public int Order => Start is not null ? 0 : Turn is not null ? 1 : 2;
 
+    /// <summary>The write-ahead log segment holding this record while it is on its way (<see cref="JournalLog"/>).</summary>
+    [JsonIgnore]
+    public JournalLog.Segment? Segment { get; init; }
+
     [JsonIgnore]
     public string SessionId => Start?.SessionId ?? Turn?.SessionId ?? End?.SessionId ?? "";
 

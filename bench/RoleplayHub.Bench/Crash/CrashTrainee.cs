@@ -107,7 +107,9 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         }
         catch (Exception ex)
         {
-            Failure = ex.GetType().Name + ": " + ex.Message;
+            // The socket can fail before the client reports the connection closed: a kill, too, if it closes soon.
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(3)).ContinueWith(static _ => { }, TaskScheduler.Default);
+            Failure = closed.Task.IsCompleted ? null : ex.GetType().Name + ": " + ex.Message;
         }
     }
 

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using RoleplayHub.History;
+
+namespace RoleplayHub.Tests.Unit;
+
+/// <summary>The history journal's write-ahead log: a record is on disk before it is queued, gone once it is written,
+/// and left for the next start when the process dies first.</summary>
+public sealed class JournalLogTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "journal-log-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void ARecordIsOnDiskUntilItIsWrittenThenItsSegmentIsDeleted()
+    {
+        var log = new JournalLog(_folder, NullLogger.Instance);
+        var first = Entry("s1");
+        var second = Entry("s2");
+
+        first = first with { Segment = log.Append(first) };
+        second = second with { Segment = log.Append(second) };
+        var onDisk = File.ReadAllLines(Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl")));
+        log.Done([first]);
+        var afterOne = Directory.GetFiles(_folder, "wal-*.jsonl").Length;
+        log.Done([second]);
+
+        Assert.Equal(2, onDisk.Length);
+        Assert.Contains("\"sessionId\":\"s1\"", onDisk[0], StringComparison.Ordinal);
+        Assert.Equal(1, afterOne); // one of its two records is still on its way
+        Assert.Empty(Directory.GetFiles(_folder, "wal-*.jsonl"));
+    }
+
+    [Fact]
+    public void WhatADeadProcessLeftBecomesAPendingFileForTheNextStart()
+    {
+        var dead = new JournalLog(_folder, NullLogger.Instance);
+        dead.Append(Entry("s1")); // never done: the process was killed
+
+        _ = new JournalLog(_folder, NullLogger.Instance);
+
+        Assert.Empty(Directory.GetFiles(_folder, "wal-*.jsonl"));
+        var pending = Assert.Single(Directory.GetFiles(_folder, "pending-*.jsonl"));
+        Assert.Contains("\"sessionId\":\"s1\"", File.ReadAllText(pending), StringComparison.Ordinal);
+    }
+
+    private static JournalEntry Entry(string sessionId) =>
+        new(Guid.NewGuid(), "node", Start: new SessionStartRecord(Guid.NewGuid(), sessionId, "alice", "procurement-price", "Linda", "en-US", "pcm16", null, DateTimeOffset.UtcNow, 16_000, 1));
+}
