@@ -28,6 +28,8 @@ public static class HistoryApi
             .WithSummary("Every user's sessions, newest first, filtered and paged by cursor");
         admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One session with all its turns");
+        admin.MapGet("/sessions/{id:guid}/report", GetReport).WithName("GetSessionReport").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The coaching report of an ended session: analytics, rubric scores with evidence, the trend");
         admin.MapGet("/sessions/{id:guid}/export", ExportSession).WithName("ExportSession")
             .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -51,6 +53,8 @@ public static class HistoryApi
             .WithSummary("The caller's own sessions, newest first, filtered and paged by cursor");
         mine.MapGet("/sessions/{id:guid}", GetMySession).WithName("GetMySession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One of the caller's sessions with all its turns");
+        mine.MapGet("/sessions/{id:guid}/report", GetMyReport).WithName("GetMySessionReport").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The coaching report of one of the caller's ended sessions");
         return app;
     }
 
@@ -80,6 +84,29 @@ public static class HistoryApi
         await queries.GetAsync(id, Subject(user), BaseUrl(context.Request), cancellationToken) is { } session
             ? TypedResults.Ok(session)
             : NotFound(id);
+
+    private static Task<Results<Ok<CoachingReport>, ProblemHttpResult>> GetReport(Guid id, HistoryQueries queries, CancellationToken cancellationToken) =>
+        Report(id, ownerId: null, queries, cancellationToken);
+
+    private static Task<Results<Ok<CoachingReport>, ProblemHttpResult>> GetMyReport(Guid id, ClaimsPrincipal user, HistoryQueries queries, CancellationToken cancellationToken) =>
+        Report(id, Subject(user), queries, cancellationToken);
+
+    private static async Task<Results<Ok<CoachingReport>, ProblemHttpResult>> Report(Guid id, string? ownerId, HistoryQueries queries, CancellationToken cancellationToken)
+    {
+        var (found, session, report) = await queries.ReportAsync(id, ownerId, cancellationToken);
+        if (!found)
+        {
+            return NotFound(id);
+        }
+
+        return report is not null
+            ? TypedResults.Ok(report)
+            : TypedResults.Problem(title: "No coaching report",
+                detail: session?.Status == "active"
+                    ? $"Session {id} is still open: its report is made when it ends."
+                    : $"Session {id} ended without a coaching report (coaching was off, or the service stopped abruptly).",
+                statusCode: StatusCodes.Status404NotFound);
+    }
 
     private static async Task<Results<FileStreamHttpResult, JsonHttpResult<SessionDetail>, ValidationProblem, ProblemHttpResult>> ExportSession(
         Guid id, [Description("json (default): the session with signed audio links; zip: session.json and the audio files.")] string? format,

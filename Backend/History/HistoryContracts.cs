@@ -29,8 +29,9 @@ public sealed record SessionSummary(
     int TotalTurns,
     int RecordedTurns);
 
-/// <summary>A session with every recorded turn, in order (turn 0 is the persona's opening line).</summary>
-public sealed record SessionDetail(SessionSummary Session, IReadOnlyList<TurnDetail> Turns);
+/// <summary>A session with every recorded turn, in order (turn 0 is the persona's opening line), and its coaching
+/// report once it has ended with one.</summary>
+public sealed record SessionDetail(SessionSummary Session, IReadOnlyList<TurnDetail> Turns, CoachingReport? Report = null);
 
 public sealed record TurnDetail(
     int Turn,

@@ -39,7 +39,16 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var turns = await HistoryQueryables.Turns(db, id).ToListAsync(cancellationToken);
-        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, link))]);
+        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, link))],
+            ReportJson.Deserialize(session.Report));
+    }
+
+    /// <summary>The session's coaching report: <c>Found</c> false when the session does not exist (or is someone
+    /// else's), <c>Report</c> null when it has none (still open, or ended without one).</summary>
+    public async Task<(bool Found, SessionSummary? Session, CoachingReport? Report)> ReportAsync(Guid id, string? ownerId, CancellationToken cancellationToken)
+    {
+        var session = await HistoryQueryables.Session(db, id, ownerId).FirstOrDefaultAsync(cancellationToken);
+        return session is null ? (false, null, null) : (true, Summary(session, 0, 0), ReportJson.Deserialize(session.Report));
     }
 
     public async Task<HistoryStats> StatsAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
