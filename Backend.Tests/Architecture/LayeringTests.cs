@@ -4,7 +4,8 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Tests.Architecture;
 
 /// <summary>
-/// Dependencies run one way: Hubs and LiveHttp (the two transports; LiveHttp reuses the hub's wire contract) → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, and every
+/// Dependencies run one way: Hubs and LiveHttp (the two transports; LiveHttp reuses the hub's wire contract) → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, with Coaching
+/// (the end-of-drill report) between Sessions and Providers / History / Scenarios, and every
 /// layer may use the domain core (Core) and the infrastructure (Auth, Health, Observability, Resilience, Http) —
 /// which know nothing of the layers above them. A forbidden dependency, anywhere, fails a test here.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class LayeringTests
 {
     private const string Root = "RoleplayHub.";
 
-    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "WebClient", "OpenApi"];
+    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Coaching", "Admin", "WebClient", "OpenApi"];
     private static readonly string[] Infrastructure = ["Auth", "Health", "Observability", "Resilience", "Http"];
 
     /// <summary>Each namespace and what it must not depend on.</summary>
@@ -22,12 +23,13 @@ public sealed class LayeringTests
         { "Hubs", ["LiveHttp", "Admin"] },
         { "LiveHttp", ["Admin"] },
         { "Sessions", ["Hubs", "LiveHttp", "Admin"] },
-        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Admin"] },
-        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Admin"] },
-        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
-        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin"] },
-        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin"] },
-        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Admin"] },
+        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Coaching", "Admin"] },
+        { "Coaching", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Admin"] },
+        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Coaching", "Admin"] },
+        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Coaching", "Admin"] },
+        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Coaching", "Admin"] },
+        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Coaching", "Admin"] },
+        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Coaching", "Admin"] },
         { "Auth", [.. Features] },
         { "Health", [.. Features] },
         { "Observability", [.. Features] },
@@ -48,8 +50,9 @@ public sealed class LayeringTests
         { "PipelineServiceExtensions", ["Hubs", "Sessions"] },
         { "StorageServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
         { "MediaEndpoints", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
-        { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
-        { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "Coaching"] },
+        { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers", "Coaching"] },
+        { "CoachingServiceExtensions", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Admin"] },
         { "ScenarioApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
         { "VadServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
         { "ProviderServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },
