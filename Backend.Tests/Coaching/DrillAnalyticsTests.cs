@@ -7,7 +7,7 @@ namespace RoleplayHub.Tests.Coaching;
 public sealed class DrillAnalyticsTests
 {
     private static readonly CoachingOptions Options = new();
-    private static readonly DrillAnalyzer Analyzer = new(new FillerCounter(Options.FillersEn, Options.FillersZh));
+    private static readonly DrillAnalyzer Analyzer = new(new FillerCounter(Options.EnglishFillers, Options.ChineseFillers));
 
     private static DrillAnalytics English() =>
         Analyzer.Analyze(new DrillTurns("en-US", ScriptedDrills.English(), [ScriptedDrills.PriceEn, ScriptedDrills.RiskEn]));

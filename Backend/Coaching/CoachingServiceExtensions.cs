@@ -22,6 +22,7 @@ public static class CoachingServiceExtensions
         var journal = services.LastOrDefault(d => d.ServiceType == typeof(ISessionJournal));
         services.AddSingleton(sp => new DrillTurnCapture(journal is null ? new NoSessionJournal() : (ISessionJournal)Resolve(sp, journal)));
         services.Replace(ServiceDescriptor.Singleton<ISessionJournal>(sp => sp.GetRequiredService<DrillTurnCapture>()));
+        services.AddSingleton<CoachingModel>();
         services.AddSingleton<DrillCoach>();
         return builder;
     }

@@ -1,22 +1,25 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Core;
 using RoleplayHub.History;
+using RoleplayHub.Providers.Ai;
 
 namespace RoleplayHub.Coaching;
 
 /// <summary>
 /// Writes the coaching report of a drill as it ends: the analytics of its turns, a score per criterion of the
-/// variant's rubric (offline rules), their weighted overall, and the trend against the trainee's earlier reports of
-/// the scenario. The session layer calls it before <c>session-ended</c> and stores the result with the session.
+/// variant's rubric — by the configured language model with quoted evidence, else (or when it fails) by the offline
+/// rules — their weighted overall, and the trend against the trainee's earlier reports of the scenario. The session
+/// layer calls it before <c>session-ended</c> and stores the result with the session.
 /// </summary>
 public sealed partial class DrillCoach(
     DrillTurnCapture capture,
     IReportArchive archive,
     IOptions<CoachingOptions> options,
-    ILogger<DrillCoach> logger)
+    ILogger<DrillCoach> logger,
+    CoachingModel? model = null)
 {
     private readonly CoachingOptions _options = options.Value;
-    private readonly DrillAnalyzer _analyzer = new(new FillerCounter(options.Value.FillersEn, options.Value.FillersZh));
+    private readonly DrillAnalyzer _analyzer = new(new FillerCounter(options.Value.EnglishFillers, options.Value.ChineseFillers));
 
     /// <summary>The report, or null when coaching is off or the report could not be made (logged; the session still
     /// ends normally).</summary>
@@ -28,16 +31,19 @@ public sealed partial class DrillCoach(
         }
 
         CoachingReport report;
+        var turns = new DrillTurns(drill.Variant.Language, capture.Turns(drill.HistoryKey), drill.Variant.Script?.Objections ?? []);
+        var rubric = DefaultRubric.For(drill.Variant);
         try
         {
-            report = Report(new DrillTurns(drill.Variant.Language, capture.Turns(drill.HistoryKey), drill.Variant.Script?.Objections ?? []),
-                DefaultRubric.For(drill.Variant));
+            report = Report(turns, rubric);
         }
         catch (Exception ex)
         {
             LogFailed(ex, drill.HistoryKey);
             return null;
         }
+
+        report = await ScoreWithModelAsync(report, turns, rubric, drill, cancellationToken);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.TrendTimeout);
@@ -50,6 +56,38 @@ public sealed partial class DrillCoach(
         {
             LogNoTrend(ex, drill.HistoryKey);
             return report; // the history is unavailable: the report stands without its trend
+        }
+    }
+
+    /// <summary>The model's scores in place of the rules', within <c>Coaching:LlmTimeout</c>; the rules' report when
+    /// there is no model, the drill gave it nothing to judge, or it fails.</summary>
+    private async Task<CoachingReport> ScoreWithModelAsync(CoachingReport report, DrillTurns turns, IReadOnlyList<Scenarios.RubricCriterion> rubric, DrillEnd drill, CancellationToken cancellationToken)
+    {
+        ITextCompletion? llm;
+        try
+        {
+            llm = model?.Model;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AiProviderException)
+        {
+            llm = null; // a misconfigured AI: the sessions say so; the report falls back to the rules
+        }
+
+        if (llm is null || report.Analytics.TraineeTurns == 0)
+        {
+            return report;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.LlmTimeout);
+        try
+        {
+            return await new LlmRubricScorer(llm, _options).ScoreAsync(report, turns, rubric, drill.Variant.Title, timeout.Token);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogModelFailed(ex, drill.HistoryKey);
+            return report;
         }
     }
 
@@ -79,6 +117,9 @@ public sealed partial class DrillCoach(
 
     [LoggerMessage(LogLevel.Error, "The coaching report of session {HistoryKey} could not be made")]
     private partial void LogFailed(Exception ex, Guid historyKey);
+
+    [LoggerMessage(LogLevel.Warning, "The language model did not score session {HistoryKey}: its report is scored by the rules")]
+    private partial void LogModelFailed(Exception ex, Guid historyKey);
 
     [LoggerMessage(LogLevel.Warning, "The coaching report of session {HistoryKey} has no trend: the earlier reports could not be read")]
     private partial void LogNoTrend(Exception ex, Guid historyKey);

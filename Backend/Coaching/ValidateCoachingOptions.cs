@@ -39,6 +39,16 @@ internal sealed class ValidateCoachingOptions : IValidateOptions<CoachingOptions
             errors.Add($"Coaching:TrendTimeout must be above 0 and at most a minute (was {o.TrendTimeout}).");
         }
 
+        if (o.LlmTimeout <= TimeSpan.Zero || o.LlmTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"Coaching:LlmTimeout must be above 0 and at most 5 minutes (was {o.LlmTimeout}).");
+        }
+
+        if (o.LlmMaxOutputTokens is < 100 or > 32_000)
+        {
+            errors.Add($"Coaching:LlmMaxOutputTokens must be 100–32000 (was {o.LlmMaxOutputTokens}).");
+        }
+
         if (o.TrendSessions is < 1 or > 100)
         {
             errors.Add($"Coaching:TrendSessions must be 1–100 (was {o.TrendSessions}).");

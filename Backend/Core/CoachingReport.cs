@@ -32,7 +32,8 @@ public sealed record CoachingReport
 
 /// <summary>One rubric criterion. <see cref="Score"/> is null when the drill gave nothing to judge it by (no word
 /// timings for the pace, no objection raised): it then carries no weight in the overall. <see cref="Evidence"/> is a
-/// sentence the trainee really said (turn <see cref="EvidenceTurn"/>); <see cref="Better"/> a line they could have said.</summary>
+/// sentence the trainee really said (turn <see cref="EvidenceTurn"/>); <see cref="Better"/> a line they could have said.
+/// <see cref="EvidenceDropped"/>: the model quoted something the transcript does not hold, so the quote was removed.</summary>
 public sealed record CriterionScore(
     string Id,
     string Title,
@@ -42,7 +43,8 @@ public sealed record CriterionScore(
     string Comment,
     string? Evidence = null,
     int? EvidenceTurn = null,
-    string? Better = null);
+    string? Better = null,
+    bool EvidenceDropped = false);
 
 /// <summary>
 /// The figures of a drill, from its turns. Speaking time is measured from word timings (first word's start to last
