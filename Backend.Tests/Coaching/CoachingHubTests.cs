@@ -62,6 +62,28 @@ public sealed class CoachingHubTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReportPrintsAsAnHtmlPageWithNoScriptAndEveryValueEncoded()
+    {
+        await using var client = await _factory.ConnectAsync("frank");
+        using var admin = _factory.CreateClient("root", "admin");
+        using var frank = _factory.CreateClient("frank");
+        var (sessionId, report) = await DrillAsync(client, "what is <script>alert(1)</script> your budget this year");
+        var id = (await admin.SessionAsync(sessionId, s => s.Str("status") == "ended")).Str("id");
+
+        var page = await frank.GetAsync($"{HistoryTestKit.MySessions}/{id}/report.html");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("default-src 'none'; style-src 'unsafe-inline'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("Coaching report", html, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(report.GetProperty("criteria")[0].Str("title")!), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{HistoryTestKit.AdminSessions}/{Guid.NewGuid()}/report.html")).StatusCode);
+    }
+
+    [Fact]
     public async Task TheNextDrillOfTheScenarioComparesWithTheLastOne()
     {
         await using var client = await _factory.ConnectAsync("carol");

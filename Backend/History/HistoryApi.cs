@@ -30,6 +30,9 @@ public static class HistoryApi
             .WithSummary("One session with all its turns");
         admin.MapGet("/sessions/{id:guid}/report", GetReport).WithName("GetSessionReport").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The coaching report of an ended session: analytics, rubric scores with evidence, the trend");
+        admin.MapGet("/sessions/{id:guid}/report.html", GetReportPage).WithName("GetSessionReportPage")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblem(StatusCodes.Status404NotFound).WithMetadata(ReportHtml.Policy)
+            .WithSummary("The coaching report as a print-ready HTML page (print it to PDF)");
         admin.MapGet("/sessions/{id:guid}/export", ExportSession).WithName("ExportSession")
             .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -55,6 +58,9 @@ public static class HistoryApi
             .WithSummary("One of the caller's sessions with all its turns");
         mine.MapGet("/sessions/{id:guid}/report", GetMyReport).WithName("GetMySessionReport").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The coaching report of one of the caller's ended sessions");
+        mine.MapGet("/sessions/{id:guid}/report.html", GetMyReportPage).WithName("GetMySessionReportPage")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblem(StatusCodes.Status404NotFound).WithMetadata(ReportHtml.Policy)
+            .WithSummary("The coaching report of one of the caller's sessions as a print-ready HTML page");
         return app;
     }
 
@@ -91,6 +97,23 @@ public static class HistoryApi
     private static Task<Results<Ok<CoachingReport>, ProblemHttpResult>> GetMyReport(Guid id, ClaimsPrincipal user, HistoryQueries queries, CancellationToken cancellationToken) =>
         Report(id, Subject(user), queries, cancellationToken);
 
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> GetReportPage(Guid id, HistoryQueries queries, CancellationToken cancellationToken) =>
+        ReportPage(id, ownerId: null, queries, cancellationToken);
+
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> GetMyReportPage(Guid id, ClaimsPrincipal user, HistoryQueries queries, CancellationToken cancellationToken) =>
+        ReportPage(id, Subject(user), queries, cancellationToken);
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReportPage(Guid id, string? ownerId, HistoryQueries queries, CancellationToken cancellationToken)
+    {
+        var (found, session, report) = await queries.ReportAsync(id, ownerId, cancellationToken);
+        return (found, session, report) switch
+        {
+            (false, _, _) => NotFound(id),
+            (true, { } s, { } r) => TypedResults.Text(ReportHtml.Render(s, r), "text/html; charset=utf-8"),
+            _ => NoReport(id, session),
+        };
+    }
+
     private static async Task<Results<Ok<CoachingReport>, ProblemHttpResult>> Report(Guid id, string? ownerId, HistoryQueries queries, CancellationToken cancellationToken)
     {
         var (found, session, report) = await queries.ReportAsync(id, ownerId, cancellationToken);
@@ -99,14 +122,15 @@ public static class HistoryApi
             return NotFound(id);
         }
 
-        return report is not null
-            ? TypedResults.Ok(report)
-            : TypedResults.Problem(title: "No coaching report",
-                detail: session?.Status == "active"
-                    ? $"Session {id} is still open: its report is made when it ends."
-                    : $"Session {id} ended without a coaching report (coaching was off, or the service stopped abruptly).",
-                statusCode: StatusCodes.Status404NotFound);
+        return report is not null ? TypedResults.Ok(report) : NoReport(id, session);
     }
+
+    private static ProblemHttpResult NoReport(Guid id, SessionSummary? session) =>
+        TypedResults.Problem(title: "No coaching report",
+            detail: session?.Status == "active"
+                ? $"Session {id} is still open: its report is made when it ends."
+                : $"Session {id} ended without a coaching report (coaching was off, or the service stopped abruptly).",
+            statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<Results<FileStreamHttpResult, JsonHttpResult<SessionDetail>, ValidationProblem, ProblemHttpResult>> ExportSession(
         Guid id, [Description("json (default): the session with signed audio links; zip: session.json and the audio files.")] string? format,
