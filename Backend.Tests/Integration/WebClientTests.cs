@@ -262,6 +262,25 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     }
 
     [Fact]
+    public async Task AfterADrillThePageShowsTheCoachingReportCard()
+    {
+        await StartSessionAsync("websockets", "web-report", mode: "push-to-talk", capture: "pcm16");
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
+
+        await EndSessionAsync();
+        await Page.WaitForSelectorAsync("#report:not([hidden])");
+
+        var card = await Page.TextContentAsync("#report") ?? "";
+        Assert.Contains("Coaching report", card, StringComparison.Ordinal);
+        Assert.Contains("/100", card, StringComparison.Ordinal);
+        Assert.Contains("Discovery questions", card, StringComparison.Ordinal); // the scenario's rubric
+        Assert.Contains("Scored by rules, offline.", card, StringComparison.Ordinal);
+        Assert.True(await Page.IsHiddenAsync("#print-report") is false);
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-report");
+    }
+
+    [Fact]
     public async Task EachPersonaHasItsOwnFace()
     {
         const string Look = """
