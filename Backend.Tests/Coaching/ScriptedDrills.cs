@@ -47,6 +47,23 @@ internal static class ScriptedDrills
             reply: "好的，可以考虑。", firstAudioMs: 400, segments: [1500]),
     ];
 
+    /// <summary>The English drill's rules report (questions and objections), with a trend: a sample payload.</summary>
+    public static CoachingReport Report()
+    {
+        var coach = new RoleplayHub.Coaching.DrillCoach(new RoleplayHub.Coaching.DrillTurnCapture(new NoSessionJournal()), new NoReportArchive(),
+            Microsoft.Extensions.Options.Options.Create(new RoleplayHub.Coaching.CoachingOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RoleplayHub.Coaching.DrillCoach>.Instance);
+        var report = coach.Report(new RoleplayHub.Coaching.DrillTurns("en-US", English(), [PriceEn, RiskEn]),
+        [
+            new RubricCriterion { Id = "questions", Title = "Questions", Measure = "questions" },
+            new RubricCriterion { Id = "objections", Title = "Objections", Measure = "objections", Weight = 3 },
+        ]);
+        return report with
+        {
+            Trend = RoleplayHub.Coaching.TrendBuilder.Build(report.Overall, report.Criteria, [new StoredReport(Guid.Empty, T0.AddDays(-1), report with { Overall = 50 })]),
+        };
+    }
+
     private static TurnRecord Opening(string text, int durationMs) => new()
     {
         HistoryKey = Guid.Empty,
