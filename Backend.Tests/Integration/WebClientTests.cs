@@ -188,6 +188,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync(".turn-card[data-turn='1'] .ai-text")));
         Assert.Matches(@"recognition \d+ ms", await Page.TextContentAsync(".turn-card[data-turn='1'] .stages") ?? "");
         Assert.True(await Page.Locator(".turn-card[data-turn='1'] .avatar-audio audio").CountAsync() >= 1);
+        Assert.Contains("Discovery questions", await Page.TextContentAsync("#detail-report:not([hidden])") ?? "", StringComparison.Ordinal); // its coaching report
 
         // Durations show before anything is played: the players read the audio's header.
         await WaitForAsync("() => [...document.querySelectorAll(\".turn-card[data-turn='1'] audio\")].every(a => a.preload === 'metadata' && a.duration > 0)", "the players' durations");

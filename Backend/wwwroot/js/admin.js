@@ -1,8 +1,10 @@
 // The session history page (admins): sessions with filters and keyset paging from GET /api/admin/history/sessions,
 // and one session's turns from GET /api/admin/history/sessions/{id} — transcripts, replies, the user's and the
-// avatar's audio (signed URLs that need no token), latency per stage and errors. docs/history.md describes the API.
+// avatar's audio (signed URLs that need no token), latency per stage and errors, and its coaching report.
+// docs/history.md describes the API.
 import { apiFetch } from './auth.js';
 import { $, clearError, showError } from './dom.js';
+import { renderReport } from './report-card.js';
 import { wireSignIn } from './sign-in.js';
 
 const api = '/api/admin/history/sessions';
@@ -94,6 +96,7 @@ async function showSession(id) {
     ['Audio', [session.audioFormat, session.sampleRate && `${session.sampleRate} Hz`, session.channels && `${session.channels} ch`].filter(Boolean).join(', ')],
     ['Turns', `${session.totalTurns} replied, ${session.recordedTurns} recorded`],
   ].flatMap(([term, value]) => [element('dt', term), element('dd', value ?? '–')]));
+  renderReport($('detail-report'), detail.report ?? null); // the coaching report, once the session has ended with one
   $('detail-turns').replaceChildren(...turns.map((turn) => renderTurn(turn, session.persona)));
   $('detail').hidden = false;
   $('detail-title').focus();

@@ -25,7 +25,7 @@ export function renderReport(card, report) {
     return;
   }
   const t = (en, cn) => (zh(report) ? cn : en);
-  card.querySelector('h2').textContent = t('Coaching report', '练习报告');
+  card.querySelector('h2, h3').textContent = t('Coaching report', '练习报告');
 
   const head = el('p', 'report-overall');
   head.append(el('span', `report-score ${report.rating ?? ''}`, report.overall === null ? '–' : Math.round(report.overall)), '/100');
