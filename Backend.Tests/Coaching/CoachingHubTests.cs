@@ -104,6 +104,33 @@ public sealed class CoachingHubTests : IDisposable
     }
 
     [Fact]
+    public async Task ScoresOverTimeListEachReportedSessionOldestFirstAndRefuseABadRange()
+    {
+        await using var client = await _factory.ConnectAsync("gina");
+        using var admin = _factory.CreateClient("root", "admin");
+        using var gina = _factory.CreateClient("gina");
+        var (first, firstReport) = await DrillAsync(client, "what is your budget this year");
+        var (second, secondReport) = await DrillAsync(client, "we offer a discount");
+        await admin.SessionAsync(second, s => s.Str("status") == "ended");
+
+        var mine = await gina.EventuallyAsync($"/api/history/scores?scenarioId={HubTestKit.Scenario}", p => p.GetProperty("points").GetArrayLength() == 2);
+        var all = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/history/scores?userId=gina");
+        var bad = await admin.GetAsync("/api/admin/history/scores?from=yesterday");
+
+        var points = mine.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal([firstReport.GetProperty("overall").GetDouble(), secondReport.GetProperty("overall").GetDouble()],
+            points.Select(p => p.GetProperty("overall").GetDouble()));
+        Assert.All(points, p => Assert.Equal("gina", p.Str("userId")));
+        Assert.True(points[0].GetProperty("criteria").TryGetProperty("discovery", out _));
+        Assert.False(mine.GetProperty("truncated").GetBoolean());
+        Assert.Equal(2, all.GetProperty("points").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("from", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        _ = first;
+    }
+
+    [Fact]
     public async Task AnOpenSessionHasNoReportYetAndAMissingOneIsNotFound()
     {
         await using var client = await _factory.ConnectAsync("dave");

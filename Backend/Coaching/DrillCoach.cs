@@ -73,7 +73,7 @@ public sealed partial class DrillCoach(
             llm = null; // a misconfigured AI: the sessions say so; the report falls back to the rules
         }
 
-        if (llm is null || report.Analytics.TraineeTurns == 0)
+        if (llm is null || drill.Hurry || report.Analytics.TraineeTurns == 0)
         {
             return report;
         }

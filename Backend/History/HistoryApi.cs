@@ -48,6 +48,8 @@ public static class HistoryApi
             .WithSummary("One session to keep: JSON with its turns and fresh signed audio links (format=json), or a zip with session.json and the audio (format=zip)");
         admin.MapDelete("/users/{userId}/sessions", EraseUserSessions).WithName("EraseUserSessions").ProducesValidationProblem()
             .WithSummary("Erases every ended session of a user for good: history rows, and the media no other session uses; audited");
+        admin.MapGet("/scores", GetScores).WithName("GetHistoryScores").ProducesValidationProblem()
+            .WithSummary("Coaching scores over time (overall and per criterion), per session, filtered by scenario and user: what the trend charts draw");
         admin.MapGet("/stats", GetStats).WithName("GetHistoryStats")
             .WithSummary("Sessions per day, average turns, average latency per stage and error rates over a date range");
 
@@ -58,6 +60,8 @@ public static class HistoryApi
             .WithSummary("One of the caller's sessions with all its turns");
         mine.MapGet("/sessions/{id:guid}/report", GetMyReport).WithName("GetMySessionReport").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The coaching report of one of the caller's ended sessions");
+        mine.MapGet("/scores", GetMyScores).WithName("GetMyScores").ProducesValidationProblem()
+            .WithSummary("The caller's coaching scores over time, per session (userId is ignored: always the caller)");
         mine.MapGet("/sessions/{id:guid}/report.html", GetMyReportPage).WithName("GetMySessionReportPage")
             .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblem(StatusCodes.Status404NotFound).WithMetadata(ReportHtml.Policy)
             .WithSummary("The coaching report of one of the caller's sessions as a print-ready HTML page");
@@ -165,6 +169,27 @@ public static class HistoryApi
         }
 
         return TypedResults.Ok(await eraser.EraseUserAsync(user, Subject(admin), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> GetScores(
+        [AsParameters] StatsParameters parameters, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
+        await Scores(parameters, string.IsNullOrWhiteSpace(parameters.UserId) ? null : parameters.UserId.Trim(), queries, options, time, cancellationToken);
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> GetMyScores(
+        [AsParameters] StatsParameters parameters, ClaimsPrincipal user, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
+        await Scores(parameters, Subject(user), queries, options, time, cancellationToken);
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> Scores(
+        StatsParameters parameters, string? userId, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var range = parameters.Validate(time.GetUtcNow().UtcDateTime, options.Value, out var errors);
+        if (range is not { } r)
+        {
+            return Invalid(errors);
+        }
+
+        var scenarioId = string.IsNullOrWhiteSpace(parameters.ScenarioId) ? null : parameters.ScenarioId.Trim();
+        return TypedResults.Ok(await queries.ScoresAsync(r.From, r.To, scenarioId, userId, cancellationToken));
     }
 
     private static async Task<Results<Ok<HistoryStats>, ValidationProblem>> GetStats(

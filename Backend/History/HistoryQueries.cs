@@ -51,6 +51,35 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         return session is null ? (false, null, null) : (true, Summary(session, 0, 0), ReportJson.Deserialize(session.Report));
     }
 
+    /// <summary>The most points one answer holds.</summary>
+    public const int MaxScorePoints = 2_000;
+
+    /// <summary>Scores of the sessions started in [from, to) that ended with a report, oldest first.</summary>
+    public async Task<ScoreSeries> ScoresAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
+    {
+        var sessions = db.Sessions.AsNoTracking().Where(s => s.StartedAt >= from && s.StartedAt < to && s.Report != null);
+        if (scenarioId is not null)
+        {
+            sessions = sessions.Where(s => s.ScenarioId == scenarioId);
+        }
+
+        if (userId is not null)
+        {
+            sessions = sessions.Where(s => s.UserId == userId);
+        }
+
+        var rows = await sessions.OrderBy(s => s.StartedAt).ThenBy(s => s.Id).Take(MaxScorePoints + 1)
+            .Select(s => new { s.Key, s.UserId, s.ScenarioId, s.StartedAt, s.Report })
+            .ToListAsync(cancellationToken);
+        var points = rows.Take(MaxScorePoints)
+            .Select(r => (r, report: ReportJson.Deserialize(r.Report)))
+            .Where(x => x.report is not null)
+            .Select(x => new ScorePoint(x.r.Key, x.r.UserId, x.r.ScenarioId, Utc(x.r.StartedAt), x.report!.Overall, x.report.Method,
+                x.report.Criteria.ToDictionary(c => c.Id, c => c.Score)))
+            .ToList();
+        return new ScoreSeries(Utc(from), Utc(to), points, rows.Count > MaxScorePoints);
+    }
+
     public async Task<HistoryStats> StatsAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
     {
         var sessions = HistoryQueryables.StatsSessions(db, from, to, scenarioId, userId);

@@ -129,7 +129,8 @@ public sealed partial class SessionEnder(
             var duration = (long)(now - session.StartedAt).TotalMilliseconds;
             // The worker has stopped, so every turn is journalled: the report sees the whole drill.
             var report = coach is null ? null
-                : await coach.ReportAsync(new DrillEnd(session.HistoryKey, session.UserId, session.Scenario, session.Variant, session.StartedAt), CancellationToken.None);
+                : await coach.ReportAsync(new DrillEnd(session.HistoryKey, session.UserId, session.Scenario, session.Variant, session.StartedAt, Hurry: reason == SessionEndReason.Shutdown),
+                    CancellationToken.None);
             journal.SessionEnded(new SessionEndRecord(session.HistoryKey, session.Id, reason.ToWire(), session.TurnCount, now, report));
             metrics.SessionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWire()));
             if (connection is { IsClosed: false })
