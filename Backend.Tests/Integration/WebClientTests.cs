@@ -174,6 +174,9 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await Page.FillAsync("#f-user", Trainee);
         await Page.FillAsync("#f-limit", "1");
         await SearchUntilAsync("() => admin.sessions.length === 1 && admin.nextCursor !== null", "two sessions of the trainee in the history");
+        await SearchUntilAsync("() => admin.scores?.points.length === 2", "both sessions' scores");
+        Assert.StartsWith("2 scored sessions", await Page.TextContentAsync("#scores:not([hidden]) figcaption") ?? "", StringComparison.Ordinal);
+        Assert.Equal(2, await Page.Locator("#scores circle").CountAsync());
 
         // Newest first, one per page: the turn is in the older session, on page 2.
         await Page.ClickAsync("#next-page");

@@ -5,6 +5,7 @@
 import { apiFetch } from './auth.js';
 import { $, clearError, showError } from './dom.js';
 import { renderReport } from './report-card.js';
+import { drawScores } from './score-chart.js';
 import { wireSignIn } from './sign-in.js';
 
 const api = '/api/admin/history/sessions';
@@ -48,6 +49,19 @@ async function search(cursor = null, cursors = []) {
   const page = await apiFetch(`${api}?${query}`, { forbidden });
   Object.assign(view, { sessions: page.items, nextCursor: page.nextCursor, cursor, cursors });
   renderList();
+  if (!cursor) await showScores(query);
+}
+
+/** The coaching scores of the filtered sessions over time (the filters the scores API knows). */
+async function showScores(query) {
+  const scores = new URLSearchParams();
+  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) scores.set(name, query.get(name));
+  try {
+    view.scores = await apiFetch(`/api/admin/history/scores?${scores}`, { forbidden });
+    drawScores($('scores'), view.scores);
+  } catch {
+    $('scores').hidden = true; // e.g. a range longer than the scores allow: the list stands without its chart
+  }
 }
 
 function renderList() {
