@@ -22,7 +22,7 @@ public sealed partial class DrillCoach(
     private readonly DrillAnalyzer _analyzer = new(new FillerCounter(options.Value.EnglishFillers, options.Value.ChineseFillers));
 
     /// <summary>The report, or null when coaching is off or the report could not be made (logged; the session still
-    /// ends normally).</summary>
+    /// ends normally). Never throws but for the caller's cancellation: the session's end must not depend on it.</summary>
     public async Task<CoachingReport?> ReportAsync(DrillEnd drill, CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
@@ -68,9 +68,11 @@ public sealed partial class DrillCoach(
         {
             llm = model?.Model;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or AiProviderException)
+        catch (Exception ex)
         {
-            llm = null; // a misconfigured AI: the sessions say so; the report falls back to the rules
+            // The AI could not be created (misconfigured): the sessions say so; the report falls back to the rules.
+            LogModelFailed(ex, drill.HistoryKey);
+            llm = null;
         }
 
         if (llm is null || drill.Hurry || report.Analytics.TraineeTurns == 0)
