@@ -16,6 +16,7 @@ builder.AddVoiceActivityDetection();   // Audio/Vad/: the energy and Silero voic
 builder.AddVoicePipeline();            // Pipeline/: STT → AI → avatar speech per turn
 builder.AddAliyunProviders();          // Providers/Aliyun/: NLS recognition and voices (aliyun), offline fallback
 builder.AddRealtimeModels();           // Providers/Realtime/: realtime speech-to-speech models (Realtime:Profiles)
+builder.AddCoachingReports();          // Coaching/: the report at the end of every drill (after History/: wraps its journal)
 builder.AddSessionManagement();        // Sessions/: SessionManager, buffers, timeouts
 builder.AddRoleplayHub();              // Hubs/: SignalR, limits, converters
 builder.AddRoleplayScaleOut();         // ScaleOut/: with ScaleOut:Redis, the SignalR backplane and session leases across nodes

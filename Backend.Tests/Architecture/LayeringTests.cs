@@ -4,7 +4,8 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Tests.Architecture;
 
 /// <summary>
-/// Dependencies run one way: Hubs and LiveHttp (the two transports; LiveHttp reuses the hub's wire contract) → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, and every
+/// Dependencies run one way: Hubs and LiveHttp (the two transports; LiveHttp reuses the hub's wire contract) → Sessions → Pipeline → Providers / Audio / Storage / History / Scenarios, with Coaching
+/// (the end-of-drill report) between Sessions and Providers / History / Scenarios, and every
 /// layer may use the domain core (Core) and the infrastructure (Auth, Health, Observability, Resilience, Http) —
 /// which know nothing of the layers above them. A forbidden dependency, anywhere, fails a test here.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class LayeringTests
 {
     private const string Root = "RoleplayHub.";
 
-    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Admin", "ScaleOut", "WebClient", "OpenApi"];
+    private static readonly string[] Features = ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Audio", "Storage", "History", "Scenarios", "Coaching", "Admin", "ScaleOut", "WebClient", "OpenApi"];
     private static readonly string[] Infrastructure = ["Auth", "Health", "Observability", "Resilience", "Http"];
 
     /// <summary>Each namespace and what it must not depend on.</summary>
@@ -22,18 +23,19 @@ public sealed class LayeringTests
         { "Hubs", ["LiveHttp", "Admin", "ScaleOut"] },
         { "LiveHttp", ["Admin", "ScaleOut"] },
         { "Sessions", ["Hubs", "LiveHttp", "Admin", "ScaleOut"] },
-        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Admin", "ScaleOut"] },
-        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Admin", "ScaleOut"] },
-        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin", "ScaleOut"] },
-        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin", "ScaleOut"] },
-        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Admin", "ScaleOut"] },
-        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Admin", "ScaleOut"] },
+        { "Pipeline", ["Hubs", "LiveHttp", "Sessions", "Coaching", "Admin", "ScaleOut"] },
+        { "Coaching", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Admin", "ScaleOut"] },
+        { "Providers", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Storage", "History", "Coaching", "Admin", "ScaleOut"] },
+        { "Audio", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Coaching", "Admin", "ScaleOut"] },
+        { "Storage", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Coaching", "Admin", "ScaleOut"] },
+        { "History", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "Scenarios", "Coaching", "Admin", "ScaleOut"] },
+        { "Scenarios", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Coaching", "Admin", "ScaleOut"] },
         { "ScaleOut", ["Hubs", "LiveHttp", "Admin"] },
         { "Auth", [.. Features] },
         { "Health", [.. Features] },
         { "Observability", [.. Features] },
         { "Resilience", [.. Features] },
-        { "Http", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Admin", "ScaleOut"] },
+        { "Http", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Providers", "History", "Scenarios", "Coaching", "Admin", "ScaleOut"] },
     };
 
     /// <summary>The registration classes live in the DI namespace (so <c>Program.cs</c> finds them); each is held to
@@ -50,8 +52,9 @@ public sealed class LayeringTests
         { "PipelineServiceExtensions", ["Hubs", "Sessions"] },
         { "StorageServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
         { "MediaEndpoints", ["Hubs", "Sessions", "Pipeline", "Providers", "History"] },
-        { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers"] },
-        { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
+        { "HistoryServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "Coaching"] },
+        { "HistoryApi", ["Hubs", "Sessions", "Pipeline", "Providers", "Coaching"] },
+        { "CoachingServiceExtensions", ["Hubs", "LiveHttp", "Sessions", "Pipeline", "Admin"] },
         { "ScenarioApi", ["Hubs", "Sessions", "Pipeline", "Providers"] },
         { "VadServiceExtensions", ["Hubs", "Sessions", "Pipeline", "Providers", "Storage", "History", "Scenarios", "Admin"] },
         { "ProviderServiceExtensions", ["Hubs", "Sessions", "Pipeline"] },

@@ -174,6 +174,9 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await Page.FillAsync("#f-user", Trainee);
         await Page.FillAsync("#f-limit", "1");
         await SearchUntilAsync("() => admin.sessions.length === 1 && admin.nextCursor !== null", "two sessions of the trainee in the history");
+        await SearchUntilAsync("() => admin.scores?.points.length === 2", "both sessions' scores");
+        Assert.StartsWith("2 scored sessions", await Page.TextContentAsync("#scores:not([hidden]) figcaption") ?? "", StringComparison.Ordinal);
+        Assert.Equal(2, await Page.Locator("#scores circle").CountAsync());
 
         // Newest first, one per page: the turn is in the older session, on page 2.
         await Page.ClickAsync("#next-page");
@@ -188,6 +191,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.False(string.IsNullOrWhiteSpace(await Page.TextContentAsync(".turn-card[data-turn='1'] .ai-text")));
         Assert.Matches(@"recognition \d+ ms", await Page.TextContentAsync(".turn-card[data-turn='1'] .stages") ?? "");
         Assert.True(await Page.Locator(".turn-card[data-turn='1'] .avatar-audio audio").CountAsync() >= 1);
+        Assert.Contains("Discovery questions", await Page.TextContentAsync("#detail-report:not([hidden])") ?? "", StringComparison.Ordinal); // its coaching report
 
         // Durations show before anything is played: the players read the audio's header.
         await WaitForAsync("() => [...document.querySelectorAll(\".turn-card[data-turn='1'] audio\")].every(a => a.preload === 'metadata' && a.duration > 0)", "the players' durations");
@@ -259,6 +263,25 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         Assert.False(await Page.EvaluateAsync<bool>("roleplay.voiceActive"));
         Assert.Equal("Microphone closed", await Page.TextContentAsync("#mic-name"));
         await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-ended");
+    }
+
+    [Fact]
+    public async Task AfterADrillThePageShowsTheCoachingReportCard()
+    {
+        await StartSessionAsync("websockets", "web-report", mode: "push-to-talk", capture: "pcm16");
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
+
+        await EndSessionAsync();
+        await Page.WaitForSelectorAsync("#report:not([hidden])");
+
+        var card = await Page.TextContentAsync("#report") ?? "";
+        Assert.Contains("Coaching report", card, StringComparison.Ordinal);
+        Assert.Contains("/100", card, StringComparison.Ordinal);
+        Assert.Contains("Discovery questions", card, StringComparison.Ordinal); // the scenario's rubric
+        Assert.Contains("Scored by rules, offline.", card, StringComparison.Ordinal);
+        Assert.True(await Page.IsHiddenAsync("#print-report") is false);
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, "roleplay-report");
     }
 
     [Fact]

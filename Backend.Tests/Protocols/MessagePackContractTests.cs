@@ -93,6 +93,7 @@ public sealed class MessagePackContractTests : IDisposable
         ["avatar-response"] = new AvatarResponseEvent("s1", 2, 0, true, "Too high.", "http://x/media/a?exp=1&sig=2", null, 1_250, "audio/wav",
             [new VisemeCue(0, "sil"), new VisemeCue(80, "aa")], Timings, 1_700_000_000_000) { Seq = 9 },
         ["session-ended"] = new SessionEndedEvent("s1", "max-turns", 8, 95_000, 1_700_000_000_000),
+        ["session-ended (with a report)"] = new SessionEndedEvent("s1", "max-turns", 8, 95_000, 1_700_000_000_000, Coaching.ScriptedDrills.Report()),
         ["error"] = new ErrorEvent(null, "chunk-too-large", "An audio chunk may hold at most 64000 bytes.", false, 1_700_000_000_000),
     };
 }

@@ -28,6 +28,11 @@ public static class HistoryApi
             .WithSummary("Every user's sessions, newest first, filtered and paged by cursor");
         admin.MapGet("/sessions/{id:guid}", GetSession).WithName("GetSession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One session with all its turns");
+        admin.MapGet("/sessions/{id:guid}/report", GetReport).WithName("GetSessionReport").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The coaching report of an ended session: analytics, rubric scores with evidence, the trend");
+        admin.MapGet("/sessions/{id:guid}/report.html", GetReportPage).WithName("GetSessionReportPage")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblem(StatusCodes.Status404NotFound).WithMetadata(ReportHtml.Policy)
+            .WithSummary("The coaching report as a print-ready HTML page (print it to PDF)");
         admin.MapGet("/sessions/{id:guid}/export", ExportSession).WithName("ExportSession")
             .Produces<SessionDetail>(StatusCodes.Status200OK, "application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -43,6 +48,8 @@ public static class HistoryApi
             .WithSummary("One session to keep: JSON with its turns and fresh signed audio links (format=json), or a zip with session.json and the audio (format=zip)");
         admin.MapDelete("/users/{userId}/sessions", EraseUserSessions).WithName("EraseUserSessions").ProducesValidationProblem()
             .WithSummary("Erases every ended session of a user for good: history rows, and the media no other session uses; audited");
+        admin.MapGet("/scores", GetScores).WithName("GetHistoryScores").ProducesValidationProblem()
+            .WithSummary("Coaching scores over time (overall and per criterion), per session, filtered by scenario and user: what the trend charts draw");
         admin.MapGet("/stats", GetStats).WithName("GetHistoryStats")
             .WithSummary("Sessions per day, average turns, average latency per stage and error rates over a date range");
 
@@ -51,6 +58,13 @@ public static class HistoryApi
             .WithSummary("The caller's own sessions, newest first, filtered and paged by cursor");
         mine.MapGet("/sessions/{id:guid}", GetMySession).WithName("GetMySession").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One of the caller's sessions with all its turns");
+        mine.MapGet("/sessions/{id:guid}/report", GetMyReport).WithName("GetMySessionReport").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The coaching report of one of the caller's ended sessions");
+        mine.MapGet("/scores", GetMyScores).WithName("GetMyScores").ProducesValidationProblem()
+            .WithSummary("The caller's coaching scores over time, per session (userId is ignored: always the caller)");
+        mine.MapGet("/sessions/{id:guid}/report.html", GetMyReportPage).WithName("GetMySessionReportPage")
+            .Produces<string>(StatusCodes.Status200OK, "text/html").ProducesProblem(StatusCodes.Status404NotFound).WithMetadata(ReportHtml.Policy)
+            .WithSummary("The coaching report of one of the caller's sessions as a print-ready HTML page");
         return app;
     }
 
@@ -80,6 +94,47 @@ public static class HistoryApi
         await queries.GetAsync(id, Subject(user), BaseUrl(context.Request), cancellationToken) is { } session
             ? TypedResults.Ok(session)
             : NotFound(id);
+
+    private static Task<Results<Ok<CoachingReport>, ProblemHttpResult>> GetReport(Guid id, HistoryQueries queries, CancellationToken cancellationToken) =>
+        Report(id, ownerId: null, queries, cancellationToken);
+
+    private static Task<Results<Ok<CoachingReport>, ProblemHttpResult>> GetMyReport(Guid id, ClaimsPrincipal user, HistoryQueries queries, CancellationToken cancellationToken) =>
+        Report(id, Subject(user), queries, cancellationToken);
+
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> GetReportPage(Guid id, HistoryQueries queries, CancellationToken cancellationToken) =>
+        ReportPage(id, ownerId: null, queries, cancellationToken);
+
+    private static Task<Results<ContentHttpResult, ProblemHttpResult>> GetMyReportPage(Guid id, ClaimsPrincipal user, HistoryQueries queries, CancellationToken cancellationToken) =>
+        ReportPage(id, Subject(user), queries, cancellationToken);
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReportPage(Guid id, string? ownerId, HistoryQueries queries, CancellationToken cancellationToken)
+    {
+        var (found, session, report) = await queries.ReportAsync(id, ownerId, cancellationToken);
+        return (found, session, report) switch
+        {
+            (false, _, _) => NotFound(id),
+            (true, { } s, { } r) => TypedResults.Text(ReportHtml.Render(s, r), "text/html; charset=utf-8"),
+            _ => NoReport(id, session),
+        };
+    }
+
+    private static async Task<Results<Ok<CoachingReport>, ProblemHttpResult>> Report(Guid id, string? ownerId, HistoryQueries queries, CancellationToken cancellationToken)
+    {
+        var (found, session, report) = await queries.ReportAsync(id, ownerId, cancellationToken);
+        if (!found)
+        {
+            return NotFound(id);
+        }
+
+        return report is not null ? TypedResults.Ok(report) : NoReport(id, session);
+    }
+
+    private static ProblemHttpResult NoReport(Guid id, SessionSummary? session) =>
+        TypedResults.Problem(title: "No coaching report",
+            detail: session?.Status == "active"
+                ? $"Session {id} is still open: its report is made when it ends."
+                : $"Session {id} ended without a coaching report (coaching was off, or the service stopped abruptly).",
+            statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<Results<FileStreamHttpResult, JsonHttpResult<SessionDetail>, ValidationProblem, ProblemHttpResult>> ExportSession(
         Guid id, [Description("json (default): the session with signed audio links; zip: session.json and the audio files.")] string? format,
@@ -114,6 +169,27 @@ public static class HistoryApi
         }
 
         return TypedResults.Ok(await eraser.EraseUserAsync(user, Subject(admin), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> GetScores(
+        [AsParameters] StatsParameters parameters, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
+        await Scores(parameters, string.IsNullOrWhiteSpace(parameters.UserId) ? null : parameters.UserId.Trim(), queries, options, time, cancellationToken);
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> GetMyScores(
+        [AsParameters] StatsParameters parameters, ClaimsPrincipal user, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
+        await Scores(parameters, Subject(user), queries, options, time, cancellationToken);
+
+    private static async Task<Results<Ok<ScoreSeries>, ValidationProblem>> Scores(
+        StatsParameters parameters, string? userId, HistoryQueries queries, IOptions<HistoryOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var range = parameters.Validate(time.GetUtcNow().UtcDateTime, options.Value, out var errors);
+        if (range is not { } r)
+        {
+            return Invalid(errors);
+        }
+
+        var scenarioId = string.IsNullOrWhiteSpace(parameters.ScenarioId) ? null : parameters.ScenarioId.Trim();
+        return TypedResults.Ok(await queries.ScoresAsync(r.From, r.To, scenarioId, userId, cancellationToken));
     }
 
     private static async Task<Results<Ok<HistoryStats>, ValidationProblem>> GetStats(

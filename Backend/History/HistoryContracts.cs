@@ -29,8 +29,9 @@ public sealed record SessionSummary(
     int TotalTurns,
     int RecordedTurns);
 
-/// <summary>A session with every recorded turn, in order (turn 0 is the persona's opening line).</summary>
-public sealed record SessionDetail(SessionSummary Session, IReadOnlyList<TurnDetail> Turns);
+/// <summary>A session with every recorded turn, in order (turn 0 is the persona's opening line), and its coaching
+/// report once it has ended with one.</summary>
+public sealed record SessionDetail(SessionSummary Session, IReadOnlyList<TurnDetail> Turns, CoachingReport? Report = null);
 
 public sealed record TurnDetail(
     int Turn,
@@ -71,3 +72,11 @@ public sealed record DailySessions(DateOnly Date, int Sessions);
 /// <summary>Average milliseconds per pipeline stage over the user turns (the opening line excluded); null when no
 /// turn ran the stage.</summary>
 public sealed record StageLatencies(double? Queue, double? Stt, double? Ai, double? Tts, double? Store, double? Total);
+
+/// <summary>Coaching scores over time, oldest first: one point per ended session with a report in [from, to).
+/// <c>truncated</c>: there were more than the points listed (narrow the range or filter).</summary>
+public sealed record ScoreSeries(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ScorePoint> Points, bool Truncated);
+
+/// <summary>One session's overall score and its score per criterion (by criterion id).</summary>
+public sealed record ScorePoint(Guid SessionId, string UserId, string ScenarioId, DateTimeOffset StartedAt, double? Overall, string Method,
+    IReadOnlyDictionary<string, double?> Criteria);

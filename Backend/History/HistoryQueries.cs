@@ -39,7 +39,45 @@ internal sealed class HistoryQueries(HistoryDbContext db, IMediaStore media)
         }
 
         var turns = await HistoryQueryables.Turns(db, id).ToListAsync(cancellationToken);
-        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, link))]);
+        return new SessionDetail(Summary(session, turns.Count, turns.Count(t => t.Index > 0 && t.AiText != null)), [.. turns.Select(t => Turn(t, link))],
+            ReportJson.Deserialize(session.Report));
+    }
+
+    /// <summary>The session's coaching report: <c>Found</c> false when the session does not exist (or is someone
+    /// else's), <c>Report</c> null when it has none (still open, or ended without one).</summary>
+    public async Task<(bool Found, SessionSummary? Session, CoachingReport? Report)> ReportAsync(Guid id, string? ownerId, CancellationToken cancellationToken)
+    {
+        var session = await HistoryQueryables.Session(db, id, ownerId).FirstOrDefaultAsync(cancellationToken);
+        return session is null ? (false, null, null) : (true, Summary(session, 0, 0), ReportJson.Deserialize(session.Report));
+    }
+
+    /// <summary>The most points one answer holds.</summary>
+    public const int MaxScorePoints = 2_000;
+
+    /// <summary>Scores of the sessions started in [from, to) that ended with a report, oldest first.</summary>
+    public async Task<ScoreSeries> ScoresAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)
+    {
+        var sessions = db.Sessions.AsNoTracking().Where(s => s.StartedAt >= from && s.StartedAt < to && s.Report != null);
+        if (scenarioId is not null)
+        {
+            sessions = sessions.Where(s => s.ScenarioId == scenarioId);
+        }
+
+        if (userId is not null)
+        {
+            sessions = sessions.Where(s => s.UserId == userId);
+        }
+
+        var rows = await sessions.OrderBy(s => s.StartedAt).ThenBy(s => s.Id).Take(MaxScorePoints + 1)
+            .Select(s => new { s.Key, s.UserId, s.ScenarioId, s.StartedAt, s.Report })
+            .ToListAsync(cancellationToken);
+        var points = rows.Take(MaxScorePoints)
+            .Select(r => (r, report: ReportJson.Deserialize(r.Report)))
+            .Where(x => x.report is not null)
+            .Select(x => new ScorePoint(x.r.Key, x.r.UserId, x.r.ScenarioId, Utc(x.r.StartedAt), x.report!.Overall, x.report.Method,
+                x.report.Criteria.ToDictionary(c => c.Id, c => c.Score)))
+            .ToList();
+        return new ScoreSeries(Utc(from), Utc(to), points, rows.Count > MaxScorePoints);
     }
 
     public async Task<HistoryStats> StatsAsync(DateTime from, DateTime to, string? scenarioId, string? userId, CancellationToken cancellationToken)

@@ -45,6 +45,7 @@ public static class HistoryServiceExtensions
         services.AddSingleton<HistoryEraser>();
         services.AddHostedService<HistoryRetentionSweeper>();
 
+        services.Replace(ServiceDescriptor.Singleton<IReportArchive, ReportArchive>()); // the trend of coaching reports
         services.AddSingleton<HistoryMetrics>();
         services.AddSingleton<HistoryStore>();
         services.AddSingleton<HistoryWriter>();

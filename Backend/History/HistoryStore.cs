@@ -68,6 +68,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
                 session.EndedAt = Utc(end.EndedAt);
                 session.EndReason = Fit(end.Reason, 32);
                 session.TotalTurns = end.TotalTurns;
+                session.Report = end.Report is null ? null : ReportJson.Serialize(end.Report);
             }
         }
 

@@ -19,7 +19,8 @@ public sealed record SessionStartRecord(
     int? SampleRate = null,
     int? Channels = null);
 
-public sealed record SessionEndRecord(Guid HistoryKey, string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt);
+/// <summary>A session ended; <paramref name="Report"/> is its coaching report, stored with it.</summary>
+public sealed record SessionEndRecord(Guid HistoryKey, string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt, CoachingReport? Report = null);
 
 /// <summary>A finished turn (or one that failed part-way: what the user said is recorded either way).</summary>
 public sealed record TurnRecord

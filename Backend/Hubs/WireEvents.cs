@@ -48,7 +48,7 @@ internal static class WireEvents
             Warnings = outcome.Warning is { } warning ? [warning] : null,
         };
 
-    public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp);
+    public static SessionEndedEvent ToWire(this SessionEnd e) => new(e.SessionId, e.Reason, e.TotalTurns, e.DurationMs, e.Timestamp, e.Report);
 
     public static TranscriptionEvent ToWire(this TurnTranscript t, string sessionId, long seq, long timestamp) =>
         new(sessionId, t.Turn, t.Text, t.IsFinal, t.Words, t.Timings, timestamp) { Seq = seq };

@@ -54,6 +54,9 @@ public sealed record ScenarioVariant
 
     /// <summary>Dialogue rules for the offline scripted engine.</summary>
     public ScriptRules? Script { get; init; }
+
+    /// <summary>The coaching rubric: criteria with weights; empty = the default rubric.</summary>
+    public IReadOnlyList<RubricCriterion> Rubric { get; init; } = [];
 }
 
 public sealed record Persona

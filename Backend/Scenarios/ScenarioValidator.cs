@@ -93,6 +93,51 @@ internal static partial class ScenarioValidator
                     yield return problem;
                 }
             }
+
+            foreach (var problem in ValidateRubric(v, $"variants.{language}.rubric"))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private static IEnumerable<string> ValidateRubric(ScenarioVariant variant, string path)
+    {
+        foreach (var criterion in variant.Rubric)
+        {
+            var at = $"{path} criterion '{criterion.Id}'";
+            if (!IdPattern().IsMatch(criterion.Id))
+            {
+                yield return $"{at}: the id must be 1–64 characters of a-z, 0-9, '-' or '_'.";
+            }
+
+            if (string.IsNullOrWhiteSpace(criterion.Title))
+            {
+                yield return $"{at} needs a title.";
+            }
+
+            if (!(criterion.Weight > 0 && criterion.Weight <= 100))
+            {
+                yield return $"{at}: weight must be above 0 and at most 100 (was {criterion.Weight}).";
+            }
+
+            if (!RubricCriterion.Measures.Contains(criterion.Measure))
+            {
+                yield return $"{at}: measure '{criterion.Measure}' is not one of {string.Join(", ", RubricCriterion.Measures)}.";
+            }
+            else if (criterion.Measure == "keywords" && (criterion.Keywords.Count == 0 || criterion.Keywords.Any(string.IsNullOrWhiteSpace)))
+            {
+                yield return $"{at}: the keywords measure needs a list of non-empty 'keywords'.";
+            }
+            else if (criterion.Measure == "objections" && variant.Script is not { Objections.Count: > 0 })
+            {
+                yield return $"{at}: the objections measure needs objections in the variant's script.";
+            }
+        }
+
+        foreach (var id in variant.Rubric.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"{path} uses the criterion id '{id.Key}' more than once.";
         }
     }
 

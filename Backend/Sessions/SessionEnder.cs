@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using RoleplayHub.Coaching;
 using RoleplayHub.Core;
 using RoleplayHub.History;
 using RoleplayHub.Observability;
@@ -20,7 +21,8 @@ public sealed partial class SessionEnder(
     RoleplayMetrics metrics,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<SessionEnder> logger) : ISessionEnder, IHostedService
+    ILogger<SessionEnder> logger,
+    DrillCoach? coach = null) : ISessionEnder, IHostedService
 {
     private readonly ConcurrentDictionary<RoleplaySession, Task> _ending = new();
     private readonly RoleplaySessionOptions _options = options.Value;
@@ -127,12 +129,16 @@ public sealed partial class SessionEnder(
             connection?.Remove(session);
             var now = time.GetUtcNow();
             var duration = (long)(now - session.StartedAt).TotalMilliseconds;
-            journal.SessionEnded(new SessionEndRecord(session.HistoryKey, session.Id, reason.ToWire(), session.TurnCount, now));
+            // The worker has stopped, so every turn is journalled: the report sees the whole drill.
+            var report = coach is null ? null
+                : await coach.ReportAsync(new DrillEnd(session.HistoryKey, session.UserId, session.Scenario, session.Variant, session.StartedAt, Hurry: reason == SessionEndReason.Shutdown),
+                    CancellationToken.None);
+            journal.SessionEnded(new SessionEndRecord(session.HistoryKey, session.Id, reason.ToWire(), session.TurnCount, now, report));
             metrics.SessionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason.ToWire()));
             if (connection is { IsClosed: false })
             {
                 await clients.SendEndedAsync(connection.ConnectionId,
-                    new SessionEnd(session.Id, reason.ToWire(), session.TurnCount, duration, now.ToUnixTimeMilliseconds()));
+                    new SessionEnd(session.Id, reason.ToWire(), session.TurnCount, duration, now.ToUnixTimeMilliseconds(), report));
             }
 
             LogEnded(session.Id, reason.ToWire(), session.TurnCount, duration);

@@ -1,3 +1,4 @@
+using RoleplayHub.Core;
 using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Sessions;
@@ -26,5 +27,6 @@ public sealed record PersonaSummary(string Name, string Role, string Description
 /// <summary>The session's input format and the limits sized from it.</summary>
 public sealed record AudioSettings(string Encoding, int SampleRate, int Channels, int ChunkMs, int MaxChunkBytes, int FlushBytes, int FlushIdleMs);
 
-/// <summary>A session ended (the hub's <c>session-ended</c>): always the last thing a client hears of it.</summary>
-public sealed record SessionEnd(string SessionId, string Reason, int TotalTurns, long DurationMs, long Timestamp);
+/// <summary>A session ended (the hub's <c>session-ended</c>): always the last thing a client hears of it, with its
+/// coaching report (null when coaching is off).</summary>
+public sealed record SessionEnd(string SessionId, string Reason, int TotalTurns, long DurationMs, long Timestamp, CoachingReport? Report = null);

@@ -51,5 +51,9 @@ public sealed class HistorySession
     /// nodes sharing a PostgreSQL database never end each other's live sessions.</summary>
     public required string Node { get; set; }
 
+    /// <summary>The coaching report sent in <c>session-ended</c>, as JSON (camelCase); null for sessions that ended
+    /// without one (coaching off, a crash, or before reports existed).</summary>
+    public string? Report { get; set; }
+
     public List<HistoryTurn> Turns { get; set; } = [];
 }

@@ -133,7 +133,15 @@ public sealed record SpeechStartedEvent(string SessionId, int Turn, long AudioSt
 /// <c>no-speech</c> error).</summary>
 public sealed record SpeechStoppedEvent(string SessionId, int Turn, long AudioEndMs, long Timestamp) : SequencedEvent;
 
-public sealed record SessionEndedEvent(string SessionId, string Reason, int TotalTurns, long Duration, long Timestamp);
+/// <summary>The session's last event; <c>report</c> is its coaching report (docs/coaching.md), absent when coaching is
+/// off.</summary>
+public sealed record SessionEndedEvent(
+    string SessionId,
+    string Reason,
+    int TotalTurns,
+    long Duration,
+    long Timestamp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CoachingReport? Report = null);
 
 /// <summary>An error. Errors raised by the pipeline carry a <c>seq</c>; refusals of a call carry 0.</summary>
 public sealed record ErrorEvent(string? SessionId, string Code, string Message, bool Retryable, long Timestamp) : SequencedEvent;

@@ -1,8 +1,11 @@
 // The session history page (admins): sessions with filters and keyset paging from GET /api/admin/history/sessions,
 // and one session's turns from GET /api/admin/history/sessions/{id} — transcripts, replies, the user's and the
-// avatar's audio (signed URLs that need no token), latency per stage and errors. docs/history.md describes the API.
+// avatar's audio (signed URLs that need no token), latency per stage and errors, and its coaching report.
+// docs/history.md describes the API.
 import { apiFetch } from './auth.js';
 import { $, clearError, showError } from './dom.js';
+import { renderReport } from './report-card.js';
+import { drawScores } from './score-chart.js';
 import { wireSignIn } from './sign-in.js';
 
 const api = '/api/admin/history/sessions';
@@ -46,6 +49,19 @@ async function search(cursor = null, cursors = []) {
   const page = await apiFetch(`${api}?${query}`, { forbidden });
   Object.assign(view, { sessions: page.items, nextCursor: page.nextCursor, cursor, cursors });
   renderList();
+  if (!cursor) await showScores(query);
+}
+
+/** The coaching scores of the filtered sessions over time (the filters the scores API knows). */
+async function showScores(query) {
+  const scores = new URLSearchParams();
+  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) scores.set(name, query.get(name));
+  try {
+    view.scores = await apiFetch(`/api/admin/history/scores?${scores}`, { forbidden });
+    drawScores($('scores'), view.scores);
+  } catch {
+    $('scores').hidden = true; // e.g. a range longer than the scores allow: the list stands without its chart
+  }
 }
 
 function renderList() {
@@ -94,6 +110,7 @@ async function showSession(id) {
     ['Audio', [session.audioFormat, session.sampleRate && `${session.sampleRate} Hz`, session.channels && `${session.channels} ch`].filter(Boolean).join(', ')],
     ['Turns', `${session.totalTurns} replied, ${session.recordedTurns} recorded`],
   ].flatMap(([term, value]) => [element('dt', term), element('dd', value ?? '–')]));
+  renderReport($('detail-report'), detail.report ?? null); // the coaching report, once the session has ended with one
   $('detail-turns').replaceChildren(...turns.map((turn) => renderTurn(turn, session.persona)));
   $('detail').hidden = false;
   $('detail-title').focus();

@@ -10,6 +10,7 @@ import { buildConnection, chosenProtocol, requestedTransport } from './hub.js';
 import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
 import { wearFace } from './persona-look.js';
+import { renderReport } from './report-card.js';
 import { AvatarPlayer } from './player.js';
 import { wireSignIn } from './sign-in.js';
 import { AudioUplink } from './uplink.js';
@@ -415,6 +416,7 @@ function hubError(event) {
 function sessionEnded(event) {
   if (event.sessionId !== page.sessionId) return;
   endedReason = event.reason;
+  renderReport($('report'), event.report);
   // The last reply is spoken before the page closes the session (the player calls finishSession when idle).
   if (!player.busy) finishSession();
 }
@@ -426,6 +428,8 @@ function finishSession() {
   setState('ended');
   $('state').textContent = `Session ended: ${why}`;
 }
+
+$('print-report').addEventListener('click', () => window.print());
 
 $('retry').addEventListener('click', () => attempt(async () => {
   $('retry').hidden = true;
@@ -574,6 +578,7 @@ function resetConversation() {
   endedReason = null;
   Object.assign(page, { sessionId: null, lastSeq: 0, turns: {}, played: [], errors: [] });
   clearConversation();
+  renderReport($('report'), null);
   for (const id of ['retry', 'reconnect', 'enable-audio']) $(id).hidden = true;
 }
 

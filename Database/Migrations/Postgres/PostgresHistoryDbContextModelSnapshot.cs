@@ -78,6 +78,10 @@ namespace RoleplayHub.Database.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("persona_name");
 
+                    b.Property<string>("Report")
+                        .HasColumnType("text")
+                        .HasColumnName("report");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("integer")
                         .HasColumnName("sample_rate");

@@ -78,6 +78,10 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                         .HasColumnType("nvarchar(256)")
                         .HasColumnName("persona_name");
 
+                    b.Property<string>("Report")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("report");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("int")
                         .HasColumnName("sample_rate");

@@ -71,6 +71,10 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("persona_name");
 
+                    b.Property<string>("Report")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sample_rate");

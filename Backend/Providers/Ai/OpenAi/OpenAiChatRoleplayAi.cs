@@ -18,7 +18,7 @@ namespace RoleplayHub.Providers.Ai.OpenAi;
 /// retried with exponential backoff and jitter by a Polly pipeline (the SDK's own retries are off, so there is one
 /// policy); the SDK logs nothing, and our messages never contain the API key.
 /// </summary>
-public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IHealthCheck, IDisposable
+public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, ITextCompletion, IHealthCheck, IDisposable
 {
     private const string NoKey = "no-key"; // the SDK insists on a credential; local servers ignore it
 
@@ -66,6 +66,52 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, IHealthCheck, ID
         LogStarted(setup.SessionId, name.Length == 0 ? "default" : name, settings.Model, settings.Endpoint.Host);
         return new OpenAiChatConversation(
             setup.SessionId, client, settings, new ChatPrompt(setup.Variant, settings.HistoryTurns, settings.HistoryTokens), _retry, ChatTimeouts.From(_options), _logger);
+    }
+
+    /// <summary>A whole answer of the default profile's model, streamed and joined (every compatible server streams;
+    /// not all answer non-streaming requests alike), with the provider's retries.</summary>
+    public async Task<string> CompleteAsync(string system, string user, int maxOutputTokens, CancellationToken cancellationToken)
+    {
+        if (!_profiles.TryGetValue("", out var settings))
+        {
+            throw new AiProviderException("No default model is configured (Ai:OpenAi:Model).", retryable: false);
+        }
+
+        var client = _clients.GetOrAdd(settings.Profile, _ => CreateClient(settings));
+        var failures = new ChatFailures(settings, ChatTimeouts.From(_options));
+        var options = new ChatCompletionOptions { Temperature = settings.Temperature };
+        if (settings.MaxTokensField == "max_tokens")
+        {
+#pragma warning disable SCME0001 // as in OpenAiChatConversation: servers that ignore max_completion_tokens
+            options.Patch.Set("$.max_tokens"u8, maxOutputTokens);
+#pragma warning restore SCME0001
+        }
+        else
+        {
+            options.MaxOutputTokenCount = maxOutputTokens;
+        }
+
+        List<ChatMessage> messages = [new SystemChatMessage(system), new UserChatMessage(user)];
+        return await _retry.ExecuteAsync(async token =>
+        {
+            try
+            {
+                var text = new System.Text.StringBuilder();
+                await foreach (var update in client.CompleteChatStreamingAsync(messages, options, token))
+                {
+                    foreach (var part in update.ContentUpdate)
+                    {
+                        text.Append(part.Text);
+                    }
+                }
+
+                return text.ToString();
+            }
+            catch (Exception ex) when (failures.Classify(ex, cancellationToken, started: false) is { } failure)
+            {
+                throw failure;
+            }
+        }, cancellationToken);
     }
 
     async Task<HealthCheckResult> IHealthCheck.CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>

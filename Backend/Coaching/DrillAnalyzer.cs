@@ -1,0 +1,137 @@
+using RoleplayHub.Core;
+using RoleplayHub.History;
+using RoleplayHub.Providers.Ai.Scripted;
+
+namespace RoleplayHub.Coaching;
+
+/// <summary>
+/// The figures of a drill (<see cref="DrillAnalytics"/>), computed from its turns alone — no clock, no model — so
+/// the same turns always give the same figures. The definitions are in docs/coaching.md.
+/// </summary>
+public sealed class DrillAnalyzer(FillerCounter fillers)
+{
+    public DrillAnalytics Analyze(DrillTurns drill)
+    {
+        var trainee = drill.Trainee.ToList();
+        var words = trainee.Sum(t => Units.Count(t.UserText));
+        var timed = trainee.Where(t => t.Words.Count > 0).ToList();
+        var traineeMs = timed.Sum(t => DrillTurns.SpeakingMs(t) ?? 0);
+        var personaMs = drill.Turns.Where(t => t.AiText is not null).Sum(DrillTurns.PersonaMs);
+        double? talkRatio = timed.Count > 0 && traineeMs + personaMs > 0 ? Round((double)traineeMs / (traineeMs + personaMs), 3) : null;
+        var timedWords = timed.Sum(t => Units.Count(t.UserText));
+        double? pace = traineeMs > 0 ? Round(timedWords * 60_000.0 / traineeMs, 1) : null;
+
+        var tallies = trainee.SelectMany(t => fillers.Count(t.UserText))
+            .GroupBy(f => f.Filler)
+            .Select(g => new FillerTally(g.Key, g.Sum(f => f.Count)))
+            .OrderByDescending(f => f.Count).ThenBy(f => f.Filler, StringComparer.Ordinal)
+            .ToList();
+        var fillerCount = tallies.Sum(f => f.Count);
+
+        var longest = timed.OrderByDescending(t => DrillTurns.SpeakingMs(t)).ThenBy(t => t.Turn).FirstOrDefault();
+        var kinds = drill.TraineeSentences.Select(s => QuestionClassifier.Classify(s.Sentence)).ToList();
+        var latencies = ResponseLatencies(drill.Turns);
+
+        return new DrillAnalytics(
+            TraineeTurns: trainee.Count,
+            TraineeWords: words,
+            WordUnit: Units.UnitFor(drill.Language),
+            TraineeSpeakingMs: traineeMs,
+            PersonaSpeakingMs: personaMs,
+            TalkRatio: talkRatio,
+            WordsPerMinute: pace,
+            FillerWords: fillerCount,
+            FillersPer100Words: words > 0 ? Round(fillerCount * 100.0 / words, 1) : null,
+            Fillers: tallies,
+            LongestMonologue: longest is null ? null : new Monologue(longest.Turn, DrillTurns.SpeakingMs(longest) ?? 0, Units.Count(longest.UserText)),
+            Questions: kinds.Count(k => k != QuestionKind.None),
+            OpenQuestions: kinds.Count(k => k == QuestionKind.Open),
+            ClosedQuestions: kinds.Count(k => k == QuestionKind.Closed),
+            MedianResponseLatencyMs: Median(latencies.Select(l => l.Ms).ToList()),
+            ResponseLatencies: latencies,
+            Interruptions: drill.Turns.Count(t => t.Interrupted),
+            Objections: Objections(drill));
+    }
+
+    /// <summary>
+    /// For each trainee turn after a spoken reply: the end of the trainee's turn, less the end of the persona's audio
+    /// before it, less the trainee's own speaking time. The persona's audio starts when its first segment went out
+    /// (the turn's end of utterance + <c>firstAudioMs</c>; the opening line at its start) and plays for its segments'
+    /// length (or <c>playedMs</c> when cut). What remains is the silence the trainee left — including the pause that
+    /// closed their turn, which push-to-talk makes near zero and idle flush or voice detection make their setting.
+    /// </summary>
+    public static IReadOnlyList<TurnLatency> ResponseLatencies(IReadOnlyList<TurnRecord> turns)
+    {
+        List<TurnLatency> latencies = [];
+        var byIndex = turns.GroupBy(t => t.Turn).ToDictionary(g => g.Key, g => g.Last());
+        foreach (var turn in turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText)))
+        {
+            if (!byIndex.TryGetValue(turn.Turn - 1, out var previous) || previous.AiText is null || previous.AvatarSegments.Count == 0)
+            {
+                continue;
+            }
+
+            DateTimeOffset? audioStart = previous.Turn == 0
+                ? previous.StartedAt
+                : previous.FirstAudioMs is { } first ? UtteranceEnd(previous).AddMilliseconds(first) : null;
+            if (audioStart is not { } start)
+            {
+                continue;
+            }
+
+            var personaEnd = start.AddMilliseconds(DrillTurns.PersonaMs(previous));
+            var silent = (UtteranceEnd(turn) - personaEnd).TotalMilliseconds - (DrillTurns.SpeakingMs(turn) ?? 0);
+            latencies.Add(new TurnLatency(turn.Turn, (int)Math.Max(0, Math.Round(silent))));
+        }
+
+        return latencies;
+    }
+
+    /// <summary>The objections the persona raised (a raise line of it in a reply) and the first trainee turn after it
+    /// that says one of its answer phrases; one answered before it came up counts as handled, not raised.</summary>
+    private static List<ObjectionCoverage> Objections(DrillTurns drill)
+    {
+        List<ObjectionCoverage> coverage = [];
+        foreach (var objection in drill.Objections)
+        {
+            var raised = drill.Turns.FirstOrDefault(t => t.AiText is { } reply && objection.Raise.Any(line => Contains(reply, line)));
+            var from = raised?.Turn + 1 ?? 1;
+            (int Turn, string Phrase)? handled = null;
+            foreach (var turn in drill.Trainee.Where(t => t.Turn >= from))
+            {
+                var phrase = objection.ResolvedBy.FirstOrDefault(p => Says(turn.UserText, p));
+                if (phrase is not null)
+                {
+                    handled = (turn.Turn, phrase);
+                    break;
+                }
+            }
+
+            coverage.Add(new ObjectionCoverage(objection.Id, raised is not null, handled is not null, raised?.Turn, handled?.Turn, handled?.Phrase));
+        }
+
+        return coverage;
+    }
+
+    /// <summary>The trainee said <paramref name="phrase"/>: matched as the scripted engine matches its keywords.</summary>
+    public static bool Says(string text, string phrase) => TextMatcher.Score(TextMatcher.Tokenize(text), string.Concat(TextMatcher.Tokenize(text)), phrase) > 0;
+
+    private static bool Contains(string text, string line) =>
+        TextMatcher.Normalize(text).Contains(TextMatcher.Normalize(line), StringComparison.Ordinal);
+
+    private static DateTimeOffset UtteranceEnd(TurnRecord turn) => turn.StartedAt.AddMilliseconds(-(turn.QueueMs ?? 0));
+
+    private static int? Median(List<int> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (int)Math.Round((values[middle - 1] + values[middle]) / 2.0, MidpointRounding.AwayFromZero);
+    }
+
+    private static double Round(double value, int digits) => Math.Round(value, digits, MidpointRounding.AwayFromZero);
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using RoleplayHub.History;
+
+namespace RoleplayHub.Coaching;
+
+/// <summary>
+/// The session journal, with a copy of each open session's turns kept in memory for its coaching report: the
+/// history writer stores records in the background, so at the end of a session the database may not have its last
+/// turn yet, while every turn has been journalled (the session's worker has stopped). A revised turn replaces the
+/// earlier record, as in the history. The copy is dropped when the session's end is journalled.
+/// </summary>
+public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
+{
+    private readonly ConcurrentDictionary<Guid, SortedList<int, TurnRecord>> _sessions = new();
+
+    public void SessionStarted(SessionStartRecord record)
+    {
+        _sessions.TryAdd(record.HistoryKey, []);
+        inner.SessionStarted(record);
+    }
+
+    public void TurnCompleted(TurnRecord record)
+    {
+        var turns = _sessions.GetOrAdd(record.HistoryKey, _ => []);
+        lock (turns)
+        {
+            turns[record.Turn] = record;
+        }
+
+        inner.TurnCompleted(record);
+    }
+
+    public void SessionEnded(SessionEndRecord record)
+    {
+        _sessions.TryRemove(record.HistoryKey, out _);
+        inner.SessionEnded(record);
+    }
+
+    /// <summary>The session's turns so far, in order.</summary>
+    public IReadOnlyList<TurnRecord> Turns(Guid historyKey)
+    {
+        if (!_sessions.TryGetValue(historyKey, out var turns))
+        {
+            return [];
+        }
+
+        lock (turns)
+        {
+            return [.. turns.Values];
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using RoleplayHub.History;
+
+namespace RoleplayHub.Coaching;
+
+/// <summary>What the analytics read of a drill: its turns as journalled (turn 0 the opening line), in order, the
+/// session's language, and the objections the scenario's persona may raise.</summary>
+public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
+{
+    /// <summary>The trainee's turns: those with something recognised.</summary>
+    public IEnumerable<TurnRecord> Trainee => Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText));
+
+    /// <summary>Every trainee sentence with its turn, in order.</summary>
+    public IEnumerable<(int Turn, string Sentence)> TraineeSentences =>
+        Trainee.SelectMany(t => Sentences.Split(t.UserText).Select(s => (t.Turn, s)));
+
+    /// <summary>First word's start to last word's end; null without word timings.</summary>
+    public static long? SpeakingMs(TurnRecord turn) =>
+        turn.Words.Count == 0 ? null : Math.Max(0, turn.Words[^1].EndMs - turn.Words[0].StartMs);
+
+    /// <summary>How long the persona's reply was heard: all of its segments, or what played before an interruption.</summary>
+    public static long PersonaMs(TurnRecord turn) =>
+        turn.Interrupted ? turn.PlayedMs ?? 0 : turn.AvatarSegments.Sum(s => (long)s.DurationMs);
+}

@@ -1,0 +1,8 @@
+namespace RoleplayHub.Coaching;
+
+public enum QuestionKind
+{
+    None,
+    Open,
+    Closed,
+}

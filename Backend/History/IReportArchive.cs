@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using RoleplayHub.Core;
+using RoleplayHub.Database;
+
+namespace RoleplayHub.History;
+
+/// <summary>A trainee's earlier coaching reports of a scenario, for the trend of a new one.</summary>
+public interface IReportArchive
+{
+    /// <summary>Up to <paramref name="limit"/> reports of <paramref name="userId"/>'s sessions of
+    /// <paramref name="scenarioId"/> started before <paramref name="before"/>, newest first.</summary>
+    Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A stored report and the session it belongs to (its history id).</summary>
+public sealed record StoredReport(Guid SessionId, DateTimeOffset StartedAt, CoachingReport Report);
+
+/// <summary>Without a history there is no trend.</summary>
+public sealed class NoReportArchive : IReportArchive
+{
+    public Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredReport>>([]);
+}
+
+/// <summary>Reads the reports from the history database (a context per call: it is used from the session layer's
+/// singletons). Uses the (user_id, started_at, id) index.</summary>
+internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts) : IReportArchive
+{
+    public async Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var until = before.UtcDateTime;
+        var rows = await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.ScenarioId == scenarioId && s.StartedAt < until && s.Report != null)
+            .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
+            .Take(limit)
+            .Select(s => new { s.Key, s.StartedAt, s.Report })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r, report: ReportJson.Deserialize(r.Report)))
+            .Where(x => x.report is not null)
+            .Select(x => new StoredReport(x.r.Key, new DateTimeOffset(DateTime.SpecifyKind(x.r.StartedAt, DateTimeKind.Utc)), x.report!))];
+    }
+}
