@@ -41,7 +41,7 @@ if [ "${1:-}" = crash ]; then # correctness, not speed: no pinning; the trial st
   cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$copy/bench"
   { echo "Commit $(git describe --always --dirty)."; echo
     dotnet "$copy/bench/RoleplayHub.Bench.dll" crash --server-dll "$copy/service/RoleplayHub.Backend.dll" --trials "${2:-100}" --providers "$providers" \
-      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20 --signal "$signal"; } | tee "bench/results/$([ "$signal" = term ] && echo shutdown || echo crash)-$providers.txt"
+      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20 --signal "$signal" --port "${CRASH_PORT:-5095}"; } | tee "bench/results/$([ "$signal" = term ] && echo shutdown || echo crash)-$providers.txt"
   exit "${PIPESTATUS[0]}"
 fi
 
