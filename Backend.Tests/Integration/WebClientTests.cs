@@ -177,6 +177,11 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await SearchUntilAsync("() => admin.scores?.points.length === 2", "both sessions' scores");
         Assert.StartsWith("2 scored sessions", await Page.TextContentAsync("#scores:not([hidden]) figcaption") ?? "", StringComparison.Ordinal);
         Assert.Equal(2, await Page.Locator("#scores circle").CountAsync());
+        await SearchUntilAsync("() => admin.stats?.sessions === 2", "the statistics of both sessions");
+        Assert.StartsWith("Sessions per day: 2", await Page.TextContentAsync("#sessions-per-day:not([hidden]) figcaption") ?? "", StringComparison.Ordinal);
+        Assert.True(await Page.Locator("#sessions-per-day rect.bar").CountAsync() >= 1);
+        Assert.Contains("Latency per stage, average over", await Page.TextContentAsync("#stage-latency:not([hidden]) figcaption") ?? "", StringComparison.Ordinal);
+        Assert.True(await Page.Locator("#stage-latency rect.bar").CountAsync() >= 3); // recognition, reply, voice and more
 
         // Newest first, one per page: the turn is in the older session, on page 2.
         await Page.ClickAsync("#next-page");

@@ -6,6 +6,7 @@ import { apiFetch } from './auth.js';
 import { $, clearError, showError } from './dom.js';
 import { renderReport } from './report-card.js';
 import { drawScores } from './score-chart.js';
+import { drawSessionsPerDay, drawStageLatency } from './stats-chart.js';
 import { wireSignIn } from './sign-in.js';
 
 const api = '/api/admin/history/sessions';
@@ -49,7 +50,21 @@ async function search(cursor = null, cursors = []) {
   const page = await apiFetch(`${api}?${query}`, { forbidden });
   Object.assign(view, { sessions: page.items, nextCursor: page.nextCursor, cursor, cursors });
   renderList();
-  if (!cursor) await showScores(query);
+  if (!cursor) await Promise.all([showScores(query), showStats(query)]);
+}
+
+/** Sessions per day and latency per stage over the filtered range (the filters the statistics API knows). */
+async function showStats(query) {
+  const stats = new URLSearchParams();
+  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) stats.set(name, query.get(name));
+  try {
+    view.stats = await apiFetch(`/api/admin/history/stats?${stats}`, { forbidden });
+    drawSessionsPerDay($('sessions-per-day'), view.stats);
+    drawStageLatency($('stage-latency'), view.stats);
+  } catch {
+    $('sessions-per-day').hidden = true; // e.g. a range the statistics refuse: the list stands without the charts
+    $('stage-latency').hidden = true;
+  }
 }
 
 /** The coaching scores of the filtered sessions over time (the filters the scores API knows). */
