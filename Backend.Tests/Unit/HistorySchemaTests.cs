@@ -105,9 +105,9 @@ public sealed class HistorySchemaTests : IDisposable
         var statements = Regex.Matches(script, @"^\s*(CREATE TABLE|CREATE (UNIQUE )?INDEX|ALTER TABLE|INSERT INTO)", RegexOptions.Multiline);
 
         Assert.StartsWith("IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL", script, StringComparison.Ordinal);
-        // Initial: two tables, seven indexes; TurnLatencyMilestones: three columns; ReplyInterruptions: two; a history
-        // row per migration.
-        Assert.Equal(2 + 7 + 3 + 2 + 3, guarded.Count);
+        // Initial: two tables, seven indexes; TurnLatencyMilestones: three columns; ReplyInterruptions: two;
+        // SessionResumeSettings: one; a history row per migration.
+        Assert.Equal(2 + 7 + 3 + 2 + 1 + 4, guarded.Count);
         Assert.Equal(guarded.Count + 1, statements.Count); // and the history table itself, created only if absent
     }
 
