@@ -206,6 +206,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         Status = SessionStatus.Active,
         StartedAt = Utc(start.StartedAt),
         Node = Fit(node, 128),
+        ResumeSettings = start.ResumeSettings is { Length: <= 1024 } settings ? settings : null, // longer: not restorable, never refused
     };
 
     private static HistoryTurn ToEntity(Guid key, TurnRecord turn) => new()
