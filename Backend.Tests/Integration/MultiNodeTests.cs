@@ -202,6 +202,31 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
         Assert.Equal("node-b", await RecordedNodeAsync((await admin.SessionAsync(sessionId)).Str("id")!));
     }
 
+    [Fact]
+    public async Task AResumeRacingOnTwoNodesIsRestoredByOnlyTheOneHoldingTheLease()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        await using var c = await StartNodeAsync("node-c");
+        using var admin = b.CreateClient("root", "admin");
+        await using var onA = await a.ConnectAsync("alice");
+        var sessionId = await onA.StartAsync(sessionId: NewSessionId());
+        await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 1);
+        var lastSeq = LastSeq(onA);
+        await using var onB = await b.ConnectAsync("alice");
+        await using var onC = await c.ConnectAsync("alice");
+
+        a.Kill();
+        await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1));
+        var answers = await Task.WhenAll(ResumeOnceAsync(onB, sessionId, lastSeq), ResumeOnceAsync(onC, sessionId, lastSeq));
+        var restoredBy = answers[0] == "resumed" ? "node-b" : "node-c";
+        var summary = await admin.SessionAsync(sessionId);
+
+        Assert.Equal(["resumed", "session-on-another-node"], answers.Order());
+        Assert.Equal("active", summary.Str("status")); // one record, running on the winner
+        Assert.Equal(restoredBy, await RecordedNodeAsync(summary.Str("id")!));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
@@ -239,6 +264,20 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
             {
                 await Task.Delay(250);
             }
+        }
+    }
+
+    // One resume: "resumed", or the code it was refused with.
+    private static async Task<string> ResumeOnceAsync(RoleplayHubClient client, string sessionId, long lastSeq)
+    {
+        try
+        {
+            var started = await client.InvokeAsync("start-session", new { sessionId, lastSeq });
+            return started.Bool("resumed") ? "resumed" : "started";
+        }
+        catch (HubException refused)
+        {
+            return refused.Message[(refused.Message.IndexOf("HubException: ", StringComparison.Ordinal) + 14)..].Split(':')[0];
         }
     }
 
