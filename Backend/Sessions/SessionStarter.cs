@@ -90,7 +90,11 @@ public sealed partial class SessionStarter(
     // A resume of a session no live node runs: restored here when another node ran it and is gone (scale-out), else
     // (this node restarted, or the session ended) told what became of it rather than started anew under its id.
     private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, StartRequest request, string id) =>
-        await TryRestoreAsync(connection, id, request.LastSeq!.Value) ?? await EndedAsync(connection, id);
+        await TryRestoreAsync(connection, id, Math.Clamp(request.LastSeq!.Value, 0, MaxSeq)) ?? await EndedAsync(connection, id);
+
+    // A restored session numbers on from the client's lastSeq: kept within what a JavaScript client counts exactly, so
+    // a bogus one can neither wrap the count nor make it negative.
+    private const long MaxSeq = 1L << 53;
 
     private async Task<StartOutcome> EndedAsync(ClientConnection connection, string id) =>
         await endedSessions.EndReasonAsync(id, connection.UserId, CancellationToken.None) is { } recorded
