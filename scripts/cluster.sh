@@ -8,7 +8,7 @@
 #   scripts/cluster.sh down        stop what `up` started (by the pids it recorded) and delete the state
 #
 # Env: CLUSTER_DIR (/tmp/roleplayhub-cluster), CLUSTER_PORT (nginx, 8080), NODE_PORT (first node, 5081; then +1, +2),
-#      REDIS_PORT (6391), PG_PORT (5441). Needs redis-server, postgresql and nginx (apt: `scripts/setup.sh test` and
+#      REDIS_PORT (6391), PG_PORT (5441), CLUSTER_PROVIDERS (e.g. latency-model: the modelled speech and AI providers). Needs redis-server, postgresql and nginx (apt: `scripts/setup.sh test` and
 #      nginx-light or nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,13 @@ up() {
   local connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=roleplayhub"
 
   # The schema once, by the first node (Database__MigrateOnStart); the others start after it is ready.
+  # CLUSTER_PROVIDERS=latency-model: the modelled speech and AI providers (a node-loss trial measures the cluster, not
+  # the speech stack).
+  local extra=()
+  if [ -n "${CLUSTER_PROVIDERS:-}" ]; then
+    extra+=(Stt__Provider="$CLUSTER_PROVIDERS" Ai__Provider="$CLUSTER_PROVIDERS" Tts__Provider="$CLUSTER_PROVIDERS")
+  fi
+
   local upstreams=""
   for n in 0 1 2; do
     local p=$((node_port + n))
@@ -51,7 +58,7 @@ up() {
     env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$p" DataDirectory="$dir/node$n" \
       Auth__SigningKey=$key Media__SigningKey=$media_key Media__Directory="$dir/media" Logging__LogLevel__Default=Warning \
       Database__Provider=postgres Database__MigrateOnStart=$([ $n = 0 ] && echo true || echo false) ConnectionStrings__Postgres="$connection" \
-      History__NodeId="node$n" ScaleOut__NodeId="node$n" ScaleOut__Redis="127.0.0.1:$redis_port" ScaleOut__ChannelPrefix=cluster \
+      History__NodeId="node$n" ScaleOut__NodeId="node$n" ScaleOut__Redis="127.0.0.1:$redis_port" ScaleOut__ChannelPrefix=cluster "${extra[@]}" \
       dotnet Backend/bin/Release/net10.0/RoleplayHub.Backend.dll > "$dir/logs/node$n.log" 2>&1 &
     echo "node$n $!" >> "$dir/pids"
     until curl -sf "http://127.0.0.1:$p/readyz" > /dev/null; do

@@ -103,7 +103,7 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
     }
 
     /// <summary>A killed node renews nothing: its lease lapses within <c>ScaleOut:LeaseTtl</c> and another node may run
-    /// the session's id. (Phase 1: node B starts it afresh — the conversation is not yet restored from the history.)</summary>
+    /// the session's id. A start without <c>lastSeq</c> is a new session under that id (a resume is restored: below).</summary>
     [Fact]
     public async Task AfterNodeAIsKilledItsLeaseExpiresAndNodeBTakesTheSession()
     {
@@ -126,6 +126,107 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
         await onB.WaitForEventAsync("avatar-response", e => e.Str("sessionId") == sessionId && e.Int("turn") == 0 && e.Bool("isLast"));
     }
 
+    /// <summary>Phase 2: a resume (<c>lastSeq</c>) of a killed node's session is refused while the lease lives, then
+    /// restored on node B — the same history record, the conversation and turn numbering carried on — and ended there.</summary>
+    [Fact]
+    public async Task ASessionOfAKilledNodeIsRestoredOnNodeBAndItsHistoryIsOneRecordWithEveryTurn()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        using var admin = b.CreateClient("root", "admin");
+        await using var onA = await a.ConnectAsync("alice");
+        var sessionId = await onA.StartAsync(sessionId: NewSessionId());
+        await onA.StreamAsync(sessionId, TestAudio.IllDisposed.Pcm16());
+        await onA.CommitAsync(sessionId);
+        var firstReply = await onA.WaitForEventAsync("ai-response", e => e.Int("turn") == 1, TimeSpan.FromSeconds(60));
+        await onA.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"), TimeSpan.FromSeconds(60));
+        await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 2);
+        var lastSeq = LastSeq(onA);
+        await using var onB = await b.ConnectAsync("alice");
+
+        a.Kill();
+        var killed = Stopwatch.StartNew();
+        await onB.RefusedAsync("start-session", new { sessionId, lastSeq }, "session-on-another-node");
+        var refusedAfter = killed.Elapsed;
+        var resumed = await TakeOverAsync(onB, sessionId, LeaseTtl + TimeSpan.FromSeconds(10), lastSeq);
+        var resumedAfter = killed.Elapsed;
+        var missed = await onB.WaitForEventAsync("error", e => e.Str("code") == "events-missed");
+        await onB.StreamAsync(sessionId, TestAudio.IllDisposed.Pcm16()); // a new audio stream, from offset 0
+        await onB.CommitAsync(sessionId);
+        var secondReply = await onB.WaitForEventAsync("ai-response", e => e.Int("turn") == 2, TimeSpan.FromSeconds(60));
+        await onB.WaitForEventAsync("avatar-response", e => e.Int("turn") == 2 && e.Bool("isLast"), TimeSpan.FromSeconds(60));
+        await onB.InvokeAsync("end-session", new { sessionId });
+        var ended = await onB.WaitForEventAsync("session-ended", e => e.Str("sessionId") == sessionId);
+        var summary = await admin.SessionAsync(sessionId, s => s.Str("status") == "ended"); // one record: SessionAsync wants exactly one
+        var detail = await admin.DetailAsync(summary.Str("id")!);
+        var turns = detail.GetProperty("turns").EnumerateArray().ToList();
+
+        Assert.True(refusedAfter < LeaseTtl, $"refused {refusedAfter} after the kill");
+        Assert.True(resumedAfter >= LeaseTtl - TimeSpan.FromSeconds(1.5), $"restored {resumedAfter} after the kill, before the lease ({LeaseTtl}) could lapse");
+        Assert.True(resumed.Bool("resumed"));
+        Assert.Equal(0, resumed.Long("receivedBytes"));
+        Assert.Equal(1, resumed.Int("turnCount"));
+        Assert.False(missed.Bool("retryable"));
+        Assert.True(secondReply.Long("seq") > lastSeq, "the restored session's events number on from the client's lastSeq");
+        Assert.Equal(2, secondReply.Int("turnCount"));
+        Assert.DoesNotContain(onB.EventsNamed("ai-response"), e => e.Int("turn") == 0); // the drill is not opened again
+        Assert.Equal(("client", 2), (ended.Str("reason"), ended.Int("totalTurns")));
+        Assert.Equal(("client", 2), (summary.Str("endReason"), summary.Int("totalTurns")));
+        Assert.Equal([0, 1, 2], turns.Select(t => t.Int("turn")));
+        Assert.Equal(firstReply.Str("text"), turns[1].Str("aiText"));
+        Assert.Equal(secondReply.Str("text"), turns[2].Str("aiText"));
+        Assert.False(string.IsNullOrWhiteSpace(turns[2].Str("userText")));
+        Assert.Equal("node-b", await RecordedNodeAsync(summary.Str("id")!));
+    }
+
+    [Fact]
+    public async Task AUserCannotRestoreAnotherUsersSessionOfAKilledNode()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        using var admin = b.CreateClient("root", "admin");
+        await using var onA = await a.ConnectAsync("alice");
+        var sessionId = await onA.StartAsync(sessionId: NewSessionId());
+        await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 1);
+        var lastSeq = LastSeq(onA);
+        await using var mallory = await b.ConnectAsync("mallory");
+        await using var alice = await b.ConnectAsync("alice");
+
+        a.Kill();
+        await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1));
+        await mallory.RefusedAsync("start-session", new { sessionId, lastSeq }, "session-not-found");
+        var restored = await TakeOverAsync(alice, sessionId, TimeSpan.FromSeconds(10), lastSeq);
+
+        Assert.Empty(mallory.EventsNamed("session-started"));
+        Assert.True(restored.Bool("resumed")); // mallory's attempt neither kept the lease nor took the record
+        Assert.Equal("node-b", await RecordedNodeAsync((await admin.SessionAsync(sessionId)).Str("id")!));
+    }
+
+    [Fact]
+    public async Task AResumeRacingOnTwoNodesIsRestoredByOnlyTheOneHoldingTheLease()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        await using var c = await StartNodeAsync("node-c");
+        using var admin = b.CreateClient("root", "admin");
+        await using var onA = await a.ConnectAsync("alice");
+        var sessionId = await onA.StartAsync(sessionId: NewSessionId());
+        await admin.SessionAsync(sessionId, s => s.Int("recordedTurns") == 1);
+        var lastSeq = LastSeq(onA);
+        await using var onB = await b.ConnectAsync("alice");
+        await using var onC = await c.ConnectAsync("alice");
+
+        a.Kill();
+        await Task.Delay(LeaseTtl + TimeSpan.FromSeconds(1));
+        var answers = await Task.WhenAll(ResumeOnceAsync(onB, sessionId, lastSeq), ResumeOnceAsync(onC, sessionId, lastSeq));
+        var restoredBy = answers[0] == "resumed" ? "node-b" : "node-c";
+        var summary = await admin.SessionAsync(sessionId);
+
+        Assert.Equal(["resumed", "session-on-another-node"], answers.Order());
+        Assert.Equal("active", summary.Str("status")); // one record, running on the winner
+        Assert.Equal(restoredBy, await RecordedNodeAsync(summary.Str("id")!));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
@@ -146,21 +247,51 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
 
     private static string NewSessionId() => "mn-" + Guid.NewGuid().ToString("N");
 
-    // Polls start-session until node B may run the session (every refusal must be session-on-another-node).
-    private static async Task<System.Text.Json.JsonElement> TakeOverAsync(RoleplayHubClient client, string sessionId, TimeSpan within)
+    // Polls start-session until node B may run the session (every refusal must be session-on-another-node): a new
+    // start of the id, or with lastSeq a resume.
+    private static async Task<System.Text.Json.JsonElement> TakeOverAsync(RoleplayHubClient client, string sessionId, TimeSpan within, long? lastSeq = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                return await client.InvokeAsync("start-session", new { sessionId, scenarioId = HubTestKit.Scenario });
+                return lastSeq is { } seq
+                    ? await client.InvokeAsync("start-session", new { sessionId, lastSeq = seq })
+                    : await client.InvokeAsync("start-session", new { sessionId, scenarioId = HubTestKit.Scenario });
             }
             catch (HubException refused) when (refused.Message.Contains("session-on-another-node", StringComparison.Ordinal) && deadline.Elapsed < within)
             {
                 await Task.Delay(250);
             }
         }
+    }
+
+    // One resume: "resumed", or the code it was refused with.
+    private static async Task<string> ResumeOnceAsync(RoleplayHubClient client, string sessionId, long lastSeq)
+    {
+        try
+        {
+            var started = await client.InvokeAsync("start-session", new { sessionId, lastSeq });
+            return started.Bool("resumed") ? "resumed" : "started";
+        }
+        catch (HubException refused)
+        {
+            return refused.Message[(refused.Message.IndexOf("HubException: ", StringComparison.Ordinal) + 14)..].Split(':')[0];
+        }
+    }
+
+    private static long LastSeq(RoleplayHubClient client) =>
+        client.Events.Where(e => e.Payload.TryGetProperty("seq", out _)).Max(e => e.Payload.Long("seq"));
+
+    // The history row's node column (not in the API): the node whose start-up recovery would close the session.
+    private async Task<string?> RecordedNodeAsync(string historyId)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT node FROM sessions WHERE key = @key", connection);
+        command.Parameters.AddWithValue("key", Guid.Parse(historyId));
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     private Task<BackendProcess> StartNodeAsync(string nodeId)

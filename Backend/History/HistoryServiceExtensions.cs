@@ -38,6 +38,7 @@ public static class HistoryServiceExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContext());
         services.AddScoped<HistoryQueries>();
         services.AddSingleton<EndedSessionLookup>();
+        services.AddSingleton<LostSessionLookup>();
         services.AddScoped<SessionExport>();
         services.AddSingleton<HistoryAudit>();
         // A category rule outranks Logging:LogLevel:Default, so raising the default to Warning keeps the audit trail.

@@ -64,6 +64,15 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
                 var session = db.Sessions.Local.FirstOrDefault(s => s.Key == key)
                     ?? await db.Sessions.FirstOrDefaultAsync(s => s.Key == key, cancellationToken)
                     ?? throw new InvalidOperationException($"The session {end.SessionId} ({key}) is not in the history.");
+                if (session.Node != entry.Node)
+                {
+                    // Another node restored the session after this one lost its lease (cut off from Redis): the row
+                    // is that node's now, and only its end stands.
+                    logger.LogWarning("History: the end of session {SessionId} ({Key}) by node {Node} is ignored: node {Owner} took it over",
+                        end.SessionId, key, entry.Node, session.Node);
+                    continue;
+                }
+
                 session.Status = SessionStatus.Ended;
                 session.EndedAt = Utc(end.EndedAt);
                 session.EndReason = Fit(end.Reason, 32);
@@ -207,6 +216,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         Status = SessionStatus.Active,
         StartedAt = Utc(start.StartedAt),
         Node = Fit(node, 128),
+        ResumeSettings = start.ResumeSettings is { Length: <= 1024 } settings ? settings : null, // longer: not restorable, never refused
     };
 
     private static HistoryTurn ToEntity(Guid key, TurnRecord turn) => new()

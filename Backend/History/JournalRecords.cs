@@ -5,7 +5,8 @@ namespace RoleplayHub.History;
 // The records the pipeline and the session manager hand to ISessionJournal.
 
 /// <summary>A session began. <paramref name="HistoryKey"/> identifies this session instance in the history for good
-/// (a client may reuse its <paramref name="SessionId"/> once the session has ended).</summary>
+/// (a client may reuse its <paramref name="SessionId"/> once the session has ended). <paramref name="ResumeSettings"/>:
+/// what another node needs to restore it, opaque to the history.</summary>
 public sealed record SessionStartRecord(
     Guid HistoryKey,
     string SessionId,
@@ -17,7 +18,8 @@ public sealed record SessionStartRecord(
     string? ModelProfile,
     DateTimeOffset StartedAt,
     int? SampleRate = null,
-    int? Channels = null);
+    int? Channels = null,
+    string? ResumeSettings = null);
 
 /// <summary>A session ended; <paramref name="Report"/> is its coaching report, stored with it.</summary>
 public sealed record SessionEndRecord(Guid HistoryKey, string SessionId, string Reason, int TotalTurns, DateTimeOffset EndedAt, CoachingReport? Report = null);

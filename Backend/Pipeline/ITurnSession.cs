@@ -30,6 +30,13 @@ public interface ITurnSession
     /// <summary>The persona speaks the scenario's opening line (turn 0) when the worker starts.</summary>
     bool SpeaksOpeningLine { get; }
 
+    /// <summary>Exchanges completed before this worker (a session restored after its node was lost); the worker gives
+    /// them to the conversation before the first new turn. Empty for a new session.</summary>
+    IReadOnlyList<PriorTurn> PriorTurns { get; }
+
+    /// <summary>The number of the first utterance this worker hears: 1, or the one after the last restored turn.</summary>
+    int FirstTurn { get; }
+
     /// <summary>How far the client has played the persona's reply (<c>playback-progress</c>).</summary>
     PlaybackReport Playback { get; }
 

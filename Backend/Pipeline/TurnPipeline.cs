@@ -40,7 +40,7 @@ internal sealed class TurnPipeline(
     private bool _utteranceBroken;
     private string _lastPartial = "";
     private int? _voiceEndMs;        // the detector ended this utterance: where the voice stopped, in its audio
-    private int _nextTurn = 1;
+    private int _nextTurn = session.FirstTurn;
 
     private long Now => services.Time.GetTimestamp();
 
@@ -96,6 +96,11 @@ internal sealed class TurnPipeline(
         }
 
         conversation.Commit(new AiTurn(0, session.MaxTurns, ""), session.Variant.OpeningLine);
+        foreach (var prior in session.PriorTurns)
+        {
+            conversation.Restore(new AiTurn(prior.Turn, session.MaxTurns, prior.UserText), prior.Reply);
+        }
+
         if (session.SpeaksOpeningLine)
         {
             await HandOverAsync(0, Answerer.SpeakOpeningAsync, cancellationToken);

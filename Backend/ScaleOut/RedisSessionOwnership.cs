@@ -53,6 +53,9 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
 
     public void Release(string sessionId) => _ = ReleaseAsync(sessionId);
 
+    // The claim that precedes a restore succeeds only when no live node holds the lease: the lost node's lapsed.
+    public bool RestoresLostSessions => true;
+
     public async Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken)
     {
         try

@@ -19,6 +19,10 @@ public interface ISessionOwnership
 
     /// <summary>Asks the node that owns <paramref name="sessionId"/> to end it as an admin would.</summary>
     Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Whether other nodes may have run sessions this node can be asked to resume: a claim granted for a session
+    /// the history shows open on another node means that node is gone, and this one restores it.</summary>
+    bool RestoresLostSessions { get; }
 }
 
 /// <summary>What became of an end sent to another node: sent to the live owner, no live node owns the session, or the
@@ -40,4 +44,8 @@ public sealed class SingleNodeOwnership : ISessionOwnership
     }
 
     public Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken) => Task.FromResult(EndForwarding.NotOwned);
+
+    // Alone, an open session of another node is one whose node stopped sharing this history; there is no lease to say
+    // it is gone, so a resume of it is answered from the history as before.
+    public bool RestoresLostSessions => false;
 }

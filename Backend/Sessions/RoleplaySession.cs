@@ -43,10 +43,15 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         _warnAboutFormat = identity.WarnAboutFormat;
         _options = options;
         _ender = ender;
-        StartedAt = time.GetUtcNow();
-        HistoryKey = Guid.CreateVersion7(StartedAt);
+        var restored = identity.Restored;
+        StartedAt = restored?.StartedAt ?? time.GetUtcNow();
+        HistoryKey = restored?.HistoryKey ?? Guid.CreateVersion7(StartedAt);
+        PriorTurns = restored?.Turns ?? [];
+        FirstTurn = restored?.NextTurn ?? 1;
+        _turnCount = restored?.Replies ?? 0;
+        IsRestored = restored is not null;
         _stream = new InputAudioStream(Format, IdleFlush, TurnDetection.IsServerVad, options, blocks, time);
-        _log = new SessionEventLog(Id, connection, options, clients, time, () => ender.RequestEnd(this, SessionEndReason.Disconnected));
+        _log = new SessionEventLog(Id, connection, options, clients, time, () => ender.RequestEnd(this, SessionEndReason.Disconnected), restored?.LastSeq ?? 0);
     }
 
     public string Id { get; }
@@ -81,7 +86,14 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     /// <summary>Reported in every <c>session-started</c>, a resume's included.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    public bool SpeaksOpeningLine => _options.SpeakOpeningLine;
+    public bool SpeaksOpeningLine => _options.SpeakOpeningLine && !IsRestored; // a restored drill was opened on the lost node
+
+    /// <summary>Restored from the history after the node that ran it was lost.</summary>
+    public bool IsRestored { get; }
+
+    public IReadOnlyList<PriorTurn> PriorTurns { get; }
+
+    public int FirstTurn { get; }
 
     public ClientConnection? Connection => _log.Connection;
 
@@ -225,7 +237,14 @@ public sealed record SessionIdentity(string Id, Scenario Scenario, ScenarioVaria
 
     /// <summary>The engine's judgement of a format learnt later, from a WAV header.</summary>
     public Func<AudioFormat, string?> WarnAboutFormat { get; init; } = static _ => null;
+
+    /// <summary>Where a session restored from a lost node stands; null for a new session.</summary>
+    public SessionProgress? Restored { get; init; }
 }
+
+/// <summary>How far a session had come on the node that was lost, from the history: its history record, the turns it
+/// completed, the persona's replies counted, the next utterance's number, and the client's last event.</summary>
+public sealed record SessionProgress(Guid HistoryKey, DateTimeOffset StartedAt, IReadOnlyList<PriorTurn> Turns, int Replies, int NextTurn, long LastSeq);
 
 /// <summary>Ends sessions: the one way a session (its worker, its grace timer) asks for its own end.</summary>
 public interface ISessionEnder

@@ -15,13 +15,15 @@ internal sealed class SessionEventLog(
     RoleplaySessionOptions options,
     ISessionClients clients,
     TimeProvider time,
-    Action onGraceExpired) : IDisposable
+    Action onGraceExpired,
+    long firstSeq = 0) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Queue<SessionEvent> _kept = new();
     private ITimer? _graceTimer;
-    private long _lastSeq;
-    private long _replayAfter;
+    // A session restored from a lost node numbers on from the client's lastSeq, so its seq never goes back.
+    private long _lastSeq = firstSeq;
+    private long _replayAfter = firstSeq;
     private bool _replaying;
 
     /// <summary>The connection events go to; null while the client is away (events are kept for replay).</summary>

@@ -23,6 +23,7 @@ public sealed partial class SessionStarter(
     ISessionClients clients,
     ISessionJournal journal,
     EndedSessionLookup endedSessions,
+    LostSessionLookup lostSessions,
     ISessionOwnership ownership,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
@@ -69,7 +70,7 @@ public sealed partial class SessionStarter(
         try
         {
             outcome = request.SessionId is not null && request.LastSeq is not null
-                ? await UnknownResumeAsync(connection, id)
+                ? await UnknownResumeAsync(connection, request, id)
                 : await StartNewAsync(connection, request, id);
         }
         catch
@@ -86,9 +87,16 @@ public sealed partial class SessionStarter(
         return outcome;
     }
 
-    // A resume of a session no live node runs (this one restarted, or its node died): say what became of it rather
-    // than start a new one under its id.
-    private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, string id) =>
+    // A resume of a session no live node runs: restored here when another node ran it and is gone (scale-out), else
+    // (this node restarted, or the session ended) told what became of it rather than started anew under its id.
+    private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, StartRequest request, string id) =>
+        await TryRestoreAsync(connection, id, Math.Clamp(request.LastSeq!.Value, 0, MaxSeq)) ?? await EndedAsync(connection, id);
+
+    // A restored session numbers on from the client's lastSeq: kept within what a JavaScript client counts exactly, so
+    // a bogus one can neither wrap the count nor make it negative.
+    private const long MaxSeq = 1L << 53;
+
+    private async Task<StartOutcome> EndedAsync(ClientConnection connection, string id) =>
         await endedSessions.EndReasonAsync(id, connection.UserId, CancellationToken.None) is { } recorded
             ? ClientError.SessionEnded(id, recorded)
             : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(id)} to resume: start a new one (omit lastSeq).", false);
@@ -124,7 +132,9 @@ public sealed partial class SessionStarter(
     }
 
     // fellBackFrom: why the engine the session asked for could not open it, when this start is on its fallback.
-    private async Task<StartOutcome> StartOnEngineAsync(ClientConnection connection, StartRequest request, string id, Scenario scenario, ScenarioVariant variant, string? fellBackFrom)
+    // restored: where the session stood on a lost node, when this start restores it.
+    private async Task<StartOutcome> StartOnEngineAsync(ClientConnection connection, StartRequest request, string id, Scenario scenario, ScenarioVariant variant, string? fellBackFrom,
+        SessionProgress? restored = null)
     {
         await using var plan = workers.Plan(scenario.Id, variant.Language, request.Engine, out var planError);
         if (plan is null)
@@ -162,6 +172,7 @@ public sealed partial class SessionStarter(
         {
             Warnings = [.. new[] { fellBackFrom, plan.WarnAbout(format) }.OfType<string>()],
             WarnAboutFormat = plan.WarnAbout,
+            Restored = restored,
         };
         var session = new RoleplaySession(identity,
             connection, _options, blocks, clients, ender, time);
@@ -186,17 +197,27 @@ public sealed partial class SessionStarter(
         if (aiError is { } refused)
         {
             Discard(session);
-            return plan.FallbackEngine is { } fallback && fellBackFrom is null
+            return plan.FallbackEngine is { } fallback && fellBackFrom is null && restored is null
                 ? await FallBackAsync(connection, request, id, scenario, variant, plan.Engine, fallback, refused)
                 : refused;
         }
 
         connection.Add(session);
-        journal.SessionStarted(new SessionStartRecord(session.HistoryKey, id, connection.UserId, scenario.Id, variant.Persona.Name,
-            variant.Language, format.WireName, plan.Engine == CascadedWorkerPlan.Name ? request.ModelProfile : plan.Engine, session.StartedAt, format.SampleRate, format.Channels));
-        metrics.SessionsStarted.Add(1);
-        var started = Describe(session, resumed: false);
+        if (restored is null)
+        {
+            journal.SessionStarted(new SessionStartRecord(session.HistoryKey, id, connection.UserId, scenario.Id, variant.Persona.Name,
+                variant.Language, format.WireName, plan.Engine == CascadedWorkerPlan.Name ? request.ModelProfile : plan.Engine, session.StartedAt, format.SampleRate, format.Channels,
+                RestorableStart.Of(identity, request).ToJson()));
+            metrics.SessionsStarted.Add(1);
+        }
+
+        var started = Describe(session, resumed: restored is not null);
         await clients.SendStartedAsync(connection.ConnectionId, started);
+        if (restored is not null)
+        {
+            await TellEventsMissedAsync(connection, session, restored);
+        }
+
         session.Worker = plan.Start(session); // only now: session-started reaches the client before the opening line
         LogStarted(id, connection.UserId, scenario.Id, variant.Language, format.WireName);
         return started;

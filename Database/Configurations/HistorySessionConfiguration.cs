@@ -32,6 +32,7 @@ public sealed class HistorySessionConfiguration : IEntityTypeConfiguration<Histo
         builder.Property(s => s.Status).HasConversion(StatusConverter).HasMaxLength(16);
         builder.Property(s => s.EndReason).HasMaxLength(32);
         builder.Property(s => s.Node).HasMaxLength(128);
+        builder.Property(s => s.ResumeSettings).HasMaxLength(1024);
 
         builder.HasIndex(s => new { s.StartedAt, s.Id });
         builder.HasIndex(s => new { s.UserId, s.StartedAt, s.Id });

@@ -55,5 +55,10 @@ public sealed class HistorySession
     /// without one (coaching off, a crash, or before reports existed).</summary>
     public string? Report { get; set; }
 
+    /// <summary>What another node needs to restore the session if this one is lost: the start's choices (engine,
+    /// turn detection, audio declaration) as JSON the session layer owns. Null for sessions recorded before it was kept
+    /// (migration <c>SessionResumeSettings</c>); those cannot be restored.</summary>
+    public string? ResumeSettings { get; set; }
+
     public List<HistoryTurn> Turns { get; set; } = [];
 }

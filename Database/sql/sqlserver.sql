@@ -224,3 +224,24 @@ END;
 
 COMMIT;
 GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204035632_SessionResumeSettings'
+)
+BEGIN
+    ALTER TABLE [sessions] ADD [resume_settings] nvarchar(1024) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261204035632_SessionResumeSettings'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261204035632_SessionResumeSettings', N'10.0.15');
+END;
+
+COMMIT;
+GO

@@ -24,6 +24,10 @@ public interface IRoleplayConversation : IAsyncDisposable
 
     /// <summary>Records the exchange once the reply has been delivered, so the next turn sees it as history.</summary>
     void Commit(AiTurn turn, string reply);
+
+    /// <summary>Replays an exchange a lost node completed (a session restored from the history), before any new turn:
+    /// afterwards the conversation is as it was there. A model's conversation only needs the exchange as history.</summary>
+    void Restore(AiTurn turn, string reply) => Commit(turn, reply);
 }
 
 public sealed record AiTurn(int Turn, int MaxTurns, string UserText)

@@ -82,6 +82,11 @@ namespace RoleplayHub.Database.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("report");
 
+                    b.Property<string>("ResumeSettings")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("resume_settings");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("integer")
                         .HasColumnName("sample_rate");

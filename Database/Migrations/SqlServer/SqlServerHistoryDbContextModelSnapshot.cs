@@ -82,6 +82,11 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)")
                         .HasColumnName("report");
 
+                    b.Property<string>("ResumeSettings")
+                        .HasMaxLength(1024)
+                        .HasColumnType("nvarchar(1024)")
+                        .HasColumnName("resume_settings");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("int")
                         .HasColumnName("sample_rate");

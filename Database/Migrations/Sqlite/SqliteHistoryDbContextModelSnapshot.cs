@@ -75,6 +75,11 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("report");
 
+                    b.Property<string>("ResumeSettings")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resume_settings");
+
                     b.Property<int?>("SampleRate")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sample_rate");

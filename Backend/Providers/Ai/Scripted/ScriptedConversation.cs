@@ -83,6 +83,10 @@ public sealed class ScriptedConversation : IRoleplayConversation
         // The script keeps its own state as it composes; nothing to add from the delivered text.
     }
 
+    /// <summary>The script's state (raised and settled concerns, the stage, offers heard, the lines picked) moves only as
+    /// it composes: composing the recorded turn again, in order, brings it where the lost node had it.</summary>
+    public void Restore(AiTurn turn, string reply) => _ = Compose(turn);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Builds the reply: acknowledge an answered objection, answer the recognised intent (or tell the next
