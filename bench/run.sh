@@ -16,7 +16,8 @@
 #   bench/run.sh crash [TRIALS] [latency-model|offline] [SESSIONS]
 #                                           # SIGKILL under load and restart, TRIALS times (100, latency-model, 20 trainees):
 #                                           # the history against what the trainees saw (crash-<providers>.txt);
-#                                           # SIGNAL=term: the graceful stop instead (shutdown-<providers>.txt)
+#                                           # SIGNAL=term: the graceful stop instead (shutdown-<providers>.txt);
+#                                           # KILL_MIN, KILL_MAX (s, 3 and 20): when the signal comes
 #   bench/run.sh soak [SESSIONS] [MINUTES]  # 500 latency-model sessions for 60 min: heap, RSS, thread-pool queue and GC
 #                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
@@ -41,7 +42,7 @@ if [ "${1:-}" = crash ]; then # correctness, not speed: no pinning; the trial st
   cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$copy/bench"
   { echo "Commit $(git describe --always --dirty)."; echo
     dotnet "$copy/bench/RoleplayHub.Bench.dll" crash --server-dll "$copy/service/RoleplayHub.Backend.dll" --trials "${2:-100}" --providers "$providers" \
-      --sessions "${4:-20}" --kill-after-min 3 --kill-after-max 20 --signal "$signal" --port "${CRASH_PORT:-5095}"; } | tee "bench/results/$([ "$signal" = term ] && echo shutdown || echo crash)-$providers.txt"
+      --sessions "${4:-20}" --kill-after-min "${KILL_MIN:-3}" --kill-after-max "${KILL_MAX:-20}" --signal "$signal" --port "${CRASH_PORT:-5095}"; } | tee "bench/results/$([ "$signal" = term ] && echo shutdown || echo crash)-$providers.txt"
   exit "${PIPESTATUS[0]}"
 fi
 
