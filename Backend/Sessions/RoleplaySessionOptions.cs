@@ -31,6 +31,10 @@ public sealed class RoleplaySessionOptions
     /// <summary>On shutdown, queued turns get this long to finish before sessions end with <c>shutdown</c>.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>After the drain, how long the stop waits before SignalR closes the connections: it closes them
+    /// without flushing, and the last <c>session-ended</c> frames are still on their way to the sockets.</summary>
+    public TimeSpan ShutdownLinger { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Ended sessions are remembered this long, so late calls get <c>session-ended</c> rather than not-found.</summary>
     public TimeSpan EndedSessionMemory { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -80,9 +84,9 @@ public sealed class ValidateRoleplaySessionOptions : IValidateOptions<RoleplaySe
         Positive(errors, o.MaxSessionsPerUser, nameof(o.MaxSessionsPerUser));
         Positive(errors, o.MaxSessions, nameof(o.MaxSessions));
         Positive(errors, o.ChunkBurst, nameof(o.ChunkBurst));
-        if (o.ReconnectGrace < TimeSpan.Zero || o.DrainTimeout < TimeSpan.Zero || o.EndedSessionMemory < TimeSpan.Zero)
+        if (o.ReconnectGrace < TimeSpan.Zero || o.DrainTimeout < TimeSpan.Zero || o.EndedSessionMemory < TimeSpan.Zero || o.ShutdownLinger < TimeSpan.Zero)
         {
-            errors.Add("Sessions:ReconnectGrace, DrainTimeout and EndedSessionMemory must not be negative.");
+            errors.Add("Sessions:ReconnectGrace, DrainTimeout, EndedSessionMemory and ShutdownLinger must not be negative.");
         }
 
         if (o.ChunksPerSecond <= 0)
