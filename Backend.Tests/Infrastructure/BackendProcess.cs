@@ -110,6 +110,17 @@ public sealed class BackendProcess : IAsyncDisposable
     public Task<RoleplayHubClient> ConnectAsync(string userId) =>
         RoleplayHubClient.ConnectAsync(HubEndpoint.OverNetwork(new Uri($"{BaseUrl}/hubs/roleplay")), Token(userId));
 
+    /// <summary>SIGTERM, the graceful stop a container runtime or systemd sends; returns once the process has exited.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
     /// <summary>SIGKILL: the process ends now, as in a crash.</summary>
     public void Kill()
     {

@@ -25,4 +25,28 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal("what is the price", final.Str("text"));
         Assert.Equal(1, ended.Int("totalTurns"));
     }
+
+    /// <summary>A real process and real sockets: SignalR closes its connections without flushing once the stop
+    /// begins, so every client must still have heard its session end before that.</summary>
+    [Fact]
+    public async Task SigtermTellsEveryConnectedClientItsSessionEndedWithShutdown()
+    {
+        await using var service = await BackendProcess.StartAsync(new Dictionary<string, string> { ["DataDirectory"] = _factory.DataDirectory + "-process" });
+        var clients = new List<RoleplayHubClient>();
+        for (var i = 0; i < 8; i++)
+        {
+            var client = await service.ConnectAsync($"trainee{i}");
+            clients.Add(client);
+            var sessionId = await client.StartAsync();
+            await client.StreamAsync(sessionId, EchoSpeechToText.Speak("what is the price")); // mid-utterance for some
+        }
+
+        await service.TerminateAsync(TimeSpan.FromSeconds(30));
+
+        foreach (var client in clients)
+        {
+            Assert.Equal("shutdown", Assert.Single(client.EventsNamed("session-ended")).Str("reason"));
+            await client.DisposeAsync();
+        }
+    }
 }

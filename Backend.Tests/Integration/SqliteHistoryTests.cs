@@ -64,6 +64,34 @@ public sealed class SqliteHistoryTests : HistoryTests
         await AssertDownloadsAsync(http, turn.Str("userAudioUrl")!);
     }
 
+    /// <summary>Killed the moment the reply's last segment arrives, before the history writer's next batch: the
+    /// write-ahead log already holds the turn, and the next start writes it.</summary>
+    [Fact]
+    public async Task ATurnTheClientSawCompletedSurvivesAKillTheMomentAfter()
+    {
+        var settings = new Dictionary<string, string>(ProviderSettings) { ["DataDirectory"] = DataDirectory, ["History:MinBatchInterval"] = "00:00:02" };
+        string sessionId;
+        await using (var crashing = await BackendProcess.StartAsync(settings))
+        {
+            await using var client = await crashing.ConnectAsync("alice");
+            sessionId = await client.StartAsync();
+            await client.StreamAsync(sessionId, TestAudio.IllDisposed.Pcm16());
+            await client.CommitAsync(sessionId);
+            await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"), TimeSpan.FromSeconds(60));
+
+            crashing.Kill();
+        }
+
+        await using var restarted = await BackendProcess.StartAsync(settings);
+        using var http = restarted.CreateClient("root", "admin");
+        var summary = await http.SessionAsync(sessionId, s => s.Str("status") == "ended" && s.Int("recordedTurns") == 2);
+        var turn = (await http.DetailAsync(summary.Str("id")!)).GetProperty("turns")[1];
+
+        Assert.False(string.IsNullOrEmpty(turn.Str("aiText")));
+        Assert.NotEmpty(turn.GetProperty("avatarSegments").EnumerateArray());
+        Assert.Empty(Directory.GetFiles(Path.Combine(DataDirectory, "history"), "*.jsonl")); // the dead process's log was written and cleared
+    }
+
     [Fact]
     public async Task TheSqlScriptCreatesTheSchemaOfTheMigrations()
     {
