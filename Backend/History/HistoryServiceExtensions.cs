@@ -37,8 +37,7 @@ public static class HistoryServiceExtensions
         services.AddSingleton<IDbContextFactory<HistoryDbContext>, HistoryContextFactory>();
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HistoryDbContext>>().CreateDbContext());
         services.AddScoped<HistoryQueries>();
-        services.AddSingleton<EndedSessionLookup>();
-        services.AddSingleton<LostSessionLookup>();
+        services.AddSingleton<RecordedSessions>();
         services.AddScoped<SessionExport>();
         services.AddSingleton<HistoryAudit>();
         // A category rule outranks Logging:LogLevel:Default, so raising the default to Warning keeps the audit trail.

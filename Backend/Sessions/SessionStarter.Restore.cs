@@ -13,18 +13,16 @@ namespace RoleplayHub.Sessions;
 public sealed partial class SessionStarter
 {
     // Null: nothing to restore here; the caller answers from the history as for any session no node runs.
-    private async Task<StartOutcome?> TryRestoreAsync(ClientConnection connection, string id, long lastSeq)
+    private async Task<StartOutcome?> TryRestoreAsync(ClientConnection connection, string id, LostSession lost, long lastSeq)
     {
-        if (!ownership.RestoresLostSessions
-            || await lostSessions.FindAsync(id, connection.UserId, CancellationToken.None) is not { } lost
-            || RestorableStart.FromJson(lost.ResumeSettings) is not { Engine: CascadedWorkerPlan.Name } start // a realtime model's own context is not ours to rebuild
+        if (RestorableStart.FromJson(lost.ResumeSettings) is not { Engine: CascadedWorkerPlan.Name } start // a realtime model's own context is not ours to rebuild
             || scenarios.Find(lost.ScenarioId) is not { } scenario
             || scenario.FindVariant(lost.Language) is not { } variant)
         {
             return null;
         }
 
-        if (await lostSessions.TakeOverAsync(lost, CancellationToken.None) is not { } turns)
+        if (await recordedSessions.TakeOverAsync(lost, CancellationToken.None) is not { } turns)
         {
             return null;
         }

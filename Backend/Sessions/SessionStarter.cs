@@ -22,8 +22,7 @@ public sealed partial class SessionStarter(
     TurnWorkers workers,
     ISessionClients clients,
     ISessionJournal journal,
-    EndedSessionLookup endedSessions,
-    LostSessionLookup lostSessions,
+    RecordedSessions recordedSessions,
     ISessionOwnership ownership,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
@@ -89,17 +88,23 @@ public sealed partial class SessionStarter(
 
     // A resume of a session no live node runs: restored here when another node ran it and is gone (scale-out), else
     // (this node restarted, or the session ended) told what became of it rather than started anew under its id.
-    private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, StartRequest request, string id) =>
-        await TryRestoreAsync(connection, id, Math.Clamp(request.LastSeq!.Value, 0, MaxSeq)) ?? await EndedAsync(connection, id);
+    private async Task<StartOutcome> UnknownResumeAsync(ClientConnection connection, StartRequest request, string id)
+    {
+        var recorded = await recordedSessions.FindLatestAsync(id, connection.UserId, CancellationToken.None);
+        if (ownership.RestoresLostSessions && recorded?.Lost is { } lost
+            && await TryRestoreAsync(connection, id, lost, Math.Clamp(request.LastSeq!.Value, 0, MaxSeq)) is { } restored)
+        {
+            return restored;
+        }
+
+        return recorded is not null
+            ? ClientError.SessionEnded(id, recorded.EndReason)
+            : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(id)} to resume: start a new one (omit lastSeq).", false);
+    }
 
     // A restored session numbers on from the client's lastSeq: kept within what a JavaScript client counts exactly, so
     // a bogus one can neither wrap the count nor make it negative.
     private const long MaxSeq = 1L << 53;
-
-    private async Task<StartOutcome> EndedAsync(ClientConnection connection, string id) =>
-        await endedSessions.EndReasonAsync(id, connection.UserId, CancellationToken.None) is { } recorded
-            ? ClientError.SessionEnded(id, recorded)
-            : new ClientError(ErrorCodes.SessionNotFound, $"No session {ClientError.Echo(id)} to resume: start a new one (omit lastSeq).", false);
 
     // Two starts of one id on this node share the claim: the one refused as a duplicate must not drop the other's.
     private void ReleaseUnlessRunning(string id)

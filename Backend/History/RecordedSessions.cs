@@ -6,17 +6,18 @@ using RoleplayHub.Database.Entities;
 namespace RoleplayHub.History;
 
 /// <summary>
-/// Sessions another node left open (it died), read from the shared history so this node can restore them, and the
-/// take-over of their row: the row then names this node, so this node's own start-up recovery closes it if it dies in
-/// turn, and the last completed turns are read only once the row is this node's.
+/// What the history holds of a session this process does not run, for a client resuming it: its latest record (how it
+/// ended, or that it is still open under a node that is gone), and the take-over of a lost node's row. The row then
+/// names this node, so this node's own start-up recovery closes it if it dies in turn, and the completed turns are read
+/// only once the row is this node's.
 /// </summary>
-public sealed class LostSessionLookup(IDbContextFactory<HistoryDbContext> contexts, IOptions<HistoryOptions> options, ILogger<LostSessionLookup> logger)
+public sealed class RecordedSessions(IDbContextFactory<HistoryDbContext> contexts, IOptions<HistoryOptions> options, ILogger<RecordedSessions> logger)
 {
     private readonly string _node = options.Value.Node;
 
-    /// <summary>The user's latest session with this id when it is still <c>active</c>, recorded by another node, and
-    /// restorable (its start's settings are recorded); null otherwise, or when the history cannot be read now.</summary>
-    public async Task<LostSession?> FindAsync(string sessionId, string userId, CancellationToken cancellationToken)
+    /// <summary>The user's latest session with this id (one read); null when there is none, or the history cannot be
+    /// read now.</summary>
+    public async Task<RecordedSession?> FindLatestAsync(string sessionId, string userId, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,15 +25,23 @@ public sealed class LostSessionLookup(IDbContextFactory<HistoryDbContext> contex
             var latest = await db.Sessions.AsNoTracking()
                 .Where(s => s.SessionId == sessionId && s.UserId == userId)
                 .OrderByDescending(s => s.StartedAt)
-                .Select(s => new { s.Key, s.Status, s.Node, s.ScenarioId, s.Language, s.StartedAt, s.ResumeSettings })
+                .Select(s => new { s.Key, s.Status, s.EndReason, s.Node, s.ScenarioId, s.Language, s.StartedAt, s.ResumeSettings })
                 .FirstOrDefaultAsync(cancellationToken);
-            return latest is { Status: SessionStatus.Active, ResumeSettings: { } settings } && latest.Node != _node
+            if (latest is null)
+            {
+                return null;
+            }
+
+            // Open under another node, with its start's settings recorded: that node is gone (this one holds the lease).
+            var lost = latest is { Status: SessionStatus.Active, ResumeSettings: { } settings } && latest.Node != _node
                 ? new LostSession(latest.Key, latest.Node, latest.ScenarioId, latest.Language, new DateTimeOffset(latest.StartedAt, TimeSpan.Zero), settings)
                 : null;
+            // A session still open in the history was left so by an unclean stop: start-up recovery ends it with error.
+            return new RecordedSession(latest.Status == SessionStatus.Ended ? latest.EndReason ?? "error" : "error", lost);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "History: could not look up session {SessionId} for a restore", sessionId);
+            logger.LogWarning(ex, "History: could not look up session {SessionId} for a resume", sessionId);
             return null;
         }
     }
@@ -65,6 +74,10 @@ public sealed class LostSessionLookup(IDbContextFactory<HistoryDbContext> contex
         }
     }
 }
+
+/// <summary>A session as the history last recorded it: the reason it ended (<c>error</c> for one an unclean stop left
+/// open), and, when another node that is gone left it open and restorable, what restoring it needs.</summary>
+public sealed record RecordedSession(string EndReason, LostSession? Lost);
 
 /// <summary>An open session of a node that is gone: its history key, that node, what it was, and the start's
 /// settings as the session layer wrote them.</summary>
