@@ -50,33 +50,33 @@ async function search(cursor = null, cursors = []) {
   const page = await apiFetch(`${api}?${query}`, { forbidden });
   Object.assign(view, { sessions: page.items, nextCursor: page.nextCursor, cursor, cursors });
   renderList();
-  if (!cursor) await Promise.all([showScores(query), showStats(query)]);
+  if (!cursor) await showCharts(query);
 }
 
-/** Sessions per day and latency per stage over the filtered range (the filters the statistics API knows). */
-async function showStats(query) {
-  const stats = new URLSearchParams();
-  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) stats.set(name, query.get(name));
-  try {
-    view.stats = await apiFetch(`/api/admin/history/stats?${stats}`, { forbidden });
-    drawSessionsPerDay($('sessions-per-day'), view.stats);
-    drawStageLatency($('stage-latency'), view.stats);
-  } catch {
-    $('sessions-per-day').hidden = true; // e.g. a range the statistics refuse: the list stands without the charts
-    $('stage-latency').hidden = true;
-  }
-}
-
-/** The coaching scores of the filtered sessions over time (the filters the scores API knows). */
-async function showScores(query) {
-  const scores = new URLSearchParams();
-  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) scores.set(name, query.get(name));
-  try {
-    view.scores = await apiFetch(`/api/admin/history/scores?${scores}`, { forbidden });
-    drawScores($('scores'), view.scores);
-  } catch {
-    $('scores').hidden = true; // e.g. a range longer than the scores allow: the list stands without its chart
-  }
+/** The charts over the filtered sessions, from the filters the scores and statistics APIs know (both take the same
+ * four): coaching scores over time, sessions per day and latency per stage. A chart whose data is refused (a range
+ * longer than the API allows) is hidden; the list stands without it. */
+async function showCharts(query) {
+  const filters = new URLSearchParams();
+  for (const name of ['userId', 'scenarioId', 'from', 'to']) if (query.has(name)) filters.set(name, query.get(name));
+  const chart = async (path, draw, figures) => {
+    try {
+      draw(await apiFetch(`/api/admin/history/${path}?${filters}`, { forbidden }));
+    } catch {
+      for (const figure of figures) $(figure).hidden = true;
+    }
+  };
+  await Promise.all([
+    chart('scores', (scores) => {
+      view.scores = scores;
+      drawScores($('scores'), scores);
+    }, ['scores']),
+    chart('stats', (stats) => {
+      view.stats = stats;
+      drawSessionsPerDay($('sessions-per-day'), stats);
+      drawStageLatency($('stage-latency'), stats);
+    }, ['sessions-per-day', 'stage-latency']),
+  ]);
 }
 
 function renderList() {

@@ -1,17 +1,7 @@
 // Coaching scores over time (GET …/history/scores) as an SVG line chart: one point per session, oldest on the left,
-// 0–100 upwards, each point titled with its date, user, scenario and score. Drawn with DOM calls (the pages' CSP
-// allows no inline style or script).
+// 0–100 upwards, each point titled with its date, user, scenario and score.
 
-const SVG = 'http://www.w3.org/2000/svg';
-const W = 640;
-const H = 180;
-const PAD = 28;
-
-function svg(tag, attributes) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
+import { H, PAD, W, svg } from './svg-chart.js';
 
 /** Draws `series.points` into `container` (a figure with an svg and a figcaption). */
 export function drawScores(container, series) {

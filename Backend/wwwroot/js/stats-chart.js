@@ -1,17 +1,7 @@
 // The history's statistics (GET /api/admin/history/stats) as SVG bar charts: sessions per day, and the average
-// latency of each pipeline stage. Drawn with DOM calls (the pages' CSP allows no inline style or script).
+// latency of each pipeline stage.
 
-const SVG = 'http://www.w3.org/2000/svg';
-const W = 640;
-const H = 180;
-const PAD = 28;
-
-function svg(tag, attributes, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { H, PAD, W, svg } from './svg-chart.js';
 
 /** Draws `bars` ([{ label, value, title }]) into `container` (a figure with an svg and a figcaption). */
 function drawBars(container, bars, caption) {
