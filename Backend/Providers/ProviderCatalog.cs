@@ -38,17 +38,18 @@ public sealed class ProviderCatalog
     {
         _sttOptions = stt.Value;
         _ttsOptions = tts.Value;
-        // Faults go in front of every provider but the offline fallback itself, so a trial sees the fallback chain work.
-        _stt = OutageFallbacks.Apply(
-            speechToText.Select(p => faults?.Covers("stt") == true && !string.Equals(p.Name, _sttOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultySpeechToText.Wrap(p, faults) : p).ToList(),
-            _sttOptions, time, loggers);
-        _tts = OutageFallbacks.Apply(
-            avatarSpeech.Select(p => faults?.Covers("tts") == true && !string.Equals(p.Name, _ttsOptions.Fallback, StringComparison.OrdinalIgnoreCase) ? FaultyAvatarSpeech.Wrap(p, faults) : p).ToList(),
-            _ttsOptions, time, loggers);
+        _stt = OutageFallbacks.Apply(WithFaults(speechToText, p => p.Name, "stt", _sttOptions, faults, FaultySpeechToText.Wrap), _sttOptions, time, loggers);
+        _tts = OutageFallbacks.Apply(WithFaults(avatarSpeech, p => p.Name, "tts", _ttsOptions, faults, FaultyAvatarSpeech.Wrap), _ttsOptions, time, loggers);
         _ai = roleplayAi.ToList();
         var aiProvider = ai.Value.Provider;
         _roleplayAi = new Lazy<IRoleplayAi>(() => faults?.Covers("ai") == true ? new FaultyRoleplayAi(CreateRoleplayAi(aiProvider), faults) : CreateRoleplayAi(aiProvider));
     }
+
+    // Faults go in front of every provider of a stage under injection but its offline fallback, so a trial sees the
+    // fallback chain work.
+    private static List<T> WithFaults<T>(IEnumerable<T> providers, Func<T, string> name, string stage, SpeechStageOptions options,
+        FaultInjector? faults, Func<T, FaultInjector, T> wrap) =>
+        [.. providers.Select(p => faults?.Covers(stage) == true && !string.Equals(name(p), options.Fallback, StringComparison.OrdinalIgnoreCase) ? wrap(p, faults) : p)];
 
     /// <summary>The speech-to-text providers as sessions get them (a cloud provider behind its fallback, if any).</summary>
     public IReadOnlyList<ISpeechToText> SpeechToText => _stt;
