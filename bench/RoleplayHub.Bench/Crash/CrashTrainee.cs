@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using RoleplayHub.Bench.Trainees;
 
 namespace RoleplayHub.Bench.Crash;
 
@@ -13,14 +13,8 @@ namespace RoleplayHub.Bench.Crash;
 /// </summary>
 internal sealed class CrashTrainee(string url, string sessionId, string userId, string token, IReadOnlyList<byte[]> chunks)
 {
-    private static readonly string[] NumberedEvents =
-        ["transcription", "ai-response", "avatar-response", "speech-started", "speech-stopped", "response-interrupted", "error"];
-
-    private readonly ConcurrentDictionary<int, bool> _completed = new();
-    private TaskCompletionSource<int>? _replyDone;
-    private volatile bool _awaitingReply;
+    private readonly SpokenDrill _drill = new(sessionId, chunks);
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _lastSeq;
 
     public string SessionId { get; } = sessionId;
 
@@ -33,9 +27,9 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
     /// <summary>The server ended the session before the crash (max turns): its history ends with that reason.</summary>
     public string? EndedWith { get; private set; }
 
-    public IReadOnlyCollection<int> CompletedTurns => [.. _completed.Keys.Order()];
+    public IReadOnlyCollection<int> CompletedTurns => _drill.CompletedTurns;
 
-    public long LastSeq => Interlocked.Read(ref _lastSeq);
+    public long LastSeq => _drill.LastSeq;
 
     public string? Failure { get; private set; }
 
@@ -50,20 +44,16 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         connection.Closed += _ =>
         {
             closed.TrySetResult();
-            _replyDone?.TrySetCanceled();
+            _drill.Abandon();
             return Task.CompletedTask;
         };
-        foreach (var name in NumberedEvents)
-        {
-            connection.On<JsonElement>(name, e => OnEvent(name, e));
-        }
-
+        _drill.Listen(connection);
         connection.On<JsonElement>("session-ended", e =>
         {
             EndedWith = e.GetProperty("reason").GetString();
-            EndedAwaitingReply = _awaitingReply;
+            EndedAwaitingReply = _drill.AwaitingReply;
             _ended.TrySetResult();
-            _replyDone?.TrySetCanceled();
+            _drill.Abandon();
         });
 
         try
@@ -75,24 +65,7 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
             long offset = 0;
             while (!stop.IsCancellationRequested && !closed.Task.IsCompleted && EndedWith is null)
             {
-                _replyDone = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var t0 = DateTime.UtcNow;
-                for (var i = 0; i < chunks.Count; i++)
-                {
-                    var due = t0.AddMilliseconds(250 * (i + 1)) - DateTime.UtcNow; // sent once its 250 ms were spoken
-                    if (due > TimeSpan.Zero)
-                    {
-                        await Task.Delay(due, stop);
-                    }
-
-                    await connection.InvokeAsync("audio-chunk", new { sessionId = SessionId, audioData = chunks[i], offset }, stop);
-                    offset += chunks[i].Length;
-                }
-
-                _awaitingReply = true;
-                await connection.InvokeAsync("commit-audio", new { sessionId = SessionId }, stop);
-                await _replyDone.Task.WaitAsync(TimeSpan.FromSeconds(30), stop);
-                await Task.Delay(300, stop);
+                offset = await _drill.SpeakAsync(connection, offset, stop);
             }
         }
         catch (Exception) when (closed.Task.IsCompleted || stop.IsCancellationRequested)
@@ -128,30 +101,6 @@ internal sealed class CrashTrainee(string url, string sessionId, string userId, 
         catch (HubException)
         {
             return await code.Task.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "no error event", TaskScheduler.Default);
-        }
-    }
-
-    private void OnEvent(string name, JsonElement e)
-    {
-        if (e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number)
-        {
-            var value = seq.GetInt64();
-            long seen;
-            while ((seen = Interlocked.Read(ref _lastSeq)) < value && Interlocked.CompareExchange(ref _lastSeq, value, seen) != seen)
-            {
-            }
-        }
-
-        if (name == "avatar-response" && e.GetProperty("isLast").GetBoolean() && e.GetProperty("turn").GetInt32() is var turn and > 0)
-        {
-            _completed[turn] = true;
-            _awaitingReply = false;
-            _replyDone?.TrySetResult(turn);
-        }
-        else if (name == "error" && e.TryGetProperty("turn", out var errorTurn) && errorTurn.ValueKind == JsonValueKind.Number)
-        {
-            _awaitingReply = false;
-            _replyDone?.TrySetResult(-1); // a failed turn: speak again
         }
     }
 

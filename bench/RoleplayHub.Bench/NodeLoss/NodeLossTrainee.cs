@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using RoleplayHub.Bench.Trainees;
 
 namespace RoleplayHub.Bench.NodeLoss;
 
@@ -15,13 +15,8 @@ namespace RoleplayHub.Bench.NodeLoss;
 /// </summary>
 internal sealed class NodeLossTrainee(string url, string sessionId, string userId, string token, IReadOnlyList<byte[]> chunks)
 {
-    private static readonly string[] NumberedEvents =
-        ["transcription", "ai-response", "avatar-response", "speech-started", "speech-stopped", "response-interrupted", "error"];
-
-    private readonly ConcurrentDictionary<int, bool> _completed = new();
-    private TaskCompletionSource<int>? _replyDone;
+    private readonly SpokenDrill _drill = new(sessionId, chunks);
     private TaskCompletionSource<string>? _ended;
-    private long _lastSeq;
     private long _offset;
 
     public string SessionId { get; } = sessionId;
@@ -38,7 +33,7 @@ internal sealed class NodeLossTrainee(string url, string sessionId, string userI
     /// <summary>The utterance in flight when the node died, said again after the resume.</summary>
     public int SaidAgain { get; private set; }
 
-    public IReadOnlyCollection<int> CompletedTurns => [.. _completed.Keys.Order()];
+    public IReadOnlyCollection<int> CompletedTurns => _drill.CompletedTurns;
 
     public string? EndedWith { get; private set; }
 
@@ -52,11 +47,11 @@ internal sealed class NodeLossTrainee(string url, string sessionId, string userI
             connection = await ConnectAsync();
             await connection.InvokeAsync<JsonElement>("start-session",
                 new { sessionId = SessionId, scenarioId = "procurement-price", audioFormat = new { encoding = "pcm16", sampleRate = 16_000, channels = 1 }, idleFlush = false });
-            while (_completed.Count < turns)
+            while (_drill.CompletedCount < turns)
             {
                 try
                 {
-                    await SpeakAsync(connection);
+                    _offset = await _drill.SpeakAsync(connection, _offset, CancellationToken.None);
                 }
                 catch (Exception) when (connection.State != HubConnectionState.Connected && !Lost)
                 {
@@ -86,28 +81,6 @@ internal sealed class NodeLossTrainee(string url, string sessionId, string userI
         }
     }
 
-    // One utterance at real-time pace from the current stream offset, then the reply.
-    private async Task SpeakAsync(HubConnection connection)
-    {
-        _replyDone = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var t0 = DateTime.UtcNow;
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            var due = t0.AddMilliseconds(250 * (i + 1)) - DateTime.UtcNow;
-            if (due > TimeSpan.Zero)
-            {
-                await Task.Delay(due);
-            }
-
-            await connection.InvokeAsync("audio-chunk", new { sessionId = SessionId, audioData = chunks[i], offset = _offset });
-            _offset += chunks[i].Length;
-        }
-
-        await connection.InvokeAsync("commit-audio", new { sessionId = SessionId });
-        await _replyDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await Task.Delay(300);
-    }
-
     private async Task<(HubConnection, TimeSpan, JsonElement)> ResumeAsync(TimeSpan within)
     {
         var lostAt = Stopwatch.StartNew();
@@ -117,7 +90,7 @@ internal sealed class NodeLossTrainee(string url, string sessionId, string userI
             try
             {
                 connection = await ConnectAsync();
-                var started = await connection.InvokeAsync<JsonElement>("start-session", new { sessionId = SessionId, lastSeq = Interlocked.Read(ref _lastSeq) });
+                var started = await connection.InvokeAsync<JsonElement>("start-session", new { sessionId = SessionId, lastSeq = _drill.LastSeq });
                 _offset = 0; // the new node's audio stream starts afresh: what the lost node had heard is gone with it
                 return (connection, lostAt.Elapsed, started);
             }
@@ -142,40 +115,14 @@ internal sealed class NodeLossTrainee(string url, string sessionId, string userI
                 o.Headers["Cookie"] = $"rh_client={userId}"; // the sticky route's key (scripts/cluster.sh's nginx hashes it)
             })
             .Build();
-        foreach (var name in NumberedEvents)
-        {
-            connection.On<JsonElement>(name, e => OnEvent(name, e));
-        }
-
+        _drill.Listen(connection);
         connection.On<JsonElement>("session-ended", e => _ended?.TrySetResult(e.GetProperty("reason").GetString() ?? "?"));
         connection.Closed += _ =>
         {
-            _replyDone?.TrySetCanceled();
+            _drill.Abandon();
             return Task.CompletedTask;
         };
         await connection.StartAsync();
         return connection;
-    }
-
-    private void OnEvent(string name, JsonElement e)
-    {
-        if (e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number)
-        {
-            var value = seq.GetInt64();
-            long seen;
-            while ((seen = Interlocked.Read(ref _lastSeq)) < value && Interlocked.CompareExchange(ref _lastSeq, value, seen) != seen)
-            {
-            }
-        }
-
-        if (name == "avatar-response" && e.GetProperty("isLast").GetBoolean() && e.GetProperty("turn").GetInt32() is var turn and > 0)
-        {
-            _completed[turn] = true;
-            _replyDone?.TrySetResult(turn);
-        }
-        else if (name == "error" && e.TryGetProperty("turn", out var errorTurn) && errorTurn.ValueKind == JsonValueKind.Number && errorTurn.GetInt32() > 0)
-        {
-            _replyDone?.TrySetResult(-1); // a failed turn: speak again
-        }
     }
 }
