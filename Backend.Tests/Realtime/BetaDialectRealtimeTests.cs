@@ -46,7 +46,7 @@ public sealed class BetaDialectRealtimeTests
         var events = new RealtimeEvents(connection);
 
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 16000)); // five 100 ms chunks
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         await events.NextAsync<ResponseDone>();
         Assert.Empty(events.All<RealtimeFailure>()); // the fake refuses an event without client_timestamp
@@ -67,11 +67,11 @@ public sealed class BetaDialectRealtimeTests
         await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
         var events = new RealtimeEvents(connection);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 16000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Timeout.Token);
+        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Deadline);
 
         Assert.Equal(RealtimeResponseStatus.Cancelled, (await events.NextAsync<ResponseDone>()).Status);
         Assert.False(connection.CanTruncate);
@@ -88,11 +88,11 @@ public sealed class BetaDialectRealtimeTests
         await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
         var events = new RealtimeEvents(connection);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Timeout.Token);
+        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Deadline);
 
         Assert.Equal(150, (await events.NextAsync<ResponseTruncated>()).AudioEndMs);
         Assert.Equal(RealtimeResponseStatus.Cancelled, events.All<ResponseDone>().Single().Status);
@@ -106,7 +106,7 @@ public sealed class BetaDialectRealtimeTests
         var events = new RealtimeEvents(connection);
 
         await Task.Delay(400);
-        await connection.FinishAsync(RealtimeKit.Timeout.Token);
+        await connection.FinishAsync(RealtimeKit.Deadline);
 
         await events.NextAsync<Closed>();
         Assert.Equal([typeof(Closed)], events.Seen.Select(e => e.GetType()));
@@ -119,7 +119,7 @@ public sealed class BetaDialectRealtimeTests
         await using var connection = await kit.ConnectAsync();
         var events = new RealtimeEvents(connection);
 
-        await connection.FinishAsync(RealtimeKit.Timeout.Token);
+        await connection.FinishAsync(RealtimeKit.Deadline);
 
         Assert.Equal(RealtimeCloseReason.Finished, (await events.NextAsync<Closed>()).Reason);
         Assert.True(kit.Fake.LastSession.Finished);
@@ -149,7 +149,7 @@ public sealed class BetaDialectRealtimeTests
         var events = new RealtimeEvents(connection);
 
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 16000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         Assert.True((await events.NextAsync<RealtimeFailure>()).Retryable);
     }

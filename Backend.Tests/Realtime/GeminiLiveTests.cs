@@ -68,7 +68,7 @@ public sealed class GeminiLiveTests
         var events = new RealtimeEvents(connection);
 
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 16000), RealtimeAudio.Silence(1000, 16000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         await events.NextAsync<ResponseDone>();
         var sent = kit.Fake.LastSession.ClientEvents.Where(e => e != "realtimeInput.audio").ToList();
@@ -87,7 +87,7 @@ public sealed class GeminiLiveTests
         await RealtimeAudio.SpeakOneSecondAsync(connection);
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 100, RealtimeKit.Timeout.Token);
+        await connection.CancelResponseAsync(playedMs: 100, RealtimeKit.Deadline);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(300, 16000));
 
         await events.NextAsync<Interrupted>();

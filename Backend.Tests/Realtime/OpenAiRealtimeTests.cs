@@ -75,7 +75,7 @@ public sealed class OpenAiRealtimeTests
         var events = new RealtimeEvents(connection);
 
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(800, 24000), RealtimeAudio.Silence(1000, 24000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         var transcript = await events.NextAsync<InputTranscript>(t => t.IsFinal);
         await events.NextAsync<ResponseDone>();
@@ -97,12 +97,12 @@ public sealed class OpenAiRealtimeTests
         await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
         var events = new RealtimeEvents(connection);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();              // 300 ms of the reply has arrived
 
-        await connection.CancelResponseAsync(playedMs: 250, RealtimeKit.Timeout.Token);
+        await connection.CancelResponseAsync(playedMs: 250, RealtimeKit.Deadline);
 
         var done = await events.NextAsync<ResponseDone>();
         var truncated = await events.NextAsync<ResponseTruncated>();
@@ -121,10 +121,10 @@ public sealed class OpenAiRealtimeTests
         await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
         var events = new RealtimeEvents(connection);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
         await events.NextAsync<ResponseDone>();              // generated in full, still playing on the page
 
-        await connection.CancelResponseAsync(playedMs: 1000, RealtimeKit.Timeout.Token);
+        await connection.CancelResponseAsync(playedMs: 1000, RealtimeKit.Deadline);
 
         Assert.Equal(1000, (await events.NextAsync<ResponseTruncated>()).AudioEndMs);
         Assert.Equal(0, kit.Fake.LastSession.Cancels);
@@ -142,7 +142,7 @@ public sealed class OpenAiRealtimeTests
         var events = new RealtimeEvents(connection);
 
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         var failure = await events.NextAsync<RealtimeFailure>();
         Assert.Equal((ErrorCodes.AiFailed, retryable, vendorCode), (failure.Code, failure.Retryable, failure.VendorCode));
@@ -155,7 +155,7 @@ public sealed class OpenAiRealtimeTests
         await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
         var events = new RealtimeEvents(connection);
 
-        await connection.CommitAsync(RealtimeKit.Timeout.Token);
+        await connection.CommitAsync(RealtimeKit.Deadline);
 
         var failure = await events.NextAsync<RealtimeFailure>();
         Assert.Equal(("input_audio_buffer_commit_empty", false), (failure.VendorCode, failure.Retryable));
@@ -217,7 +217,7 @@ public sealed class OpenAiRealtimeTests
         await using var connection = await kit.ConnectAsync();
         var events = new RealtimeEvents(connection);
 
-        await connection.FinishAsync(RealtimeKit.Timeout.Token);
+        await connection.FinishAsync(RealtimeKit.Deadline);
 
         Assert.Equal(RealtimeCloseReason.Finished, (await events.NextAsync<Closed>()).Reason);
     }

@@ -29,7 +29,7 @@ internal static class RealtimeAudio
         {
             for (var at = 0; at < pcm.Length; at += chunk)
             {
-                await connection.AppendAudioAsync(pcm.AsMemory(at, Math.Min(chunk, pcm.Length - at)), RealtimeKit.Timeout.Token);
+                await connection.AppendAudioAsync(pcm.AsMemory(at, Math.Min(chunk, pcm.Length - at)), RealtimeKit.Deadline);
             }
         }
     }

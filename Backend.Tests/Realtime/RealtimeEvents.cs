@@ -14,7 +14,7 @@ internal sealed class RealtimeEvents(IRealtimeConnection connection)
     public async Task<T> NextAsync<T>(Func<T, bool>? match = null)
         where T : RealtimeEvent
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(RealtimeKit.Timeout.Token);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(RealtimeKit.Deadline);
         wait.CancelAfter(TimeSpan.FromSeconds(15));
         try
         {

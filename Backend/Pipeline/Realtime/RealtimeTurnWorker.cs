@@ -25,6 +25,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
     private readonly Lock _state = new();
     private readonly PersonaFloor _floor = new(services, session.Playback);
     private readonly UtteranceRecorder _recorder = new(services.TempDirectory);
+    private readonly Lock _recording = new(); // the worker writes the recording while the vendor's speech-stopped, heard by the listener, finishes it
     private readonly TurnReport _report = new(session, services.Metrics);
     private readonly Queue<int> _awaitingTranscript = new();
     private readonly Dictionary<int, TurnRecord> _records = [];
@@ -139,7 +140,10 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
     {
         if (services.Media.KeepUserAudio)
         {
-            _recorder.Write(pcm.Bytes.Span);
+            lock (_recording)
+            {
+                _recorder.Write(pcm.Bytes.Span);
+            }
         }
 
         if (gate is null)
@@ -410,7 +414,13 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
     private async Task StoreRecordingAsync(int turn, CancellationToken cancellationToken)
     {
-        if (_recorder.Finish() is not { } recording)
+        RecordedUtterance? recording;
+        lock (_recording)
+        {
+            recording = _recorder.Finish();
+        }
+
+        if (recording is null)
         {
             return;
         }
