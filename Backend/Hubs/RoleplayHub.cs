@@ -73,8 +73,11 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
         return outcome.Error is { } error ? throw await RefuseAsync(request.SessionId, error) : outcome.Started!.ToWire();
     }
 
+    /// <summary>One chunk of the session's audio. Its acknowledgement is the result when the client asked for it in
+    /// the completion (<c>audioAck: "completion"</c>); otherwise the result is null and an <c>audio-received</c>
+    /// event carries it.</summary>
     [HubMethodName("audio-chunk")]
-    public async Task AudioChunk(AudioChunkRequest? request)
+    public async Task<AudioReceivedEvent?> AudioChunk(AudioChunkRequest? request)
     {
         ChunkOutcome outcome;
         try
@@ -97,7 +100,14 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
             throw await RefuseAsync(request?.SessionId, error);
         }
 
-        await Clients.Caller.AudioReceived(outcome.ToAcknowledgement(request!.SessionId!, Now));
+        var acknowledgement = outcome.ToAcknowledgement(request!.SessionId!, Now);
+        if (outcome.InCompletion)
+        {
+            return acknowledgement;
+        }
+
+        await Clients.Caller.AudioReceived(acknowledgement);
+        return null;
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ public readonly record struct ChunkOutcome(ClientError? Error, int AudioSize, lo
     /// <summary>What the client should know about the settings this chunk revealed (a rate too narrow to recognise).</summary>
     public string? Warning { get; init; }
 
+    /// <summary>The acknowledgement goes in the invocation's completion, not in an event (<see cref="AudioAcks.Completion"/>).</summary>
+    public bool InCompletion { get; init; }
+
     public static ChunkOutcome Failed(ClientError error) => new(error, 0, 0, 0, false);
 
     public static ChunkOutcome Accepted(int size, long offset, long total, bool duplicate = false) => new(null, size, offset, total, duplicate);

@@ -77,6 +77,10 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     /// <summary>Whether <c>Sessions:FlushIdle</c> without chunks ends the turn (the default), or only a commit does.</summary>
     public bool IdleFlush { get; }
 
+    /// <summary>The attached client takes each invoked chunk's acknowledgement in the invocation's completion
+    /// (<see cref="AudioAcks.Completion"/>); set by every start and resume, since it is the client's way.</summary>
+    public bool AcknowledgesInCompletion { get; set; }
+
     /// <summary>How the user's turns end: by the client only, or also by the server's voice detection.</summary>
     public TurnDetection TurnDetection { get; }
 

@@ -34,6 +34,23 @@ public sealed partial class SessionStarter(
 
     public async Task<StartOutcome> StartAsync(ClientConnection connection, StartRequest request)
     {
+        if (request.AudioAck is not (null or AudioAcks.Event or AudioAcks.Completion))
+        {
+            return ClientError.InvalidRequest(
+                $"audioAck must be '{AudioAcks.Event}' (an audio-received event per chunk, the default) or '{AudioAcks.Completion}' (the audio-chunk invocation's result).");
+        }
+
+        var outcome = await StartOrResumeAsync(connection, request);
+        if (outcome.Started is { } started && registry.TryGet(started.SessionId, out var session))
+        {
+            session!.AcknowledgesInCompletion = request.AudioAck == AudioAcks.Completion;
+        }
+
+        return outcome;
+    }
+
+    private async Task<StartOutcome> StartOrResumeAsync(ClientConnection connection, StartRequest request)
+    {
         if (ender.IsStopping)
         {
             return new ClientError(ErrorCodes.ServerBusy, "The service is shutting down; reconnect in a moment.", true);

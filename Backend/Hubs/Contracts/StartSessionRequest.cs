@@ -34,6 +34,13 @@ public sealed record StartSessionRequest : HubRequest
     /// <summary><c>cascaded</c> or <c>realtime:&lt;profile&gt;</c> (a realtime speech-to-speech model this server has
     /// configured); absent, the scenario's or the server's default (<c>Engine:ByScenario</c>, <c>Engine:Default</c>).</summary>
     public string? Engine { get; init; }
+
+    /// <summary>How each invoked <c>audio-chunk</c> is acknowledged: <c>event</c> (the default), an
+    /// <c>audio-received</c> event beside the invocation's completion; <c>completion</c>, the completion's result (the
+    /// same payload), one message per chunk instead of two — only for a client that invokes each chunk and waits for
+    /// its completion (a chunk sent without an invocation id gets no completion). <c>stream-audio</c> items are always
+    /// acknowledged with events. Every start and resume says it again: it is the client's way, not the session's.</summary>
+    public string? AudioAck { get; init; }
 }
 
 /// <summary><c>turnDetection</c>, shaped like OpenAI Realtime's <c>turn_detection</c>; null fields take the defaults
