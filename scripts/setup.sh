@@ -3,7 +3,7 @@
 #   scripts/setup.sh runtime   the offline speech engines the service uses (PocketSphinx, espeak-ng, ffmpeg), the
 #                              web client's SignalR library (npm, Backend/ClientApp) and the Silero VAD model (models/)
 #   scripts/setup.sh test      runtime + what the tests use (recordings, a PostgreSQL server for the history tests,
-#                              a Redis server for the multi-node tests,
+#                              a Redis server and nginx for the multi-node tests,
 #                              npm packages for the JS client tests, Debian's Chromium for the browser tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,11 @@ if [ "$mode" = "test" ]; then
   # postgresql: initdb and pg_ctl (/usr/lib/postgresql/15/bin on Debian 12); the tests start a throwaway server.
   # redis-server: the multi-node tests start a throwaway one on a free loopback port (Backend.Tests RedisServer), as
   # the shared backplane and lease store of two Backend processes; the packaged service is not used.
+  # nginx-light: the lost-node browser test puts it in front of two nodes (Backend.Tests NginxProxy), as a
+  # deployment does; its own configuration, on a free loopback port.
   # Browser tests drive Debian's Chromium (Playwright's own browser download is not used); DejaVu renders the
   # screenshots' text.
-  packages+=(pocketsphinx-testdata postgresql redis-server chromium fonts-dejavu-core)
+  packages+=(pocketsphinx-testdata postgresql redis-server nginx-light chromium fonts-dejavu-core)
 fi
 
 missing=()

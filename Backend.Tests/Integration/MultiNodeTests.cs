@@ -179,6 +179,59 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
         Assert.Equal("node-b", await RecordedNodeAsync(summary.Str("id")!));
     }
 
+    /// <summary>The same over HTTP: the event stream opened on node B is the resume — 503 with Retry-After while node
+    /// A's lease lives, then the restored session's stream — and the audio starts again at offset 0.</summary>
+    [Fact]
+    public async Task AnHttpSessionOfAKilledNodeIsRestoredWhenItsEventStreamIsOpenedOnNodeB()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        using var onA = a.CreateClient("alice");
+        using var onB = b.CreateClient("alice");
+        var sessionId = (await onA.StartLiveAsync(new { sessionId = NewSessionId(), scenarioId = HubTestKit.Scenario })).Str("sessionId")!;
+        long lastSeen;
+        await using (var first = await onA.EventsAsync(sessionId))
+        {
+            await onA.StreamLiveAsync(sessionId, TestAudio.IllDisposed.Pcm16());
+            await onA.CommitLiveAsync(sessionId);
+            await first.WaitForAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast"));
+            lastSeen = first.Events.Last(e => e.Id is not null).Id!.Value;
+        }
+
+        a.Kill();
+        using var refused = await onB.GetAsync($"{LiveHttpTestKit.Sessions}/{sessionId}/events");
+        await refused.RefusedAsync(HttpStatusCode.ServiceUnavailable, "session-on-another-node");
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+        await using var second = await OpenWhenRestoredAsync(onB, sessionId, lastSeen, LeaseTtl + TimeSpan.FromSeconds(10));
+        var started = await second.WaitForAsync("session-started");
+        await second.WaitForAsync("error", e => e.Str("code") == "events-missed");
+        await onB.StreamLiveAsync(sessionId, TestAudio.IllDisposed.Pcm16()); // a new audio stream, from offset 0
+        await onB.CommitLiveAsync(sessionId);
+        var reply = await second.WaitForAsync("ai-response", e => e.Int("turn") == 2);
+
+        Assert.True(started.Bool("resumed"));
+        Assert.Equal((0L, 1), (started.Long("receivedBytes"), started.Int("turnCount")));
+        Assert.Equal(2, reply.Int("turnCount"));
+        Assert.True(reply.Long("seq") > lastSeen, "the restored session's events number on from Last-Event-ID");
+    }
+
+    // Opens the event stream on a node until it is no longer refused with session-on-another-node.
+    private static async Task<EventStreamReader> OpenWhenRestoredAsync(HttpClient http, string sessionId, long lastEventId, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await http.EventsAsync(sessionId, lastEventId);
+            }
+            catch (InvalidOperationException refused) when (refused.Message.StartsWith("503", StringComparison.Ordinal) && deadline.Elapsed < within)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
     [Fact]
     public async Task AUserCannotRestoreAnotherUsersSessionOfAKilledNode()
     {
@@ -298,18 +351,6 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
     {
         var data = RoleplayHubFactory.NewDataDirectory();
         _dataFolders.Add(data);
-        return BackendProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["DataDirectory"] = data,
-            ["Database:Provider"] = "postgres",
-            ["Database:MigrateOnStart"] = "true",
-            ["ConnectionStrings:Postgres"] = _database,
-            ["History:NodeId"] = nodeId,
-            ["ScaleOut:Redis"] = redis.Configuration,
-            ["ScaleOut:ChannelPrefix"] = _prefix,
-            ["ScaleOut:NodeId"] = nodeId,
-            ["ScaleOut:LeaseTtl"] = LeaseTtl.ToString(),
-            ["ScaleOut:LeaseRenewInterval"] = "00:00:01",
-        });
+        return ScaleOutNode.StartAsync(nodeId, data, _database, redis, _prefix, LeaseTtl);
     }
 }

@@ -19,17 +19,17 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
 {
     private static readonly TestAudio.Clip Recording = TestAudio.IllDisposed;
 
-    private IPage _page = null!;
+    private RoleplayPage _roleplay = null!;
 
-    private IPage Page => _page;
+    private IPage Page => _roleplay.Page;
 
     public async Task InitializeAsync()
     {
-        _page = await service.Browser.NewPageAsync();
-        await CspViolations.RecordAsync(_page); // the pages must work under the service's Content-Security-Policy
+        _roleplay = new RoleplayPage(await service.Browser.NewPageAsync(), service.Browser);
+        await CspViolations.RecordAsync(Page); // the pages must work under the service's Content-Security-Policy
     }
 
-    public Task DisposeAsync() => _page.CloseAsync();
+    public Task DisposeAsync() => Page.CloseAsync();
 
     [Fact]
     public async Task HandsFreeWithServerVadEndsTurnsOnTheServerAndTheTraineeTalksOverThePersona()
@@ -77,7 +77,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await StartSessionAsync("sse", "web-space", mode: "push-to-talk", capture: "pcm16", query: "&resample=worklet");
         Assert.NotEqual(16_000, await Page.EvaluateAsync<int>("roleplay.audioContextRate"));
 
-        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await _roleplay.SayOneRepetitionAsync();
 
         await AssertFullTurnAsync("ServerSentEvents", "json", "roleplay-sse-push-to-talk"); // SSE carries text only: JSON
     }
@@ -152,7 +152,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     {
         const string Trainee = "web-history";
         await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16", query: "&protocol=json"); // JSON by choice
-        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await _roleplay.SayOneRepetitionAsync();
         await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
         Assert.Equal("json", await Page.EvaluateAsync<string>("roleplay.protocol"));
         await EndSessionAsync();
@@ -274,7 +274,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     public async Task AfterADrillThePageShowsTheCoachingReportCard()
     {
         await StartSessionAsync("websockets", "web-report", mode: "push-to-talk", capture: "pcm16");
-        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"));
+        await _roleplay.SayOneRepetitionAsync();
         await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
 
         await EndSessionAsync();
@@ -350,35 +350,11 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await WaitForAsync(condition, what);
     }
 
-    private async Task StartSessionAsync(string transport, string userId, string mode, string capture, string query = "")
-    {
-        await Page.GotoAsync($"{service.Url}/?transport={transport}&scenario=procurement-price{query}");
-        await Page.FillAsync("#user-id", userId);
-        await Page.ClickAsync("text=Sign in (dev)");
-        await Page.WaitForSelectorAsync("#setup:not([hidden])");
-        await Page.CheckAsync($"input[name=mode][value={mode}]");
-        await Page.SelectOptionAsync("#capture", capture);
-        await Page.ClickAsync("#start");
-        await WaitForAsync("() => roleplay.sessionId !== null", "the session to start");
-    }
+    private Task StartSessionAsync(string transport, string userId, string mode, string capture, string query = "") =>
+        _roleplay.StartSessionAsync(service.Url, $"?transport={transport}&scenario=procurement-price{query}", userId, mode, capture);
 
-    /// <summary>The fake microphone loops the recording, so the test listens with the page's voice detector: it
-    /// presses in a quiet moment (a press just as speech resumes still keeps the first syllable: the page records from
-    /// 300 ms before the press), holds through one whole repetition, and lets go in the next gap.</summary>
-    private async Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release, Func<Task>? whileSpeaking = null)
-    {
-        await WaitForAsync("() => roleplay.voiceArmed && !roleplay.voiceActive", "a gap in the recording");
-        await press();
-        await WaitForAsync("() => roleplay.state === 'listening'", "the page to listen");
-        await WaitForAsync("() => roleplay.voiceActive", "the recording to start again");
-        if (whileSpeaking is not null)
-        {
-            await whileSpeaking();
-        }
-
-        await WaitForAsync("() => !roleplay.voiceActive", "the recording to end");
-        await release();
-    }
+    private Task HoldToTalkDuringOneRepetitionAsync(Func<Task> press, Func<Task> release, Func<Task>? whileSpeaking = null) =>
+        _roleplay.HoldToTalkDuringOneRepetitionAsync(press, release, whileSpeaking);
 
     private async Task AssertFullTurnAsync(string transport, string protocol, string screenshot)
     {
@@ -400,23 +376,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         await FakeMicrophoneBrowser.ScreenshotAsync(Page, screenshot);
     }
 
-    private async Task WaitForAsync(string condition, string what)
-    {
-        try
-        {
-            await Page.WaitForFunctionAsync(condition, null, new() { PollingInterval = 50 });
-        }
-        catch (TimeoutException ex)
-        {
-            var state = await Page.EvaluateAsync<string>("""
-                JSON.stringify(window.roleplay
-                  ? { state: roleplay.state, transport: roleplay.transport, turns: roleplay.turns, played: roleplay.played, errors: roleplay.errors }
-                  : { admin: window.admin }) + ' alerts: ' + [...document.querySelectorAll('[role=alert]')].map(e => e.textContent).join(' | ')
-                """);
-            await FakeMicrophoneBrowser.ScreenshotAsync(Page, "failed-" + what.Replace(' ', '-'));
-            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{service.Browser.ConsoleLog}", ex);
-        }
-    }
+    private Task WaitForAsync(string condition, string what) => _roleplay.WaitForAsync(condition, what);
 
     /// <summary>The service in Development with dev tokens, on a loopback port, and Chromium hearing the recording.</summary>
     public sealed class Service : IAsyncLifetime

@@ -24,15 +24,17 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
     /// <summary>A reply segment's length after the first: long enough for a segment to have played after it.</summary>
     private const int RealtimeReplySegmentMs = 1_500;
 
-    private IPage _page = null!;
+    private RoleplayPage _roleplay = null!;
+
+    private IPage Page => _roleplay.Page;
 
     public async Task InitializeAsync()
     {
-        _page = await service.Browser.NewPageAsync();
-        await CspViolations.RecordAsync(_page);
+        _roleplay = new RoleplayPage(await service.Browser.NewPageAsync(), service.Browser, screenshotPrefix: "realtime-");
+        await CspViolations.RecordAsync(Page);
     }
 
-    public Task DisposeAsync() => _page.CloseAsync();
+    public Task DisposeAsync() => Page.CloseAsync();
 
     [Theory]
     [InlineData(RealtimeVendors.OpenAi)]
@@ -53,52 +55,30 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
         await WaitForAsync("() => roleplay.turns[0]?.reply && roleplay.state === 'listening' && !document.querySelector('#user-1')", "the opening line, then listening");
         await WaitForAsync("() => roleplay.played.some(p => p.turn === 1 && p.ms > 0)", "the reply to turn 1 to play");
         await WaitForAsync("() => roleplay.interruptions.some(i => i.turn === 2)", "the trainee to talk over the reply to turn 2");
-        var cut = await _page.EvaluateAsync<string>("roleplay.interruptions.find(i => i.turn === 2).heardText");
-        var paused = await _page.EvaluateAsync<bool>("document.getElementById('avatar-audio').paused");
+        var cut = await Page.EvaluateAsync<string>("roleplay.interruptions.find(i => i.turn === 2).heardText");
+        var paused = await Page.EvaluateAsync<bool>("document.getElementById('avatar-audio').paused");
         const string PlayedOfTurn2 = "roleplay.played.filter(p => p.turn === 2).length";
-        var playedAtTheCut = await _page.EvaluateAsync<int>(PlayedOfTurn2);
+        var playedAtTheCut = await Page.EvaluateAsync<int>(PlayedOfTurn2);
         await Task.Delay(RealtimeReplySegmentMs);
 
-        Assert.Equal($"realtime:fake-{vendor}", await _page.EvaluateAsync<string>("roleplay.engine"));
-        Assert.Equal(Heard, await _page.TextContentAsync("#user-1 .words"));
-        Assert.Equal(ShortReply, await _page.TextContentAsync("#persona-1 .words"));
-        Assert.Equal("true", await _page.GetAttributeAsync("#persona-1", "data-final"));
-        Assert.Equal(Heard, await _page.TextContentAsync("#user-2 .words"));
+        Assert.Equal($"realtime:fake-{vendor}", await Page.EvaluateAsync<string>("roleplay.engine"));
+        Assert.Equal(Heard, await Page.TextContentAsync("#user-1 .words"));
+        Assert.Equal(ShortReply, await Page.TextContentAsync("#persona-1 .words"));
+        Assert.Equal("true", await Page.GetAttributeAsync("#persona-1", "data-final"));
+        Assert.Equal(Heard, await Page.TextContentAsync("#user-2 .words"));
         Assert.StartsWith(cut, LongReply, StringComparison.Ordinal);
-        Assert.Equal($"{cut}—", await _page.TextContentAsync("#persona-2 .words"));
+        Assert.Equal($"{cut}—", await Page.TextContentAsync("#persona-2 .words"));
         Assert.True(paused, "the page stops the persona's voice");
-        Assert.Equal(playedAtTheCut, await _page.EvaluateAsync<int>(PlayedOfTurn2)); // nothing more of the cut reply plays
-        Assert.Equal("[]", await _page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
-        Assert.Equal("", await CspViolations.ReadAsync(_page));
-        await FakeMicrophoneBrowser.ScreenshotAsync(_page, $"roleplay-realtime-{vendor}-barge-in");
+        Assert.Equal(playedAtTheCut, await Page.EvaluateAsync<int>(PlayedOfTurn2)); // nothing more of the cut reply plays
+        Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
+        Assert.Equal("", await CspViolations.ReadAsync(Page));
+        await FakeMicrophoneBrowser.ScreenshotAsync(Page, $"roleplay-realtime-{vendor}-barge-in");
     }
 
-    private async Task StartHandsFreeAsync(string vendor)
-    {
-        await _page.GotoAsync($"{service.Url}/?transport=websockets&scenario=procurement-price&engine=realtime:fake-{vendor}");
-        await _page.FillAsync("#user-id", $"web-realtime-{vendor}");
-        await _page.ClickAsync("text=Sign in (dev)");
-        await _page.WaitForSelectorAsync("#setup:not([hidden])");
-        await _page.CheckAsync("input[name=mode][value=hands-free]");
-        await _page.SelectOptionAsync("#capture", "pcm16");
-        await _page.ClickAsync("#start");
-        await WaitForAsync("() => roleplay.sessionId !== null", "the session to start");
-    }
+    private Task StartHandsFreeAsync(string vendor) =>
+        _roleplay.StartSessionAsync(service.Url, $"?transport=websockets&scenario=procurement-price&engine=realtime:fake-{vendor}", $"web-realtime-{vendor}", "hands-free", "pcm16");
 
-    private async Task WaitForAsync(string condition, string what)
-    {
-        try
-        {
-            await _page.WaitForFunctionAsync(condition, null, new() { PollingInterval = 50 });
-        }
-        catch (TimeoutException ex)
-        {
-            var state = await _page.EvaluateAsync<string>(
-                "JSON.stringify({ state: roleplay.state, engine: roleplay.engine, turns: roleplay.turns, played: roleplay.played, interruptions: roleplay.interruptions, errors: roleplay.errors })");
-            await FakeMicrophoneBrowser.ScreenshotAsync(_page, "failed-realtime-" + what.Replace(' ', '-'));
-            throw new TimeoutException($"Timed out waiting for {what}. Page: {state}\nBrowser log:\n{service.Browser.ConsoleLog}", ex);
-        }
-    }
+    private Task WaitForAsync(string condition, string what) => _roleplay.WaitForAsync(condition, what);
 
     /// <summary>The service on a loopback port with a realtime profile per fake vendor, and Chromium hearing the
     /// recording with a second of silence before it and five after it (the short reply plays out in them even on a loaded machine).</summary>

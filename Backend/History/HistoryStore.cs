@@ -26,6 +26,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         // New turns skip the change tracker (TurnInserts); a batch that must look for existing rows does not.
         var newTurns = idempotent || entries.Any(e => e.Turn is { Revision: true }) ? null : new List<HistoryTurn>(entries.Count);
+        var rowNodes = await RowNodesOfTurnsAsync(db, entries, cancellationToken);
         foreach (var entry in entries)
         {
             var key = entry.Key;
@@ -38,6 +39,15 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
             }
             else if (entry.Turn is { } turn)
             {
+                if (rowNodes.TryGetValue(key, out var owner) && owner != entry.Node)
+                {
+                    // Another node restored the session after this one lost its lease (cut off from Redis): its copy
+                    // here ran on without a client, and only the new node's turns are the session's.
+                    logger.LogWarning("History: turn {Turn} of session {SessionId} ({Key}) by node {Node} is dropped: node {Owner} took it over",
+                        turn.Turn, turn.SessionId, key, entry.Node, owner);
+                    continue;
+                }
+
                 if (turn.Revision)
                 {
                     // A retried turn: its new record replaces the failed one (one row per turn, unique index).
@@ -93,6 +103,16 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await db.SaveChangesAsync(cancellationToken);
         await TurnInserts.InsertAsync(db, newTurns, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The node each session of the batch's turns is recorded under (sessions started in this batch are not
+    /// there yet, and are this node's): one indexed read per batch.</summary>
+    private static async Task<Dictionary<Guid, string>> RowNodesOfTurnsAsync(HistoryDbContext db, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
+    {
+        var keys = entries.Where(e => e.Turn is not null).Select(e => e.Key).Distinct().ToList();
+        return keys.Count == 0
+            ? []
+            : await db.Sessions.AsNoTracking().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Node, cancellationToken);
     }
 
     /// <summary>A failure worth waiting out rather than a refusal: a lock held by another writer (SQLite busy or

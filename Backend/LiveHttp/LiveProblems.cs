@@ -38,7 +38,7 @@ internal static class LiveProblems
         ErrorCodes.SessionExists or ErrorCodes.SessionNotAttached or ErrorCodes.SessionLimit or ErrorCodes.AudioGap => StatusCodes.Status409Conflict,
         ErrorCodes.ChunkTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.RateLimited or ErrorCodes.Backpressure => StatusCodes.Status429TooManyRequests,
-        ErrorCodes.ServerBusy or ErrorCodes.SttUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.ServerBusy or ErrorCodes.SttUnavailable or ErrorCodes.SessionOnAnotherNode => StatusCodes.Status503ServiceUnavailable,
         ErrorCodes.Internal => StatusCodes.Status500InternalServerError,
         // A provider that failed (retryable) is an upstream's failure; one refused for good (an unknown model
         // profile) is the request's. Everything else is the shape or content of the request.

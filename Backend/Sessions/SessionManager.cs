@@ -59,14 +59,18 @@ public sealed class SessionManager : IDisposable
 
     /// <summary>
     /// Moves the caller's open session to <paramref name="connection"/> and replays its events after
-    /// <paramref name="lastSeq"/>: <c>start-session</c> with only <c>sessionId</c> and <c>lastSeq</c>, except that it never
-    /// opens a new session — an id that is not the caller's open session is refused as every other call refuses it
-    /// (<c>session-not-found</c>, another user's included, or <c>session-ended</c>).
+    /// <paramref name="lastSeq"/> (the HTTP event stream): <c>start-session</c> with only <c>sessionId</c> and
+    /// <c>lastSeq</c>, so it never opens a new session. A session this node knows is refused as every other call refuses
+    /// it (<c>session-not-found</c>, another user's included, or <c>session-ended</c>); one it does not is answered as the
+    /// hub's resume answers it: from the history, or restored here when its node was lost.
     /// </summary>
-    public Task<StartOutcome> ResumeAsync(ClientConnection connection, string? sessionId, long? lastSeq) =>
-        _registry.FindOwned(connection, sessionId, out _, requireAttached: false) is { } error
+    public Task<StartOutcome> ResumeAsync(ClientConnection connection, string? sessionId, long lastSeq) =>
+        _registry.FindOwned(connection, sessionId, out _, requireAttached: false) is { } error && KnownHere(sessionId)
             ? Task.FromResult<StartOutcome>(error)
             : _starter.StartAsync(connection, new StartRequest(sessionId, null, null, false, null, null, null, lastSeq, null, null, null));
+
+    private bool KnownHere(string? sessionId) =>
+        sessionId is null || _registry.TryGet(sessionId, out _) || _registry.TryGetEnded(sessionId, out _, out _);
 
     /// <summary>Offers a chunk of <paramref name="sessionId"/>'s stream (from audio-chunk, or an item of stream-audio).</summary>
     public ChunkOutcome AcceptChunk(ClientConnection connection, string? sessionId, IncomingChunk chunk)
@@ -102,7 +106,7 @@ public sealed class SessionManager : IDisposable
             _metrics.AudioBytes.Add(outcome.AudioSize);
         }
 
-        return outcome;
+        return session.AcknowledgesInCompletion ? outcome with { InCompletion = true } : outcome;
     }
 
     public ClientError? Commit(ClientConnection connection, string? sessionId) =>

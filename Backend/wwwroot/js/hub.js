@@ -54,3 +54,30 @@ class TransportLogger {
     else if (level === signalR.LogLevel.Warning) console.warn(`[signalr] ${message}`);
   }
 }
+
+// Refused while the session's node lives; retried until its lease lapses (ScaleOut:LeaseTtl, 10 s by default).
+export const movingCode = 'session-on-another-node';
+const moveRetryMs = 1000;
+const moveTimeoutMs = 60_000;
+
+/**
+ * Resumes a session on this connection: start-session with its sessionId and lastSeq. With several nodes, a resume
+ * that reaches a node other than the session's is refused with session-on-another-node while that node lives; when it
+ * was lost, its lease lapses and a later resume restores the session here (docs/hub-contract.md, "Resuming a
+ * session"). So that refusal is retried every second, for up to a minute, while the connection stays up; every other
+ * refusal is final.
+ * @param {() => void} onWaiting  called before each retry
+ */
+export async function resumeSession(connection, request, onWaiting) {
+  const giveUpAt = performance.now() + moveTimeoutMs;
+  for (;;) {
+    try {
+      return await connection.invoke('start-session', request);
+    } catch (error) {
+      const moving = String(error?.message ?? '').includes(`${movingCode}:`);
+      if (!moving || performance.now() > giveUpAt || connection.state !== signalR.HubConnectionState.Connected) throw error;
+      onWaiting();
+      await new Promise((resolve) => setTimeout(resolve, moveRetryMs));
+    }
+  }
+}

@@ -24,7 +24,8 @@ const hubErrors = {
   'rate-limited': 'Audio is arriving too fast; the page is resending it.',
   'audio-backpressure': 'The server is still catching up with your audio; the page is resending it.',
   'audio-gap': 'Some audio went missing on the way; the page is resending it.',
-  'events-missed': 'Some of the conversation was missed while you were disconnected; the session history has it.',
+  'session-on-another-node': 'This session is running on another server that could not be reached. Try again in a moment.',
+  'events-missed': 'Some of the conversation was missed while you were disconnected; it was read back from the session history.',
   'internal-error': 'Something went wrong on the server. Try again.',
 };
 
@@ -40,6 +41,9 @@ export function describeHubError(error) {
 
 /** Codes the page handles by itself (it resends); they are shown quietly, not as an alert. */
 export const resendCodes = new Set(['rate-limited', 'audio-backpressure', 'audio-gap']);
+
+/** The session moved to another server and what the trainee was saying went with the old one. */
+export const sayItAgain = 'The session moved to another server, and what you were saying was lost with the old one. Please say it again.';
 
 export function describeMicrophoneError(error) {
   switch (error?.name) {

@@ -6,9 +6,10 @@ import { AvatarFace } from './avatar.js';
 import { clearConversation, renderLatency, renderLine } from './conversation.js';
 import { $, clearError, showError } from './dom.js';
 import { DrillPicker } from './drill.js';
-import { buildConnection, chosenProtocol, requestedTransport } from './hub.js';
-import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes } from './messages.js';
+import { buildConnection, chosenProtocol, movingCode, requestedTransport, resumeSession } from './hub.js';
+import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes, sayItAgain } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
+import { recordedTurns } from './missed-turns.js';
 import { wearFace } from './persona-look.js';
 import { renderReport } from './report-card.js';
 import { AvatarPlayer } from './player.js';
@@ -44,6 +45,8 @@ const page = {
   level: 0,
   errors: [],
   reconnects: 0, // sessions resumed on a new connection
+  moves: 0,      // of which restored on another server after their node was lost
+  notices: [],   // admins' notices, { message, timestamp }
   resentBytes: 0, // audio sent again after the last resume
   serverVad: false, // hands-free: the server ends turns and hears barge-in (?vad=page: the page's own detector)
   interruptions: [], // { turn, heardText, playedMs } of every reply the trainee cut off
@@ -60,6 +63,8 @@ let recording = false;        // audio is being sent for the user's current utte
 let personaTurn = true;       // the persona has the floor (opening line, thinking, speaking)
 let endedReason = null;
 let commitAt = 0;
+let repliedAtCommit = 0;      // the latest turn with a reply when the trainee last finished speaking
+let serverHearsSpeech = false; // server VAD: between speech-started and speech-stopped
 const vad = new EnergyVad();
 const face = new AvatarFace($('mouth'));
 const player = new AvatarPlayer($('avatar-audio'), face, {
@@ -99,6 +104,7 @@ function signedOut() {
 
 const mode = () => document.querySelector('input[name=mode]:checked').value;
 const latestTurn = () => Math.max(0, ...Object.keys(page.turns).map(Number));
+const latestReply = () => Math.max(0, ...Object.entries(page.turns).filter(([, t]) => t.reply).map(([turn]) => Number(turn)));
 
 for (const radio of document.querySelectorAll('input[name=mode]')) {
   radio.addEventListener('change', () => {
@@ -172,6 +178,7 @@ async function startSession() {
       // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
       // end the turn on the server.
       idleFlush: false,
+      audioAck: uplink.audioAck,
     });
     sessionStarted(started, capture);
     // The microphone was opened for the usual 16 kHz and chunk length; a server configured otherwise gets what it asks for.
@@ -236,7 +243,7 @@ function wireEvents(hub) {
   hub.on('session-started', () => {}); // the start-session result carries the same payload
   hub.on('audio-received', (ack) => uplink?.acknowledge(ack.totalBytes));
   hub.on('speech-started', (event) => sequenced(event, speechStarted));
-  hub.on('speech-stopped', (event) => sequenced(event, speechStopped));
+  hub.on('speech-stopped', (event) => sequenced(event, awaitReply));
   hub.on('response-interrupted', (event) => sequenced(event, responseInterrupted));
   hub.on('response-resumed', (event) => sequenced(event, resumed));
   hub.on('ai-response-delta', (event) => sequenced(event, replyDelta));
@@ -245,6 +252,11 @@ function wireEvents(hub) {
   hub.on('avatar-response', (event) => sequenced(event, avatar));
   hub.on('error', (event) => sequenced(event, hubError));
   hub.on('session-ended', sessionEnded);
+  hub.on('notice', (notice) => {
+    page.notices.push(notice);
+    $('notice').textContent = notice.message;
+    $('notice').hidden = false;
+  });
   hub.onreconnecting(() => {
     uplink?.pause();
     setState('reconnecting');
@@ -281,20 +293,61 @@ async function resume() {
   if (!page.sessionId) return;
   let resumed;
   try {
-    resumed = await connection.invoke('start-session', { sessionId: page.sessionId, lastSeq: page.lastSeq });
+    const request = { sessionId: page.sessionId, lastSeq: page.lastSeq, audioAck: uplink.audioAck };
+    resumed = await resumeSession(connection, request, () => showConnection('Moving your session to another server…', false));
   } catch (error) {
     // Gone for good (ended, or kept past Sessions:ReconnectGrace): say so, and let the user start again.
     endSession();
     throw new Error(describeConnectionError(error));
   }
-  uplink.attach(resumed.sessionId, resumed.receivedBytes);
   page.reconnects++;
-  page.resentBytes = uplink.resent;
   $('reconnect').hidden = true;
   clearError('error');
+  // A node that acknowledged audio no longer has it: the session's node was lost and this one restored it.
+  if (resumed.receivedBytes < uplink.acked) return moved(resumed);
+  uplink.attach(resumed.sessionId, resumed.receivedBytes);
+  page.resentBytes = uplink.resent;
   if (recording) setState('listening');
   else if (personaTurn) setState(player.busy ? 'speaking' : 'thinking');
   else yourTurn();
+}
+
+// The session was restored on another node (docs/hub-contract.md, "Resuming a session"): the audio starts again at
+// offset 0 (an Opus capture with a new recording, for its header), the replies the lost node completed are read from
+// the history, and an utterance it took with it unanswered is said again.
+async function moved(resumed) {
+  page.moves++;
+  const dropped = uplink.restart(resumed.sessionId);
+  page.resentBytes = 0;
+  if (opusRecording) startOpusRecording();
+  $('turns').textContent = `Turn ${resumed.turnCount} / ${resumed.maxTurns}`;
+  const waiting = personaTurn && !player.busy;
+  await fillFromHistory();
+  const unanswered = waiting && latestReply() <= repliedAtCommit;
+  // Hands-free streams all the time: only speech the server had started to hear was cut off.
+  const cutOff = page.serverVad ? serverHearsSpeech : recording || dropped;
+  if (waiting) personaTurn = false;
+  serverHearsSpeech = false;
+  if (cutOff || unanswered) showError('error', sayItAgain);
+  if (recording) setState('listening');
+  else yourTurn();
+}
+
+// Shows the turns the history has and the page missed (as text: their audio is not replayed).
+async function fillFromHistory() {
+  let turns;
+  try {
+    turns = await recordedTurns(page.sessionId);
+  } catch (error) {
+    console.warn('The session history could not be read:', error);
+    return;
+  }
+  const missed = turns.filter((t) => t.turn > 0 && t.aiText && !page.turns[t.turn]?.reply);
+  for (const { turn, userText, aiText } of missed) {
+    Object.assign(turnOf(turn), { transcript: userText, final: true, reply: aiText });
+    renderLine('user', turn, userText || '(nothing heard)', false, 'You');
+    renderLine('persona', turn, aiText, false, $('persona-name').textContent);
+  }
 }
 
 $('reconnect').addEventListener('click', () => attempt(async () => {
@@ -323,12 +376,16 @@ function transcription(event) {
 
 // Server VAD (hands-free): the server says when the trainee starts and stops, and when they cut the persona off.
 function speechStarted() {
+  serverHearsSpeech = true;
   clearError('error');
   if (!player.busy) setState('listening');
 }
 
-function speechStopped() {
+// The trainee's utterance is over (speech-stopped, or the commit): the persona has the floor until it answers.
+function awaitReply() {
+  serverHearsSpeech = false;
   commitAt = performance.now();
+  repliedAtCommit = latestReply();
   personaTurn = true;
   setState('thinking');
 }
@@ -372,8 +429,16 @@ function reportPlayback(segment) {
 
 function listenContinuously() {
   recording = true;
-  if (page.capture === 'webm-opus') opusRecording = microphone.startOpus((bytes) => uplink.push(bytes));
+  if (page.capture === 'webm-opus') startOpusRecording();
   else microphone.record(true);
+}
+
+/** A MediaRecorder stream of its own, with its header; the chunks of one it replaced are dropped. */
+function startOpusRecording() {
+  const started = microphone.startOpus((bytes) => {
+    if (opusRecording === started) uplink.push(bytes);
+  });
+  opusRecording = started;
 }
 
 function reply(event) {
@@ -397,9 +462,16 @@ function avatar(event) {
 }
 
 function hubError(event) {
+  // While a resume waits for a lost node's lease to lapse, each refusal is expected; resumeSession shows the wait.
+  if (event.code === movingCode) return;
   page.errors.push(event);
   if (resendCodes.has(event.code)) {
     setTimeout(() => uplink?.resend(), 300);
+    return;
+  }
+  if (event.code === 'events-missed') {
+    fillFromHistory(); // what the page missed is read back; the notice says so quietly
+    showWarning(describeHubError(event));
     return;
   }
   if (event.code === 'no-speech' || event.code === 'stt-failed') {
@@ -467,7 +539,7 @@ async function beginUtterance() {
   clearError('error');
   $('talk').setAttribute('aria-pressed', 'true');
   setState('listening');
-  if (page.capture === 'webm-opus') opusRecording = microphone.startOpus((bytes) => uplink.push(bytes));
+  if (page.capture === 'webm-opus') startOpusRecording();
   else microphone.record(true);
 }
 
@@ -484,9 +556,7 @@ async function endUtterance() {
     await microphone.flush();
   }
   uplink.commit();
-  commitAt = performance.now();
-  personaTurn = true;
-  setState('thinking');
+  awaitReply();
 }
 
 // Level readings from the worklet (~20 a second): the meter, the voice indicator, and hands-free turn taking.
@@ -540,6 +610,11 @@ function showTransport(name) {
   page.transport = name;
   const transport = { WebSockets: 'WebSockets', ServerSentEvents: 'Server-Sent Events', LongPolling: 'long polling' }[name] ?? name;
   showConnection(`Connected over ${transport} (${page.protocol === 'messagepack' ? 'MessagePack' : 'JSON'})`, true);
+}
+
+function showWarning(text) {
+  $('session-warnings').textContent = text;
+  $('session-warnings').hidden = false;
 }
 
 function showConnection(text, connected) {

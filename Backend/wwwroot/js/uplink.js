@@ -6,6 +6,9 @@
 //
 // The audio is bytes under the MessagePack protocol and base64 under JSON (docs/hub-contract.md).
 //
+// Invoked chunks are acknowledged by their invocation's result (audioAck: 'completion'): one message per chunk from the
+// server instead of two; the stream's items by audio-received events. Either way acknowledge() takes totalBytes.
+//
 // Two ways to send, same bytes and offsets:
 //   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (the default; every transport)
 //   'stream'  one stream-audio client→server stream per connection, items { audioData, offset } and { commit: true }
@@ -27,6 +30,11 @@ export class AudioUplink {
     this.resent = 0;       // bytes sent again at the last attach
   }
 
+  /** start-session's audioAck for this way of sending. */
+  get audioAck() {
+    return this.mode === 'invoke' ? 'completion' : 'event';
+  }
+
   /** A new session, or this session on a new connection: send again everything still pending. */
   attach(sessionId, receivedBytes) {
     this.sessionId = sessionId;
@@ -37,6 +45,18 @@ export class AudioUplink {
     this.acknowledge(receivedBytes);
     this.resent = this.unacknowledgedBytes;
     this.resend();
+  }
+
+  /**
+   * The session was restored on another node (its node was lost), which has none of its audio: a new stream from
+   * offset 0. What was pending belonged to an utterance that went with the old node and is dropped (the trainee says
+   * it again). Returns whether anything was dropped.
+   */
+  restart(sessionId) {
+    const dropped = this.pending.some((item) => item.chunk || !item.done);
+    Object.assign(this, { pending: [], cursor: 0, next: 0, acked: 0 });
+    this.attach(sessionId, 0);
+    return dropped;
   }
 
   /** The connection is gone: keep everything pending until attach() on the next one. */
@@ -125,7 +145,8 @@ export class AudioUplink {
         item.done = true;
         this.trim();
       } else {
-        await this.connection.invoke('audio-chunk', { sessionId, audioData: this.encode(item.chunk.bytes), offset: item.chunk.offset });
+        const ack = await this.connection.invoke('audio-chunk', { sessionId, audioData: this.encode(item.chunk.bytes), offset: item.chunk.offset });
+        if (ack && sessionId === this.sessionId) this.acknowledge(ack.totalBytes); // null from a server that sends events
       }
     } catch (error) {
       // Refusals also arrive as error events, which the page explains (and which may ask for a resend); a dropped
