@@ -226,10 +226,16 @@ case "${1:-short}" in
     SERVER_ROOT=$(mktemp -d); mkdir -p "$SERVER_ROOT/Backend/bin/Release" "$SERVER_ROOT/bench"
     cp -r Backend/bin/Release/net10.0 "$SERVER_ROOT/Backend/bin/Release/"
     cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$SERVER_ROOT/bench/"
+    # What scripts/run.sh starts — its environment (Development, Information logs), its one runtime setting and the
+    # default session options — with the workload's providers and signing key on top; pinned to core 0 so the load
+    # generator has core 1 to itself.
+    runtime=(DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512)
+    SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Information Sessions__SpeakOpeningLine=true
+      Sessions__MaxSessions=5000 Hub__MaxConnections=10000)
     start_server latency-model bench/results/server-soak.log
     taskset -c 1 dotnet "$SERVER_ROOT/bench/net10.0/RoleplayHub.Bench.dll" load --url "http://127.0.0.1:$PORT" --sessions "$sessions" \
       --duration $((minutes * 60)) --ramp 60 --chunk-mode "$MODE" --jwt-secret $KEY --server-pid "$server_pid" \
-      --out bench/results/soak.json | tee bench/results/soak.txt
+      --live-heap-every 60 --out bench/results/soak.json | tee bench/results/soak.txt
     stop_server
     dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll soak-plot --in bench/results/soak.json \
       --png docs/images/soak.png | tee -a bench/results/soak.txt ;;

@@ -33,6 +33,10 @@ internal sealed record LoadOptions
 
     public string Scenario { get; init; } = "procurement-price";
 
+    /// <summary>start-session's <c>audioAck</c>: <c>event</c> (an audio-received per chunk) or <c>completion</c> (the
+    /// invocation's result; with <c>--chunk-mode invoke</c> only).</summary>
+    public string AudioAck { get; init; } = "event";
+
     public int? ServerPid { get; init; }
 
     public string? Out { get; init; }
@@ -43,6 +47,11 @@ internal sealed record LoadOptions
     /// <summary>Also break the memory per connection/session down by type (<see cref="HeapCensus"/>). Suspends
     /// the server for about a second twice, so read latencies from another run.</summary>
     public bool HeapCensus { get; init; }
+
+    /// <summary>Every so often, also read the server's live heap after a full, compacting collection (the soak's
+    /// leak curve: the heap sampled between collections includes garbage waiting for a gen2 collection). Each read
+    /// pauses the server for that collection.</summary>
+    public TimeSpan? LiveHeapEvery { get; init; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -72,8 +81,10 @@ internal sealed record LoadOptions
                 "--turn-timeout" => o with { TurnTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--chunk-mode" => o with { ChunkMode = value is "invoke" or "send" or "stream" ? value : throw new ArgumentException("--chunk-mode invoke|send|stream") },
                 "--scenario" => o with { Scenario = value },
+                "--ack" => o with { AudioAck = value is "event" or "completion" ? value : throw new ArgumentException("--ack event|completion") },
                 "--server-pid" => o with { ServerPid = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = value },
+                "--live-heap-every" => o with { LiveHeapEvery = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -107,7 +107,7 @@ internal sealed class LoadRun
     {
         var o = Options;
         Console.WriteLine($"signalr {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
-            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}");
+            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, acknowledged by {(o.AudioAck == "completion" ? "the completion" : "audio-received")}");
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);
@@ -117,6 +117,8 @@ internal sealed class LoadRun
         var server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
         var self = new ProcessSampler(Environment.ProcessId);
         var stats = new List<(long At, JsonElement Stats)>();
+        var liveHeap = new List<JsonElement>();
+        var liveHeapDue = start;
         var live = new List<int>();
         var adminToken = Token("loadgen-admin", ["admin"]);
         var memoryBefore = await ReadStatsAsync(adminToken, collect: true);
@@ -151,6 +153,12 @@ internal sealed class LoadRun
             if (await ReadStatsAsync(adminToken) is { } snapshot)
             {
                 stats.Add((now, snapshot));
+            }
+
+            if (o.LiveHeapEvery is { } every && now >= liveHeapDue && await ReadStatsAsync(adminToken, collect: true) is { } collected)
+            {
+                liveHeap.Add(collected);
+                liveHeapDue = now + (long)(every.TotalSeconds * Stopwatch.Frequency);
             }
 
             if (now < holdFrom)
@@ -188,7 +196,7 @@ internal sealed class LoadRun
         }
 
         var chunksInHold = chunksAtEnd - chunksAtHold;
-        Report(server, self, stats, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom, overhead);
+        Report(server, self, stats, liveHeap, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom, overhead);
         return 0;
     }
 
@@ -207,7 +215,7 @@ internal sealed class LoadRun
         }
     }
 
-    private void Report(ProcessSampler? server, ProcessSampler self, List<(long At, JsonElement Stats)> stats, List<int> live,
+    private void Report(ProcessSampler? server, ProcessSampler self, List<(long At, JsonElement Stats)> stats, List<JsonElement> liveHeap, List<int> live,
         long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom, JsonElement? overhead)
     {
         var o = Options;
@@ -303,6 +311,7 @@ internal sealed class LoadRun
                 commitToAvatar = CommitToAvatar.Summary(),
                 server = server?.Samples.Select(s => new { s.CpuPercent, s.RssBytes }),
                 stats = stats.Select(s => s.Stats),
+                liveHeap,
             }, new JsonSerializerOptions { IncludeFields = true }));
         }
 

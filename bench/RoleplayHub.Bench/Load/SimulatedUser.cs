@@ -7,7 +7,9 @@ namespace RoleplayHub.Bench.Load;
 /// <summary>
 /// One simulated trainee: connect, start a session, then until the deadline stream an utterance at real-time pace
 /// (chunk i at t0 + 250·i ms, scheduled from t0 so timer lateness does not accumulate), commit, wait for the reply's
-/// first avatar-response, pause, repeat. Every latency is measured on this client's clock.
+/// first avatar-response, pause, repeat. Every latency is measured on this client's clock. After the reply that uses
+/// the session's last turn (ai-response's turnCount = maxTurns) it waits for session-ended and starts a new session,
+/// as a trainee would, rather than speak into a session that is closing.
 /// </summary>
 internal sealed class SimulatedUser(int index, LoadRun run)
 {
@@ -21,6 +23,8 @@ internal sealed class SimulatedUser(int index, LoadRun run)
     private long _offset;
     private TaskCompletionSource<string?>? _started;
     private TaskCompletionSource<bool>? _ended;
+    private TaskCompletionSource _closedByServer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _lastTurnAnswered;
     private Utterance? _utterance;
     private volatile bool _connected;
 
@@ -52,7 +56,11 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             }
 
             var outcome = await SpeakAsync(deadline);
-            if (outcome is "done" or "timeout")
+            if (outcome == "done" && _lastTurnAnswered)
+            {
+                await AwaitSessionEndAsync();
+            }
+            else if (outcome is "done" or "timeout")
             {
                 await DelayUntil(Math.Min(Stopwatch.GetTimestamp() + Ticks(run.Options.Pause.TotalMilliseconds), deadline));
             }
@@ -94,7 +102,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         var started = Stopwatch.GetTimestamp();
         _pending[id] = ("start-session", started);
         await _socket.InvokeAsync(id, "start-session",
-            $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
+            $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioAck\":\"{run.Options.AudioAck}\",\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
         var result = await _started.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
         if (result is null)
         {
@@ -108,6 +116,8 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         {
             _sessionId = result;
             _offset = 0;
+            _lastTurnAnswered = false;
+            _closedByServer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         if (run.Options.ChunkMode == "stream")
@@ -187,6 +197,27 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         return outcome;
     }
 
+    /// <summary>The server ends the session after its last reply; until it says so, nothing more is sent into it.</summary>
+    private async Task AwaitSessionEndAsync()
+    {
+        Task closed;
+        lock (_gate)
+        {
+            closed = _closedByServer.Task;
+        }
+
+        if (await closed.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default))
+        {
+            return;
+        }
+
+        run.Count("endTimeouts", "no session-ended within 10 s of the last turn's reply");
+        lock (_gate)
+        {
+            _sessionId = null; // a new session, rather than one the server may still be closing
+        }
+    }
+
     private async Task FinishAsync()
     {
         if (_connected && _sessionId is { } sessionId && _socket is { } socket)
@@ -240,6 +271,10 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             if (pending.Target == "audio-chunk")
             {
                 run.ChunkCompletion.Add(Ms(pending.At, now));
+                if (message.TryGetProperty("result", out var ack) && ack.ValueKind == JsonValueKind.Object)
+                {
+                    OnAck(); // audioAck: completion
+                }
             }
             else if (pending.Target == "start-session")
             {
@@ -298,6 +333,8 @@ internal sealed class SimulatedUser(int index, LoadRun run)
                 break;
             case "ai-response" when turn == utterance.Turn && !utterance.SawReply:
                 utterance.SawReply = true;
+                _lastTurnAnswered = payload.TryGetProperty("maxTurns", out var max) && max.ValueKind == JsonValueKind.Number
+                    && payload.GetProperty("turnCount").GetInt32() >= max.GetInt32();
                 run.CommitToAiResponse.Add(Ms(utterance.At, now));
                 break;
             case "avatar-response" when turn == utterance.Turn && payload.GetProperty("segment").GetInt32() == 0:
@@ -327,6 +364,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             stream = _streamId;
             _streamId = null;
             utterance = _utterance;
+            _closedByServer.TrySetResult();
         }
 
         if (stream is not null && _socket is { } socket)

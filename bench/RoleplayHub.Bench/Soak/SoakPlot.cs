@@ -6,8 +6,10 @@ namespace RoleplayHub.Bench.Soak;
 
 /// <summary>
 /// The soak run's curves (<c>bench/run.sh soak</c>): reads the load generator's <c>--out</c> JSON (the server's RSS each
-/// second and its <c>/api/stats</c> each second) and draws the managed heap, RSS, thread-pool queue and GC per minute
-/// as one PNG; prints the growth after warm-up, comparing minutes 10–15 with the last five.
+/// second, its <c>/api/stats</c> each second and, with <c>--live-heap-every</c>, its live heap after a full collection)
+/// and draws the managed heap, RSS, thread-pool queue and GC per minute as one PNG; prints the growth after warm-up,
+/// comparing minutes 10–15 with the last five. The leak measure is the live heap where it was read: the heap sampled
+/// between collections also holds garbage waiting for the next gen2 collection, which comes a few times a minute.
 /// </summary>
 internal static class SoakPlot
 {
@@ -49,10 +51,19 @@ internal static class SoakPlot
         var gen2 = PerMinute(perMinute, stats, "gen2Collections");
         var pause = PerMinute(perMinute, stats, "gcPauseMs");
         var rssMinutes = Enumerable.Range(0, rss.Length).Select(i => i / 60.0).ToArray();
+        var collected = document.RootElement.TryGetProperty("liveHeap", out var l) ? l.EnumerateArray().ToList() : [];
+        var liveX = collected.Select(s => (s.GetProperty("uptimeSeconds").GetInt64() - t0) / 60.0).ToArray();
+        var liveY = collected.Select(s => s.GetProperty("managedHeapBytes").GetInt64() / 1048576.0).ToArray();
 
         var multiplot = new Multiplot();
         multiplot.AddPlots(4);
-        Draw(multiplot.GetPlot(0), "Managed heap (MB): each second, and its low point each minute", "MB", (minutes, heap, "sampled"), (minuteX, heapFloor, "low point per minute"));
+        var heapSeries = new List<(double[], double[], string)> { (minutes, heap, "sampled"), (minuteX, heapFloor, "low point per minute") };
+        if (liveY.Length > 0)
+        {
+            heapSeries.Add((liveX, liveY, "live after a full GC"));
+        }
+
+        Draw(multiplot.GetPlot(0), "Managed heap (MB): each second, its low point each minute, live after a full GC", "MB", [.. heapSeries]);
         Draw(multiplot.GetPlot(1), "Resident set size (MB)", "MB", (rssMinutes, rss, "RSS"));
         Draw(multiplot.GetPlot(2), "Thread-pool queue (work items waiting)", "items", (minutes, queue, "queue"));
         Draw(multiplot.GetPlot(3), "GC per minute", "count / ms", (minuteX, gen0, "gen0 collections"), (minuteX, gen2, "gen2 collections"), (minuteX, pause, "pause ms"));
@@ -62,6 +73,13 @@ internal static class SoakPlot
         var heapGrowth = Growth(minuteX, heapFloor);
         var rssGrowth = Growth(rssMinutes, rss);
         Console.WriteLine();
+        if (liveY.Length > 0)
+        {
+            var liveGrowth = Growth(liveX, liveY);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Live heap after a full GC ({liveY.Length} reads): {liveGrowth.Base:0.0} → {liveGrowth.End:0.0} MB ({liveGrowth.Percent:+0.0;-0.0} %), minutes 10–15 against the last five."));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Soak over {minutes[^1]:0} min: managed heap (low point per minute) {heapGrowth.Base:0.0} → {heapGrowth.End:0.0} MB ({heapGrowth.Percent:+0.0;-0.0} %), " +
             $"RSS {rssGrowth.Base:0.0} → {rssGrowth.End:0.0} MB ({rssGrowth.Percent:+0.0;-0.0} %), minutes 10–15 against the last five; " +
