@@ -71,7 +71,7 @@ public sealed class BetaDialectRealtimeTests
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Deadline);
+        await connection.CancelResponseAsync(responseId: null, playedMs: 150, RealtimeKit.Deadline);
 
         Assert.Equal(RealtimeResponseStatus.Cancelled, (await events.NextAsync<ResponseDone>()).Status);
         Assert.False(connection.CanTruncate);
@@ -92,7 +92,7 @@ public sealed class BetaDialectRealtimeTests
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 150, RealtimeKit.Deadline);
+        await connection.CancelResponseAsync(responseId: null, playedMs: 150, RealtimeKit.Deadline);
 
         Assert.Equal(150, (await events.NextAsync<ResponseTruncated>()).AudioEndMs);
         Assert.Equal(RealtimeResponseStatus.Cancelled, events.All<ResponseDone>().Single().Status);

@@ -87,7 +87,7 @@ public sealed class GeminiLiveTests
         await RealtimeAudio.SpeakOneSecondAsync(connection);
         await events.NextAsync<OutputAudio>();
 
-        await connection.CancelResponseAsync(playedMs: 100, RealtimeKit.Deadline);
+        await connection.CancelResponseAsync(responseId: null, playedMs: 100, RealtimeKit.Deadline);
         await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(300, 16000));
 
         await events.NextAsync<Interrupted>();

@@ -102,7 +102,7 @@ public sealed class OpenAiRealtimeTests
         await events.NextAsync<OutputAudio>();
         await events.NextAsync<OutputAudio>();              // 300 ms of the reply has arrived
 
-        await connection.CancelResponseAsync(playedMs: 250, RealtimeKit.Deadline);
+        await connection.CancelResponseAsync(responseId: null, playedMs: 250, RealtimeKit.Deadline);
 
         var done = await events.NextAsync<ResponseDone>();
         var truncated = await events.NextAsync<ResponseTruncated>();
@@ -124,11 +124,38 @@ public sealed class OpenAiRealtimeTests
         await connection.CommitAsync(RealtimeKit.Deadline);
         await events.NextAsync<ResponseDone>();              // generated in full, still playing on the page
 
-        await connection.CancelResponseAsync(playedMs: 1000, RealtimeKit.Deadline);
+        await connection.CancelResponseAsync(responseId: null, playedMs: 1000, RealtimeKit.Deadline);
 
         Assert.Equal(1000, (await events.NextAsync<ResponseTruncated>()).AudioEndMs);
         Assert.Equal(0, kit.Fake.LastSession.Cancels);
         Assert.Empty(events.All<RealtimeFailure>());
+    }
+
+    [Fact]
+    public async Task CuttingAReplyTheVendorHasMovedPastLeavesTheNextReplyPlaying()
+    {
+        await using var kit = await RealtimeKit.StartAsync(RealtimeVendors.OpenAi, fake => fake.Speed = 1);
+        kit.Fake.Script.EnqueueReply("Yes.");
+        kit.Fake.Script.EnqueueReply(Reply);
+        await using var connection = await kit.ConnectAsync(RealtimeTurnDetection.Manual);
+        var events = new RealtimeEvents(connection);
+        await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
+        await connection.CommitAsync(RealtimeKit.Deadline);
+        var first = await events.NextAsync<ResponseStarted>();
+        await events.NextAsync<ResponseDone>();
+        await RealtimeAudio.SendAsync(connection, RealtimeAudio.Speech(500, 24000));
+        await connection.CommitAsync(RealtimeKit.Deadline);
+        var second = await events.NextAsync<ResponseStarted>();
+        await events.NextAsync<OutputAudio>();              // the second reply is under way
+
+        await connection.CancelResponseAsync(first.ResponseId, playedMs: 100, RealtimeKit.Deadline); // the caller was behind
+
+        var truncated = await events.NextAsync<ResponseTruncated>();
+        var done = await events.NextAsync<ResponseDone>();
+        Assert.NotEqual(first.ResponseId, second.ResponseId);
+        Assert.Equal(100, truncated.AudioEndMs);            // the first reply's item, cut where it was heard
+        Assert.Equal(new ResponseDone(Reply, RealtimeResponseStatus.Completed), done);
+        Assert.Equal(0, kit.Fake.LastSession.Cancels);
     }
 
     [Theory]

@@ -131,7 +131,8 @@ internal sealed class FakeOpenAiSession
                 break;
             case "response.cancel":
                 Interlocked.Increment(ref _record.Cancels);
-                if (!await CancelActiveAsync("client_cancelled"))
+                // As the vendor: a response_id cancels that response only, if it is the one in progress.
+                if (!await CancelActiveAsync("client_cancelled", (string?)m["response_id"]))
                 {
                     await _wire.SendAsync(Error("invalid_request_error", "response_cancel_not_active", "Cancellation failed: no active response found"));
                 }
@@ -527,7 +528,7 @@ internal sealed class FakeOpenAiSession
         }
     }
 
-    private async Task<bool> CancelActiveAsync(string reason)
+    private async Task<bool> CancelActiveAsync(string reason, string? responseId = null)
     {
         ResponseRun? run;
         lock (_lock)
@@ -535,7 +536,7 @@ internal sealed class FakeOpenAiSession
             run = _active;
         }
 
-        if (run is null)
+        if (run is null || (responseId is not null && run.Id != responseId))
         {
             return false;
         }

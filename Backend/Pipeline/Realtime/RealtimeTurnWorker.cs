@@ -39,6 +39,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
     private bool _userSpeaking;
     private bool _sentSinceCommit;      // audio went up since the last commit (a manual commit needs some)
     private bool _speechAnnounced;      // the vendor reports speech starts and stops (Gemini does not)
+    private volatile string? _lastResponseId; // the reply the events have reached, which a barge-in cuts
     private RealtimeReply? _reply;
     private ReplyClock? _clock;         // from the end of the user's speech, for the turn being answered
 
@@ -322,7 +323,8 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             case InputTranscript transcript:
                 await UserTranscriptAsync(transcript);
                 break;
-            case ResponseStarted:
+            case ResponseStarted started:
+                _lastResponseId = started.ResponseId;
                 await ReplyStartedAsync(cancellationToken);
                 break;
             case OutputTranscriptDelta delta when _reply is { Interrupted: false } reply:
@@ -618,7 +620,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
         await session.EmitAsync(new ReplyInterrupted(cut.Turn, cut.HeardText, cut.PlayedMs));
         services.Metrics.BargeInLatency.Record(services.ExactMs(detected, services.Now));
-        await Upstream.CancelResponseAsync(cut.PlayedMs, cancellationToken);
+        await Upstream.CancelResponseAsync(_lastResponseId, cut.PlayedMs, cancellationToken);
         if (reply is not null)
         {
             using (reply)

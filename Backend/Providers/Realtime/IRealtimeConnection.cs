@@ -40,8 +40,10 @@ public interface IRealtimeConnection : IAsyncDisposable
     /// <summary>Barge-in: stops the reply in progress (<c>response.cancel</c>) and, where <see cref="CanTruncate"/>, cuts
     /// the assistant item at <paramref name="playedMs"/> (<c>conversation.item.truncate</c>, <c>audio_end_ms</c>), so the
     /// model remembers only what the user heard. Gemini: nothing is sent — the model stops by itself when it hears
-    /// speech (<see cref="Interrupted"/>); the caller flushes playback. No reply in progress: nothing is sent.</summary>
-    ValueTask CancelResponseAsync(int? playedMs, CancellationToken ct);
+    /// speech (<see cref="Interrupted"/>); the caller flushes playback. No reply in progress: nothing is sent.
+    /// <paramref name="responseId"/> names the reply being cut (its <see cref="ResponseStarted"/>; null: the newest):
+    /// the events run ahead of the caller, and a reply the vendor started since is neither cancelled nor truncated.</summary>
+    ValueTask CancelResponseAsync(string? responseId, int? playedMs, CancellationToken ct);
 
     /// <summary>Ends the conversation gracefully: Qwen <c>session.finish</c> and waits for <c>session.finished</c>;
     /// others close the socket. <see cref="Events"/> then completes with <see cref="Closed"/>(<see cref="RealtimeCloseReason.Finished"/>).</summary>

@@ -154,7 +154,7 @@ internal sealed class GeminiLiveConnection : IRealtimeConnection
 
     /// <summary>Nothing to send: Gemini stops its reply itself when it hears the user (<see cref="Interrupted"/>), and
     /// has no truncate; the caller flushes playback. Documented on <see cref="IRealtimeConnection.CancelResponseAsync"/>.</summary>
-    public ValueTask CancelResponseAsync(int? playedMs, CancellationToken ct) => ValueTask.CompletedTask;
+    public ValueTask CancelResponseAsync(string? responseId, int? playedMs, CancellationToken ct) => ValueTask.CompletedTask;
 
     public async ValueTask FinishAsync(CancellationToken ct)
     {

@@ -29,11 +29,12 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
     private readonly StringBuilder _inputTranscript = new();
     private Task _receiveLoop = Task.CompletedTask;
 
-    // The reply in progress and the assistant item whose audio is playing (kept after response.done: a barge-in during
-    // playback of a finished reply still truncates it).
+    // The reply in progress, and the last two replies with their assistant items (kept after response.done: a barge-in
+    // during playback of a finished reply still truncates it). Two, because this loop reads ahead of the caller: when
+    // the caller cuts a reply, the vendor may already have started the next one, which must be left alone.
     private volatile string? _activeResponseId;
-    private volatile string? _assistantItemId;
-    private long _assistantItemAudioBytes;
+    private volatile ReplyTrack? _current;
+    private volatile ReplyTrack? _previous;
     private volatile bool _sessionExpired;
     private volatile bool _finishing;
     private long _receivedAt;      // the message being translated was read then (receive loop only)
@@ -168,9 +169,17 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         await SendTypeAsync("response.create", ct);
     }
 
-    public async ValueTask CancelResponseAsync(int? playedMs, CancellationToken ct)
+    public async ValueTask CancelResponseAsync(string? responseId, int? playedMs, CancellationToken ct)
     {
-        if (_activeResponseId is { } responseId)
+        var track = _current is { } current && (responseId is null || current.ResponseId == responseId) ? current
+            : _previous is { } previous && previous.ResponseId == responseId ? previous
+            : null;
+        if (track is null)
+        {
+            return;
+        }
+
+        if (_activeResponseId == track.ResponseId)
         {
             await _socket.SendAsync(static (w, s) =>
             {
@@ -183,14 +192,14 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
                 }
 
                 w.WriteEndObject();
-            }, (Dialect: _dialect, ResponseId: responseId), ct);
+            }, (Dialect: _dialect, track.ResponseId), ct);
         }
 
         // Truncate only what was not heard: audio_end_ms past the item's audio is refused by the vendor.
-        if (_dialect.CanTruncate && playedMs is { } played && _assistantItemId is { } itemId
-            && played < Interlocked.Read(ref _assistantItemAudioBytes) * 1000 / (2 * OutputSampleRate))
+        if (_dialect.CanTruncate && playedMs is { } played && track.ItemId is { } itemId && !track.Truncated
+            && played < Interlocked.Read(ref track.AudioBytes) * 1000 / (2 * OutputSampleRate))
         {
-            _assistantItemId = null;
+            track.Truncated = true;
             await _socket.SendAsync(static (w, s) =>
             {
                 w.WriteStartObject();
@@ -302,16 +311,25 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
                     root.TryGetProperty("error", out var sttError) ? Str(sttError, "code") : null);
             case "response.created" when root.TryGetProperty("response", out var created):
                 var id = Str(created, "id");
+                _previous = _current;
+                _current = new ReplyTrack(id);
                 _activeResponseId = id;
                 _replyTranscript.Clear();
                 return new ResponseStarted(id);
             case "response.output_item.added" when root.TryGetProperty("item", out var item) && Str(item, "type") == "message":
-                _assistantItemId = Str(item, "id");
-                Interlocked.Exchange(ref _assistantItemAudioBytes, 0);
+                if (_current is { } track)
+                {
+                    track.ItemId = Str(item, "id");
+                }
+
                 return null;
             case var t when t == _dialect.AudioDelta:
                 var pcm = root.GetProperty("delta").GetBytesFromBase64(); // the event's own array
-                Interlocked.Add(ref _assistantItemAudioBytes, pcm.Length);
+                if (_current is { } playing)
+                {
+                    Interlocked.Add(ref playing.AudioBytes, pcm.Length);
+                }
+
                 return new OutputAudio(pcm) { ReceivedAt = _receivedAt };
             case var t when t == _dialect.TranscriptDelta:
                 var delta = Str(root, "delta");
@@ -381,5 +399,17 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
 
         await _socket.DisposeAsync();
         _stop.Dispose();
+    }
+
+    /// <summary>A reply the caller may cut: its response, its assistant item and how much audio that item has.</summary>
+    private sealed class ReplyTrack(string responseId)
+    {
+        public long AudioBytes;
+
+        public string ResponseId { get; } = responseId;
+
+        public string? ItemId { get; set; }
+
+        public bool Truncated { get; set; }
     }
 }
