@@ -43,6 +43,32 @@ public sealed class MultiNodeTests(PostgresServer postgres, RedisServer redis) :
     }
 
     [Fact]
+    public async Task AKickSentThroughNodeAClosesTheUsersSessionAndConnectionOnNodeBAndBothNodesRefuseThem()
+    {
+        await using var a = await StartNodeAsync("node-a");
+        await using var b = await StartNodeAsync("node-b");
+        await using var bob = await b.ConnectAsync("bob");
+        await using var carol = await b.ConnectAsync("carol");
+        var sessionId = await bob.StartAsync();
+        var carols = await carol.StartAsync();
+        using var admin = a.CreateClient("root", "admin");
+
+        using var kick = await admin.PostAsync("/api/admin/users/bob/kick", null);
+        var ended = await bob.WaitForEventAsync("session-ended", e => e.Str("sessionId") == sessionId);
+        await bob.WaitForEventAsync("error", e => e.Str("code") == "kicked");
+        await bob.EndedAsync();
+        await using var onA = await a.ConnectAsync("bob");
+        await using var onB = await b.ConnectAsync("bob");
+        await onA.WaitForEventAsync("error", e => e.Str("code") == "kicked");
+        await onB.WaitForEventAsync("error", e => e.Str("code") == "kicked");
+
+        Assert.Equal(HttpStatusCode.NoContent, kick.StatusCode);
+        Assert.Equal("admin", ended.Str("reason"));
+        Assert.DoesNotContain(carol.EventsNamed("session-ended"), e => e.Str("sessionId") == carols);
+        Assert.Null(carol.ClosedReason);
+    }
+
+    [Fact]
     public async Task NodeBRefusesToResumeOrStartASessionNodeAOwns()
     {
         await using var a = await StartNodeAsync("node-a");

@@ -9,12 +9,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Admins act on live sessions and clients through any node: <c>DELETE /api/admin/sessions/{id}</c> ends a session
-/// wherever it runs (its owner hears it through Redis when scaled out), <c>POST /api/admin/notices</c> sends a
+/// wherever it runs (its owner hears it through Redis when scaled out), <c>POST /api/admin/users/{userId}/kick</c> ends a
+/// user's sessions and closes their connections on every node (<see cref="UserKicks"/>), <c>POST /api/admin/notices</c> sends a
 /// <c>notice</c> event through the hub context (the backplane carries it to every node).
 /// </summary>
 public static class SessionControlApi
 {
     public const int MaxNoticeLength = 500;
+    public const int MaxUserIdLength = 256;
 
     public static IEndpointRouteBuilder MapSessionControlApi(this IEndpointRouteBuilder app)
     {
@@ -22,6 +24,9 @@ public static class SessionControlApi
         admin.MapDelete("/sessions/{sessionId}", EndSession).WithName("EndSessionAsAdmin")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Ends a live session, on whichever node runs it; the trainee gets session-ended with reason admin");
+        admin.MapPost("/users/{userId}/kick", KickUser).WithName("KickUser")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Ends a user's sessions and closes their connections on every node; they cannot connect again for Sessions:KickBlock");
         admin.MapPost("/notices", SendNotice).WithName("SendNotice").ProducesValidationProblem()
             .WithSummary("Sends a notice event to every connected client, or to one user's connections, on every node");
         return app;
@@ -47,6 +52,24 @@ public static class SessionControlApi
                 detail: "This node does not run the session and cannot reach the others now; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => TypedResults.Problem(title: "Session not running", detail: $"No node runs a session {sessionId}.", statusCode: StatusCodes.Status404NotFound),
         };
+    }
+
+    // 204: kicked on every node (this one, and the others through Redis); 503: kicked here, the others unreachable.
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> KickUser(
+        [Description("The user's id: the sub of their token.")] string userId, UserKicks kicks, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(userId) || userId.Length > MaxUserIdLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["userId"] = [$"1–{MaxUserIdLength} characters, not blank."],
+            });
+        }
+
+        return await kicks.KickAsync(userId, cancellationToken) == EndForwarding.Unavailable
+            ? TypedResults.Problem(title: "Other nodes unreachable",
+                detail: "The user was kicked on this node, but the others cannot be reached now; try again in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.NoContent();
     }
 
     private static async Task<Results<Accepted, ValidationProblem>> SendNotice(NoticeRequest request, HubNotices notices)

@@ -32,5 +32,6 @@ public static class ErrorCodes
     public const string EventsMissed = "events-missed";
     public const string ConnectionLimit = "connection-limit";
     public const string ConnectionIdle = "connection-idle";
+    public const string Kicked = "kicked";
     public const string Internal = "internal-error";
 }

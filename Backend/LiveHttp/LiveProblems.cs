@@ -34,6 +34,7 @@ internal static class LiveProblems
     public static int StatusOf(ClientError error) => error.Code switch
     {
         ErrorCodes.SessionNotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Kicked => StatusCodes.Status403Forbidden,
         ErrorCodes.SessionEnded => StatusCodes.Status410Gone,
         ErrorCodes.SessionExists or ErrorCodes.SessionNotAttached or ErrorCodes.SessionLimit or ErrorCodes.AudioGap => StatusCodes.Status409Conflict,
         ErrorCodes.ChunkTooLarge => StatusCodes.Status413PayloadTooLarge,

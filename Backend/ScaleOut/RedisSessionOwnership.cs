@@ -78,6 +78,21 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
         }
     }
 
+    public async Task<EndForwarding> KickElsewhereAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var subscriber = await redis.SubscriberAsync();
+            await subscriber.PublishAsync(RedisChannel.Literal(node.KickChannel), $"{node.Id}|{userId}");
+            return EndForwarding.Sent;
+        }
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+        {
+            LogKickNotSent(ex, userId);
+            return EndForwarding.Unavailable;
+        }
+    }
+
     /// <summary>Renews this node's leases on <paramref name="sessionIds"/> (one round trip: the commands are pipelined);
     /// returns the sessions another node has taken meanwhile (this node was cut off for longer than the lease).</summary>
     public async Task<IReadOnlyList<string>> RenewAsync(IReadOnlyCollection<string> sessionIds)
@@ -107,6 +122,9 @@ public sealed partial class RedisSessionOwnership(ClusterRedis redis, ScaleOutNo
             LogRedisFailed(ex, "release", sessionId); // the lease expires on its own
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Scale-out: Redis failed to carry the kick of {User} to the other nodes")]
+    private partial void LogKickNotSent(Exception ex, string user);
 
     [LoggerMessage(LogLevel.Warning, "Scale-out: Redis failed to {Action} the lease of session {SessionId}")]
     private partial void LogRedisFailed(Exception ex, string action, string sessionId);

@@ -40,6 +40,7 @@ public static class ScaleOutExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ISessionOwnership>(services => services.GetRequiredService<RedisSessionOwnership>()));
         builder.Services.AddHostedService<LeaseRenewer>();
         builder.Services.AddHostedService<AdminEndListener>();
+        builder.Services.AddHostedService<KickListener>();
         builder.Services.AddReadinessCheck<RedisReadinessCheck>("scaleout:redis");
         return builder;
     }

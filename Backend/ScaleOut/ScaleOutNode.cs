@@ -16,4 +16,7 @@ public sealed class ScaleOutNode(IOptions<ScaleOutOptions> options)
 
     /// <summary>Where a node hears the admin ends of sessions it owns (the message is the session id).</summary>
     public string EndChannel(string nodeId) => $"{_prefix}:end:{nodeId}";
+
+    /// <summary>Every node hears kicks here (<c>{node}|{user}</c>).</summary>
+    public string KickChannel => $"{_prefix}:kick";
 }

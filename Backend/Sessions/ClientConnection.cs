@@ -12,6 +12,10 @@ public sealed class ClientConnection(string connectionId, string userId, TokenBu
 
     public TokenBucket ChunkLimiter { get; } = chunkLimiter;
 
+    /// <summary>Closes the connection from the server's side (an admin's kick); null where the transport has no such
+    /// thing (HTTP: its sessions end, and their event streams with them).</summary>
+    public Action? Close { get; init; }
+
     public bool IsClosed { get; set; }
 
     /// <summary>A session was started or resumed on this connection at some point.</summary>

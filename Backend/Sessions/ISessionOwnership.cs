@@ -20,6 +20,10 @@ public interface ISessionOwnership
     /// <summary>Asks the node that owns <paramref name="sessionId"/> to end it as an admin would.</summary>
     Task<EndForwarding> RequestEndElsewhereAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>Tells every other node to kick <paramref name="userId"/> (<see cref="UserKicks"/>): <see cref="EndForwarding.Sent"/>
+    /// when some node heard it, <see cref="EndForwarding.NotOwned"/> when there is no other node.</summary>
+    Task<EndForwarding> KickElsewhereAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>Whether other nodes may have run sessions this node can be asked to resume: a claim granted for a session
     /// the history shows open on another node means that node is gone, and this one restores it.</summary>
     bool RestoresLostSessions { get; }
@@ -37,6 +41,8 @@ public enum EndForwarding
 /// <summary>A node alone: every session is its own, and there is nowhere else to send an end.</summary>
 public sealed class SingleNodeOwnership : ISessionOwnership
 {
+    public Task<EndForwarding> KickElsewhereAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(EndForwarding.NotOwned);
+
     public Task<ClientError?> ClaimAsync(string sessionId, CancellationToken cancellationToken) => Task.FromResult<ClientError?>(null);
 
     public void Release(string sessionId)

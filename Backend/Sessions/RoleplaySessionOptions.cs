@@ -38,6 +38,9 @@ public sealed class RoleplaySessionOptions
     /// <summary>Ended sessions are remembered this long, so late calls get <c>session-ended</c> rather than not-found.</summary>
     public TimeSpan EndedSessionMemory { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>After an admin's kick, the user can neither connect nor start or resume a session for this long.</summary>
+    public TimeSpan KickBlock { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>An utterance longer than this is ended as if the client had committed it.</summary>
     public TimeSpan MaxUtterance { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -84,9 +87,9 @@ public sealed class ValidateRoleplaySessionOptions : IValidateOptions<RoleplaySe
         Positive(errors, o.MaxSessionsPerUser, nameof(o.MaxSessionsPerUser));
         Positive(errors, o.MaxSessions, nameof(o.MaxSessions));
         Positive(errors, o.ChunkBurst, nameof(o.ChunkBurst));
-        if (o.ReconnectGrace < TimeSpan.Zero || o.DrainTimeout < TimeSpan.Zero || o.EndedSessionMemory < TimeSpan.Zero || o.ShutdownLinger < TimeSpan.Zero)
+        if (o.ReconnectGrace < TimeSpan.Zero || o.DrainTimeout < TimeSpan.Zero || o.EndedSessionMemory < TimeSpan.Zero || o.ShutdownLinger < TimeSpan.Zero || o.KickBlock < TimeSpan.Zero)
         {
-            errors.Add("Sessions:ReconnectGrace, DrainTimeout, EndedSessionMemory and ShutdownLinger must not be negative.");
+            errors.Add("Sessions:ReconnectGrace, DrainTimeout, EndedSessionMemory, ShutdownLinger and KickBlock must not be negative.");
         }
 
         if (o.ChunksPerSecond <= 0)

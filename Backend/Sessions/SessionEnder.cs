@@ -51,6 +51,13 @@ public sealed partial class SessionEnder(
         _ending[session] = FinishAsync(session, reason);
     }
 
+    /// <summary>Ends a session like <see cref="RequestEnd"/>, completing once its <c>session-ended</c> has been sent.</summary>
+    public Task EndAsync(RoleplaySession session, SessionEndReason reason)
+    {
+        RequestEnd(session, reason);
+        return _ending.TryGetValue(session, out var ending) ? ending : Task.CompletedTask;
+    }
+
     /// <summary>Ends sessions idle for longer than <c>Sessions:IdleTimeout</c>; forgets old ended ones.</summary>
     public int SweepIdle()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
@@ -20,6 +21,7 @@ public sealed class SessionManager : IDisposable
     private readonly RoleplayMetrics _metrics;
     private readonly AudioBlockPool _blocks;
     private readonly ISessionOwnership _ownership;
+    private readonly ConcurrentDictionary<ClientConnection, byte> _open = new();
     private int _connections;
 
     public SessionManager(SessionRegistry registry, SessionStarter starter, SessionEnder ender, IOptions<RoleplaySessionOptions> options,
@@ -31,16 +33,29 @@ public sealed class SessionManager : IDisposable
 
     public RoleplaySessionOptions Options => _options;
 
-    public ClientConnection Connect(string connectionId, string userId, string? baseUrl)
+    public ClientConnection Connect(string connectionId, string userId, string? baseUrl, Action? close = null)
     {
         Interlocked.Increment(ref _connections);
-        return new ClientConnection(connectionId, userId, new TokenBucket(_options.ChunksPerSecond, _options.ChunkBurst, _time)) { PublicBaseUrl = baseUrl };
+        var connection = new ClientConnection(connectionId, userId, new TokenBucket(_options.ChunksPerSecond, _options.ChunkBurst, _time))
+        {
+            PublicBaseUrl = baseUrl,
+            Close = close,
+        };
+        _open.TryAdd(connection, 0);
+        return connection;
     }
+
+    /// <summary>The connections of <paramref name="userId"/> open on this node.</summary>
+    public IEnumerable<ClientConnection> ConnectionsOf(string userId) => _open.Keys.Where(c => c.UserId == userId);
+
+    /// <summary>The sessions of <paramref name="userId"/> running on this node.</summary>
+    public IEnumerable<RoleplaySession> SessionsOf(string userId) => _registry.All.Where(s => s.UserId == userId && s.IsActive);
 
     /// <summary>The connection closed: its sessions wait <c>Sessions:ReconnectGrace</c> to be resumed.</summary>
     public void Disconnect(ClientConnection connection)
     {
         Interlocked.Decrement(ref _connections);
+        _open.TryRemove(connection, out _);
         connection.IsClosed = true;
         foreach (var session in connection.Sessions)
         {

@@ -20,6 +20,8 @@ public static class SessionServiceExtensions
         builder.Services.AddSingleton<SessionEnder>();
         builder.Services.AddSingleton<SessionStarter>();
         builder.Services.AddSingleton<SessionManager>();
+        builder.Services.AddSingleton<KickedUsers>();
+        builder.Services.AddSingleton<UserKicks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEnder>()); // the graceful drain
         builder.Services.AddHostedService<SessionSweeper>();
         return builder;

@@ -24,6 +24,7 @@ public sealed partial class SessionStarter(
     ISessionJournal journal,
     RecordedSessions recordedSessions,
     ISessionOwnership ownership,
+    KickedUsers kicked,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
     IOptions<RoleplaySessionOptions> options,
@@ -34,6 +35,11 @@ public sealed partial class SessionStarter(
 
     public async Task<StartOutcome> StartAsync(ClientConnection connection, StartRequest request)
     {
+        if (kicked.Refusal(connection.UserId) is { } refused)
+        {
+            return refused;
+        }
+
         if (request.AudioAck is not (null or AudioAcks.Event or AudioAcks.Completion))
         {
             return ClientError.InvalidRequest(

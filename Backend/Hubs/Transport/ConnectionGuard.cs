@@ -7,16 +7,21 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Hubs.Transport;
 
 /// <summary>
-/// Rules for an open connection that no single call can enforce: a user's connections are capped (those that skipped
-/// negotiation are counted here), and a connection that starts no session within <c>Hub:SessionStartTimeout</c> is told
+/// Rules for an open connection that no single call can enforce: a user an admin kicked is refused for a while
+/// (<see cref="KickedUsers"/>), a user's connections are capped (those that skipped negotiation are counted here), and a connection that starts no session within <c>Hub:SessionStartTimeout</c> is told
 /// why and closed, so handshakes that then stay silent cannot fill the node.
 /// </summary>
-public sealed partial class ConnectionGuard(ConnectionOwners owners, IOptions<HubLimitsOptions> limits, TimeProvider time, ILogger<ConnectionGuard> logger)
+public sealed partial class ConnectionGuard(ConnectionOwners owners, KickedUsers kicked, IOptions<HubLimitsOptions> limits, TimeProvider time, ILogger<ConnectionGuard> logger)
 {
     /// <summary>Registers the connection; an error when it is one too many for its user (the caller then closes it).</summary>
     public ClientError? Opened(HubCallerContext context, IRoleplayClient caller, ClientConnection connection)
     {
         owners.Opened(context.ConnectionId, connection.UserId);
+        if (kicked.Refusal(connection.UserId) is { } refused)
+        {
+            return refused;
+        }
+
         var cap = limits.Value.MaxConnectionsPerUser;
         if (owners.CountFor(connection.UserId) > cap)
         {
