@@ -25,6 +25,7 @@ const hubErrors = {
   'audio-backpressure': 'The server is still catching up with your audio; the page is resending it.',
   'audio-gap': 'Some audio went missing on the way; the page is resending it.',
   'session-on-another-node': 'This session is running on another server that could not be reached. Try again in a moment.',
+  'kicked': 'An administrator ended your session and signed this page out for a few minutes.',
   'events-missed': 'Some of the conversation was missed while you were disconnected; it was read back from the session history.',
   'internal-error': 'Something went wrong on the server. Try again.',
 };

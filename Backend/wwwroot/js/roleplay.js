@@ -469,6 +469,9 @@ function hubError(event) {
     setTimeout(() => uplink?.resend(), 300);
     return;
   }
+  if (event.code === 'kicked') {
+    connection?.stop(); // the server closes it; reconnecting would only be refused again
+  }
   if (event.code === 'events-missed') {
     fillFromHistory(); // what the page missed is read back; the notice says so quietly
     showWarning(describeHubError(event));
