@@ -108,7 +108,7 @@ public sealed class RouteAuthorizationTests : IDisposable
             ["/api/admin/history/scores", "/api/admin/history/sessions", "/api/admin/history/sessions/{id:guid}",
                 "/api/admin/history/sessions/{id:guid}/export", "/api/admin/history/sessions/{id:guid}/report",
                 "/api/admin/history/sessions/{id:guid}/report.html", "/api/admin/history/stats", "/api/admin/history/users/{userId}/sessions",
-                "/api/admin/notices", "/api/admin/scenarios/reload", "/api/admin/sessions/{sessionId}", "/api/stats", "/metrics"],
+                "/api/admin/notices", "/api/admin/scenarios/reload", "/api/admin/sessions/{sessionId}", "/api/admin/users/{userId}/kick", "/api/stats", "/metrics"],
             admin.Select(e => e.RoutePattern.RawText!).Distinct().Order(StringComparer.Ordinal));
     }
 
