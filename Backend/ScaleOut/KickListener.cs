@@ -1,38 +1,21 @@
 using Microsoft.Extensions.Options;
 using RoleplayHub.Sessions;
-using StackExchange.Redis;
 
 namespace RoleplayHub.ScaleOut;
 
 /// <summary>Hears the kicks other nodes send (<c>POST /api/admin/users/{userId}/kick</c> through any node) and kicks the
-/// user here too. Subscribes in the background, retrying while Redis is away, like <see cref="AdminEndListener"/>.</summary>
+/// user here too.</summary>
 public sealed partial class KickListener(
     ClusterRedis redis, ScaleOutNode node, UserKicks kicks, IOptions<ScaleOutOptions> options, TimeProvider time, ILogger<KickListener> logger)
-    : BackgroundService
+    : RedisChannelListener(redis, options, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var channel = RedisChannel.Literal(node.KickChannel);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await (await redis.SubscriberAsync()).SubscribeAsync(channel, (_, message) => Kick((string?)message));
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
-            {
-                LogSubscribeFailed(ex);
-                await Task.Delay(options.Value.LeaseRenewInterval, time, stoppingToken);
-            }
-        }
-    }
+    protected override string Channel => node.KickChannel;
 
     // "{node}|{user}": the sending node has kicked the user already.
-    private void Kick(string? message)
+    protected override void OnMessage(string message)
     {
-        var separator = message?.IndexOf('|') ?? -1;
-        if (separator <= 0 || message![..separator] == node.Id)
+        var separator = message.IndexOf('|');
+        if (separator <= 0 || message[..separator] == node.Id)
         {
             return;
         }
@@ -48,7 +31,4 @@ public sealed partial class KickListener(
 
     [LoggerMessage(LogLevel.Error, "Scale-out: kicking {User} here failed")]
     private partial void LogKickFailed(Exception ex, string user);
-
-    [LoggerMessage(LogLevel.Warning, "Scale-out: cannot subscribe to kicks yet; retrying")]
-    private partial void LogSubscribeFailed(Exception ex);
 }
