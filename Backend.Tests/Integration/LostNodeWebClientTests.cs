@@ -56,7 +56,8 @@ public sealed class LostNodeWebClientTests(PostgresServer postgres, RedisServer 
         a.Kill();
         await roleplay.WaitForAsync("() => roleplay.moves === 1", "the session to be restored on node B", TimeSpan.FromSeconds(60));
         await roleplay.SayOneRepetitionAsync();
-        await roleplay.WaitForAsync("() => roleplay.turns[2]?.reply", "the reply to turn 2, from node B");
+        // Deltas fill the reply as it streams: it is whole once the persona has spoken it and the floor is back.
+        await roleplay.WaitForAsync("() => roleplay.turns[2]?.reply && roleplay.state === 'your-turn'", "the reply to turn 2, from node B, to play");
 
         var transcript = await page.TextContentAsync("#user-2 .words") ?? "";
         var reply = await page.TextContentAsync("#persona-2 .words") ?? "";
