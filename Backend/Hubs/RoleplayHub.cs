@@ -30,8 +30,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     {
         var request = Context.GetHttpContext()?.Request;
         var baseUrl = request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        var context = Context;
-        var connection = sessions.Connect(context.ConnectionId, context.UserIdentifier!, baseUrl, close: context.Abort);
+        var connection = sessions.Connect(Context.ConnectionId, Context.UserIdentifier!, baseUrl, close: Context.Abort);
         Context.Items[typeof(ClientConnection)] = connection;
         if (guard.Opened(Context, Clients.Caller, connection) is { } refused)
         {

@@ -14,11 +14,11 @@ public sealed class KickedUsers(IOptions<RoleplaySessionOptions> options, TimePr
 
     public void Block(string userId)
     {
-        var until = time.GetUtcNow() + options.Value.KickBlock;
-        _until[userId] = until;
+        var now = time.GetUtcNow();
+        _until[userId] = now + options.Value.KickBlock;
         foreach (var (user, expiry) in _until)
         {
-            if (expiry <= time.GetUtcNow())
+            if (expiry <= now)
             {
                 _until.TryRemove(new KeyValuePair<string, DateTimeOffset>(user, expiry));
             }
