@@ -45,7 +45,7 @@ public sealed class LostNodeWebClientTests(PostgresServer postgres, RedisServer 
         await using var a = await ScaleOutNode.StartAsync("node-a", Path.Combine(_data, "a"), _database, redis, _prefix, LeaseTtl, SignInWithDevTokens);
         await using var b = await ScaleOutNode.StartAsync("node-b", Path.Combine(_data, "b"), _database, redis, _prefix, LeaseTtl, SignInWithDevTokens);
         await using var nginx = await NginxProxy.StartAsync([a.BaseUrl, b.BaseUrl]); // node A while it lives, then B
-        await using var browser = await FakeMicrophoneBrowser.LaunchAsync(FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _data));
+        await using var browser = await FakeMicrophoneBrowser.LaunchAsync(FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(3), _data));
         var roleplay = new RoleplayPage(await browser.NewPageAsync(), browser, screenshotPrefix: "lost-node-");
         var page = roleplay.Page;
         await roleplay.StartSessionAsync(nginx.Url, "?transport=websockets&scenario=procurement-price", "web-lost-node", "push-to-talk", "pcm16");

@@ -392,7 +392,9 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         public async Task InitializeAsync()
         {
             Url = _factory.StartOnLoopback();
-            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(1.5), _factory.DataDirectory);
+            // 3 s between repetitions: on a loaded machine the page hears the end of one late, and push-to-talk is
+            // released in this gap, which must outlast that delay or the next repetition's start is sent too.
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(3), _factory.DataDirectory);
             Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
         }
 
