@@ -94,12 +94,12 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
         List<ObjectionCoverage> coverage = [];
         foreach (var objection in drill.Objections)
         {
-            var raised = drill.Turns.FirstOrDefault(t => t.AiText is { } reply && objection.Raise.Any(line => Contains(reply, line)));
+            var raised = drill.Turns.FirstOrDefault(t => t.AiText is { } reply && objection.Raise.Any(line => Contains(drill, reply, line)));
             var from = raised?.Turn + 1 ?? 1;
             (int Turn, string Phrase)? handled = null;
             foreach (var turn in drill.Trainee.Where(t => t.Turn >= from))
             {
-                var phrase = objection.ResolvedBy.FirstOrDefault(p => Says(turn.UserText, p));
+                var phrase = objection.ResolvedBy.FirstOrDefault(p => Says(drill, turn.UserText, p));
                 if (phrase is not null)
                 {
                     handled = (turn.Turn, phrase);
@@ -114,10 +114,10 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     }
 
     /// <summary>The trainee said <paramref name="phrase"/>: matched as the scripted engine matches its keywords.</summary>
-    public static bool Says(string text, string phrase) => TextMatcher.Score(TextMatcher.Tokenize(text), string.Concat(TextMatcher.Tokenize(text)), phrase) > 0;
+    public static bool Says(DrillTurns drill, string text, string phrase) => TextMatcher.Score(drill.Prepared(text), drill.Prepared(phrase)) > 0;
 
-    private static bool Contains(string text, string line) =>
-        TextMatcher.Normalize(text).Contains(TextMatcher.Normalize(line), StringComparison.Ordinal);
+    private static bool Contains(DrillTurns drill, string text, string line) =>
+        drill.Prepared(text).Normalized.Contains(drill.Prepared(line).Normalized, StringComparison.Ordinal);
 
     private static DateTimeOffset UtteranceEnd(TurnRecord turn) => turn.StartedAt.AddMilliseconds(-(turn.QueueMs ?? 0));
 

@@ -1,4 +1,5 @@
 using RoleplayHub.History;
+using RoleplayHub.Providers.Ai.Scripted;
 
 namespace RoleplayHub.Coaching;
 
@@ -6,6 +7,24 @@ namespace RoleplayHub.Coaching;
 /// session's language, and the objections the scenario's persona may raise.</summary>
 public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
 {
+    // The report matches every phrase against every turn; each text is prepared for matching once per drill.
+    private readonly Dictionary<string, MatchText> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>A turn's text or a phrase, prepared for <see cref="TextMatcher"/> (once per drill).</summary>
+    public MatchText Prepared(string text)
+    {
+        lock (_prepared)
+        {
+            if (!_prepared.TryGetValue(text, out var prepared))
+            {
+                prepared = MatchText.Of(text);
+                _prepared[text] = prepared;
+            }
+
+            return prepared;
+        }
+    }
+
     /// <summary>The trainee's turns: those with something recognised.</summary>
     public IEnumerable<TurnRecord> Trainee => Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText));
 

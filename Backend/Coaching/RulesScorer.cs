@@ -120,8 +120,8 @@ public sealed class RulesScorer(CoachingOptions options)
 
     private static (double?, string?, (int, string)?) Keywords(RubricCriterion criterion, DrillTurns drill, ReportTexts texts)
     {
-        var said = criterion.Keywords.Where(k => drill.Trainee.Any(t => DrillAnalyzer.Says(t.UserText, k))).ToList();
-        var evidence = said.Select(k => drill.Trainee.Where(t => DrillAnalyzer.Says(t.UserText, k)).Select(t => SentenceSaying(drill, t.Turn, k)).FirstOrDefault())
+        var said = criterion.Keywords.Where(k => drill.Trainee.Any(t => DrillAnalyzer.Says(drill, t.UserText, k))).ToList();
+        var evidence = said.Select(k => drill.Trainee.Where(t => DrillAnalyzer.Says(drill, t.UserText, k)).Select(t => SentenceSaying(drill, t.Turn, k)).FirstOrDefault())
             .FirstOrDefault(s => s is not null);
         return (100.0 * said.Count / criterion.Keywords.Count, texts.Keywords(said.Count, criterion.Keywords.Count, criterion.Keywords.Except(said)), evidence);
     }
@@ -131,7 +131,7 @@ public sealed class RulesScorer(CoachingOptions options)
     private static (int, string)? SentenceSaying(DrillTurns drill, int turn, string phrase)
     {
         var sentences = drill.TraineeSentences.Where(s => s.Turn == turn).ToList();
-        var hit = sentences.FirstOrDefault(s => DrillAnalyzer.Says(s.Sentence, phrase));
+        var hit = sentences.FirstOrDefault(s => DrillAnalyzer.Says(drill, s.Sentence, phrase));
         return hit.Sentence is not null ? hit : sentences.Count > 0 ? sentences[0] : null;
     }
 }

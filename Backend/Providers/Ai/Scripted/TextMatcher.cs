@@ -16,39 +16,52 @@ public static class TextMatcher
 
     public static string[] Tokenize(string text) => Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Lower case, letters and digits only, words separated by one space. One pass and one string: the
+    /// coaching report normalises every turn of a drill.</summary>
     public static string Normalize(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        var folded = text.Normalize(NormalizationForm.FormKC);
+        var builder = new StringBuilder(folded.Length);
+        var gap = false;
+        foreach (var c in folded)
         {
             if (char.IsLetterOrDigit(c))
             {
+                if (gap && builder.Length > 0)
+                {
+                    builder.Append(' ');
+                }
+
+                gap = false;
                 builder.Append(char.ToLowerInvariant(c));
             }
-            else if (c == '\'' || c == '’')
+            else if (c != '\'' && c != '’')
             {
-                // "don't" → "dont": recognisers disagree on apostrophes
-            }
-            else
-            {
-                builder.Append(' ');
+                // "don't" → "dont" (recognisers disagree on apostrophes); anything else separates words
+                gap = true;
             }
         }
 
-        return string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return builder.ToString();
     }
+
+    /// <summary>Match strength of <paramref name="phrase"/> in <paramref name="heard"/>, both prepared once.</summary>
+    public static int Score(MatchText heard, MatchText phrase) =>
+        Score(heard.Words, heard.Unspaced, phrase.Words, phrase.IsUnspacedScript);
 
     /// <summary>Match strength of <paramref name="phrase"/> in the tokenised transcript: 0 when absent, else the
     /// number of words matched (longer phrases are stronger evidence).</summary>
-    public static int Score(string[] transcript, string unspacedTranscript, string phrase)
+    public static int Score(string[] transcript, string unspacedTranscript, string phrase) =>
+        Score(transcript, unspacedTranscript, Tokenize(phrase), IsUnspacedScript(phrase));
+
+    private static int Score(string[] transcript, string unspacedTranscript, string[] words, bool unspacedScript)
     {
-        var words = Tokenize(phrase);
         if (words.Length == 0)
         {
             return 0;
         }
 
-        if (IsUnspacedScript(phrase))
+        if (unspacedScript)
         {
             var needle = string.Concat(words);
             return unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
@@ -100,7 +113,7 @@ public static class TextMatcher
             return true;
         }
 
-        if (heard.Length >= 4 && expected.Length >= 4 && Stem(heard) == Stem(expected))
+        if (heard.Length >= 4 && expected.Length >= 4 && Stem(heard).SequenceEqual(Stem(expected)))
         {
             return true;
         }
@@ -110,7 +123,7 @@ public static class TextMatcher
         return allowed > 0 && Math.Abs(heard.Length - expected.Length) <= allowed && Distance(heard, expected, allowed) <= allowed;
     }
 
-    private static bool IsUnspacedScript(string text)
+    internal static bool IsUnspacedScript(string text)
     {
         foreach (var c in text)
         {
@@ -124,13 +137,13 @@ public static class TextMatcher
         return false;
     }
 
-    private static string Stem(string word)
+    private static ReadOnlySpan<char> Stem(string word)
     {
         foreach (var suffix in (ReadOnlySpan<string>)["ing", "ied", "ies", "ed", "es", "ly", "s"])
         {
             if (word.Length > suffix.Length + 2 && word.EndsWith(suffix, StringComparison.Ordinal))
             {
-                return word[..^suffix.Length];
+                return word.AsSpan(0, word.Length - suffix.Length);
             }
         }
 
