@@ -12,8 +12,10 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
+# The runtime settings the product ships with (scripts/runtime-env.sh), chosen at start for the CPUs the container gets.
+COPY scripts/runtime-env.sh /app/runtime-env.sh
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 DataDirectory=/data
 VOLUME /data
 EXPOSE 5080
 HEALTHCHECK --interval=10s --timeout=3s CMD curl -sf http://127.0.0.1:5080/healthz || exit 1
-ENTRYPOINT ["dotnet", "RoleplayHub.Backend.dll"]
+ENTRYPOINT ["/bin/sh", "-c", ". /app/runtime-env.sh && exec dotnet RoleplayHub.Backend.dll \"$@\"", "roleplayhub"]

@@ -22,7 +22,7 @@
 #                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
 # Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
-#      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), TUNING (1: the one-core runtime settings of docs/benchmarks.md; 0: runtime defaults).
+#      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), RUNTIME (product: scripts/runtime-env.sh as scripts/run.sh applies it; defaults: the runtime's own), RUNTIME_ENV (more runtime settings, space-separated).
 #      latency: DURATION_LATENCY (s, 120), WARMUP_LATENCY (s, 30), MODES ("after before"), BEFORE_COMMIT (3c70b94),
 #      BEFORE_ROOT (a build of it, made when missing; "." runs "before" against this checkout's server).
 #      realtime: VENDORS ("openai qwen"), DURATION_REALTIME (s, 60), WARMUP_REALTIME (s, 20), FAKE_PORT (5611).
@@ -226,12 +226,7 @@ case "${1:-short}" in
     SERVER_ROOT=$(mktemp -d); mkdir -p "$SERVER_ROOT/Backend/bin/Release" "$SERVER_ROOT/bench"
     cp -r Backend/bin/Release/net10.0 "$SERVER_ROOT/Backend/bin/Release/"
     cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$SERVER_ROOT/bench/"
-    # What scripts/run.sh starts — its environment (Development, Information logs), its one runtime setting and the
-    # default session options — with the workload's providers and signing key on top; pinned to core 0 so the load
-    # generator has core 1 to itself.
-    runtime=(DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512)
-    SERVER_ENV=(ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Information Sessions__SpeakOpeningLine=true
-      Sessions__MaxSessions=5000 Hub__MaxConnections=10000)
+    SERVER_ENV=(Sessions__MaxSessions=5000 Hub__MaxConnections=10000)
     start_server latency-model bench/results/server-soak.log
     taskset -c 1 dotnet "$SERVER_ROOT/bench/net10.0/RoleplayHub.Bench.dll" load --url "http://127.0.0.1:$PORT" --sessions "$sessions" \
       --duration $((minutes * 60)) --ramp 60 --chunk-mode "$MODE" --jwt-secret $KEY --server-pid "$server_pid" \

@@ -1,13 +1,10 @@
-# Sourced by bench/run.sh and bench/compare.sh: the hub as a server under test, pinned to CPU 0.
-#
-# Its runtime settings (docs/benchmarks.md, "Runtime settings"). Always: 512 arrays per shared-pool partition, and
-# tier-up without the 10× call-counting delay .NET applies on one CPU (otherwise a run needs ~2 min of warm-up before
-# the JIT stops taking a fifth of the core). TUNING=1 (default) adds what suits a one-core node: no spinning before a
-# pool thread sleeps, and socket completions run inline on the epoll thread.
-runtime=(DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=512 DOTNET_TC_DelaySingleProcMultiplier=1)
-if [ "${TUNING:-1}" = 1 ]; then
-  runtime+=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
-fi
+# Sourced by bench/run.sh and bench/compare.sh: the hub as a server under test, pinned to CPU 0, started as
+# scripts/run.sh starts it: its environment (Development, Information logs, the opening line) and its runtime settings
+# (scripts/runtime-env.sh, which sees the one CPU it is pinned to), with the workload's providers, signing key and
+# capacity limits on top.
+# SERVER_CPUS (0) pins it elsewhere: "0,1" measures a two-core node (the load generator still shares core 1 with it).
+# RUNTIME=defaults runs the server on the runtime's own defaults instead (docs/benchmarks.md, "Runtime settings");
+# RUNTIME_ENV (space-separated) adds runtime settings to either, e.g. RUNTIME_ENV="DOTNET_gcServer=0".
 KEY=bench-signing-key-bench-signing-key-0123
 PORT=${PORT:-5090}
 server_pid=""
@@ -22,10 +19,12 @@ start_server() {
   if [ "$1" = latency-model ]; then
     providers=(Stt__Provider=latency-model Ai__Provider=latency-model Tts__Provider=latency-model)
   fi
-  env "${runtime[@]}" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey=$KEY DataDirectory="$data" Logging__LogLevel__Default=Warning \
-    Sessions__SpeakOpeningLine=false Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
-    "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c 0 dotnet "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" --urls "http://127.0.0.1:$PORT" \
-    > "$2" 2>&1 &
+  local settings=". scripts/runtime-env.sh;"
+  [ "${RUNTIME:-product}" = defaults ] && settings=""
+  env ${RUNTIME_ENV:-} ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$KEY DataDirectory="$data" \
+    Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
+    "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\"" \
+    "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" > "$2" 2>&1 &
   server_pid=$!
   until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.2; done
 }

@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh runtime
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# SignalR's per-connection pipes rent from the shared array pool; its default 32 arrays per core miss under a few
-# hundred streaming sessions and every miss is a fresh array (docs/benchmarks.md: 15.6 → 10.0 KB allocated per chunk).
-export DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION="${DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION:-512}"
+# The runtime settings the product ships with, for the CPUs this process may use (docs/benchmarks.md).
+. scripts/runtime-env.sh
 exec dotnet run --project Backend -c Release --no-launch-profile --urls "${URLS:-http://localhost:5080}"

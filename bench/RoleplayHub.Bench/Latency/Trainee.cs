@@ -59,7 +59,7 @@ internal sealed class Trainee(int index, LatencyRun run)
 
     private async Task<bool> ConnectAsync()
     {
-        var socket = new HubSocket { OnMessage = OnMessage, OnClosed = OnClosed };
+        var socket = new HubSocket(messagePack: false) { OnMessage = OnMessage, OnClosed = OnClosed };
         try
         {
             await socket.ConnectAsync(run.Http, run.Options.Url, run.Token($"user{index}"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));

@@ -3,19 +3,23 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using MessagePack;
 
 namespace RoleplayHub.Bench.Load;
 
 /// <summary>
-/// One SignalR connection speaking the JSON hub protocol over a raw <see cref="ClientWebSocket"/>, built for load:
-/// records are assembled into pooled buffers around precomputed base64, and only the fields the generator needs are
-/// read from what comes back (acknowledgements are matched without building a JSON document).
+/// One SignalR connection speaking the JSON or the MessagePack hub protocol over a raw <see cref="ClientWebSocket"/>,
+/// built for load: chunk records are assembled into pooled buffers around precomputed audio, and only the fields the
+/// generator needs are read from what comes back (acknowledgements are matched without decoding the message). Other
+/// MessagePack messages are handed on as the JSON records the handlers read; they are a few per turn.
 /// </summary>
-internal sealed class HubSocket : IAsyncDisposable
+internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 {
     private const byte RecordSeparator = 0x1E;
     private static readonly byte[] AckTarget = "\"target\":\"audio-received\""u8.ToArray();
+    private static readonly byte[] AckTargetMessagePack = [0xAE, .. "audio-received"u8];
     private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+    private static readonly byte[] PingMessagePack = [0x02, 0x91, 0x06]; // length 2, [6]
 
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -46,7 +50,8 @@ internal sealed class HubSocket : IAsyncDisposable
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var ws = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay?id={id}&access_token={token}");
         await _socket.ConnectAsync(ws, cancellationToken);
-        await _socket.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken);
+        var handshake = messagePack ? "{\"protocol\":\"messagepack\",\"version\":1}\u001e"u8.ToArray() : "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
+        await _socket.SendAsync(handshake, WebSocketMessageType.Text, true, cancellationToken);
 
         // The handshake reply ({} + RS) may share a frame with the first message; the receive loop takes the rest.
         var buffer = new byte[4096];
@@ -59,12 +64,14 @@ internal sealed class HubSocket : IAsyncDisposable
 
         var carry = buffer.AsSpan(end + 1, received.Count - end - 1).ToArray();
         _receiver = Task.Run(() => ReceiveLoopAsync(carry));
-        _pinger = new Timer(_ => _ = SendAsync(Ping), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        _pinger = new Timer(_ => _ = SendAsync(messagePack ? PingMessagePack : Ping), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
     }
 
     public string NextInvocationId() => Interlocked.Increment(ref _nextInvocation).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Sends one record (already 0x1E-terminated).</summary>
+    public bool IsMessagePack => messagePack;
+
+    /// <summary>Sends one record (JSON: already 0x1E-terminated; MessagePack: already length-prefixed).</summary>
     public async Task SendAsync(ReadOnlyMemory<byte> record)
     {
         await _sendLock.WaitAsync();
@@ -72,7 +79,7 @@ internal sealed class HubSocket : IAsyncDisposable
         {
             if (_socket.State == WebSocketState.Open)
             {
-                await _socket.SendAsync(record, WebSocketMessageType.Text, true, CancellationToken.None);
+                await _socket.SendAsync(record, messagePack ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
@@ -85,9 +92,44 @@ internal sealed class HubSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends an invocation whose JSON arguments are given as text: <c>[{...}]</c>.</summary>
+    /// <summary>Sends an invocation whose arguments are given as JSON text: <c>[{...}]</c> (converted for MessagePack).</summary>
     public Task InvokeAsync(string invocationId, string target, string argumentsJson) =>
-        SendAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"{target}\",\"arguments\":{argumentsJson}}}\u001e"));
+        SendAsync(messagePack
+            ? Invocation(invocationId, target, MessagePackSerializer.ConvertFromJson(argumentsJson))
+            : Encoding.UTF8.GetBytes($"{{\"type\":1,\"invocationId\":\"{invocationId}\",\"target\":\"{target}\",\"arguments\":{argumentsJson}}}\u001e"));
+
+    /// <summary>A MessagePack invocation, length-prefixed: [1, {}, id, target, arguments, []].</summary>
+    private static byte[] Invocation(string? invocationId, string target, byte[] arguments)
+    {
+        var body = new ArrayBufferWriter<byte>(arguments.Length + 64);
+        var writer = new MessagePackWriter(body);
+        writer.WriteArrayHeader(6);
+        writer.Write(1);
+        writer.WriteMapHeader(0);
+        writer.Write(invocationId);
+        writer.Write(target);
+        writer.WriteRaw(arguments);
+        writer.WriteArrayHeader(0);
+        writer.Flush();
+        var framed = new byte[5 + body.WrittenCount];
+        var prefix = WriteLengthPrefix(framed, body.WrittenCount);
+        body.WrittenSpan.CopyTo(framed.AsSpan(prefix));
+        return framed[..(prefix + body.WrittenCount)];
+    }
+
+    /// <summary>The hub protocol's MessagePack framing: the length as a base-128 varint; returns its size.</summary>
+    public static int WriteLengthPrefix(Span<byte> destination, int length)
+    {
+        var i = 0;
+        do
+        {
+            var b = (byte)(length & 0x7F);
+            length >>= 7;
+            destination[i++] = length > 0 ? (byte)(b | 0x80) : b;
+        }
+        while (length > 0);
+        return i;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -160,6 +202,12 @@ internal sealed class HubSocket : IAsyncDisposable
 
     private void Process(byte[] buffer, ref int length)
     {
+        if (messagePack)
+        {
+            ProcessMessagePack(buffer, ref length);
+            return;
+        }
+
         var start = 0;
         while (true)
         {
@@ -178,6 +226,86 @@ internal sealed class HubSocket : IAsyncDisposable
             buffer.AsSpan(start, length - start).CopyTo(buffer);
             length -= start;
         }
+    }
+
+    private void ProcessMessagePack(byte[] buffer, ref int length)
+    {
+        var start = 0;
+        while (true)
+        {
+            // varint length prefix, then the message
+            int size = 0, shift = 0, at = start;
+            var complete = false;
+            while (at < length && shift <= 28)
+            {
+                var b = buffer[at++];
+                size |= (b & 0x7F) << shift;
+                shift += 7;
+                if ((b & 0x80) == 0)
+                {
+                    complete = true;
+                    break;
+                }
+            }
+
+            if (!complete || length - at < size)
+            {
+                break;
+            }
+
+            HandleMessagePack(buffer.AsMemory(at, size));
+            start = at + size;
+        }
+
+        if (start > 0)
+        {
+            buffer.AsSpan(start, length - start).CopyTo(buffer);
+            length -= start;
+        }
+    }
+
+    private void HandleMessagePack(ReadOnlyMemory<byte> message)
+    {
+        var reader = new MessagePackReader(message);
+        var fields = reader.ReadArrayHeader();
+        var type = reader.ReadInt32();
+        string json;
+        switch (type)
+        {
+            case 1:
+                reader.Skip(); // headers
+                var invocationId = reader.ReadString();
+                // Hot path: acknowledgements are recognised by their target's bytes.
+                if (message.Span.Slice((int)reader.Consumed).StartsWith(AckTargetMessagePack))
+                {
+                    OnAck?.Invoke();
+                    return;
+                }
+
+                var target = reader.ReadString();
+                json = $"{{\"type\":1,\"target\":{JsonSerializer.Serialize(target)},\"arguments\":{MessagePackSerializer.ConvertToJson(message[(int)reader.Consumed..])}}}";
+                break;
+            case 3:
+                reader.Skip(); // headers
+                var id = reader.ReadString();
+                var kind = reader.ReadInt32();
+                var rest = kind == 2 ? "" : MessagePackSerializer.ConvertToJson(message[(int)reader.Consumed..]);
+                json = kind switch
+                {
+                    1 => $"{{\"type\":3,\"invocationId\":\"{id}\",\"error\":{rest}}}",
+                    3 => $"{{\"type\":3,\"invocationId\":\"{id}\",\"result\":{rest}}}",
+                    _ => $"{{\"type\":3,\"invocationId\":\"{id}\"}}",
+                };
+                break;
+            case 7:
+                var error = fields > 1 ? reader.ReadString() : null;
+                json = $"{{\"type\":7,\"error\":{JsonSerializer.Serialize(error ?? "close")}}}";
+                break;
+            default:
+                return; // pings
+        }
+
+        Handle(Encoding.UTF8.GetBytes(json));
     }
 
     private void Handle(ReadOnlySpan<byte> record)

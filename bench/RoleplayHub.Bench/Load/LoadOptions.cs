@@ -7,6 +7,10 @@ internal sealed record LoadOptions
 {
     public string Url { get; init; } = "http://127.0.0.1:5080";
 
+    /// <summary>The server under test: <c>signalr</c> (this hub) or <c>socketio</c> (the Node reference of
+    /// ../shared/reference-bench, driven with the same workload over Socket.io 4; audio events, no completions).</summary>
+    public string Target { get; init; } = "signalr";
+
     public int Sessions { get; init; } = 100;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
@@ -32,6 +36,10 @@ internal sealed record LoadOptions
     public string ChunkMode { get; init; } = "invoke";
 
     public string Scenario { get; init; } = "procurement-price";
+
+    /// <summary>The hub protocol: <c>json</c> (audio as base64 text) or <c>messagepack</c> (audio as bytes; with
+    /// <c>--chunk-mode invoke</c> or <c>send</c>).</summary>
+    public string Protocol { get; init; } = "json";
 
     /// <summary>start-session's <c>audioAck</c>: <c>event</c> (an audio-received per chunk) or <c>completion</c> (the
     /// invocation's result; with <c>--chunk-mode invoke</c> only).</summary>
@@ -68,6 +76,7 @@ internal sealed record LoadOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
+                "--target" => o with { Target = value is "signalr" or "socketio" ? value : throw new ArgumentException("--target signalr|socketio") },
                 "--url" => o with { Url = value.TrimEnd('/') },
                 "--sessions" => o with { Sessions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
@@ -81,6 +90,7 @@ internal sealed record LoadOptions
                 "--turn-timeout" => o with { TurnTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--chunk-mode" => o with { ChunkMode = value is "invoke" or "send" or "stream" ? value : throw new ArgumentException("--chunk-mode invoke|send|stream") },
                 "--scenario" => o with { Scenario = value },
+                "--protocol" => o with { Protocol = value is "json" or "messagepack" ? value : throw new ArgumentException("--protocol json|messagepack") },
                 "--ack" => o with { AudioAck = value is "event" or "completion" ? value : throw new ArgumentException("--ack event|completion") },
                 "--server-pid" => o with { ServerPid = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = value },
@@ -89,6 +99,12 @@ internal sealed record LoadOptions
             };
         }
 
-        return o;
+        if (o.Protocol == "messagepack" && o.ChunkMode == "stream")
+        {
+            throw new ArgumentException("--protocol messagepack streams audio with --chunk-mode invoke or send");
+        }
+
+        // Socket.io's emit has no completion: the reference acknowledges every chunk with an audio-received event.
+        return o.Target == "socketio" ? o with { ChunkMode = "send", Protocol = "json", AudioAck = "event" } : o;
     }
 }

@@ -11,7 +11,7 @@ namespace RoleplayHub.Bench.Load;
 /// the session's last turn (ai-response's turnCount = maxTurns) it waits for session-ended and starts a new session,
 /// as a trainee would, rather than speak into a session that is closing.
 /// </summary>
-internal sealed class SimulatedUser(int index, LoadRun run)
+internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 {
     private readonly ConcurrentQueue<long> _unacked = new();
     private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
@@ -34,7 +34,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
 
     public async Task RunAsync(long startAt, long deadline)
     {
-        await DelayUntil(startAt);
+        await Timing.DelayUntil(startAt);
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (!_connected && !await ConnectAsync())
@@ -45,7 +45,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
 
             if (run.Options.Idle)
             {
-                await DelayUntil(deadline); // an idle connection: pings only
+                await Timing.DelayUntil(deadline); // an idle connection: pings only
                 continue;
             }
 
@@ -62,7 +62,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             }
             else if (outcome is "done" or "timeout")
             {
-                await DelayUntil(Math.Min(Stopwatch.GetTimestamp() + Ticks(run.Options.Pause.TotalMilliseconds), deadline));
+                await Timing.DelayUntil(Math.Min(Stopwatch.GetTimestamp() + Timing.Ticks(run.Options.Pause.TotalMilliseconds), deadline));
             }
             else if (outcome == "closed")
             {
@@ -75,7 +75,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
 
     private async Task<bool> ConnectAsync()
     {
-        var socket = new HubSocket { OnAck = OnAck, OnMessage = OnMessage, OnClosed = OnClosed };
+        var socket = new HubSocket(run.Options.Protocol == "messagepack") { OnAck = OnAck, OnMessage = OnMessage, OnClosed = OnClosed };
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -88,7 +88,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             return false;
         }
 
-        run.Connect.Add(Ms(started));
+        run.Connect.Add(Timing.Ms(started));
         _socket = socket;
         _connected = true;
         return true;
@@ -110,7 +110,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             return false;
         }
 
-        run.StartSession.Add(Ms(started));
+        run.StartSession.Add(Timing.Ms(started));
         Interlocked.Increment(ref run.SessionsStarted);
         lock (_gate)
         {
@@ -137,8 +137,8 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < run.Chunks.Count; i++)
         {
-            var due = t0 + Ticks(i * 250);
-            await DelayUntil(due);
+            var due = t0 + Timing.Ticks(i * 250);
+            await Timing.DelayUntil(due);
             if (_sessionId != sessionId)
             {
                 return _connected ? "ended" : "closed";
@@ -150,7 +150,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             }
 
             var now = Stopwatch.GetTimestamp();
-            run.SendLag.Add(Ms(due, now));
+            run.SendLag.Add(Timing.Ms(due, now));
             string? invocationId = null;
             if (run.Options.ChunkMode == "invoke")
             {
@@ -182,7 +182,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
             _pending[commitId] = ("commit-audio", utterance.At);
             await socket.InvokeAsync(commitId, "commit-audio", $"[{{\"sessionId\":\"{sessionId}\"}}]");
         }
-        var remaining = Math.Max(0, Math.Min(run.Options.TurnTimeout.TotalMilliseconds, Ms(Stopwatch.GetTimestamp(), deadline)));
+        var remaining = Math.Max(0, Math.Min(run.Options.TurnTimeout.TotalMilliseconds, Timing.Ms(Stopwatch.GetTimestamp(), deadline)));
         var outcome = await utterance.Done.Task.WaitAsync(TimeSpan.FromMilliseconds(remaining)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "timeout", TaskScheduler.Default);
         lock (_gate)
         {
@@ -238,7 +238,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
     {
         if (_unacked.TryDequeue(out var sent))
         {
-            run.ChunkAck.Add(Ms(sent));
+            run.ChunkAck.Add(Timing.Ms(sent));
             Interlocked.Increment(ref run.ChunksAcked);
         }
         else
@@ -270,7 +270,7 @@ internal sealed class SimulatedUser(int index, LoadRun run)
 
             if (pending.Target == "audio-chunk")
             {
-                run.ChunkCompletion.Add(Ms(pending.At, now));
+                run.ChunkCompletion.Add(Timing.Ms(pending.At, now));
                 if (message.TryGetProperty("result", out var ack) && ack.ValueKind == JsonValueKind.Object)
                 {
                     OnAck(); // audioAck: completion
@@ -329,16 +329,16 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         {
             case "transcription" when utterance.Turn is null:
                 utterance.Turn = turn;
-                run.CommitToTranscription.Add(Ms(utterance.At, now));
+                run.CommitToTranscription.Add(Timing.Ms(utterance.At, now));
                 break;
             case "ai-response" when turn == utterance.Turn && !utterance.SawReply:
                 utterance.SawReply = true;
                 _lastTurnAnswered = payload.TryGetProperty("maxTurns", out var max) && max.ValueKind == JsonValueKind.Number
                     && payload.GetProperty("turnCount").GetInt32() >= max.GetInt32();
-                run.CommitToAiResponse.Add(Ms(utterance.At, now));
+                run.CommitToAiResponse.Add(Timing.Ms(utterance.At, now));
                 break;
             case "avatar-response" when turn == utterance.Turn && payload.GetProperty("segment").GetInt32() == 0:
-                run.CommitToAvatar.Add(Ms(utterance.At, now));
+                run.CommitToAvatar.Add(Timing.Ms(utterance.At, now));
                 Interlocked.Increment(ref run.UtterancesAnswered);
                 utterance.Done.TrySetResult("done");
                 break;
@@ -392,21 +392,6 @@ internal sealed class SimulatedUser(int index, LoadRun run)
         _unacked.Clear();
         utterance?.Done.TrySetResult("closed");
     }
-
-    private static async Task DelayUntil(long timestamp)
-    {
-        var wait = Ms(Stopwatch.GetTimestamp(), timestamp);
-        if (wait > 0.5)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(wait));
-        }
-    }
-
-    private static long Ticks(double milliseconds) => (long)(milliseconds * Stopwatch.Frequency / 1000);
-
-    private static double Ms(long from) => Ms(from, Stopwatch.GetTimestamp());
-
-    private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
     private sealed class Utterance(long at)
     {
