@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Side by side with the system we replace: the Node/Socket.io baseline of ../shared/reference-bench and this hub, each
 # on CPU 0, both driven by this project's load generator (on CPU 1) with the same workload: the reference over
-# Socket.io 4 (Engine.IO v4 over a raw WebSocket, `--target socketio`), the hub over JSON and over MessagePack.
+# Socket.io 4 (Engine.IO v4 over a raw WebSocket, `--target socketio`), the hub in each shape of HUB_RUNS.
 # (The reference's own Node load generator saturates its core near 1,000 sessions, so it cannot measure either server
 # beyond that.)
 #   bench/compare.sh [SESSIONS...]          (default: 1000 2000 3000)
 # Env: REFERENCE_BENCH (../shared/reference-bench), DURATION (60), RAMP (20), WARMUP (45), PORT (5090),
-#      PROTOCOLS ("json messagepack"), EXTRA (more load generator options for the hub's runs), RUNTIME (product).
+#      HUB_RUNS (label=options, space-separated; default below: JSON and MessagePack invoking each chunk with an
+#      audio-received per chunk, as the reference's clients do, and MessagePack sent without completions with an
+#      audio-received per 4 chunks, the fewest messages the hub offers), RUNTIME (product).
 # Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,9 +42,10 @@ for sessions in "$@"; do
   measure http://127.0.0.1:3101 "$sessions" "compare-socketio-$sessions" --target socketio
   stop_server
 
-  for protocol in ${PROTOCOLS:-json messagepack}; do
+  for run in ${HUB_RUNS:-json=--protocol,json messagepack=--protocol,messagepack messagepack-send-ack4=--protocol,messagepack,--chunk-mode,send,--ack-every,4}; do
     start_server latency-model "bench/results/compare-roleplayhub-$sessions.log"
-    measure "http://127.0.0.1:$PORT" "$sessions" "compare-signalr-$protocol-$sessions" --protocol "$protocol" ${EXTRA:-}
+    IFS=, read -r -a options <<< "${run#*=}"
+    measure "http://127.0.0.1:$PORT" "$sessions" "compare-signalr-${run%%=*}-$sessions" "${options[@]}"
     stop_server
   done
 done

@@ -1,7 +1,7 @@
 # Sourced by bench/run.sh and bench/compare.sh: the hub as a server under test, pinned to CPU 0, started as
-# scripts/run.sh starts it: its environment (Development, Information logs, the opening line) and its runtime settings
-# (scripts/runtime-env.sh, which sees the one CPU it is pinned to), with the workload's providers, signing key and
-# capacity limits on top.
+# scripts/run.sh starts it: its environment (Development), its content root (Backend/, so appsettings.json and its log
+# levels apply, as under `dotnet run --project Backend`) and its runtime settings (scripts/runtime-env.sh, which sees
+# the one CPU it is pinned to), with the workload's providers, signing key and capacity limits on top.
 # SERVER_CPUS (0) pins it elsewhere: "0,1" measures a two-core node (the load generator still shares core 1 with it).
 # RUNTIME=defaults runs the server on the runtime's own defaults instead (docs/benchmarks.md, "Runtime settings");
 # RUNTIME_ENV (space-separated) adds runtime settings to either, e.g. RUNTIME_ENV="DOTNET_gcServer=0".
@@ -23,10 +23,13 @@ start_server() {
   [ "${RUNTIME:-product}" = defaults ] && settings=""
   env ${RUNTIME_ENV:-} ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$KEY DataDirectory="$data" \
     Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
-    "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\"" \
-    "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" > "$2" 2>&1 &
+    "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\" --contentRoot \"\$2\"" \
+    "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" "$(cd "${SERVER_ROOT:-.}/Backend" && pwd)" > "$2" 2>&1 &
   server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do sleep 0.2; done
+  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "the server did not start: $2" >&2; tail -5 "$2" >&2; return 1; }
+    sleep 0.2
+  done
 }
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }

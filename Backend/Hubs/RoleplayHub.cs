@@ -100,13 +100,16 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
             throw await RefuseAsync(request?.SessionId, error);
         }
 
-        var acknowledgement = outcome.ToAcknowledgement(request!.SessionId!, Now);
         if (outcome.InCompletion)
         {
-            return acknowledgement;
+            return outcome.ToAcknowledgement(request!.SessionId!, Now);
         }
 
-        await Clients.Caller.AudioReceived(acknowledgement);
+        if (!outcome.AckDeferred)
+        {
+            await Clients.Caller.AudioReceived(outcome.ToAcknowledgement(request!.SessionId!, Now));
+        }
+
         return null;
     }
 
@@ -204,7 +207,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
                     continue;
                 }
 
-                if (hasAudio)
+                if (hasAudio && !outcome.AckDeferred)
                 {
                     await caller.AudioReceived(outcome.ToAcknowledgement(sessionId, Now));
                 }

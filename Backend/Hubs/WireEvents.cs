@@ -81,7 +81,7 @@ internal static class WireEvents
         r.SessionId, r.ScenarioId, r.Language, r.AudioFormat is not null, r.AudioFormat?.Encoding, r.AudioFormat?.SampleRate, r.AudioFormat?.Channels,
         r.LastSeq, r.ModelProfile, r.IdleFlush,
         r.TurnDetection is { } t ? new TurnDetectionRequest(t.Type, t.Detector, t.Threshold, t.PrefixPaddingMs, t.SilenceMs, t.Eagerness) : null,
-        r.Engine, r.AudioAck);
+        r.Engine, r.AudioAck, r.AudioAckEvery);
 
     public static IncomingChunk ToSessions(this AudioChunkRequest r) => new(r.Offset, r.Audio, r.TooLarge, r.BindingError);
 }

@@ -10,4 +10,8 @@ public static class AudioAcks
     /// <summary>The invocation's completion carries the acknowledgement as its result: one message per chunk instead
     /// of two.</summary>
     public const string Completion = "completion";
+
+    /// <summary>The most chunks one <c>audio-received</c> may cover (<c>audioAckEvery</c>): 32 chunks of 250 ms are
+    /// 8 s of audio a client keeps for a resend.</summary>
+    public const int MaxEvery = 32;
 }

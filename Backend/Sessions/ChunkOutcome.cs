@@ -14,6 +14,9 @@ public readonly record struct ChunkOutcome(ClientError? Error, int AudioSize, lo
     /// <summary>The acknowledgement goes in the invocation's completion, not in an event (<see cref="AudioAcks.Completion"/>).</summary>
     public bool InCompletion { get; init; }
 
+    /// <summary>Accepted without an <c>audio-received</c> of its own: a later one covers it (<c>audioAckEvery</c>).</summary>
+    public bool AckDeferred { get; init; }
+
     public static ChunkOutcome Failed(ClientError error) => new(error, 0, 0, 0, false);
 
     public static ChunkOutcome Accepted(int size, long offset, long total, bool duplicate = false) => new(null, size, offset, total, duplicate);

@@ -23,6 +23,8 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     private int _state = (int)SessionState.Active;
     private int _turnCount;
     private int _turnsInFlight;
+    private volatile int _ackEvery = 1;
+    private long _chunksSinceAckReset;
 
     public RoleplaySession(
         SessionIdentity identity,
@@ -80,6 +82,16 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     /// <summary>The attached client takes each invoked chunk's acknowledgement in the invocation's completion
     /// (<see cref="AudioAcks.Completion"/>); set by every start and resume, since it is the client's way.</summary>
     public bool AcknowledgesInCompletion { get; set; }
+
+    /// <summary>Whether this chunk gets an <c>audio-received</c>: every Nth one (<c>audioAckEvery</c>), counted from
+    /// the last start or resume, which sets N. The count is atomic: a stream and invocations may feed one session.</summary>
+    public bool TakeAcknowledgementTurn() => _ackEvery == 1 || Interlocked.Increment(ref _chunksSinceAckReset) % _ackEvery == 0;
+
+    public void AcknowledgeEvery(int chunks)
+    {
+        _ackEvery = chunks;
+        Interlocked.Exchange(ref _chunksSinceAckReset, 0);
+    }
 
     /// <summary>How the user's turns end: by the client only, or also by the server's voice detection.</summary>
     public TurnDetection TurnDetection { get; }

@@ -121,7 +121,9 @@ public sealed class SessionManager : IDisposable
             _metrics.AudioBytes.Add(outcome.AudioSize);
         }
 
-        return session.AcknowledgesInCompletion ? outcome with { InCompletion = true } : outcome;
+        return session.AcknowledgesInCompletion ? outcome with { InCompletion = true }
+            : outcome.Error is null && !session.TakeAcknowledgementTurn() ? outcome with { AckDeferred = true }
+            : outcome;
     }
 
     public ClientError? Commit(ClientConnection connection, string? sessionId) =>

@@ -46,10 +46,17 @@ public sealed partial class SessionStarter(
                 $"audioAck must be '{AudioAcks.Event}' (an audio-received event per chunk, the default) or '{AudioAcks.Completion}' (the audio-chunk invocation's result).");
         }
 
+        if (request.AudioAckEvery is { } every && (every is < 1 or > AudioAcks.MaxEvery || (every > 1 && request.AudioAck == AudioAcks.Completion)))
+        {
+            return ClientError.InvalidRequest(
+                $"audioAckEvery must be 1–{AudioAcks.MaxEvery} chunks, and more than 1 only with audioAck '{AudioAcks.Event}' (every completion carries its acknowledgement).");
+        }
+
         var outcome = await StartOrResumeAsync(connection, request);
         if (outcome.Started is { } started && registry.TryGet(started.SessionId, out var session))
         {
             session!.AcknowledgesInCompletion = request.AudioAck == AudioAcks.Completion;
+            session.AcknowledgeEvery(request.AudioAckEvery ?? 1);
         }
 
         return outcome;

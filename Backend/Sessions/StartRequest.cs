@@ -17,7 +17,8 @@ public sealed record StartRequest(
     bool? IdleFlush,
     TurnDetectionRequest? TurnDetection,
     string? Engine = null,
-    string? AudioAck = null);
+    string? AudioAck = null,
+    int? AudioAckEvery = null);
 
 /// <summary>One chunk of a session's audio as it arrived: its offset (null appends), its bytes, and what the reader
 /// found wrong with it. A ref struct: the bytes are borrowed from the hub's pooled buffer for the call.</summary>

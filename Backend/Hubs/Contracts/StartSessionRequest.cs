@@ -41,6 +41,11 @@ public sealed record StartSessionRequest : HubRequest
     /// its completion (a chunk sent without an invocation id gets no completion). <c>stream-audio</c> items are always
     /// acknowledged with events. Every start and resume says it again: it is the client's way, not the session's.</summary>
     public string? AudioAck { get; init; }
+
+    /// <summary>With <c>audioAck: "event"</c>: an <c>audio-received</c> for every Nth chunk only (1–32; 1, the default,
+    /// is every chunk). Each acknowledgement carries the stream's total, so it covers the chunks before it; fewer
+    /// messages per chunk for a client that needs the acknowledged offset only to resume.</summary>
+    public int? AudioAckEvery { get; init; }
 }
 
 /// <summary><c>turnDetection</c>, shaped like OpenAI Realtime's <c>turn_detection</c>; null fields take the defaults

@@ -45,6 +45,9 @@ internal sealed record LoadOptions
     /// invocation's result; with <c>--chunk-mode invoke</c> only).</summary>
     public string AudioAck { get; init; } = "event";
 
+    /// <summary>start-session's <c>audioAckEvery</c>: an audio-received for every Nth chunk (with <c>event</c>).</summary>
+    public int AudioAckEvery { get; init; } = 1;
+
     public int? ServerPid { get; init; }
 
     public string? Out { get; init; }
@@ -92,6 +95,7 @@ internal sealed record LoadOptions
                 "--scenario" => o with { Scenario = value },
                 "--protocol" => o with { Protocol = value is "json" or "messagepack" ? value : throw new ArgumentException("--protocol json|messagepack") },
                 "--ack" => o with { AudioAck = value is "event" or "completion" ? value : throw new ArgumentException("--ack event|completion") },
+                "--ack-every" => o with { AudioAckEvery = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--server-pid" => o with { ServerPid = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = value },
                 "--live-heap-every" => o with { LiveHeapEvery = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },

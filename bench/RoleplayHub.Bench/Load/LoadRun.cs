@@ -177,7 +177,7 @@ internal sealed class LoadRun
     {
         var o = Options;
         Console.WriteLine($"{o.Target} {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
-            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : "audio-received")}");
+            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}");
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);

@@ -102,7 +102,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         var started = Stopwatch.GetTimestamp();
         _pending[id] = ("start-session", started);
         await _socket.InvokeAsync(id, "start-session",
-            $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioAck\":\"{run.Options.AudioAck}\",\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
+            $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioAck\":\"{run.Options.AudioAck}\",\"audioAckEvery\":{run.Options.AudioAckEvery},\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
         var result = await _started.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
         if (result is null)
         {
@@ -236,10 +236,19 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 
     private void OnAck()
     {
-        if (_unacked.TryDequeue(out var sent))
+        // With audioAckEvery N, one acknowledgement covers the N chunks before it: its latency is the newest one's.
+        var covered = 0;
+        long sent = 0;
+        while (covered < run.Options.AudioAckEvery && _unacked.TryDequeue(out var next))
+        {
+            sent = next;
+            covered++;
+        }
+
+        if (covered > 0)
         {
             run.ChunkAck.Add(Timing.Ms(sent));
-            Interlocked.Increment(ref run.ChunksAcked);
+            Interlocked.Add(ref run.ChunksAcked, covered);
         }
         else
         {
