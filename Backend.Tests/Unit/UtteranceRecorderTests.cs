@@ -54,6 +54,42 @@ public sealed class UtteranceRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task AFileTheStoreLeavesBehindIsReusedByTheNextUtteranceAndGoesWithTheSession()
+    {
+        var store = new CopyingStore();
+        var recorder = new UtteranceRecorder(_temp);
+
+        for (var utterance = 0; utterance < 3; utterance++)
+        {
+            recorder.Write(new byte[] { 1, 0, (byte)utterance, 0 });
+            using var recording = recorder.Finish();
+            await recording!.StoreAsync(store, default);
+        }
+
+        var filesDuringSession = Directory.GetFiles(_temp).Length;
+        await recorder.DisposeAsync();
+
+        Assert.Equal(1, filesDuringSession);
+        Assert.Empty(Directory.GetFiles(_temp));
+        Assert.Equal(48, store.Saved!.Length);
+    }
+
+    [Fact]
+    public async Task ARecordingStillWithItsReplyWhenTheSessionEndsIsDeletedWhenTheReplyGivesItBack()
+    {
+        var recorder = new UtteranceRecorder(_temp);
+        recorder.Write(new byte[] { 1, 0 });
+        var recording = recorder.Finish();
+
+        await recorder.DisposeAsync();
+        var filesBeforeTheReplyEnds = Directory.GetFiles(_temp).Length;
+        recording!.Dispose();
+
+        Assert.Equal(1, filesBeforeTheReplyEnds);
+        Assert.Empty(Directory.GetFiles(_temp));
+    }
+
+    [Fact]
     public async Task NothingRecordedStoresNothing()
     {
         var store = new CopyingStore();

@@ -10,18 +10,21 @@ namespace RoleplayHub.Pipeline;
 /// session never holds a whole utterance in memory; on completion the file goes to the media store.
 /// </summary>
 /// <remarks>
-/// The file is reused for the session's next utterance whenever the store leaves it behind (a cloud upload, a
-/// recording the store already has) or the utterance is discarded: creating and deleting a file per turn made ext4
-/// scan its recently-deleted inodes on every create — a tenth of the server's CPU at 160 turns/s
-/// (docs/benchmarks.md). When a local store moves the file into place, the next utterance creates one at the same path.
+/// A finished recording goes to the reply, which stores it while the next utterance records into another file. The
+/// reply gives the file back when the store leaves it behind (a cloud upload, a recording the store already has), and
+/// the session's next utterances reuse it: creating and deleting a file per turn makes ext4 scan its recently deleted
+/// inodes on every create, a tenth of the server's CPU at 160 turns/s (docs/benchmarks.md). When a local store moves
+/// the file into place nothing was deleted, and the next utterance creates a new one.
 /// </remarks>
 internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 {
     private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
 
+    private readonly Stack<string> _spare = new(); // files the session's replies gave back, for reuse
     private FileStream? _file;
     private WaveFileWriter? _wav;
-    private string? _path; // one per session, reused
+    private string? _path;
+    private bool _disposed;
 
     public bool HasAudio => _wav is { Length: > 0 };
 
@@ -40,8 +43,16 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
         {
             if (_path is null)
             {
-                Directory.CreateDirectory(tempDirectory);
-                _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
+                lock (_spare)
+                {
+                    _path = _spare.TryPop(out var spare) ? spare : null;
+                }
+
+                if (_path is null)
+                {
+                    Directory.CreateDirectory(tempDirectory);
+                    _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
+                }
             }
 
             // Create truncates the session's file if it is still there. The small buffer gathers the header's fields
@@ -67,7 +78,7 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 
         _wav.Dispose();
         Close();
-        var recording = new RecordedUtterance(_path);
+        var recording = new RecordedUtterance(_path, this);
         _path = null;
         return recording;
     }
@@ -75,17 +86,41 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
     /// <summary>Throws the recording away (the utterance was silence or invalid); its file is reused by the next one.</summary>
     public void Discard() => Close(); // the writer is dropped unfinished: its header would be rewritten by the next one
 
-    /// <summary>Session end: the temporary file goes.</summary>
+    /// <summary>Session end: the temporary files go (one still with a reply goes when the reply gives it back).</summary>
     public ValueTask DisposeAsync()
     {
         Close();
-        if (_path is not null)
+        lock (_spare)
         {
-            File.Delete(_path);
-            _path = null;
+            _disposed = true;
+            if (_path is not null)
+            {
+                _spare.Push(_path);
+                _path = null;
+            }
+
+            while (_spare.TryPop(out var path))
+            {
+                File.Delete(path);
+            }
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A reply is done with its recording's file: kept for the next utterance if it is still there.</summary>
+    internal void GiveBack(string path)
+    {
+        lock (_spare)
+        {
+            if (!_disposed && File.Exists(path))
+            {
+                _spare.Push(path);
+                return;
+            }
+        }
+
+        File.Delete(path);
     }
 
     private void Close()
@@ -96,11 +131,12 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
     }
 }
 
-/// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed.</summary>
-internal sealed class RecordedUtterance(string path) : IDisposable
+/// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed; then
+/// the file goes back to the session's recorder.</summary>
+internal sealed class RecordedUtterance(string path, UtteranceRecorder recorder) : IDisposable
 {
     public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
         store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
 
-    public void Dispose() => File.Delete(path);
+    public void Dispose() => recorder.GiveBack(path);
 }

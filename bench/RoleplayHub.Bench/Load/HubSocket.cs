@@ -19,6 +19,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
     private static readonly byte[] AckTarget = "\"target\":\"audio-received\""u8.ToArray();
     private static readonly byte[] AckTargetMessagePack = [0xAE, .. "audio-received"u8];
     private static readonly byte[] Ping = "{\"type\":6}\u001e"u8.ToArray();
+    private static readonly byte[] CompletionHead = "{\"type\":3,\"invocationId\":\""u8.ToArray();
     private static readonly byte[] PingMessagePack = [0x02, 0x91, 0x06]; // length 2, [6]
 
     private readonly ClientWebSocket _socket = new();
@@ -30,6 +31,11 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 
     /// <summary>An <c>audio-received</c> arrived.</summary>
     public Action? OnAck { get; set; }
+
+    /// <summary>A completion without an error: (invocation id, whether it has a result). Returns whether it was taken;
+    /// if not, the completion goes to <see cref="OnMessage"/> parsed. Chunks' completions, one per chunk when
+    /// invoking, are taken here without building a JSON document.</summary>
+    public Func<string, bool, bool>? OnCompletion { get; set; }
 
     /// <summary>Any other server message: (type, target or invocation id, the whole record).</summary>
     public Action<int, string?, JsonElement>? OnMessage { get; set; }
@@ -289,6 +295,11 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
                 reader.Skip(); // headers
                 var id = reader.ReadString();
                 var kind = reader.ReadInt32();
+                if (kind != 1 && id is not null && OnCompletion?.Invoke(id, kind == 3 && !reader.End && reader.NextMessagePackType != MessagePackType.Nil) == true)
+                {
+                    return;
+                }
+
                 var rest = kind == 2 ? "" : MessagePackSerializer.ConvertToJson(message[(int)reader.Consumed..]);
                 json = kind switch
                 {
@@ -315,6 +326,16 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
         {
             OnAck?.Invoke();
             return;
+        }
+
+        if (record.StartsWith(CompletionHead) && record.IndexOf("\"error\""u8) < 0)
+        {
+            var id = record[CompletionHead.Length..];
+            id = id[..id.IndexOf((byte)'"')];
+            if (OnCompletion?.Invoke(Encoding.ASCII.GetString(id), record.IndexOf("\"result\":{"u8) >= 0) == true)
+            {
+                return;
+            }
         }
 
         using var document = JsonDocument.Parse(record.ToArray());

@@ -75,7 +75,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 
     private async Task<bool> ConnectAsync()
     {
-        var socket = new HubSocket(run.Options.Protocol == "messagepack") { OnAck = OnAck, OnMessage = OnMessage, OnClosed = OnClosed };
+        var socket = new HubSocket(run.Options.Protocol == "messagepack") { OnAck = OnAck, OnCompletion = OnChunkCompletion, OnMessage = OnMessage, OnClosed = OnClosed };
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -254,6 +254,23 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         {
             run.Count("unexpectedAcks", "audio-received with no chunk outstanding");
         }
+    }
+
+    /// <summary>An audio-chunk's completion, taken without parsing; any other goes to <see cref="OnMessage"/>.</summary>
+    private bool OnChunkCompletion(string invocationId, bool hasResult)
+    {
+        if (!_pending.TryGetValue(invocationId, out var pending) || pending.Target != "audio-chunk" || !_pending.TryRemove(invocationId, out _))
+        {
+            return false;
+        }
+
+        run.ChunkCompletion.Add(Timing.Ms(pending.At));
+        if (hasResult)
+        {
+            OnAck(); // audioAck: completion
+        }
+
+        return true;
     }
 
     private void OnMessage(int type, string? key, JsonElement message)
