@@ -89,13 +89,21 @@ public sealed partial class SessionEnder(
 
     // Blocks the stopping callbacks, SignalR's among them, until every session has ended and its session-ended has
     // had time to leave: the shutdown trials (docs/reliability.md) saw a few clients in twenty miss it without the linger.
+    // The event is written to each connection's pipe and sent by the transport from a pool thread; on a loaded machine
+    // that thread may not have run within the linger, so the linger extends while the pool still has work queued (up to
+    // four times the linger).
     private void DrainThenLinger()
     {
         var sessions = registry.Count;
         DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5));
         if (sessions > 0 && _options.ShutdownLinger > TimeSpan.Zero)
         {
+            var started = time.GetTimestamp();
             Thread.Sleep(_options.ShutdownLinger);
+            while (ThreadPool.PendingWorkItemCount > 0 && time.GetElapsedTime(started) < _options.ShutdownLinger * 5)
+            {
+                Thread.Sleep(20);
+            }
         }
     }
 
