@@ -159,47 +159,11 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 
     private async Task ReceiveLoopAsync(byte[] carry)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
-        var length = carry.Length;
-        carry.CopyTo(buffer, 0);
-        string reason = "closed";
-        try
+        var reason = await WebSocketReceiver.RunAsync(_socket, carry, 256 * 1024, (buffer, length, _) =>
         {
             Process(buffer, ref length);
-            while (!_stop.IsCancellationRequested)
-            {
-                if (length == buffer.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    reason = $"server closed the socket ({_socket.CloseStatus})";
-                    break;
-                }
-
-                length += result.Count;
-                Process(buffer, ref length);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            reason = "";
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
-        {
-            reason = ex.Message;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
+            return length;
+        }, _stop.Token);
         if (reason.Length > 0)
         {
             OnClosed?.Invoke(reason);

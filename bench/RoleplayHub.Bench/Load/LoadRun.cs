@@ -74,6 +74,23 @@ internal sealed class LoadRun
     public long SessionsStarted;
     public long Partials;
 
+    /// <summary>Waits until chunk <paramref name="index"/> of an utterance started at <paramref name="t0"/> is due
+    /// (every 250 ms, scheduled from t0 so timer lateness does not accumulate); returns when it was due.</summary>
+    public async Task<long> WaitForChunkAsync(long t0, int index)
+    {
+        var due = t0 + Timing.Ticks(index * 250);
+        await Timing.DelayUntil(due);
+        return due;
+    }
+
+    /// <summary>A chunk due at <paramref name="due"/> is being sent now: its lateness is the generator's send lag.</summary>
+    public long RecordSend(long due)
+    {
+        var now = Stopwatch.GetTimestamp();
+        SendLag.Add(Timing.Ms(due, now));
+        return now;
+    }
+
     public string TokenFor(int index) => Token($"user{index}", []);
 
     public string Token(string user, string[] roles) => _tokens.Issue(user, roles, TimeSpan.FromHours(2)).Token;

@@ -137,20 +137,13 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < run.Chunks.Count; i++)
         {
-            var due = t0 + Timing.Ticks(i * 250);
-            await Timing.DelayUntil(due);
-            if (_sessionId != sessionId)
+            var due = await run.WaitForChunkAsync(t0, i);
+            if (_sessionId != sessionId || Stopwatch.GetTimestamp() >= deadline)
             {
-                return _connected ? "ended" : "closed";
+                return _sessionId != sessionId ? (_connected ? "ended" : "closed") : "deadline";
             }
 
-            if (Stopwatch.GetTimestamp() >= deadline)
-            {
-                return "deadline";
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            run.SendLag.Add(Timing.Ms(due, now));
+            var now = run.RecordSend(due);
             string? invocationId = null;
             if (run.Options.ChunkMode == "invoke")
             {

@@ -128,21 +128,13 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < run.Chunks.Count; i++)
         {
-            var due = t0 + Timing.Ticks(i * 250);
-            await Timing.DelayUntil(due);
-            if (_session != session)
+            var due = await run.WaitForChunkAsync(t0, i);
+            if (_session != session || Stopwatch.GetTimestamp() >= deadline)
             {
-                return _connected ? "ended" : "closed";
+                return _session != session ? (_connected ? "ended" : "closed") : "deadline";
             }
 
-            if (Stopwatch.GetTimestamp() >= deadline)
-            {
-                return "deadline";
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            run.SendLag.Add(Timing.Ms(due, now));
-            _unacked.Enqueue(now);
+            _unacked.Enqueue(run.RecordSend(due));
             var (buffer, length) = run.SocketIoChunkRecord(i, session.Id, session.Offset);
             session.Offset += run.Chunks[i].Length;
             session.Buffered += run.Chunks[i].Length;
@@ -220,50 +212,17 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
 
     private async Task ReceiveLoopAsync()
     {
-        var socket = _socket!;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var length = 0;
-        var reason = "closed";
-        try
+        // Engine.IO v4 over WebSocket: one packet per message.
+        var reason = await WebSocketReceiver.RunAsync(_socket!, ReadOnlyMemory<byte>.Empty, 64 * 1024, (buffer, length, endOfMessage) =>
         {
-            while (!_stop.IsCancellationRequested)
+            if (!endOfMessage)
             {
-                if (length == buffer.Length)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
-                }
-
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    reason = $"server closed the socket ({socket.CloseStatus})";
-                    break;
-                }
-
-                length += result.Count;
-                if (result.EndOfMessage)
-                {
-                    Handle(buffer.AsSpan(0, length)); // Engine.IO v4 over WebSocket: one packet per message
-                    length = 0;
-                }
+                return length;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            reason = "";
-        }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
-        {
-            reason = ex.Message;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
 
+            Handle(buffer.AsSpan(0, length));
+            return 0;
+        }, _stop.Token);
         _connectedSignal?.TrySetResult(false);
         if (reason.Length > 0 && _connected)
         {
