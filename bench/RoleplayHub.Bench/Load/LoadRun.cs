@@ -91,6 +91,28 @@ internal sealed class LoadRun
         return now;
     }
 
+    /// <summary>An acknowledgement arrived: it covers the oldest <paramref name="covers"/> chunks still outstanding
+    /// (<c>audioAckEvery</c>), and its latency is the newest of them's.</summary>
+    public void Acknowledged(ConcurrentQueue<long> unacked, int covers)
+    {
+        var covered = 0;
+        long sent = 0;
+        while (covered < covers && unacked.TryDequeue(out var next))
+        {
+            sent = next;
+            covered++;
+        }
+
+        if (covered == 0)
+        {
+            Count("unexpectedAcks", "audio-received with no chunk outstanding");
+            return;
+        }
+
+        ChunkAck.Add(Timing.Ms(sent));
+        Interlocked.Add(ref ChunksAcked, covered);
+    }
+
     public string TokenFor(int index) => Token($"user{index}", []);
 
     public string Token(string user, string[] roles) => _tokens.Issue(user, roles, TimeSpan.FromHours(2)).Token;

@@ -227,27 +227,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         }
     }
 
-    private void OnAck()
-    {
-        // With audioAckEvery N, one acknowledgement covers the N chunks before it: its latency is the newest one's.
-        var covered = 0;
-        long sent = 0;
-        while (covered < run.Options.AudioAckEvery && _unacked.TryDequeue(out var next))
-        {
-            sent = next;
-            covered++;
-        }
-
-        if (covered > 0)
-        {
-            run.ChunkAck.Add(Timing.Ms(sent));
-            Interlocked.Add(ref run.ChunksAcked, covered);
-        }
-        else
-        {
-            run.Count("unexpectedAcks", "audio-received with no chunk outstanding");
-        }
-    }
+    private void OnAck() => run.Acknowledged(_unacked, run.Options.AudioAckEvery);
 
     /// <summary>An audio-chunk's completion, taken without parsing; any other goes to <see cref="OnMessage"/>.</summary>
     private bool OnChunkCompletion(string invocationId, bool hasResult)

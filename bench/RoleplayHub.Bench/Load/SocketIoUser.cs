@@ -308,18 +308,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
         }
     }
 
-    private void OnAck()
-    {
-        if (_unacked.TryDequeue(out var sent))
-        {
-            run.ChunkAck.Add(Timing.Ms(sent));
-            Interlocked.Increment(ref run.ChunksAcked);
-        }
-        else
-        {
-            run.Count("unexpectedAcks", "audio-received with no chunk outstanding");
-        }
-    }
+    private void OnAck() => run.Acknowledged(_unacked, covers: 1);
 
     private void OnTurnEvent(string name, JsonElement payload, long now)
     {
