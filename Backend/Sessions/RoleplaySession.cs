@@ -23,6 +23,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     private int _state = (int)SessionState.Active;
     private int _turnCount;
     private int _turnsInFlight;
+    private volatile bool _ackInCompletion;
     private volatile int _ackEvery = 1;
     private long _chunksSinceAckReset;
 
@@ -79,19 +80,23 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     /// <summary>Whether <c>Sessions:FlushIdle</c> without chunks ends the turn (the default), or only a commit does.</summary>
     public bool IdleFlush { get; }
 
-    /// <summary>The attached client takes each invoked chunk's acknowledgement in the invocation's completion
-    /// (<see cref="AudioAcks.Completion"/>); set by every start and resume, since it is the client's way.</summary>
-    public bool AcknowledgesInCompletion { get; set; }
-
-    /// <summary>Whether this chunk gets an <c>audio-received</c>: every Nth one (<c>audioAckEvery</c>), counted from
-    /// the last start or resume, which sets N. The count is atomic: a stream and invocations may feed one session.</summary>
-    public bool TakeAcknowledgementTurn() => _ackEvery == 1 || Interlocked.Increment(ref _chunksSinceAckReset) % _ackEvery == 0;
-
-    public void AcknowledgeEvery(int chunks)
+    /// <summary>How the attached client wants its chunks acknowledged: in each invocation's completion
+    /// (<see cref="AudioAcks.Completion"/>), or by an <c>audio-received</c> for every Nth chunk (<c>audioAckEvery</c>,
+    /// counted from here). Set by every start and resume, since it is the client's way.</summary>
+    public void AcknowledgeChunks(bool inCompletion, int every)
     {
-        _ackEvery = chunks;
+        _ackInCompletion = inCompletion;
+        _ackEvery = every;
         Interlocked.Exchange(ref _chunksSinceAckReset, 0);
     }
+
+    /// <summary>An accepted chunk's outcome, marked with how it is acknowledged. The count is atomic: a stream and
+    /// invocations may feed one session.</summary>
+    public ChunkOutcome Acknowledgement(ChunkOutcome outcome) =>
+        outcome.Error is not null ? outcome
+        : _ackInCompletion ? outcome with { InCompletion = true }
+        : _ackEvery > 1 && Interlocked.Increment(ref _chunksSinceAckReset) % _ackEvery != 0 ? outcome with { AckDeferred = true }
+        : outcome;
 
     /// <summary>How the user's turns end: by the client only, or also by the server's voice detection.</summary>
     public TurnDetection TurnDetection { get; }

@@ -121,9 +121,7 @@ public sealed class SessionManager : IDisposable
             _metrics.AudioBytes.Add(outcome.AudioSize);
         }
 
-        return session.AcknowledgesInCompletion ? outcome with { InCompletion = true }
-            : outcome.Error is null && !session.TakeAcknowledgementTurn() ? outcome with { AckDeferred = true }
-            : outcome;
+        return session.Acknowledgement(outcome);
     }
 
     public ClientError? Commit(ClientConnection connection, string? sessionId) =>

@@ -55,8 +55,7 @@ public sealed partial class SessionStarter(
         var outcome = await StartOrResumeAsync(connection, request);
         if (outcome.Started is { } started && registry.TryGet(started.SessionId, out var session))
         {
-            session!.AcknowledgesInCompletion = request.AudioAck == AudioAcks.Completion;
-            session.AcknowledgeEvery(request.AudioAckEvery ?? 1);
+            session!.AcknowledgeChunks(request.AudioAck == AudioAcks.Completion, request.AudioAckEvery ?? 1);
         }
 
         return outcome;

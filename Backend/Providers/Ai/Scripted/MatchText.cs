@@ -4,9 +4,10 @@ namespace RoleplayHub.Providers.Ai.Scripted;
 /// spaces, so a transcript or a phrase that is matched many times is normalised once.</summary>
 public sealed class MatchText
 {
-    private MatchText(string normalized)
+    private MatchText(string normalized, bool unspacedScript)
     {
         Normalized = normalized;
+        IsUnspacedScript = unspacedScript;
         Words = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Unspaced = string.Concat(Words);
     }
@@ -18,7 +19,7 @@ public sealed class MatchText
     public string Unspaced { get; }
 
     /// <summary>Written in a script without spaces (Chinese): matched as a substring of the unspaced text.</summary>
-    public bool IsUnspacedScript { get; private init; }
+    public bool IsUnspacedScript { get; }
 
-    public static MatchText Of(string text) => new(TextMatcher.Normalize(text)) { IsUnspacedScript = TextMatcher.IsUnspacedScript(text) };
+    public static MatchText Of(string text) => new(TextMatcher.Normalize(text), TextMatcher.IsUnspacedScript(text));
 }

@@ -94,8 +94,8 @@ public sealed class ScriptedConversation : IRoleplayConversation
     /// close the drill on the last turn.</summary>
     internal string Compose(AiTurn turn)
     {
-        var words = TextMatcher.Tokenize(turn.UserText);
-        var unspaced = string.Concat(words);
+        var heard = MatchText.Of(turn.UserText);
+        var (words, unspaced) = (heard.Words, heard.Unspaced);
         var parts = new List<string>();
         _offers.Hear(words, unspaced);
 

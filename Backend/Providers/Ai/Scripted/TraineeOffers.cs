@@ -42,8 +42,7 @@ internal sealed class TraineeOffers(ScriptRules script)
 
     private IEnumerable<string> Named(string line)
     {
-        var words = TextMatcher.Tokenize(line);
-        var unspaced = string.Concat(words);
-        return _phrases.Where(p => TextMatcher.Score(words, unspaced, p) > 0);
+        var named = MatchText.Of(line);
+        return _phrases.Where(p => TextMatcher.Score(named.Words, named.Unspaced, p) > 0);
     }
 }
