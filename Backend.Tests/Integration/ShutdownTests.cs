@@ -43,10 +43,27 @@ public sealed class ShutdownTests : IDisposable
 
         await service.TerminateAsync(TimeSpan.FromSeconds(30));
 
+        // The process has exited, but each client may still be reading what it sent: wait for the event (or the close).
         foreach (var client in clients)
         {
-            Assert.Equal("shutdown", Assert.Single(client.EventsNamed("session-ended")).Str("reason"));
+            var ended = await HeardAsync(client, service);
+            Assert.Equal("shutdown", ended.Str("reason"));
+            await client.EndedAsync();
+            Assert.Single(client.EventsNamed("session-ended"));
             await client.DisposeAsync();
+        }
+    }
+
+    private static async Task<System.Text.Json.JsonElement> HeardAsync(RoleplayHubClient client, BackendProcess service)
+    {
+        try
+        {
+            return await client.WaitForEventAsync("session-ended");
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            Assert.Fail($"{e.Message}\nThe service printed:\n{service.Output}");
+            throw;
         }
     }
 }
