@@ -35,6 +35,7 @@ app.UseRoleplayAuthorization();        // Auth/: JWT bearer, then the policies; 
 app.UseHubConnectionOwnership();       // Hubs/: a connection is used only by the user who negotiated it
 
 app.MapRoleplayHub();
+app.MapAudioSocket();                  // Hubs/AudioSocket/: a session's audio as binary WebSocket messages beside the hub
 app.MapLiveHttpSessions();
 app.MapMediaEndpoints();
 app.MapScenarioApi();

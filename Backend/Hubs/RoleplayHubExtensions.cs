@@ -32,6 +32,7 @@ public static class RoleplayHubExtensions
         builder.Services.AddSingleton<ConnectionOwners>();
         builder.Services.AddSingleton<ConnectionGuard>();
         builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();
+        builder.Services.AddSingleton<RoleplayHub.Hubs.AudioSocket.AudioSockets>();
         builder.Services.AddSignalR().AddJsonProtocol().AddMessagePackProtocol();
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
         {

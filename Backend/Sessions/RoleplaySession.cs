@@ -19,6 +19,7 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     private readonly ISessionEnder _ender;
     private readonly RoleplaySessionOptions _options;
     private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource? _ended;
     private readonly Func<AudioFormat, string?> _warnAboutFormat;
     private int _state = (int)SessionState.Active;
     private int _turnCount;
@@ -231,7 +232,28 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
         _stop.Cancel();
     }
 
-    public void MarkEnded() => Volatile.Write(ref _state, (int)SessionState.Ended);
+    public void MarkEnded()
+    {
+        Volatile.Write(ref _state, (int)SessionState.Ended);
+        Volatile.Read(ref _ended)?.Cancel();
+    }
+
+    /// <summary>Cancelled once the session has ended (after its worker, as its <c>session-ended</c> goes out), for
+    /// a transport beside the connection that must close with it (the audio socket). Made on first use: most sessions
+    /// never ask. Never disposed, so a late reader still gets a cancelled token; it holds no timer.</summary>
+    public CancellationToken Ended
+    {
+        get
+        {
+            var ended = LazyInitializer.EnsureInitialized(ref _ended);
+            if (Volatile.Read(ref _state) == (int)SessionState.Ended)
+            {
+                ended.Cancel();
+            }
+
+            return ended.Token;
+        }
+    }
 
     public void Dispose()
     {

@@ -210,6 +210,29 @@ public sealed class SessionManager : IDisposable
         return error;
     }
 
+    /// <summary>For a transport beside the hub's connection (the audio socket): the user's active session and the
+    /// connection it is attached to, whose limits the transport's calls share, and a token cancelled once it has ended.</summary>
+    public ClientError? FindAttached(string userId, string? sessionId, out ClientConnection? connection, out CancellationToken ended)
+    {
+        connection = null;
+        ended = default;
+        var error = _registry.FindActive(userId, sessionId, out var session);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        connection = session!.Connection;
+        if (connection is null)
+        {
+            return new ClientError(ErrorCodes.SessionNotAttached,
+                $"Session {ClientError.Echo(sessionId)} has no connection (its client is away); resume it with start-session first.", false);
+        }
+
+        ended = session.Ended;
+        return null;
+    }
+
     public SessionStats GetStats()
     {
         int active = 0, inFlight = 0, detached = 0;

@@ -55,15 +55,29 @@ public sealed partial class SessionRegistry(IOptions<RoleplaySessionOptions> opt
     /// <paramref name="requireAttached"/> is false), or why not.</summary>
     public ClientError? FindOwned(ClientConnection connection, string? sessionId, out RoleplaySession? session, bool requireAttached = true)
     {
+        var error = FindActive(connection.UserId, sessionId, out session);
+        if (error is null && requireAttached && !ReferenceEquals(session!.Connection, connection))
+        {
+            session = null;
+            return new ClientError(ErrorCodes.SessionNotAttached,
+                $"Session {ClientError.Echo(sessionId)} is not attached to this connection; call start-session with this sessionId to resume it here.", false);
+        }
+
+        return error;
+    }
+
+    /// <summary>The user's active session <paramref name="sessionId"/>, wherever it is attached, or why not.</summary>
+    public ClientError? FindActive(string userId, string? sessionId, out RoleplaySession? session)
+    {
         session = null;
         if (string.IsNullOrEmpty(sessionId))
         {
             return ClientError.InvalidRequest("sessionId is required.");
         }
 
-        if (!_sessions.TryGetValue(sessionId, out var found) || found.UserId != connection.UserId)
+        if (!_sessions.TryGetValue(sessionId, out var found) || found.UserId != userId)
         {
-            return _ended.TryGetValue(sessionId, out var ended) && ended.UserId == connection.UserId
+            return _ended.TryGetValue(sessionId, out var ended) && ended.UserId == userId
                 ? ClientError.SessionEnded(sessionId, ended.Reason)
                 : ClientError.SessionNotFound(sessionId);
         }
@@ -71,12 +85,6 @@ public sealed partial class SessionRegistry(IOptions<RoleplaySessionOptions> opt
         if (!found.IsActive)
         {
             return ClientError.SessionEnded(sessionId, found.EndReason?.ToWire() ?? "ending");
-        }
-
-        if (requireAttached && !ReferenceEquals(found.Connection, connection))
-        {
-            return new ClientError(ErrorCodes.SessionNotAttached,
-                $"Session {ClientError.Echo(sessionId)} is not attached to this connection; call start-session with this sessionId to resume it here.", false);
         }
 
         session = found;

@@ -91,7 +91,7 @@ internal sealed record LoadOptions
                 "--utterance" => o with { UtteranceSeconds = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--pause" => o with { Pause = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--turn-timeout" => o with { TurnTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
-                "--chunk-mode" => o with { ChunkMode = value is "invoke" or "send" or "stream" ? value : throw new ArgumentException("--chunk-mode invoke|send|stream") },
+                "--chunk-mode" => o with { ChunkMode = value is "invoke" or "send" or "stream" or "socket" ? value : throw new ArgumentException("--chunk-mode invoke|send|stream|socket") },
                 "--scenario" => o with { Scenario = value },
                 "--protocol" => o with { Protocol = value is "json" or "messagepack" ? value : throw new ArgumentException("--protocol json|messagepack") },
                 "--ack" => o with { AudioAck = value is "event" or "completion" ? value : throw new ArgumentException("--ack event|completion") },

@@ -17,6 +17,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
     private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
     private readonly Lock _gate = new();
     private HubSocket? _socket;
+    private AudioSocket? _audio;
     private string? _sessionId;
     private string? _streamId;
     private int _sessionSeq;
@@ -120,6 +121,20 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
             _closedByServer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        if (run.Options.ChunkMode == "socket")
+        {
+            try
+            {
+                _audio = await AudioSocket.OpenAsync(run.Options.Url, result, run.TokenFor(index), OnAck,
+                    message => run.Count("audioSocketEvents", message.Length > 120 ? message[..120] : message));
+            }
+            catch (Exception ex)
+            {
+                run.Count("audioSocketErrors", ex.Message);
+                return false;
+            }
+        }
+
         if (run.Options.ChunkMode == "stream")
         {
             _streamId = "a" + _sessionSeq;
@@ -152,10 +167,19 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
             }
 
             _unacked.Enqueue(now);
-            var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId, _streamId);
-            _offset += run.Chunks[i].Length;
-            await socket.SendAsync(buffer.AsMemory(0, length));
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            if (_audio is { } audio)
+            {
+                await audio.SendChunkAsync(run.Chunks[i], _offset);
+                _offset += run.Chunks[i].Length;
+            }
+            else
+            {
+                var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId, _streamId);
+                _offset += run.Chunks[i].Length;
+                await socket.SendAsync(buffer.AsMemory(0, length));
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             Interlocked.Increment(ref run.ChunksSent);
         }
 
@@ -165,7 +189,11 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
             _utterance = utterance;
         }
 
-        if (_streamId is { } streamId)
+        if (_audio is { } committing)
+        {
+            await committing.CommitAsync(); // in order with the audio
+        }
+        else if (_streamId is { } streamId)
         {
             await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"type\":2,\"invocationId\":\"{streamId}\",\"item\":{{\"commit\":true}}}}\u001e"));
         }
@@ -372,6 +400,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         }
 
         _unacked.Clear();
+        DropAudioSocket();
         utterance?.Done.TrySetResult("ended");
     }
 
@@ -389,7 +418,17 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         }
 
         _unacked.Clear();
+        DropAudioSocket();
         utterance?.Done.TrySetResult("closed");
+    }
+
+    /// <summary>The server closes a session's audio socket when the session ends; the client lets it go.</summary>
+    private void DropAudioSocket()
+    {
+        if (Interlocked.Exchange(ref _audio, null) is { } audio)
+        {
+            _ = audio.DisposeAsync().AsTask();
+        }
     }
 
     private sealed class Utterance(long at)

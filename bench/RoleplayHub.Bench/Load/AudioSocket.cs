@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.WebSockets;
+
+namespace RoleplayHub.Bench.Load;
+
+/// <summary>
+/// A session's audio socket (<c>/hubs/roleplay/audio</c>, <c>--chunk-mode socket</c>): chunks go out as binary
+/// messages (an 8-byte little-endian offset, then the audio) written into pooled buffers, <c>commit</c> as text; every
+/// 8-byte binary message back is an acknowledgement, any text message an event (an error, counted).
+/// </summary>
+internal sealed class AudioSocket : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _receiver;
+
+    public static async Task<AudioSocket> OpenAsync(string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
+    {
+        var socket = new AudioSocket();
+        socket._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&access_token={token}");
+        await socket._socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        socket._receiver = Task.Run(() => WebSocketReceiver.RunAsync(socket._socket, ReadOnlyMemory<byte>.Empty, 1_024, (buffer, length, end) =>
+        {
+            if (!end)
+            {
+                return length;
+            }
+
+            if (length == 8)
+            {
+                onAck();
+            }
+            else
+            {
+                onEvent(System.Text.Encoding.UTF8.GetString(buffer, 0, length));
+            }
+
+            return 0;
+        }, socket._stop.Token));
+        return socket;
+    }
+
+    public async Task SendChunkAsync(byte[] audio, long offset)
+    {
+        var record = ArrayPool<byte>.Shared.Rent(8 + audio.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(record, offset);
+        audio.CopyTo(record.AsSpan(8));
+        try
+        {
+            await SendAsync(record.AsMemory(0, 8 + audio.Length), WebSocketMessageType.Binary);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(record);
+        }
+    }
+
+    public Task CommitAsync() => SendAsync("commit"u8.ToArray(), WebSocketMessageType.Text);
+
+    private async Task SendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.SendAsync(message, type, true, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _socket.Abort();
+        if (_receiver is not null)
+        {
+            await _receiver.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        _socket.Dispose();
+    }
+}
