@@ -27,11 +27,13 @@ public sealed class AudioSocketClient : IAsyncDisposable
     /// <summary>The close the server sent (status and description), once it has.</summary>
     public (WebSocketCloseStatus? Status, string? Description) Closed => (_socket.CloseStatus, _socket.CloseStatusDescription);
 
-    public static async Task<AudioSocketClient> ConnectAsync(TestServer server, string sessionId, string token)
+    /// <summary>Opens the socket with the token as a header or, as a browser must, <paramref name="inQuery"/>.</summary>
+    public static async Task<AudioSocketClient> ConnectAsync(TestServer server, string sessionId, string token, bool inQuery = false)
     {
-        var endpoint = HubEndpoint.InProcess(server, $"{Microsoft.Extensions.DependencyInjection.AudioSocketExtensions.AudioSocketPath}?sessionId={sessionId}");
+        var path = $"{Microsoft.Extensions.DependencyInjection.AudioSocketExtensions.AudioSocketPath}?sessionId={sessionId}{(inQuery ? $"&access_token={token}" : "")}";
+        var endpoint = HubEndpoint.InProcess(server, path);
         var uri = new UriBuilder(endpoint.Url) { Scheme = "ws" }.Uri;
-        return new AudioSocketClient(await endpoint.ConnectWebSocket(uri, token, CancellationToken.None));
+        return new AudioSocketClient(await endpoint.ConnectWebSocket(uri, inQuery ? null : token, CancellationToken.None));
     }
 
     public IReadOnlyList<long> Acks
@@ -73,6 +75,8 @@ public sealed class AudioSocketClient : IAsyncDisposable
             await Task.Delay(10, deadline.Token);
         }
     }
+
+    public IReadOnlyList<JsonElement> EventsNamed(string name) => _events.Named(name);
 
     public Task<JsonElement> WaitForEventAsync(string name) => _events.WaitForAsync(name, null, RoleplayHubClient.DefaultWait);
 

@@ -151,6 +151,46 @@ public sealed class AudioSocketTests : IDisposable
         await Assert.ThrowsAnyAsync<Exception>(() => OpenAsync("bob", sessionId));
     }
 
+    [Fact]
+    public async Task ABrowserPassesTheTokenInTheQueryString()
+    {
+        await using var hub = await _factory.ConnectAsync("alice");
+        var sessionId = await hub.StartAsync(waitForOpening: false);
+
+        await using var audio = await AudioSocketClient.ConnectAsync(_factory.Server, sessionId, _factory.Token("alice"), inQuery: true);
+        await audio.SendChunkAsync(new byte[320], 0);
+
+        await audio.WaitForAckAsync(320);
+    }
+
+    [Fact]
+    public async Task WhenTheHubConnectionGoesTheSocketIsToldItsSessionIsNotAttachedAndCloses()
+    {
+        var hub = await _factory.ConnectAsync("alice");
+        var sessionId = await hub.StartAsync(waitForOpening: false);
+        await using var audio = await OpenAsync("alice", sessionId);
+        await hub.DisposeAsync(); // the session waits for its client to come back
+
+        // The server hears of the close a moment later: until then the chunk (a duplicate after the first) is taken.
+        for (var i = 0; i < 100 && audio.EventsNamed("error").Count == 0 && audio.Closed.Status is null; i++)
+        {
+            try
+            {
+                await audio.SendChunkAsync(new byte[320], 0);
+            }
+            catch (WebSocketException)
+            {
+                break; // closed between the look and the send
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("session-not-attached", (await audio.WaitForEventAsync("error")).Str("code"));
+        Assert.Equal("session-not-attached", await audio.EndedAsync());
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, audio.Closed.Status);
+    }
+
     private Task<AudioSocketClient> OpenAsync(string userId, string sessionId) =>
         AudioSocketClient.ConnectAsync(_factory.Server, sessionId, _factory.Token(userId));
 }
