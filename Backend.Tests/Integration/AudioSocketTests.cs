@@ -54,19 +54,29 @@ public sealed class AudioSocketTests : IDisposable
     }
 
     [Fact]
-    public async Task AMessageOverTheChunkLimitIsRefusedAsChunkTooLargeAndTheNextOneIsTaken()
+    public async Task AChunkUpToTheLimitIsTakenWholeAndOneOverItIsRefusedAsChunkTooLargeWithTheSocketStillInStep()
     {
         await using var hub = await _factory.ConnectAsync("alice");
         var sessionId = await hub.StartAsync(waitForOpening: false);
         await using var audio = await OpenAsync("alice", sessionId);
+        // Speech across the first 16 KB the server reads into and at the very end: both must arrive whole.
+        var atTheLimit = new byte[65_536];
+        EchoSpeechToText.Speak("what is").CopyTo(atTheLimit, 16_370);
+        var end = EchoSpeechToText.Speak("the price");
+        end.CopyTo(atTheLimit, atTheLimit.Length - end.Length);
 
-        await audio.SendChunkAsync(new byte[65_536 + 1_000], 0);
+        await audio.SendChunkAsync(atTheLimit, 0);
+        await audio.WaitForAckAsync(65_536);
+        await audio.SendChunkAsync(new byte[65_536 + 2], 65_536);
         var tooLarge = await audio.WaitForEventAsync("error");
-        await audio.SendChunkAsync(new byte[3_200], 0);
-        await audio.WaitForAckAsync(3_200);
+        await audio.SendChunkAsync(new byte[3_200], 65_536);
+        await audio.WaitForAckAsync(65_536 + 3_200);
+        await audio.CommitAsync();
+        var final = await hub.WaitForEventAsync("transcription", e => e.Bool("isFinal"));
 
         Assert.Equal("chunk-too-large", tooLarge.Str("code"));
-        Assert.Equal([3_200L], audio.Acks);
+        Assert.Equal([65_536L, 65_536L + 3_200], audio.Acks);
+        Assert.Equal("what is the price", final.Str("text"));
     }
 
     [Theory]

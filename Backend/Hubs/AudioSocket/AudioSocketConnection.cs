@@ -25,6 +25,12 @@ internal sealed partial class AudioSocketConnection(
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly byte[] _ack = new byte[AudioSocketFrames.AckBytes];
     private readonly int _capacity = AudioSocketFrames.OffsetBytes + sessions.Options.MaxChunkBytes;
+
+    /// <summary>What a message is first read into: a 250 ms chunk of 16 kHz pcm16 and its offset fit, and the pool keeps
+    /// arrays this small off the large-object heap; a larger chunk grows it.</summary>
+    private const int FirstRent = 16 * 1024;
+
+    private byte[]? _message;
     private int _closing;
 
     /// <summary>Reads until the client closes or <paramref name="end"/> fires (the session ended, or another socket
@@ -43,23 +49,24 @@ internal sealed partial class AudioSocketConnection(
                     break;
                 }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(_capacity + 1);
+                _message = ArrayPool<byte>.Shared.Rent(FirstRent);
                 try
                 {
-                    var (type, length, tooLarge) = await ReceiveMessageAsync(buffer);
+                    var (type, length, tooLarge) = await ReceiveMessageAsync();
                     if (type == WebSocketMessageType.Close)
                     {
                         break;
                     }
 
-                    if (!await HandleAsync(type, buffer.AsMemory(0, length), tooLarge))
+                    if (!await HandleAsync(type, _message.AsMemory(0, length), tooLarge))
                     {
                         return;
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(_message);
+                    _message = null;
                 }
             }
 
@@ -71,30 +78,41 @@ internal sealed partial class AudioSocketConnection(
         }
     }
 
-    private async ValueTask<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveMessageAsync(byte[] buffer)
+    /// <summary>Reads one message into <see cref="_message"/>, growing it up to the chunk limit. Past the limit the rest
+    /// is read over the audio and thrown away: the message is refused, and the socket is still in step.</summary>
+    private async ValueTask<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveMessageAsync()
     {
         var length = 0;
         var tooLarge = false;
         while (true)
         {
-            // Past the limit the rest of the message is read over the last byte and thrown away.
-            var room = length < _capacity + 1 ? buffer.AsMemory(length, _capacity + 1 - length) : buffer.AsMemory(_capacity, 1);
-            var result = await socket.ReceiveAsync(room, CancellationToken.None);
+            if (length == _message!.Length)
+            {
+                if (length > _capacity)
+                {
+                    tooLarge = true;
+                    length = AudioSocketFrames.OffsetBytes;
+                }
+                else
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(2 * length, _capacity + 1));
+                    _message.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(_message);
+                    _message = larger;
+                }
+            }
+
+            var result = await socket.ReceiveAsync(_message.AsMemory(length), CancellationToken.None);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (WebSocketMessageType.Close, 0, false);
             }
 
-            length = Math.Min(length + result.Count, _capacity + 1);
-            if (length > _capacity)
-            {
-                tooLarge = true;
-                length = _capacity;
-            }
-
+            length += result.Count;
+            tooLarge |= length > _capacity;
             if (result.EndOfMessage)
             {
-                return (result.MessageType, length, tooLarge);
+                return (result.MessageType, Math.Min(length, _capacity), tooLarge);
             }
         }
     }
