@@ -21,7 +21,7 @@
 #   bench/run.sh soak [SESSIONS] [MINUTES]  # 500 latency-model sessions for 60 min: heap, RSS, thread-pool queue and GC
 #                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
-# Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream, invoke), PORT (5090),
+# Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream|socket, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), RUNTIME (product: scripts/runtime-env.sh as scripts/run.sh applies it; defaults: the runtime's own), RUNTIME_ENV (more runtime settings, space-separated).
 #      latency: DURATION_LATENCY (s, 120), WARMUP_LATENCY (s, 30), MODES ("after before"), BEFORE_COMMIT (3c70b94),
 #      BEFORE_ROOT (a build of it, made when missing; "." runs "before" against this checkout's server).
