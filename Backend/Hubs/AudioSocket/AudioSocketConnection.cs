@@ -30,6 +30,7 @@ internal sealed partial class AudioSocketConnection(
     /// arrays this small off the large-object heap; a larger chunk grows it.</summary>
     private const int FirstRent = 16 * 1024;
 
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _message;
     private int _closing;
 
@@ -37,7 +38,7 @@ internal sealed partial class AudioSocketConnection(
     /// replaced this one), then closes with <paramref name="endReason"/>.</summary>
     public async Task RunAsync(CancellationToken end, Func<string> endReason)
     {
-        using var closeOnEnd = end.Register(() => _ = CloseAsync(WebSocketCloseStatus.NormalClosure, endReason()));
+        using var closeOnEnd = end.Register(() => _ = EndAsync(endReason()));
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -70,11 +71,15 @@ internal sealed partial class AudioSocketConnection(
                 }
             }
 
-            await CloseAsync(WebSocketCloseStatus.NormalClosure, "closed");
+            await SendCloseAsync(WebSocketCloseStatus.NormalClosure, "closed"); // the client's close, answered
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             LogDropped(sessionId, ex.Message); // the client went away, or the socket was closed or aborted under us
+        }
+        finally
+        {
+            _finished.TrySetResult();
         }
     }
 
@@ -179,7 +184,7 @@ internal sealed partial class AudioSocketConnection(
         var sent = await SendTextAsync(new ErrorEvent(echoed, error.Code, error.Message, error.Retryable, time.GetUtcNow().ToUnixTimeMilliseconds()));
         if (sent && error.Code is ErrorCodes.SessionNotFound or ErrorCodes.SessionEnded or ErrorCodes.SessionNotAttached)
         {
-            await CloseAsync(WebSocketCloseStatus.PolicyViolation, error.Code);
+            await SendCloseAsync(WebSocketCloseStatus.PolicyViolation, error.Code);
             return false;
         }
 
@@ -207,40 +212,47 @@ internal sealed partial class AudioSocketConnection(
         }
     }
 
-    /// <summary>Closes once, then gives the client <see cref="CloseWait"/> to answer before the socket is dropped.</summary>
-    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    /// <summary>From outside the loop (the session ended, or another socket replaced this one): closes, then gives the
+    /// client <see cref="CloseWait"/> to answer, which ends the read loop, before the socket is dropped.</summary>
+    private async Task EndAsync(string reason)
+    {
+        await SendCloseAsync(WebSocketCloseStatus.NormalClosure, reason);
+        try
+        {
+            await _finished.Task.WaitAsync(CloseWait, time);
+        }
+        catch (TimeoutException)
+        {
+            socket.Abort(); // the client did not answer the close
+        }
+    }
+
+    /// <summary>Sends the close once, for the first reason; later ones are dropped.</summary>
+    private async Task SendCloseAsync(WebSocketCloseStatus status, string reason)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
             return;
         }
 
+        await _send.WaitAsync();
         try
         {
-            await _send.WaitAsync();
-            try
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    using var wait = new CancellationTokenSource(CloseWait);
-                    await socket.CloseOutputAsync(status, reason, wait.Token);
-                }
-            }
-            finally
-            {
-                _send.Release();
+                using var wait = new CancellationTokenSource(CloseWait);
+                await socket.CloseOutputAsync(status, reason, wait.Token);
             }
 
             LogClosed(sessionId, reason);
-            await Task.Delay(CloseWait, time);
-            if (socket.State != WebSocketState.Closed)
-            {
-                socket.Abort(); // the client did not answer the close
-            }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
             socket.Abort();
+        }
+        finally
+        {
+            _send.Release();
         }
     }
 
