@@ -70,6 +70,49 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     }
 
     [Fact]
+    public async Task PushToTalkWithTheAudioOnTheSessionsAudioSocket()
+    {
+        // The audio goes over the session's audio socket beside the hub (?upload=socket): binary chunks, 'commit' in
+        // order with them, acknowledgements back on the socket; the hub carries every event.
+        await StartSessionAsync("websockets", "web-audio-socket", mode: "push-to-talk", capture: "pcm16", query: "&upload=socket");
+        Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload"));
+
+        await _roleplay.SayOneRepetitionAsync();
+
+        await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-audio-socket-push-to-talk");
+        Assert.True(await Page.EvaluateAsync<int>("roleplay.socketAcks") > 0, "no acknowledgement came on the audio socket");
+    }
+
+    [Fact]
+    public async Task AnAudioSocketLostMidSentenceIsOpenedAgainAndItsUnacknowledgedAudioResent()
+    {
+        // The network drops the audio socket (only it: the hub's connection stays) a second into the sentence; the
+        // page opens a new one, which replaces the old on the server, and sends what was not acknowledged.
+        var opened = 0;
+        IWebSocketRoute? first = null;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay/audio"), socket =>
+        {
+            socket.ConnectToServer();
+            if (Interlocked.Increment(ref opened) == 1)
+            {
+                first = socket;
+            }
+        });
+        await StartSessionAsync("websockets", "web-audio-socket-lost", mode: "push-to-talk", capture: "pcm16", query: "&upload=socket");
+
+        await HoldToTalkDuringOneRepetitionAsync(() => Page.Keyboard.DownAsync("Space"), () => Page.Keyboard.UpAsync("Space"), whileSpeaking: async () =>
+        {
+            await Task.Delay(1_000);
+            await first!.CloseAsync(new() { Code = 4000, Reason = "network down" });
+        });
+
+        await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-audio-socket-reopened");
+        Assert.Equal(2, Volatile.Read(ref opened));
+        Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload"));
+        Assert.Null(await Page.EvaluateAsync<string?>("document.querySelector('#user-2')?.textContent ?? null")); // one sentence, one turn
+    }
+
+    [Fact]
     public async Task PushToTalkWithTheSpaceKeyOverServerSentEvents()
     {
         // The microphone at the device's rate, resampled to 16 kHz in the worklet (as in browsers that refuse a 16 kHz

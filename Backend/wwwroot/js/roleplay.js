@@ -51,6 +51,8 @@ const page = {
   serverVad: false, // hands-free: the server ends turns and hears barge-in (?vad=page: the page's own detector)
   interruptions: [], // { turn, heardText, playedMs } of every reply the trainee cut off
   microphoneOpens: 0, // how often the page asked for the microphone
+  upload: null,       // how the audio goes: invoke, stream, or socket (?upload=)
+  socketAcks: 0,      // acknowledgements the audio socket brought (?upload=socket)
 };
 window.roleplay = page;
 
@@ -162,7 +164,14 @@ async function startSession() {
   page.protocol = chosenProtocol(transport);
   connection = buildConnection({ token: currentToken, transport, protocol: page.protocol, onTransport: showTransport });
   wireEvents(connection);
-  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), page.protocol, (error) => console.warn(error));
+  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), page.protocol, (error) => console.warn(error), {
+    // ?upload=socket: the session's audio over its own WebSocket beside the hub (docs/hub-contract.md, "The audio socket")
+    audioSocketUrl: (sessionId) => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/hubs/roleplay/audio`
+      + `?sessionId=${encodeURIComponent(sessionId)}&access_token=${encodeURIComponent(currentToken())}`,
+    onSocketError: (event) => hubError(event),
+    onSocketAck: () => page.socketAcks++,
+    onModeChanged: (mode) => { page.upload = mode; },
+  });
   page.upload = uplink.mode;
   try {
     await connection.start();

@@ -9,14 +9,33 @@
 // Invoked chunks are acknowledged by their invocation's result (audioAck: 'completion'): one message per chunk from the
 // server instead of two; the stream's items by audio-received events. Either way acknowledge() takes totalBytes.
 //
-// Two ways to send, same bytes and offsets:
+// Three ways to send, same bytes and offsets:
 //   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (the default; every transport)
 //   'stream'  one stream-audio client→server stream per connection, items { audioData, offset } and { commit: true }
+//   'socket'  the session's audio socket beside the hub (/hubs/roleplay/audio): binary chunks (an 8-byte offset, then
+//             the bytes), 'commit' in order with them, 8-byte acknowledgements back; the cheapest for the server. It
+//             is opened on every attach (a new one replaces the old on the server) and, if it cannot be opened, the
+//             page falls back to 'invoke'.
+
+const socketRetryMs = 500;
+const socketAttempts = 3;
 
 export class AudioUplink {
-  constructor(connection, mode, protocol, onError) {
+  /**
+   * @param audioSocketUrl (sessionId) => the audio socket's ws(s) URL with the token, for 'socket'
+   * @param onSocketError  an error event the audio socket sent ({ code, message, retryable }), as the hub's 'error'
+   * @param onSocketAck    an acknowledgement arrived on the audio socket
+   * @param onModeChanged  the audio socket could not be kept open: the audio goes through the hub ('invoke') now
+   */
+  constructor(connection, mode, protocol, onError, { audioSocketUrl, onSocketError, onSocketAck, onModeChanged } = {}) {
     this.connection = connection;
-    this.mode = mode === 'stream' ? 'stream' : 'invoke';
+    this.mode = ['stream', 'socket'].includes(mode) && (mode !== 'socket' || audioSocketUrl) ? mode : 'invoke';
+    this.audioSocketUrl = audioSocketUrl;
+    this.onSocketError = onSocketError;
+    this.onSocketAck = onSocketAck;
+    this.onModeChanged = onModeChanged;
+    this.socket = null;
+    this.socketFailures = 0;
     this.encode = protocol === 'messagepack' ? (bytes) => bytes : toBase64;
     this.onError = onError;
     this.sessionId = null;
@@ -32,6 +51,7 @@ export class AudioUplink {
 
   /** start-session's audioAck for this way of sending. */
   get audioAck() {
+    // 'socket' asks for events: its own acknowledgements come on the socket, and a fallback to invoking gets events.
     return this.mode === 'invoke' ? 'completion' : 'event';
   }
 
@@ -44,7 +64,8 @@ export class AudioUplink {
     this.next = Math.max(this.next, receivedBytes);
     this.acknowledge(receivedBytes);
     this.resent = this.unacknowledgedBytes;
-    this.resend();
+    if (this.mode === 'socket') this.openSocket(); // resends once open
+    else this.resend();
   }
 
   /**
@@ -62,6 +83,7 @@ export class AudioUplink {
   /** The connection is gone: keep everything pending until attach() on the next one. */
   pause() {
     this.attached = false;
+    this.closeSocket();
   }
 
   push(bytes) {
@@ -104,6 +126,7 @@ export class AudioUplink {
   }
 
   detach() {
+    this.closeSocket();
     this.subject?.complete();
     Object.assign(this, { subject: null, sessionId: null, attached: false, pending: [], cursor: 0, next: 0, acked: 0 });
   }
@@ -122,7 +145,7 @@ export class AudioUplink {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (this.cursor < this.pending.length && this.attached && this.connection.state === signalR.HubConnectionState.Connected) {
+      while (this.cursor < this.pending.length && this.attached && this.canSend()) {
         const item = this.pending[this.cursor++];
         await this.send(item);
       }
@@ -131,10 +154,18 @@ export class AudioUplink {
     }
   }
 
+  canSend() {
+    return this.mode === 'socket'
+      ? this.socket?.readyState === WebSocket.OPEN
+      : this.connection.state === signalR.HubConnectionState.Connected;
+  }
+
   async send(item) {
     const sessionId = this.sessionId;
     try {
-      if (this.mode === 'stream') {
+      if (this.mode === 'socket') {
+        this.socket.send(item.commit ? 'commit' : socketChunk(item.chunk));
+      } else if (this.mode === 'stream') {
         if (!this.subject) {
           this.subject = new signalR.Subject();
           this.connection.send('stream-audio', sessionId, this.subject).catch(() => {});
@@ -154,6 +185,58 @@ export class AudioUplink {
       if (this.connection.state === signalR.HubConnectionState.Connected) this.onError?.(error);
     }
   }
+
+  openSocket() {
+    this.closeSocket();
+    const sessionId = this.sessionId;
+    const socket = new WebSocket(this.audioSocketUrl(sessionId));
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.onopen = () => {
+      this.socketFailures = 0;
+      this.resend();
+    };
+    socket.onmessage = (message) => {
+      if (sessionId !== this.sessionId) return;
+      if (typeof message.data !== 'string') {
+        this.onSocketAck?.();
+        this.acknowledge(Number(new DataView(message.data).getBigInt64(0, true)));
+        return;
+      }
+      const { type, data } = JSON.parse(message.data);
+      if (type === 'audio-received') this.acknowledge(data.totalBytes);
+      else if (type === 'error') this.onSocketError?.(data);
+    };
+    socket.onclose = (closed) => {
+      if (this.socket !== socket) return; // replaced by this page, or closed by it
+      this.socket = null;
+      // Closed by the server for a reason the hub also reports (the session ended, its connection is gone and the page
+      // will resume it, which opens a new socket), or by this page.
+      if (!this.attached || sessionId !== this.sessionId || ['session-ended', 'replaced', 'session-not-attached'].includes(closed.reason)) return;
+      if (++this.socketFailures >= socketAttempts) {
+        console.warn(`The audio socket closed ${this.socketFailures} times (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
+        this.mode = 'invoke'; // the session acknowledges invoked chunks with events (audioAck: 'event')
+        this.onModeChanged?.(this.mode);
+        this.resend();
+        return;
+      }
+      setTimeout(() => { if (this.attached && !this.socket && sessionId === this.sessionId) this.openSocket(); }, socketRetryMs);
+    };
+  }
+
+  closeSocket() {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'done');
+  }
+}
+
+/** A binary chunk for the audio socket: the offset as a little-endian int64, then the bytes. */
+function socketChunk({ offset, bytes }) {
+  const message = new Uint8Array(8 + bytes.length);
+  new DataView(message.buffer).setBigInt64(0, BigInt(offset), true);
+  message.set(bytes, 8);
+  return message;
 }
 
 export function toBase64(bytes) {
