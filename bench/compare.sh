@@ -28,9 +28,9 @@ mkdir -p bench/results
 # The load generator against $1 (a URL) at $2 sessions, into report $3: first WARMUP s unrecorded, then the measured run.
 measure() {
   local url=$1 sessions=$2 report=$3; shift 3
-  taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
+  generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
     --duration "$WARMUP" --ramp $((WARMUP / 4)) --jwt-secret "$KEY" "$@" > /dev/null
-  taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
+  generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
     --duration "$DURATION" --ramp "$RAMP" --jwt-secret "$KEY" --server-pid "$server_pid" "$@" | tee "bench/results/$report.txt"
 }
 

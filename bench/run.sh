@@ -61,7 +61,7 @@ source bench/server.sh
 
 loadgen() { # $1 = sessions, $2 = duration, more options
   local sessions=$1 duration=$2; shift 2
-  taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load \
+  generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load \
     --url "http://127.0.0.1:$PORT" --sessions "$sessions" --duration "$duration" --chunk-mode "$MODE" \
     --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} "$@"
 }
@@ -101,7 +101,7 @@ before_server() {
 }
 
 latency_gen() { # $1 = mode, $2 = sessions, $3 = duration, $4 = stack
-  taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
+  generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
     --url "http://127.0.0.1:$PORT" --mode "$1" --sessions "$2" --duration "$3" --stack "$4" \
     --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} 2>> bench/results/latency-generator.log
 }
@@ -171,7 +171,7 @@ run_realtime() { # session counts
       local file=bench/results/realtime-$vendor-$sessions.txt fake_from; fake_from=$(cpu_ticks "$fake_pid")
       local started=$SECONDS
       { echo "Commit $commit."; echo
-        taskset -c 1 dotnet bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
+        generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll latency \
           --url "http://127.0.0.1:$PORT" --mode after --turn-detection server-vad --sessions "$sessions" --duration "$duration" \
           --engine realtime:fake --stack "$vendor-fake" --jwt-secret $KEY --server-pid "$server_pid" ${EXTRA:-} 2>> bench/results/latency-generator.log
         echo "fake vendor (CPU 1, beside the generator): CPU $(( ($(cpu_ticks "$fake_pid") - fake_from) / (SECONDS - started > 0 ? SECONDS - started : 1) )) % of one core over the run"
@@ -228,7 +228,7 @@ case "${1:-short}" in
     cp -r bench/RoleplayHub.Bench/bin/Release/net10.0 "$SERVER_ROOT/bench/"
     SERVER_ENV=(Sessions__MaxSessions=5000 Hub__MaxConnections=10000)
     start_server latency-model bench/results/server-soak.log
-    taskset -c 1 dotnet "$SERVER_ROOT/bench/net10.0/RoleplayHub.Bench.dll" load --url "http://127.0.0.1:$PORT" --sessions "$sessions" \
+    generator "$SERVER_ROOT/bench/net10.0/RoleplayHub.Bench.dll" load --url "http://127.0.0.1:$PORT" --sessions "$sessions" \
       --duration $((minutes * 60)) --ramp 60 --chunk-mode "$MODE" --jwt-secret $KEY --server-pid "$server_pid" \
       --live-heap-every 60 --out bench/results/soak.json | tee bench/results/soak.txt
     stop_server

@@ -32,4 +32,13 @@ start_server() {
   done
 }
 
+# The load generator on LOADGEN_CPUS (1) with the runtime settings scripts/runtime-env.sh gives a one-CPU process: without
+# them its idle pool threads spin (sched_yield) and its socket completions hop threads, which showed as send lag while
+# its CPU was low. LOADGEN_RUNTIME=defaults: the runtime's own settings.
+generator() {
+  local settings=". scripts/runtime-env.sh &&"
+  [ "${LOADGEN_RUNTIME:-product}" = defaults ] && settings=""
+  taskset -c "${LOADGEN_CPUS:-1}" sh -c "$settings exec dotnet \"\$@\"" generator "$@"
+}
+
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
