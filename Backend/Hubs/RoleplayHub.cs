@@ -229,9 +229,7 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     private Task SendErrorAsync(IRoleplayClient caller, string? sessionId, ClientError error)
     {
         metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        // A session id is at most 64 characters: a longer one is not sent back whole.
-        var echoed = sessionId is { Length: > ClientError.MaxEchoLength } ? sessionId[..ClientError.MaxEchoLength] : sessionId;
-        return caller.Error(new ErrorEvent(echoed, error.Code, error.Message, error.Retryable, Now));
+        return caller.Error(error.ToRefusal(sessionId, Now));
     }
 
     private async Task<HubException> FailAsync(Exception exception, string method, string? sessionId)

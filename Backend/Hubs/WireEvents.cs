@@ -77,6 +77,12 @@ internal static class WireEvents
     public static ErrorEvent ToWire(this ClientError error, string? sessionId, long seq, long timestamp) =>
         new(sessionId, error.Code, error.Message, error.Retryable, timestamp) { Seq = seq };
 
+    /// <summary>A refusal of what the client sent: the session id it named comes back cut to
+    /// <see cref="ClientError.MaxEchoLength"/> characters (a longer one is never valid).</summary>
+    public static ErrorEvent ToRefusal(this ClientError error, string? sessionId, long timestamp) =>
+        new(sessionId is { Length: > ClientError.MaxEchoLength } ? sessionId[..ClientError.MaxEchoLength] : sessionId,
+            error.Code, error.Message, error.Retryable, timestamp);
+
     public static StartRequest ToSessions(this StartSessionRequest r) => new(
         r.SessionId, r.ScenarioId, r.Language, r.AudioFormat is not null, r.AudioFormat?.Encoding, r.AudioFormat?.SampleRate, r.AudioFormat?.Channels,
         r.LastSeq, r.ModelProfile, r.IdleFlush,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
 using RoleplayHub.Core;
+using RoleplayHub.Http;
 using RoleplayHub.Sessions;
 
 namespace RoleplayHub.LiveHttp;
@@ -24,7 +25,7 @@ internal static partial class EventStreamEndpoint
     {
         if (!TryReadLastEventId(context.Request, out var lastSeq))
         {
-            return LiveProblems.For(context, ClientError.InvalidRequest(
+            return ClientErrorProblems.For(context, ClientError.InvalidRequest(
                 $"{LastEventIdHeader} (or ?lastEventId=) must be the seq of an event you received: a whole number, 0 or more."), id);
         }
 
@@ -47,7 +48,7 @@ internal static partial class EventStreamEndpoint
                     channels.Retire(channel);
                 }
 
-                return LiveProblems.For(context, refused, id);
+                return ClientErrorProblems.For(context, refused, id);
             }
 
             channels.Bind(channel, id);

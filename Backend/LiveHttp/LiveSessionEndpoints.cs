@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
 using RoleplayHub.Core;
+using RoleplayHub.Http;
 using RoleplayHub.Hubs;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Sessions;
@@ -26,7 +27,7 @@ internal static class LiveSessionEndpoints
             hubJson.Value.PayloadSerializerOptions, "start-session", """{ "scenarioId": "procurement-price" }""");
         if (invalid is { } error)
         {
-            return LiveProblems.For(context, error, status: tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
+            return ClientErrorProblems.For(context, error, status: tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }
 
         var channel = channels.Open(sessions, AuthPolicies.SubjectOf(user)!, PublicBaseUrl(context.Request));
@@ -44,7 +45,7 @@ internal static class LiveSessionEndpoints
         if (outcome.Error is { } refused)
         {
             channels.Retire(channel);
-            return LiveProblems.For(context, refused, request!.SessionId);
+            return ClientErrorProblems.For(context, refused, request!.SessionId);
         }
 
         var started = outcome.Started!;
@@ -63,7 +64,7 @@ internal static class LiveSessionEndpoints
             RoleplayHubExtensions.MaxMessageBytes(sessions.Options), hubJson.Value.PayloadSerializerOptions);
         var outcome = Accept(sessions, connection, id, body);
         return outcome.Error is { } error
-            ? LiveProblems.For(context, error, id)
+            ? ClientErrorProblems.For(context, error, id)
             : TypedResults.Ok(outcome.ToAcknowledgement(id, time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
@@ -83,12 +84,12 @@ internal static class LiveSessionEndpoints
             hubJson.Value.PayloadSerializerOptions, "playback-progress", """{ "turn": 1, "segment": 0, "playedMs": 1200 }""");
         if (invalid is { } error)
         {
-            return LiveProblems.For(context, error, id, tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
+            return ClientErrorProblems.For(context, error, id, tooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }
 
         if (report!.SessionId is { } named && named != id)
         {
-            return LiveProblems.For(context, ClientError.InvalidRequest("playback-progress: sessionId in the body is not the session in the URL (it may be left out)."), id);
+            return ClientErrorProblems.For(context, ClientError.InvalidRequest("playback-progress: sessionId in the body is not the session in the URL (it may be left out)."), id);
         }
 
         var connection = channels.CallerFor(AuthPolicies.SubjectOf(user)!, id);
@@ -108,5 +109,5 @@ internal static class LiveSessionEndpoints
         sessions.AcceptChunk(connection, id, body.Chunk);
 
     private static Results<Accepted, ProblemHttpResult> Answer(HttpContext context, string id, ClientError? error) =>
-        error is { } refused ? LiveProblems.For(context, refused, id) : TypedResults.Accepted((string?)null);
+        error is { } refused ? ClientErrorProblems.For(context, refused, id) : TypedResults.Accepted((string?)null);
 }

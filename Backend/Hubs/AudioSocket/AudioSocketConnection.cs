@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using RoleplayHub.Core;
-using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Observability;
 using RoleplayHub.Sessions;
 
@@ -157,22 +156,8 @@ internal sealed partial class AudioSocketConnection(
             return await SendTextAsync(acknowledgement);
         }
 
-        await _send.WaitAsync();
-        try
-        {
-            if (Volatile.Read(ref _closing) != 0)
-            {
-                return false;
-            }
-
-            AudioSocketFrames.WriteAck(_ack, outcome.TotalBytes);
-            await socket.SendAsync(_ack, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-            return true;
-        }
-        finally
-        {
-            _send.Release();
-        }
+        AudioSocketFrames.WriteAck(_ack, outcome.TotalBytes); // the loop is the only writer of _ack
+        return await SendAsync(_ack, WebSocketMessageType.Binary);
     }
 
     /// <summary>Sends the error; an error about the session itself (ended, gone, attached elsewhere) also closes the
@@ -180,8 +165,7 @@ internal sealed partial class AudioSocketConnection(
     private async ValueTask<bool> RefuseAsync(ClientError error)
     {
         metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
-        var echoed = sessionId.Length > ClientError.MaxEchoLength ? sessionId[..ClientError.MaxEchoLength] : sessionId;
-        var sent = await SendTextAsync(new ErrorEvent(echoed, error.Code, error.Message, error.Retryable, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        var sent = await SendTextAsync(error.ToRefusal(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()));
         if (sent && error.Code is ErrorCodes.SessionNotFound or ErrorCodes.SessionEnded or ErrorCodes.SessionNotAttached)
         {
             await SendCloseAsync(WebSocketCloseStatus.PolicyViolation, error.Code);
@@ -191,10 +175,13 @@ internal sealed partial class AudioSocketConnection(
         return sent;
     }
 
-    private async ValueTask<bool> SendTextAsync(object payload)
+    // Errors and format changes only: rare, so serialised on the spot.
+    private ValueTask<bool> SendTextAsync(object payload) =>
+        SendAsync(JsonSerializer.SerializeToUtf8Bytes(new AudioSocketEvent(WireEventNames.Of(payload), payload), json), WebSocketMessageType.Text);
+
+    /// <summary>Sends one message unless the socket is closing; false when it is.</summary>
+    private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type)
     {
-        // Errors and format changes only: rare.
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new AudioSocketEvent(WireEventNames.Of(payload), payload), json);
         await _send.WaitAsync();
         try
         {
@@ -203,7 +190,7 @@ internal sealed partial class AudioSocketConnection(
                 return false;
             }
 
-            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await socket.SendAsync(message, type, endOfMessage: true, CancellationToken.None);
             return true;
         }
         finally

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Auth;
 using RoleplayHub.Core;
+using RoleplayHub.Http;
 using RoleplayHub.Observability;
 using RoleplayHub.Sessions;
 
@@ -22,14 +23,14 @@ internal static class AudioSocketEndpoint
         string? sessionId = context.Request.Query["sessionId"];
         if (sessions.FindAttached(AuthPolicies.SubjectOf(context.User)!, sessionId, out var connection, out var ended) is { } error)
         {
-            await Results.Problem(statusCode: StatusFor(error.Code), title: error.Code, detail: error.Message).ExecuteAsync(context);
+            await ClientErrorProblems.For(context, error, sessionId).ExecuteAsync(context);
             return;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a WebSocket request",
-                detail: "Open this path as a WebSocket (GET with Upgrade: websocket).").ExecuteAsync(context);
+            await ClientErrorProblems.For(context, ClientError.InvalidRequest("Open this path as a WebSocket (GET with Upgrade: websocket)."), sessionId)
+                .ExecuteAsync(context);
             return;
         }
 
@@ -50,12 +51,4 @@ internal static class AudioSocketEndpoint
             sockets.Closed(sessionId!, registration);
         }
     }
-
-    private static int StatusFor(string code) => code switch
-    {
-        ErrorCodes.SessionNotFound => StatusCodes.Status404NotFound,
-        ErrorCodes.SessionEnded => StatusCodes.Status410Gone,
-        ErrorCodes.SessionNotAttached => StatusCodes.Status409Conflict,
-        _ => StatusCodes.Status400BadRequest,
-    };
 }

@@ -15,8 +15,6 @@ internal static class AudioSocketFrames
 
     public const int AckBytes = sizeof(long);
 
-    public const string Commit = "commit";
-
     /// <summary>The chunk's offset, or null to append.</summary>
     public static long? Offset(ReadOnlySpan<byte> message) => BinaryPrimitives.ReadInt64LittleEndian(message) is var offset and >= 0 ? offset : null;
 

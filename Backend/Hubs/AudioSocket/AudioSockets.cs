@@ -36,15 +36,4 @@ internal sealed class AudioSockets
             }
         }
     }
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _open.Count;
-            }
-        }
-    }
 }

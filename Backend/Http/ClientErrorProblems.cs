@@ -3,14 +3,15 @@ using Microsoft.AspNetCore.WebUtilities;
 using RoleplayHub.Core;
 using RoleplayHub.Observability;
 
-namespace RoleplayHub.LiveHttp;
+namespace RoleplayHub.Http;
 
 /// <summary>
 /// A refused call as an RFC 7807 problem carrying the hub's error: <c>code</c> and <c>retryable</c> as in the hub's
 /// <c>error</c> event, <c>detail</c> its message, and the HTTP status that says the same thing to HTTP clients and
-/// proxies (docs/live-http.md has the table). Retryable refusals say when to retry (<c>Retry-After</c>).
+/// proxies (docs/live-http.md has the table). Retryable refusals say when to retry (<c>Retry-After</c>). Used by every
+/// HTTP answer about a session: the live HTTP calls and the audio socket's refused upgrade.
 /// </summary>
-internal static class LiveProblems
+internal static class ClientErrorProblems
 {
     public static ProblemHttpResult For(HttpContext context, ClientError error, string? sessionId = null, int? status = null)
     {
