@@ -76,7 +76,8 @@ public sealed class StorageTests : IDisposable
     {
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
-        var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(temp);
+        using var files = new RoleplayHub.Pipeline.RecordingFiles(temp);
+        var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(files);
 
         recorder.Write(new byte[] { 1, 0, 2, 0 });
         var first = await StoreAsync(recorder.Finish()!);
@@ -89,12 +90,13 @@ public sealed class StorageTests : IDisposable
         recorder.Write(new byte[] { 5, 0, 6, 0, 7, 0 });
         var third = await StoreAsync(recorder.Finish()!);
         await recorder.DisposeAsync();
+        files.Dispose(); // the service stops
 
         Assert.Equal(first.Key, again.Key);
         Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
         Assert.Equal(2, kept.Length); // the handed-over recording and the next one's file, apart
-        Assert.Equal(44 + 6, third.Length); // the discarded utterance's file was truncated: nothing of it
-        Assert.Empty(Directory.GetFiles(temp)); // stored recordings and, at session end, the recorder's file are removed
+        Assert.Equal(44 + 6, third.Length); // the discarded utterance's file was written over: nothing of it
+        Assert.Empty(Directory.GetFiles(temp)); // stored recordings were moved; the spare file went when the service stopped
 
         async Task<RoleplayHub.Storage.StoredMedia> StoreAsync(RoleplayHub.Pipeline.RecordedUtterance recording)
         {

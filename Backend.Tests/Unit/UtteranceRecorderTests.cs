@@ -8,13 +8,16 @@ namespace RoleplayHub.Tests.Unit;
 public sealed class UtteranceRecorderTests : IDisposable
 {
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "recorder-" + Guid.NewGuid().ToString("N"));
+    private readonly RecordingFiles _files;
+
+    public UtteranceRecorderTests() => _files = new RecordingFiles(_temp);
 
     [Fact]
     public async Task TheRecordedUtteranceIsAWavFileNAudioReadsBack()
     {
         var samples = Enumerable.Range(0, 24_000).Select(i => (short)(8_000 * Math.Sin(i / 7.0))).ToArray();
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_temp);
+        await using var recorder = new UtteranceRecorder(_files);
 
         foreach (var flush in samples.Chunk(16_384)) // flushes as the pipeline writes them
         {
@@ -38,7 +41,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task AnUtteranceAfterADiscardedOneStartsItsOwnHeader()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_temp);
+        await using var recorder = new UtteranceRecorder(_files);
 
         recorder.Write(new byte[1_000]);
         recorder.Discard();
@@ -54,10 +57,10 @@ public sealed class UtteranceRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task AFileTheStoreLeavesBehindIsReusedByTheNextUtteranceAndGoesWithTheSession()
+    public async Task AFileTheStoreLeavesBehindIsReusedByTheNextUtteranceAndKeptForOtherSessionsUntilTheServiceStops()
     {
         var store = new CopyingStore();
-        var recorder = new UtteranceRecorder(_temp);
+        var recorder = new UtteranceRecorder(_files);
 
         for (var utterance = 0; utterance < 3; utterance++)
         {
@@ -68,32 +71,75 @@ public sealed class UtteranceRecorderTests : IDisposable
 
         var filesDuringSession = Directory.GetFiles(_temp).Length;
         await recorder.DisposeAsync();
+        var filesAfterSession = Directory.GetFiles(_temp).Length;
+        _files.Dispose();
 
         Assert.Equal(1, filesDuringSession);
+        Assert.Equal(1, filesAfterSession); // a spare for the next session
         Assert.Empty(Directory.GetFiles(_temp));
         Assert.Equal(48, store.Saved!.Length);
     }
 
     [Fact]
-    public async Task ARecordingStillWithItsReplyWhenTheSessionEndsIsDeletedWhenTheReplyGivesItBack()
+    public async Task ASessionWritesOverAnEndedSessionsLongerRecordingAndNothingOfItIsLeft()
     {
-        var recorder = new UtteranceRecorder(_temp);
+        var store = new CopyingStore();
+        await using (var first = new UtteranceRecorder(_files))
+        {
+            first.Write(new byte[10_000]);
+            using var recording = first.Finish();
+            await recording!.StoreAsync(store, default);
+        }
+
+        await using var second = new UtteranceRecorder(_files);
+        second.Write(new byte[] { 7, 0, 8, 0 });
+        using (var recording = second.Finish())
+        {
+            await recording!.StoreAsync(store, default);
+        }
+
+        Assert.Single(Directory.GetFiles(_temp)); // one file, written by both sessions
+        using var reader = new WaveFileReader(new MemoryStream(store.Saved!));
+        Assert.Equal(4, reader.Length);
+        Assert.Equal(48, store.Saved!.Length);
+    }
+
+    [Fact]
+    public async Task ARecordingStillWithItsReplyWhenTheSessionEndsGoesBackWhenTheReplyGivesItBack()
+    {
+        var recorder = new UtteranceRecorder(_files);
         recorder.Write(new byte[] { 1, 0 });
         var recording = recorder.Finish();
 
         await recorder.DisposeAsync();
-        var filesBeforeTheReplyEnds = Directory.GetFiles(_temp).Length;
+        var sparesBeforeTheReplyEnds = _files.SpareCount;
         recording!.Dispose();
 
-        Assert.Equal(1, filesBeforeTheReplyEnds);
-        Assert.Empty(Directory.GetFiles(_temp));
+        Assert.Equal(0, sparesBeforeTheReplyEnds);
+        Assert.Equal(1, _files.SpareCount);
+    }
+
+    [Fact]
+    public void SpareFilesAreBoundedAndTheRestAreDeleted()
+    {
+        Directory.CreateDirectory(_temp);
+        var paths = Enumerable.Range(0, RecordingFiles.MaxSpare + 3).Select(_ => _files.Rent()).ToList();
+        foreach (var path in paths)
+        {
+            File.WriteAllBytes(path, [1]);
+        }
+
+        paths.ForEach(_files.Return);
+
+        Assert.Equal(RecordingFiles.MaxSpare, _files.SpareCount);
+        Assert.Equal(RecordingFiles.MaxSpare, Directory.GetFiles(_temp).Length);
     }
 
     [Fact]
     public async Task NothingRecordedStoresNothing()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_temp);
+        await using var recorder = new UtteranceRecorder(_files);
 
         recorder.Write([]);
 
@@ -104,6 +150,7 @@ public sealed class UtteranceRecorderTests : IDisposable
 
     public void Dispose()
     {
+        _files.Dispose();
         if (Directory.Exists(_temp))
         {
             Directory.Delete(_temp, recursive: true);

@@ -30,6 +30,7 @@ public static class PipelineServiceExtensions
         services.AddSingleton<IValidateOptions<EngineOptions>, ValidateEngineOptions>();
         services.AddOptions<FfmpegOptions>().BindConfiguration(FfmpegOptions.Section);
         services.AddSingleton<AudioDecoderFactory>();
+        services.AddSingleton<RecordingFiles>();
         services.AddSingleton<PipelineServices>();
         services.AddSingleton<TurnWorkers>();
         services.AddSingleton<ILanguageSupport>(sp => sp.GetRequiredService<TurnWorkers>());

@@ -13,13 +13,13 @@ public sealed class PipelineServices(
     IMediaStore mediaStore,
     RoleplayMetrics metrics,
     TimeProvider time,
-    DataDirectory data,
     IOptions<SttOptions> stt,
     IOptions<TtsOptions> tts,
     IOptions<AiOptions> ai,
     IOptions<MediaOptions> media,
     IOptions<BargeInOptions> bargeIn,
     IOptions<EndOfTurnOptions> endOfTurn,
+    RecordingFiles recordings,
     ILogger<PipelineServices> logger)
 {
     public ISessionJournal Journal { get; } = journal;
@@ -53,30 +53,6 @@ public sealed class PipelineServices(
 
     public double ExactMs(long from, long to) => Time.GetElapsedTime(from, to).TotalMilliseconds;
 
-    /// <summary>Where utterance recordings are written before they are stored (same volume as the media folder).
-    /// A session deletes its file when it ends; files a killed process left behind go after a day.</summary>
-    public string TempDirectory { get; } = RemoveStaleFiles(data.Resolve("tmp"), time.GetUtcNow() - TimeSpan.FromDays(1));
-
-    private static string RemoveStaleFiles(string directory, DateTimeOffset cutoff)
-    {
-        if (Directory.Exists(directory))
-        {
-            foreach (var file in Directory.EnumerateFiles(directory, "*.wav"))
-            {
-                try
-                {
-                    if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
-                    {
-                        File.Delete(file);
-                    }
-                }
-                catch (IOException)
-                {
-                    // in use or already gone: the next start-up tries again
-                }
-            }
-        }
-
-        return directory;
-    }
+    /// <summary>The files utterance recordings are written to before they are stored.</summary>
+    public RecordingFiles Recordings { get; } = recordings;
 }

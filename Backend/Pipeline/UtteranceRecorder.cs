@@ -10,21 +10,18 @@ namespace RoleplayHub.Pipeline;
 /// session never holds a whole utterance in memory; on completion the file goes to the media store.
 /// </summary>
 /// <remarks>
-/// A finished recording goes to the reply, which stores it while the next utterance records into another file. The
-/// reply gives the file back when the store leaves it behind (a cloud upload, a recording the store already has), and
-/// the session's next utterances reuse it: creating and deleting a file per turn makes ext4 scan its recently deleted
-/// inodes on every create, a tenth of the server's CPU at 160 turns/s (docs/benchmarks.md). When a local store moves
-/// the file into place nothing was deleted, and the next utterance creates a new one.
+/// A finished recording goes to the reply, which stores it while the next utterance records into another file, and
+/// gives the file back to the shared <see cref="RecordingFiles"/> when the store leaves it behind (a cloud upload, a
+/// recording the store already has). A file is written over from its start and cut to the recording's length when it
+/// finishes, never emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
 /// </remarks>
-internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
+internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 {
     private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
 
-    private readonly Stack<string> _spare = new(); // files the session's replies gave back, for reuse
     private FileStream? _file;
     private WaveFileWriter? _wav;
     private string? _path;
-    private bool _disposed;
 
     public bool HasAudio => _wav is { Length: > 0 };
 
@@ -41,24 +38,12 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 
         if (_wav is null)
         {
-            if (_path is null)
-            {
-                lock (_spare)
-                {
-                    _path = _spare.TryPop(out var spare) ? spare : null;
-                }
+            _path ??= files.Rent();
 
-                if (_path is null)
-                {
-                    Directory.CreateDirectory(tempDirectory);
-                    _path = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".wav");
-                }
-            }
-
-            // Create truncates the session's file if it is still there. The small buffer gathers the header's fields
-            // (NAudio writes them one by one) into one write; the audio, larger than the buffer, goes straight
-            // through, and a full-size buffer per utterance would only be garbage.
-            _file = new FileStream(_path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+            // OpenOrCreate writes over what the file held. The small buffer gathers the header's fields (NAudio writes
+            // them one by one) into one write; the audio, larger than the buffer, goes straight through, and a
+            // full-size buffer per utterance would only be garbage.
+            _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
             _wav = new WaveFileWriter(_file, Format);
         }
 
@@ -66,8 +51,9 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Finishes the WAV (NAudio writes the sizes into its header) and hands its file over, so the reply can store it
-    /// while the next utterance records into a new file; null if nothing was recorded.
+    /// Finishes the WAV (NAudio writes the sizes into its header), cuts off what an earlier, longer recording left
+    /// behind it, and hands its file over, so the reply can store it while the next utterance records into another
+    /// file; null if nothing was recorded.
     /// </summary>
     public RecordedUtterance? Finish()
     {
@@ -76,51 +62,33 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
             return null;
         }
 
+        var end = WavFile.HeaderSize + _wav.Length;
+        if (_file!.Length > end)
+        {
+            _file.SetLength(end);
+        }
+
         _wav.Dispose();
         Close();
-        var recording = new RecordedUtterance(_path, this);
+        var recording = new RecordedUtterance(_path, files);
         _path = null;
         return recording;
     }
 
-    /// <summary>Throws the recording away (the utterance was silence or invalid); its file is reused by the next one.</summary>
-    public void Discard() => Close(); // the writer is dropped unfinished: its header would be rewritten by the next one
+    /// <summary>Throws the recording away (the utterance was silence or invalid); the next one writes over its file.</summary>
+    public void Discard() => Close(); // the writer is dropped unfinished: its header is rewritten by the next one
 
-    /// <summary>Session end: the temporary files go (one still with a reply goes when the reply gives it back).</summary>
+    /// <summary>Session end: the file goes back to the shared ones (one still with a reply goes when the reply gives it back).</summary>
     public ValueTask DisposeAsync()
     {
         Close();
-        lock (_spare)
+        if (_path is not null)
         {
-            _disposed = true;
-            if (_path is not null)
-            {
-                _spare.Push(_path);
-                _path = null;
-            }
-
-            while (_spare.TryPop(out var path))
-            {
-                File.Delete(path);
-            }
+            files.Return(_path);
+            _path = null;
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>A reply is done with its recording's file: kept for the next utterance if it is still there.</summary>
-    internal void GiveBack(string path)
-    {
-        lock (_spare)
-        {
-            if (!_disposed && File.Exists(path))
-            {
-                _spare.Push(path);
-                return;
-            }
-        }
-
-        File.Delete(path);
     }
 
     private void Close()
@@ -132,11 +100,11 @@ internal sealed class UtteranceRecorder(string tempDirectory) : IAsyncDisposable
 }
 
 /// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed; then
-/// the file goes back to the session's recorder.</summary>
-internal sealed class RecordedUtterance(string path, UtteranceRecorder recorder) : IDisposable
+/// the file goes back to the shared ones.</summary>
+internal sealed class RecordedUtterance(string path, RecordingFiles files) : IDisposable
 {
     public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
         store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
 
-    public void Dispose() => recorder.GiveBack(path);
+    public void Dispose() => files.Return(path);
 }

@@ -7,8 +7,8 @@ namespace RoleplayHub.Bench.Recording;
 
 /// <summary>
 /// What recording one user utterance costs: a 3 s utterance written as the pipeline writes it (three 1.024 s flushes of
-/// 32 KB) and stored — the current recorder into a temporary file per utterance, handed to the reply to store and
-/// delete (the next utterance records meanwhile), the previous one into the session's reused file —, the current recorder (NAudio's WaveFileWriter,
+/// 32 KB) and stored — the current recorder into a shared temporary file written over, handed to the reply to store
+/// and give back (the next utterance records meanwhile), the previous one into the session's reused file —, the current recorder (NAudio's WaveFileWriter,
 /// synchronous writes) against the previous one (hand-written header, asynchronous writes). CPU is the whole process's
 /// (an asynchronous write runs on a pool thread), allocation all threads'.
 /// </summary>
@@ -22,7 +22,8 @@ internal static class RecorderBenchmark
         var rounds = args.Length > 1 && args[0] == "--rounds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
         var folder = Path.Combine(Path.GetTempPath(), "recorder-bench-" + Guid.NewGuid().ToString("N"));
         var store = new LeaveInPlaceStore();
-        var current = new UtteranceRecorder(folder);
+        using var files = new RecordingFiles(folder);
+        var current = new UtteranceRecorder(files);
         var previous = new PreviousRecorder(folder);
         new Random(1).NextBytes(Flush);
 
@@ -72,6 +73,7 @@ internal static class RecorderBenchmark
         }
 
         await current.DisposeAsync();
+        files.Dispose();
         previous.Delete();
         Directory.Delete(folder, recursive: true);
 

@@ -1,0 +1,111 @@
+using RoleplayHub.Storage;
+
+namespace RoleplayHub.Pipeline;
+
+/// <summary>
+/// The temporary files utterance recordings are written to (<c>{DataDirectory}/tmp</c>, the media folder's volume),
+/// shared by every session: a file a recording is done with goes back here and the next recording, of any session,
+/// writes over it.
+/// </summary>
+/// <remarks>
+/// Creating and deleting files at the rate turns and sessions come and go is what costs: each create makes ext4 scan
+/// its recently deleted inodes, and a file cut to nothing and written again is flushed to disk when it is closed
+/// (docs/benchmarks.md, "Where the CPU goes"). So files are kept and written over, never emptied: the recorder cuts a
+/// file to its recording's length when it finishes. At most <see cref="MaxSpare"/> spare files are kept; the rest are
+/// deleted, and the spares go when the service stops. Files a killed process left behind go after a day.
+/// </remarks>
+public sealed class RecordingFiles : IDisposable
+{
+    /// <summary>More than sessions end in the time it takes new ones to start, at thousands of sessions a node.</summary>
+    internal const int MaxSpare = 256;
+
+    private readonly Stack<string> _spare = new();
+    private bool _disposed;
+
+    public RecordingFiles(DataDirectory data, TimeProvider time)
+        : this(data.Resolve("tmp"))
+    {
+        RemoveStaleFiles(time.GetUtcNow() - TimeSpan.FromDays(1));
+    }
+
+    internal RecordingFiles(string directory) => Directory = directory;
+
+    public string Directory { get; }
+
+    /// <summary>A spare file to write over, or the name of a new one.</summary>
+    public string Rent()
+    {
+        lock (_spare)
+        {
+            if (_spare.TryPop(out var spare))
+            {
+                return spare;
+            }
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        return Path.Combine(Directory, Guid.NewGuid().ToString("N") + ".wav");
+    }
+
+    /// <summary>A recording is done with its file: kept for the next one if it is still there (a local store moves
+    /// a new recording into place) and there is room.</summary>
+    public void Return(string path)
+    {
+        lock (_spare)
+        {
+            if (!_disposed && _spare.Count < MaxSpare && File.Exists(path))
+            {
+                _spare.Push(path);
+                return;
+            }
+        }
+
+        File.Delete(path);
+    }
+
+    public int SpareCount
+    {
+        get
+        {
+            lock (_spare)
+            {
+                return _spare.Count;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_spare)
+        {
+            _disposed = true;
+            while (_spare.TryPop(out var path))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private void RemoveStaleFiles(DateTimeOffset cutoff)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.wav"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (IOException)
+            {
+                // in use or already gone: the next start-up tries again
+            }
+        }
+    }
+}
