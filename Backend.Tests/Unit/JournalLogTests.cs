@@ -12,7 +12,7 @@ public sealed class JournalLogTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public void ARecordIsOnDiskUntilItIsWrittenThenItsSegmentIsDeleted()
+    public void ARecordIsOnDiskUntilItIsWrittenThenItsSegmentIsEmptiedForTheNextAndDeletedAtTheStop()
     {
         var log = new JournalLog(_folder, NullLogger.Instance);
         var first = Entry("s1");
@@ -20,15 +20,53 @@ public sealed class JournalLogTests : IDisposable
 
         first = first with { Segment = log.Append(first) };
         second = second with { Segment = log.Append(second) };
-        var onDisk = File.ReadAllLines(Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl")));
+        var segment = Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl"));
+        var onDisk = File.ReadAllLines(segment);
         log.Done([first]);
-        var afterOne = Directory.GetFiles(_folder, "wal-*.jsonl").Length;
+        var afterOne = File.ReadAllLines(segment).Length;
         log.Done([second]);
+        var afterBoth = new FileInfo(segment).Length;
+        var third = Entry("s3");
+        third = third with { Segment = log.Append(third) };
+        var reused = File.ReadAllLines(Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl")));
+        log.Done([third]);
+        log.Close();
 
         Assert.Equal(2, onDisk.Length);
         Assert.Contains("\"sessionId\":\"s1\"", onDisk[0], StringComparison.Ordinal);
-        Assert.Equal(1, afterOne); // one of its two records is still on its way
+        Assert.Equal(2, afterOne); // one of its two records is still on its way
+        Assert.Equal(0, afterBoth);
+        Assert.Contains("\"sessionId\":\"s3\"", Assert.Single(reused), StringComparison.Ordinal); // the same file, from its start
         Assert.Empty(Directory.GetFiles(_folder, "wal-*.jsonl"));
+    }
+
+    [Fact]
+    public void AFullSegmentIsLeftForANewOneAndDeletedWhenItsLastRecordIsDone()
+    {
+        var log = new JournalLog(_folder, NullLogger.Instance);
+        var big = Entry(new string('x', (int)JournalLog.MaxSegmentBytes));
+
+        big = big with { Segment = log.Append(big) };
+        var next = Entry("s2");
+        next = next with { Segment = log.Append(next) };
+        var segments = Directory.GetFiles(_folder, "wal-*.jsonl").Length;
+        log.Done([big]);
+        var left = Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl"));
+
+        Assert.Equal(2, segments);
+        Assert.Contains("\"sessionId\":\"s2\"", File.ReadAllText(left), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmptySegmentLeftByADeadProcessIsDeletedNotReplayed()
+    {
+        var dead = new JournalLog(_folder, NullLogger.Instance);
+        var entry = Entry("s1");
+        dead.Done([entry with { Segment = dead.Append(entry) }]); // written, then the process was killed
+
+        _ = new JournalLog(_folder, NullLogger.Instance);
+
+        Assert.Empty(Directory.GetFiles(_folder));
     }
 
     [Fact]

@@ -187,6 +187,8 @@ internal sealed partial class HistoryWriter : BackgroundService, ISessionJournal
                 }
             }
         }
+
+        _log.Close(); // every record is written or in a pending file
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -6,13 +6,20 @@ namespace RoleplayHub.History;
 /// The journal's write-ahead log: each record is appended (and flushed to the operating system) as a JSON line under
 /// <c>{DataDirectory}/history/wal-*.jsonl</c> before it is queued for the database, so a process that dies at once
 /// (SIGKILL, out of memory) still leaves every record a client was told of: the kernel keeps what was written. A
-/// segment is deleted once every record in it is in the database (or moved to a pending file); segments a dead
-/// process left behind become pending files at the next start and are written again, idempotently.
+/// segment is emptied once every record in it is in the database (or moved to a pending file), and the next records
+/// go into it again: a new file and a deletion each time would make ext4 scan its recently deleted inodes on every
+/// create, at the rate history batches are written. A segment is deleted when it is left behind for a newer one, and
+/// when the writer stops. Segments a dead process left behind become pending files at the next start and are written
+/// again, idempotently; empty ones hold nothing and go.
 /// A power loss can still take the last writes (no fsync: that would cost a disk flush per record).
 /// </summary>
 internal sealed class JournalLog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A segment that never empties (records always on their way) is left for a new one at this size, and
+    /// deleted when its last record is done.</summary>
+    internal const long MaxSegmentBytes = 4 * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly string _folder;
@@ -29,6 +36,12 @@ internal sealed class JournalLog
         // Before this process appends anything: what is here was left by one that died.
         foreach (var left in Directory.GetFiles(folder, "wal-*.jsonl"))
         {
+            if (new FileInfo(left).Length == 0)
+            {
+                File.Delete(left);
+                continue;
+            }
+
             var pending = Path.Combine(folder, "pending-" + Path.GetFileName(left));
             File.Move(left, pending, overwrite: true);
             logger.LogWarning("History: {File} was left by a process that did not stop; its records are written again", Path.GetFileName(left));
@@ -41,7 +54,7 @@ internal sealed class JournalLog
         var line = JsonSerializer.Serialize(entry, Json);
         lock (_gate)
         {
-            if (_current is null)
+            if (_current is null || _current.Length >= MaxSegmentBytes)
             {
                 Directory.CreateDirectory(_folder);
                 var name = $"wal-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}.jsonl";
@@ -56,7 +69,8 @@ internal sealed class JournalLog
     }
 
     /// <summary>The records are durable elsewhere now (the database, a pending file): a segment all of whose records
-    /// are is closed and deleted, so the log holds only what is still on its way.</summary>
+    /// are is emptied for the next ones, or deleted if a newer one has taken its place, so the log holds only what is
+    /// still on its way.</summary>
     public void Done(IEnumerable<JournalEntry> entries)
     {
         lock (_gate)
@@ -69,27 +83,71 @@ internal sealed class JournalLog
                 }
 
                 segment.Done++;
-                if (segment.Done >= segment.Appended)
+                if (segment.Done < segment.Appended)
                 {
-                    segment.Writer.Dispose();
-                    File.Delete(segment.Path);
-                    if (ReferenceEquals(segment, _current))
-                    {
-                        _current = null;
-                    }
+                    continue;
+                }
+
+                if (ReferenceEquals(segment, _current))
+                {
+                    segment.Empty();
+                }
+                else
+                {
+                    segment.Delete();
                 }
             }
         }
     }
 
-    internal sealed class Segment(string path)
+    /// <summary>The writer stops: the current segment goes if every record in it is done.</summary>
+    public void Close()
     {
-        public string Path { get; } = path;
+        lock (_gate)
+        {
+            if (_current is { } segment && segment.Done >= segment.Appended)
+            {
+                segment.Delete();
+                _current = null;
+            }
+        }
+    }
 
-        public StreamWriter Writer { get; } = new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
+    internal sealed class Segment
+    {
+        private readonly FileStream _file;
+
+        public Segment(string path)
+        {
+            Path = path;
+            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+            Writer = new StreamWriter(_file);
+        }
+
+        public string Path { get; }
+
+        public StreamWriter Writer { get; }
+
+        public long Length => _file.Position;
 
         public int Appended { get; set; }
 
         public int Done { get; set; }
+
+        /// <summary>Every record in it is done: cut to nothing, written again from the start.</summary>
+        public void Empty()
+        {
+            Writer.Flush();
+            _file.SetLength(0);
+            _file.Position = 0;
+            Appended = 0;
+            Done = 0;
+        }
+
+        public void Delete()
+        {
+            Writer.Dispose();
+            File.Delete(Path);
+        }
     }
 }
