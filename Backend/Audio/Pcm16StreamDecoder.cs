@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using RoleplayHub.Core;
 
 namespace RoleplayHub.Audio;
@@ -70,6 +71,13 @@ public sealed class Pcm16StreamDecoder : IAudioStreamDecoder
         if (_resampler is null)
         {
             var destination = output.GetSpan(frameCount);
+            if (_channels == 1 && BitConverter.IsLittleEndian)
+            {
+                MemoryMarshal.Cast<byte, short>(frames).CopyTo(destination); // already what the buffer holds
+                output.Advance(frameCount);
+                return;
+            }
+
             for (var i = 0; i < frameCount; i++)
             {
                 destination[i] = _channels == 1
