@@ -26,18 +26,29 @@ public sealed class NoReportArchive : IReportArchive
 /// singletons). Uses the (user_id, started_at, id) index.</summary>
 internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts) : IReportArchive
 {
-    public async Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var until = before.UtcDateTime;
-        var rows = await db.Sessions.AsNoTracking()
+    // Compiled once: a session's end asks this, and translating the LINQ each time (parameter extraction, the query
+    // cache's key) cost more than the query.
+    private static readonly Func<HistoryDbContext, string, string, DateTime, int, IAsyncEnumerable<ReportRow>> Query =
+        EF.CompileAsyncQuery((HistoryDbContext db, string userId, string scenarioId, DateTime until, int limit) => db.Sessions.AsNoTracking()
             .Where(s => s.UserId == userId && s.ScenarioId == scenarioId && s.StartedAt < until && s.Report != null)
             .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
             .Take(limit)
-            .Select(s => new { s.Key, s.StartedAt, s.Report })
-            .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => (r, report: ReportJson.Deserialize(r.Report)))
-            .Where(x => x.report is not null)
-            .Select(x => new StoredReport(x.r.Key, new DateTimeOffset(DateTime.SpecifyKind(x.r.StartedAt, DateTimeKind.Utc)), x.report!))];
+            .Select(s => new ReportRow(s.Key, s.StartedAt, s.Report)));
+
+    public async Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var reports = new List<StoredReport>();
+        await foreach (var row in Query(db, userId, scenarioId, before.UtcDateTime, limit).WithCancellation(cancellationToken))
+        {
+            if (ReportJson.Deserialize(row.Report) is { } report)
+            {
+                reports.Add(new StoredReport(row.Key, new DateTimeOffset(DateTime.SpecifyKind(row.StartedAt, DateTimeKind.Utc)), report));
+            }
+        }
+
+        return reports;
     }
+
+    private sealed record ReportRow(Guid Key, DateTime StartedAt, string? Report);
 }

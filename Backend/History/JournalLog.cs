@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace RoleplayHub.History;
@@ -22,12 +23,15 @@ internal sealed class JournalLog
     internal const long MaxSegmentBytes = 4 * 1024 * 1024;
 
     private readonly Lock _gate = new();
+    private readonly ArrayBufferWriter<byte> _line = new(4_096); // one record at a time, under the gate
+    private readonly Utf8JsonWriter _json;
     private readonly string _folder;
     private Segment? _current;
 
     public JournalLog(string folder, ILogger logger)
     {
         _folder = folder;
+        _json = new Utf8JsonWriter(_line);
         if (!Directory.Exists(folder))
         {
             return;
@@ -51,7 +55,6 @@ internal sealed class JournalLog
     /// <summary>Appends the record; returns the segment that holds it, to be passed to <see cref="Done"/>.</summary>
     public Segment Append(JournalEntry entry)
     {
-        var line = JsonSerializer.Serialize(entry, Json);
         lock (_gate)
         {
             if (_current is null || _current.Length >= MaxSegmentBytes)
@@ -61,8 +64,13 @@ internal sealed class JournalLog
                 _current = new Segment(Path.Combine(_folder, name));
             }
 
-            _current.Writer.WriteLine(line);
-            _current.Writer.Flush();
+            // Serialised straight to UTF-8 in a buffer kept for the next record: one write, no string per record.
+            _line.ResetWrittenCount();
+            _json.Reset(_line);
+            JsonSerializer.Serialize(_json, entry, Json);
+            _json.Flush();
+            _line.Write("\n"u8);
+            _current.Write(_line.WrittenSpan);
             _current.Appended++;
             return _current;
         }
@@ -113,20 +121,12 @@ internal sealed class JournalLog
         }
     }
 
-    internal sealed class Segment
+    internal sealed class Segment(string path)
     {
-        private readonly FileStream _file;
+        // Unbuffered: each record is one write, in the kernel's hands when Append returns.
+        private readonly FileStream _file = new(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
-        public Segment(string path)
-        {
-            Path = path;
-            _file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-            Writer = new StreamWriter(_file);
-        }
-
-        public string Path { get; }
-
-        public StreamWriter Writer { get; }
+        public string Path { get; } = path;
 
         public long Length => _file.Position;
 
@@ -134,10 +134,11 @@ internal sealed class JournalLog
 
         public int Done { get; set; }
 
+        public void Write(ReadOnlySpan<byte> line) => _file.Write(line);
+
         /// <summary>Every record in it is done: cut to nothing, written again from the start.</summary>
         public void Empty()
         {
-            Writer.Flush();
             _file.SetLength(0);
             _file.Position = 0;
             Appended = 0;
@@ -146,7 +147,7 @@ internal sealed class JournalLog
 
         public void Delete()
         {
-            Writer.Dispose();
+            _file.Dispose();
             File.Delete(Path);
         }
     }
