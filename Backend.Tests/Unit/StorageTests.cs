@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -72,7 +73,7 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavAndItsTemporaryFileIsReusedOrRemoved()
+    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavAddressedByItsSamplesAndItsTemporaryFileIsReusedOrRemoved()
     {
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
@@ -93,6 +94,8 @@ public sealed class StorageTests : IDisposable
         files.Dispose(); // the service stops
 
         Assert.Equal(first.Key, again.Key);
+        Assert.Equal(MediaTypes.KeyFor(MediaKind.UserAudio, SHA256.HashData(new byte[] { 1, 0, 2, 0 }), "wav"), first.Key); // hashed as written
+        Assert.Equal(MediaTypes.KeyFor(MediaKind.UserAudio, SHA256.HashData(new byte[] { 5, 0, 6, 0, 7, 0 }), "wav"), third.Key); // nothing of the discarded one
         Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
         Assert.Equal(2, kept.Length); // the handed-over recording and the next one's file, apart
         Assert.Equal(44 + 6, third.Length); // the discarded utterance's file was written over: nothing of it

@@ -11,13 +11,17 @@ namespace RoleplayHub.Pipeline;
 /// Creating and deleting files at the rate turns and sessions come and go is what costs: each create makes ext4 scan
 /// its recently deleted inodes, and a file cut to nothing and written again is flushed to disk when it is closed
 /// (docs/benchmarks.md, "Where the CPU goes"). So files are kept and written over, never emptied: the recorder cuts a
-/// file to its recording's length when it finishes. At most <see cref="MaxSpare"/> spare files are kept; the rest are
-/// deleted, and the spares go when the service stops. Files a killed process left behind go after a day.
+/// file to its recording's length when it finishes. Spare files are kept up to <see cref="MaxSpare"/>, and go when the
+/// service stops. Files a killed process left behind go after a day.
 /// </remarks>
 public sealed class RecordingFiles : IDisposable
 {
-    /// <summary>More than sessions end in the time it takes new ones to start, at thousands of sessions a node.</summary>
-    internal const int MaxSpare = 256;
+    /// <summary>
+    /// Spares never outnumber the files once in use at the same time (a session's next recording, a reply's), so they
+    /// follow a node's peak; this only bounds it. Sessions started together end together: a smaller pool deleted
+    /// most of a wave's files, and the next wave created them again.
+    /// </summary>
+    internal const int MaxSpare = 4_096;
 
     private readonly Stack<string> _spare = new();
     private bool _disposed;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NAudio.Wave;
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
@@ -18,6 +19,9 @@ namespace RoleplayHub.Pipeline;
 internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 {
     private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
+
+    // The recording's content address, hashed as it is written: storing it need not read the file back.
+    private readonly IncrementalHash _samples = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     private FileStream? _file;
     private WaveFileWriter? _wav;
@@ -45,9 +49,12 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
             // full-size buffer per utterance would only be garbage.
             _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
             _wav = new WaveFileWriter(_file, Format);
+            Span<byte> discarded = stackalloc byte[32];
+            _samples.TryGetHashAndReset(discarded, out _); // what a discarded utterance had hashed
         }
 
         _wav.Write(pcm16);
+        _samples.AppendData(pcm16);
     }
 
     /// <summary>
@@ -70,7 +77,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 
         _wav.Dispose();
         Close();
-        var recording = new RecordedUtterance(_path, files);
+        var recording = new RecordedUtterance(_path, files, _samples.GetHashAndReset());
         _path = null;
         return recording;
     }
@@ -82,6 +89,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Close();
+        _samples.Dispose();
         if (_path is not null)
         {
             files.Return(_path);
@@ -101,10 +109,10 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 
 /// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed; then
 /// the file goes back to the shared ones.</summary>
-internal sealed class RecordedUtterance(string path, RecordingFiles files) : IDisposable
+internal sealed class RecordedUtterance(string path, RecordingFiles files, byte[] address) : IDisposable
 {
     public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
-        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", cancellationToken);
+        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", address, cancellationToken);
 
     public void Dispose() => files.Return(path);
 }

@@ -9,8 +9,10 @@ public interface IMediaStore
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
     /// <summary>Stores a finished local file. The store may move the file into place; if it is still at
-    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete).</summary>
-    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken);
+    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="address"/>,
+    /// when the caller hashed the content as it wrote it (a recording: the SHA-256 of its samples, which its WAV header
+    /// follows from), is the content address, and the store need not read the file back to hash it.</summary>
+    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken);
 
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
     /// (scheme://host/pathBase of the client's connection) makes local URLs absolute.</summary>

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace RoleplayHub.Storage;
 
 /// <summary>
-/// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content (identical audio is stored
-/// once), served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
+/// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content, or of a recording's samples as
+/// the recorder hashed them (identical audio is stored once), served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
 /// </summary>
 public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirectory data, MediaUrlSigner signer) : IMediaStore
 {
@@ -38,12 +38,18 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken)
     {
         byte[] hash;
         long length;
-        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        if (address is not null)
         {
+            hash = address;
+            length = new FileInfo(path).Length;
+        }
+        else
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
             length = file.Length;
             hash = await SHA256.HashDataAsync(file, cancellationToken);
         }

@@ -41,13 +41,15 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken)
     {
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
+            // The upload's Content-MD5 needs a pass over the file anyway; the address, when given, keeps keys the same
+            // in every store.
             var (sha, md5) = await HashAsync(file, cancellationToken);
             file.Position = 0;
-            var key = MediaTypes.KeyFor(kind, sha, extension);
+            var key = MediaTypes.KeyFor(kind, address ?? sha, extension);
             if (!IsRecent(key))
             {
                 await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);

@@ -47,7 +47,7 @@ internal sealed class PreviousRecorder(string tempDirectory)
         await _file.DisposeAsync();
         _file = null;
         _dataBytes = 0;
-        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", cancellationToken);
+        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", null, cancellationToken);
     }
 
     public void Delete()
