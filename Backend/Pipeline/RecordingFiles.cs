@@ -67,7 +67,7 @@ public sealed class RecordingFiles : IDisposable
         File.Delete(path);
     }
 
-    public int SpareCount
+    internal int SpareCount
     {
         get
         {

@@ -49,8 +49,6 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
             // full-size buffer per utterance would only be garbage.
             _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
             _wav = new WaveFileWriter(_file, Format);
-            Span<byte> discarded = stackalloc byte[32];
-            _samples.TryGetHashAndReset(discarded, out _); // what a discarded utterance had hashed
         }
 
         _wav.Write(pcm16);
@@ -83,7 +81,12 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
     }
 
     /// <summary>Throws the recording away (the utterance was silence or invalid); the next one writes over its file.</summary>
-    public void Discard() => Close(); // the writer is dropped unfinished: its header is rewritten by the next one
+    public void Discard()
+    {
+        Close(); // the writer is dropped unfinished: its header is rewritten by the next one
+        Span<byte> discarded = stackalloc byte[SHA256.HashSizeInBytes];
+        _samples.TryGetHashAndReset(discarded, out _); // nor do its samples count towards the next one's address
+    }
 
     /// <summary>Session end: the file goes back to the shared ones (one still with a reply goes when the reply gives it back).</summary>
     public ValueTask DisposeAsync()

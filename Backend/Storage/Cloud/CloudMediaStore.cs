@@ -45,11 +45,11 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
     {
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
-            // The upload's Content-MD5 needs a pass over the file anyway; the address, when given, keeps keys the same
-            // in every store.
-            var (sha, md5) = await HashAsync(file, cancellationToken);
+            // The upload's Content-MD5 needs a pass over the file; the address, when given, is the key (the same in
+            // every store) and is not computed again.
+            var (sha, md5) = address is not null ? (address, await MD5.HashDataAsync(file, cancellationToken)) : await HashAsync(file, cancellationToken);
             file.Position = 0;
-            var key = MediaTypes.KeyFor(kind, address ?? sha, extension);
+            var key = MediaTypes.KeyFor(kind, sha, extension);
             if (!IsRecent(key))
             {
                 await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
