@@ -34,11 +34,11 @@ start_server() {
 
 # The load generator on LOADGEN_CPUS (1) with the runtime settings scripts/runtime-env.sh gives a one-CPU process: without
 # them its idle pool threads spin (sched_yield) and its socket completions hop threads, which showed as send lag while
-# its CPU was low. LOADGEN_RUNTIME=defaults: the runtime's own settings.
+# its CPU was low. LOADGEN_RUNTIME=defaults: the runtime's own settings; LOADGEN_ENV (space-separated) adds settings.
 generator() {
   local settings=". scripts/runtime-env.sh &&"
   [ "${LOADGEN_RUNTIME:-product}" = defaults ] && settings=""
-  taskset -c "${LOADGEN_CPUS:-1}" sh -c "$settings exec dotnet \"\$@\"" generator "$@"
+  env ${LOADGEN_ENV:-} taskset -c "${LOADGEN_CPUS:-1}" sh -c "$settings exec dotnet \"\$@\"" generator "$@"
 }
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }

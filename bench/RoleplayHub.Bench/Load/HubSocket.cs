@@ -37,7 +37,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
     /// invoking, are taken here without building a JSON document.</summary>
     public Func<string, bool, bool>? OnCompletion { get; set; }
 
-    /// <summary>Any other server message: (type, target or invocation id, the whole record).</summary>
+    /// <summary>Any other server message: (type, target or invocation id, the whole record, valid only during the call).</summary>
     public Action<int, string?, JsonElement>? OnMessage { get; set; }
 
     public Action<string>? OnClosed { get; set; }
@@ -159,7 +159,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 
     private async Task ReceiveLoopAsync(byte[] carry)
     {
-        var reason = await WebSocketReceiver.RunAsync(_socket, carry, 256 * 1024, (buffer, length, _) =>
+        var reason = await WebSocketReceiver.RunAsync(_socket, carry, 16 * 1024, (buffer, length, _) =>
         {
             Process(buffer, ref length);
             return length;
@@ -187,7 +187,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
                 break;
             }
 
-            Handle(buffer.AsSpan(start, end - start));
+            Handle(buffer.AsMemory(start, end - start));
             start = end + 1;
         }
 
@@ -283,8 +283,9 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
         Handle(Encoding.UTF8.GetBytes(json));
     }
 
-    private void Handle(ReadOnlySpan<byte> record)
+    private void Handle(ReadOnlyMemory<byte> message)
     {
+        var record = message.Span;
         // Hot path: acknowledgements, four times a second per session, are recognised without parsing.
         if (record.IndexOf(AckTarget) >= 0)
         {
@@ -302,7 +303,8 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
             }
         }
 
-        using var document = JsonDocument.Parse(record.ToArray());
+        // Parsed in place: the element is valid only during the callback, which reads what it needs at once.
+        using var document = JsonDocument.Parse(message);
         var root = document.RootElement;
         var type = root.GetProperty("type").GetInt32();
         var key = type switch
@@ -313,7 +315,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
         };
         if (type is 1 or 3 or 7)
         {
-            OnMessage?.Invoke(type, key, root.Clone());
+            OnMessage?.Invoke(type, key, root);
         }
     }
 }

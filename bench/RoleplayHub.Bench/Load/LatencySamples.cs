@@ -1,9 +1,10 @@
 namespace RoleplayHub.Bench.Load;
 
-/// <summary>Thread-safe latency samples with percentiles.</summary>
-internal sealed class LatencySamples
+/// <summary>Thread-safe latency samples with percentiles; samples added after <see cref="Close"/> are not kept.</summary>
+internal sealed class LatencySamples(int capacity = 1 << 16)
 {
-    private readonly List<double> _values = new(1 << 16);
+    private readonly List<double> _values = new(capacity);
+    private bool _closed;
 
     public int Count
     {
@@ -20,7 +21,19 @@ internal sealed class LatencySamples
     {
         lock (_values)
         {
-            _values.Add(milliseconds);
+            if (!_closed)
+            {
+                _values.Add(milliseconds);
+            }
+        }
+    }
+
+    /// <summary>Ends the measured window: later samples are dropped.</summary>
+    public void Close()
+    {
+        lock (_values)
+        {
+            _closed = true;
         }
     }
 

@@ -14,8 +14,8 @@ namespace RoleplayHub.Bench.Load;
 /// <summary>
 /// A load run: N simulated trainees started evenly over the ramp, each streaming a recording at real-time pace in
 /// 250 ms chunks; the server's CPU and memory sampled from /proc every second and its GC, thread pool and per-turn
-/// overhead read from <c>GET /api/stats</c>. Hold = the seconds after the ramp (+1 s): CPU means and rates are over the
-/// hold, latency percentiles over the whole run.
+/// overhead read from <c>GET /api/stats</c>. Hold = the seconds after the ramp (+1 s) until the memory probe 3 s before
+/// the end: CPU means and rates are over the hold, latency percentiles over the run until that probe.
 /// </summary>
 internal sealed class LoadRun
 {
@@ -24,6 +24,7 @@ internal sealed class LoadRun
     private readonly List<byte[]> _chunkBase64 = [];
     private string? _memory;
     private string? _census;
+    private (int Server, int Self)? _samplesInHold;
 
     public LoadRun(LoadOptions options)
     {
@@ -41,6 +42,12 @@ internal sealed class LoadRun
             _chunkBase64.Add(Encoding.ASCII.GetBytes(Convert.ToBase64String(chunk)));
         }
 
+        // A sample per chunk: sized for the whole run at once, so no list is regrown (and copied on the large-object
+        // heap) while the run is measured.
+        var chunks = (int)Math.Min(int.MaxValue / 16, options.Sessions * options.Duration.TotalSeconds * 4 * 1.1);
+        ChunkAck = new LatencySamples(chunks);
+        ChunkCompletion = new LatencySamples(options.ChunkMode == "invoke" ? chunks : 0);
+        SendLag = new LatencySamples(chunks);
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
     }
 
@@ -52,9 +59,9 @@ internal sealed class LoadRun
 
     public List<byte[]> Chunks { get; } = [];
 
-    public LatencySamples ChunkAck { get; } = new();
+    public LatencySamples ChunkAck { get; }
 
-    public LatencySamples ChunkCompletion { get; } = new();
+    public LatencySamples ChunkCompletion { get; }
 
     public LatencySamples CommitToTranscription { get; } = new();
 
@@ -66,7 +73,7 @@ internal sealed class LoadRun
 
     public LatencySamples StartSession { get; } = new();
 
-    public LatencySamples SendLag { get; } = new();
+    public LatencySamples SendLag { get; }
 
     public long ChunksSent;
     public long ChunksAcked;
@@ -74,13 +81,17 @@ internal sealed class LoadRun
     public long SessionsStarted;
     public long Partials;
 
-    /// <summary>Waits until chunk <paramref name="index"/> of an utterance started at <paramref name="t0"/> is due
-    /// (every 250 ms, scheduled from t0 so timer lateness does not accumulate); returns when it was due.</summary>
-    public async Task<long> WaitForChunkAsync(long t0, int index)
+    /// <summary>When chunk <paramref name="index"/> of an utterance started at <paramref name="t0"/> is due: every
+    /// 250 ms, scheduled from t0 so timer lateness does not accumulate.</summary>
+    public static long ChunkDue(long t0, int index) => t0 + Timing.Ticks(index * 250);
+
+    /// <summary>Ends the measured window: latencies observed after this are not part of the run's figures.</summary>
+    private void CloseLatencyWindow()
     {
-        var due = t0 + Timing.Ticks(index * 250);
-        await Timing.DelayUntil(due);
-        return due;
+        foreach (var samples in new[] { ChunkAck, ChunkCompletion, CommitToTranscription, CommitToAiResponse, CommitToAvatar, Connect, StartSession, SendLag })
+        {
+            samples.Close();
+        }
     }
 
     /// <summary>A chunk due at <paramref name="due"/> is being sent now: its lateness is the generator's send lag.</summary>
@@ -236,6 +247,7 @@ internal sealed class LoadRun
         var rssBefore = server?.Rss() ?? 0;
         (JsonElement Stats, long Rss, int Live)? memoryHeld = null;
         long serverTicksAtHold = 0, serverTicksAtEnd = 0, chunksAtHold = 0, chunksAtEnd = 0, holdStarted = 0, holdEnded = 0;
+        var holdClosed = false;
         server?.Sample();
         self.Sample();
         var all = Task.WhenAll(tasks);
@@ -245,19 +257,36 @@ internal sealed class LoadRun
             var now = Stopwatch.GetTimestamp();
             server?.Sample();
             self.Sample();
-            if (now >= deadline)
+            if (now >= deadline || holdClosed)
             {
-                continue; // users are ending their sessions: not part of the hold
+                continue; // the memory probe, then users ending their sessions: not part of the hold
             }
 
             live.Add(o.Idle ? users.Count(u => u.IsConnected) : users.Count(u => u.HasSession));
-            if (memoryHeld is null && now >= deadline - (3 * Stopwatch.Frequency) && await ReadStatsAsync(adminToken, collect: true) is { } held)
+            if (now >= deadline - (3 * Stopwatch.Frequency))
             {
-                memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
-                if (censusBefore is not null && live[^1] > 0)
+                // The memory probe makes the server run a full blocking collection, a pause no client would meet in
+                // service: the hold and the latency window end before it.
+                holdClosed = true;
+                CloseLatencyWindow();
+                _samplesInHold = (server?.Samples.Count ?? 0, self.Samples.Count);
+                if (holdStarted != 0)
                 {
-                    _census = HeapCensus.Take(o.ServerPid!.Value).Report(censusBefore, live[^1], o.Idle ? "connection" : "session");
+                    holdEnded = now;
+                    serverTicksAtEnd = server?.TotalTicks() ?? 0;
+                    chunksAtEnd = Interlocked.Read(ref ChunksSent);
                 }
+
+                if (await ReadStatsAsync(adminToken, collect: true) is { } held)
+                {
+                    memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
+                    if (censusBefore is not null && live[^1] > 0)
+                    {
+                        _census = HeapCensus.Take(o.ServerPid!.Value).Report(censusBefore, live[^1], o.Idle ? "connection" : "session");
+                    }
+                }
+
+                continue;
             }
 
             if (await ReadStatsAsync(adminToken) is { } snapshot)
@@ -352,7 +381,7 @@ internal sealed class LoadRun
         Console.WriteLine($"throughput: {chunksInHold / holdSecs:0.0} chunks/s in hold; {ChunksAcked}/{ChunksSent} chunks acked; {UtterancesAnswered} utterances answered");
         if (server is not null)
         {
-            var hold = server.Samples.Skip((int)o.Ramp.TotalSeconds + 1).ToList();
+            var hold = server.Samples.Take(_samplesInHold?.Server ?? int.MaxValue).Skip((int)o.Ramp.TotalSeconds + 1).ToList();
             var cpuMs = serverTicksInHold * ProcessSampler.MsPerTick;
             Console.WriteLine($"server: CPU {hold.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean in hold, {server.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max (of one core); " +
                 $"RSS max {server.Samples.Select(s => s.RssBytes).DefaultIfEmpty(0).Max() / 1048576.0:0.0} MB; " +
@@ -400,9 +429,11 @@ internal sealed class LoadRun
         }
 
         var lag = SendLag.Summary();
-        var selfHold = self.Samples.Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).ToList();
+        var selfHold = self.Samples.Take(_samplesInHold?.Self ?? int.MaxValue).Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).ToList();
         Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {selfHold.Average():0.0}% mean in hold, " +
-            $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms");
+            $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms; " +
+            $"its own GC over the run: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, " +
+            $"pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
         // A figure measured through a saturated generator is the generator's: judged over the hold (the ramp's burst of
         // connections peaks briefly), a run above 70 % of its core or 10 ms of send lag at p99 is not a figure of the server.
         if (lag.P99 > 10 || selfHold.Average() > 70)

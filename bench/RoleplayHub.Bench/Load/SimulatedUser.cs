@@ -16,6 +16,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
     private readonly ConcurrentQueue<long> _unacked = new();
     private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
     private readonly Lock _gate = new();
+    private readonly ChunkPacer _pacer = new();
     private HubSocket? _socket;
     private AudioSocket? _audio;
     private string? _sessionId;
@@ -152,7 +153,8 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < run.Chunks.Count; i++)
         {
-            var due = await run.WaitForChunkAsync(t0, i);
+            var due = LoadRun.ChunkDue(t0, i);
+            await _pacer.UntilAsync(due);
             if (_sessionId != sessionId || Stopwatch.GetTimestamp() >= deadline)
             {
                 return _sessionId != sessionId ? (_connected ? "ended" : "closed") : "deadline";
@@ -249,6 +251,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         }
 
         _connected = false;
+        _pacer.Dispose();
         if (_socket is not null)
         {
             await _socket.DisposeAsync();

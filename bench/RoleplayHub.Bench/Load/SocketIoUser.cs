@@ -22,6 +22,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
 
     private readonly ConcurrentQueue<long> _unacked = new();
     private readonly Lock _gate = new();
+    private readonly ChunkPacer _pacer = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private ClientWebSocket? _socket;
     private Task _receiver = Task.CompletedTask;
@@ -128,7 +129,8 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < run.Chunks.Count; i++)
         {
-            var due = await run.WaitForChunkAsync(t0, i);
+            var due = LoadRun.ChunkDue(t0, i);
+            await _pacer.UntilAsync(due);
             if (_session != session || Stopwatch.GetTimestamp() >= deadline)
             {
                 return _session != session ? (_connected ? "ended" : "closed") : "deadline";
@@ -187,6 +189,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
         }
 
         _connected = false;
+        _pacer.Dispose();
         await CloseSocketAsync();
     }
 
