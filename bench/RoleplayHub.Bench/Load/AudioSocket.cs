@@ -16,12 +16,12 @@ internal sealed class AudioSocket : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _receiver;
 
-    public static async Task<AudioSocket> OpenAsync(string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
+    public static async Task<AudioSocket> OpenAsync(HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
     {
         var socket = new AudioSocket();
         socket._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&access_token={token}");
-        await socket._socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await socket._socket.ConnectAsync(uri, invoker, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         socket._receiver = Task.Run(() => WebSocketReceiver.RunAsync(socket._socket, ReadOnlyMemory<byte>.Empty, 1_024, (buffer, length, end) =>
         {
             if (!end)

@@ -44,7 +44,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
-    public async Task ConnectAsync(HttpClient http, string baseUrl, string token, CancellationToken cancellationToken)
+    public async Task ConnectAsync(HttpClient http, string baseUrl, string token, CancellationToken cancellationToken, HttpMessageInvoker? invoker = null)
     {
         using var negotiate = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/hubs/roleplay/negotiate?negotiateVersion=1");
         negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -55,7 +55,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
 
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var ws = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay?id={id}&access_token={token}");
-        await _socket.ConnectAsync(ws, cancellationToken);
+        await _socket.ConnectAsync(ws, invoker, cancellationToken);
         var handshake = messagePack ? "{\"protocol\":\"messagepack\",\"version\":1}\u001e"u8.ToArray() : "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
         await _socket.SendAsync(handshake, WebSocketMessageType.Text, true, cancellationToken);
 

@@ -57,6 +57,10 @@ internal sealed class LoadRun
 
     public HttpClient Http { get; }
 
+    /// <summary>What every WebSocket connects through: one handler, where a connect without one built its own each
+    /// time (a new connection pool per session's audio socket, kept alive until the next collection).</summary>
+    public HttpMessageInvoker WebSockets { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+
     public List<byte[]> Chunks { get; } = [];
 
     public LatencySamples ChunkAck { get; }

@@ -81,7 +81,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await socket.ConnectAsync(run.Http, run.Options.Url, run.TokenFor(index), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            await socket.ConnectAsync(run.Http, run.Options.Url, run.TokenFor(index), CancellationToken.None, run.WebSockets).WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception ex)
         {
@@ -126,7 +126,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         {
             try
             {
-                _audio = await AudioSocket.OpenAsync(run.Options.Url, result, run.TokenFor(index), OnAck,
+                _audio = await AudioSocket.OpenAsync(run.WebSockets, run.Options.Url, result, run.TokenFor(index), OnAck,
                     message => run.Count("audioSocketEvents", message.Length > 120 ? message[..120] : message));
             }
             catch (Exception ex)
