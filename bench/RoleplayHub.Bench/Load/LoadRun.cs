@@ -436,8 +436,8 @@ internal sealed class LoadRun
         var selfHold = self.Samples.Take(_samplesInHold?.Self ?? int.MaxValue).Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).ToList();
         Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {selfHold.Average():0.0}% mean in hold, " +
             $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms; " +
-            $"its own GC over the run: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, " +
-            $"pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
+            $"its own GC over the run: {GC.CollectionCount(0)} collections ({GC.CollectionCount(1)} of gen1 or gen2, {GC.CollectionCount(2)} of gen2), " +
+            $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
         // A figure measured through a saturated generator is the generator's: judged over the hold (the ramp's burst of
         // connections peaks briefly), a run above 70 % of its core or 10 ms of send lag at p99 is not a figure of the server.
         if (lag.P99 > 10 || selfHold.Average() > 70)
