@@ -23,6 +23,16 @@ public sealed class TextTests
         Assert.Equal(matches, TextMatcher.Score(words, string.Concat(words), keyword) > 0);
     }
 
+    [Theory]
+    [InlineData("What's your PRICE, exactly?", "whats your price exactly")]
+    [InlineData("  --Don’t  stop!!  ", "dont stop")]
+    [InlineData("ﬁve　ＡＢＣ", "five abc")] // compatibility forms folded (ligature, full-width letters and space)
+    [InlineData("我们的 SLA 是 99.9%", "我们的 sla 是 99 9")]
+    [InlineData("?!", "")]
+    [InlineData("", "")]
+    public void TextIsNormalisedToLowerCaseWordsSeparatedByOneSpace(string text, string normalised) =>
+        Assert.Equal(normalised, TextMatcher.Normalize(text));
+
     [Fact]
     public void RepliesSplitIntoSentencesAndShortOnesAreMerged()
     {

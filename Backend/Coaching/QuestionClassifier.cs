@@ -12,7 +12,8 @@ namespace RoleplayHub.Coaching;
 /// </summary>
 public static class QuestionClassifier
 {
-    private static readonly string[] OpenLeads = ["what", "why", "how", "which", "where", "when", "who", "whom", "whose", "tell me", "describe", "explain", "walk me through", "help me understand"];
+    private static readonly string[][] OpenLeads = [.. new[] { "what", "why", "how", "which", "where", "when", "who", "whom", "whose", "tell me", "describe", "explain", "walk me through", "help me understand" }
+        .Select(lead => lead.Split(' '))];
     private static readonly HashSet<string> ClosedLeads = ["is", "are", "am", "was", "were", "do", "does", "did", "can", "could", "would", "will", "should", "shall", "may", "might", "have", "has", "had", "isnt", "arent", "dont", "doesnt", "didnt", "cant", "couldnt", "wouldnt", "wont", "shouldnt"];
     private static readonly HashSet<string> Discourse = ["so", "and", "but", "ok", "okay", "well", "then", "now", "alright", "right", "also", "um", "uh", "er", "erm", "ah", "hmm"];
     private static readonly HashSet<string> StatementSubjects = ["we", "i", "weve", "were"];
@@ -38,14 +39,28 @@ public static class QuestionClassifier
             return marked ? QuestionKind.Closed : QuestionKind.None;
         }
 
-        var rest = string.Join(' ', words[start..]);
-        if (OpenLeads.Any(lead => rest == lead || rest.StartsWith(lead + " ", StringComparison.Ordinal)))
+        if (StartsWithOpenLead(words.AsSpan(start)))
         {
             var statement = !marked && start + 1 < words.Length && StatementSubjects.Contains(words[start + 1]);
             return statement ? QuestionKind.None : QuestionKind.Open;
         }
 
         return marked || ClosedLeads.Contains(words[start]) ? QuestionKind.Closed : QuestionKind.None;
+    }
+
+    // Compared word by word, without joining the words: the report classifies every sentence of a drill when the
+    // session ends.
+    private static bool StartsWithOpenLead(ReadOnlySpan<string> words)
+    {
+        foreach (var lead in OpenLeads)
+        {
+            if (words.StartsWith(lead))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static QuestionKind Chinese(string text, bool marked)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -21,28 +22,37 @@ public static class TextMatcher
     public static string Normalize(string text)
     {
         var folded = text.Normalize(NormalizationForm.FormKC);
-        var builder = new StringBuilder(folded.Length);
-        var gap = false;
-        foreach (var c in folded)
+        // Never longer than the folded text: a space is written only where at least one separator was dropped.
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(1, folded.Length));
+        try
         {
-            if (char.IsLetterOrDigit(c))
+            var length = 0;
+            var gap = false;
+            foreach (var c in folded)
             {
-                if (gap && builder.Length > 0)
+                if (char.IsLetterOrDigit(c))
                 {
-                    builder.Append(' ');
+                    if (gap && length > 0)
+                    {
+                        buffer[length++] = ' ';
+                    }
+
+                    gap = false;
+                    buffer[length++] = char.ToLowerInvariant(c);
                 }
+                else if (c != '\'' && c != '’')
+                {
+                    // "don't" → "dont" (recognisers disagree on apostrophes); anything else separates words
+                    gap = true;
+                }
+            }
 
-                gap = false;
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else if (c != '\'' && c != '’')
-            {
-                // "don't" → "dont" (recognisers disagree on apostrophes); anything else separates words
-                gap = true;
-            }
+            return new string(buffer, 0, length);
         }
-
-        return builder.ToString();
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Match strength of <paramref name="phrase"/> in <paramref name="heard"/>, both prepared once.</summary>
