@@ -40,6 +40,14 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
     /// <summary>Any other server message: (type, target or invocation id, the whole record, valid only during the call).</summary>
     public Action<int, string?, JsonElement>? OnMessage { get; set; }
 
+    /// <summary>The event targets <see cref="OnMessage"/> reads, and only their payload's top-level scalar fields;
+    /// null: every event, whole. Over MessagePack this spares converting every event to JSON (the reply's text deltas,
+    /// each avatar segment's visemes and words), which had been most of what the generator allocated.</summary>
+    public IReadOnlySet<string>? Targets { get; set; }
+
+    // The JSON an event of Targets is rewritten into, reused: the receive loop handles one message at a time.
+    private readonly ArrayBufferWriter<byte> _scalars = new(1024);
+
     public Action<string>? OnClosed { get; set; }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
@@ -253,6 +261,16 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
                 }
 
                 var target = reader.ReadString();
+                if (target is not null && Targets is { } wanted)
+                {
+                    if (wanted.Contains(target))
+                    {
+                        Handle(ScalarsOf(target, ref reader));
+                    }
+
+                    return;
+                }
+
                 json = $"{{\"type\":1,\"target\":{JsonSerializer.Serialize(target)},\"arguments\":{MessagePackSerializer.ConvertToJson(message[(int)reader.Consumed..])}}}";
                 break;
             case 3:
@@ -281,6 +299,57 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
         }
 
         Handle(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>An invocation of <paramref name="target"/> as JSON holding its first argument's top-level scalar
+    /// fields only (<paramref name="reader"/> is at its arguments).</summary>
+    private ReadOnlyMemory<byte> ScalarsOf(string target, ref MessagePackReader reader)
+    {
+        _scalars.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(_scalars))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("type", 1);
+            json.WriteString("target", target);
+            json.WriteStartArray("arguments");
+            if (reader.ReadArrayHeader() > 0 && reader.NextMessagePackType == MessagePackType.Map)
+            {
+                json.WriteStartObject();
+                for (var entries = reader.ReadMapHeader(); entries > 0; entries--)
+                {
+                    var name = reader.ReadString() ?? "";
+                    switch (reader.NextMessagePackType)
+                    {
+                        case MessagePackType.Integer:
+                            json.WriteNumber(name, reader.ReadInt64());
+                            break;
+                        case MessagePackType.Float:
+                            json.WriteNumber(name, reader.ReadDouble());
+                            break;
+                        case MessagePackType.Boolean:
+                            json.WriteBoolean(name, reader.ReadBoolean());
+                            break;
+                        case MessagePackType.String:
+                            json.WriteString(name, reader.ReadString());
+                            break;
+                        case MessagePackType.Nil:
+                            reader.ReadNil();
+                            json.WriteNull(name);
+                            break;
+                        default:
+                            reader.Skip(); // arrays and maps: visemes, words, timings
+                            break;
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return _scalars.WrittenMemory;
     }
 
     private void Handle(ReadOnlyMemory<byte> message)

@@ -13,6 +13,9 @@ namespace RoleplayHub.Bench.Load;
 /// </summary>
 internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 {
+    /// <summary>The events <see cref="OnMessage"/> reads.</summary>
+    private static readonly HashSet<string> Targets = ["transcription", "ai-response", "avatar-response", "session-ended", "error"];
+
     private readonly ConcurrentQueue<long> _unacked = new();
     private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
     private readonly Lock _gate = new();
@@ -77,7 +80,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 
     private async Task<bool> ConnectAsync()
     {
-        var socket = new HubSocket(run.Options.Protocol == "messagepack") { OnAck = OnAck, OnCompletion = OnChunkCompletion, OnMessage = OnMessage, OnClosed = OnClosed };
+        var socket = new HubSocket(run.Options.Protocol == "messagepack") { OnAck = OnAck, OnCompletion = OnChunkCompletion, OnMessage = OnMessage, OnClosed = OnClosed, Targets = Targets };
         var started = Stopwatch.GetTimestamp();
         try
         {
