@@ -18,14 +18,13 @@ internal sealed class ChunkPacer : IValueTaskSource, IDisposable
     /// <summary>Completes at <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public ValueTask UntilAsync(long timestamp)
     {
-        var wait = Timing.Ms(Stopwatch.GetTimestamp(), timestamp);
-        if (wait <= 0.5)
+        if (Timing.WaitFor(timestamp) is not { } wait)
         {
             return ValueTask.CompletedTask;
         }
 
         _core.Reset();
-        _timer.Change(TimeSpan.FromMilliseconds(wait), Timeout.InfiniteTimeSpan);
+        _timer.Change(wait, Timeout.InfiniteTimeSpan);
         return new ValueTask(this, _core.Version);
     }
 

@@ -24,6 +24,7 @@ internal sealed class LoadRun
     private readonly List<byte[]> _chunkBase64 = [];
     private string? _memory;
     private string? _census;
+    private readonly List<LatencySamples> _measured = [];
     private (int Server, int Self)? _samplesInHold;
 
     public LoadRun(LoadOptions options)
@@ -45,9 +46,14 @@ internal sealed class LoadRun
         // A sample per chunk: sized for the whole run at once, so no list is regrown (and copied on the large-object
         // heap) while the run is measured.
         var chunks = (int)Math.Min(int.MaxValue / 16, options.Sessions * options.Duration.TotalSeconds * 4 * 1.1);
-        ChunkAck = new LatencySamples(chunks);
-        ChunkCompletion = new LatencySamples(options.ChunkMode == "invoke" ? chunks : 0);
-        SendLag = new LatencySamples(chunks);
+        ChunkAck = Measured(chunks);
+        ChunkCompletion = Measured(options.ChunkMode == "invoke" ? chunks : 0);
+        SendLag = Measured(chunks);
+        CommitToTranscription = Measured();
+        CommitToAiResponse = Measured();
+        CommitToAvatar = Measured();
+        Connect = Measured();
+        StartSession = Measured();
         Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
     }
 
@@ -67,15 +73,15 @@ internal sealed class LoadRun
 
     public LatencySamples ChunkCompletion { get; }
 
-    public LatencySamples CommitToTranscription { get; } = new();
+    public LatencySamples CommitToTranscription { get; }
 
-    public LatencySamples CommitToAiResponse { get; } = new();
+    public LatencySamples CommitToAiResponse { get; }
 
-    public LatencySamples CommitToAvatar { get; } = new();
+    public LatencySamples CommitToAvatar { get; }
 
-    public LatencySamples Connect { get; } = new();
+    public LatencySamples Connect { get; }
 
-    public LatencySamples StartSession { get; } = new();
+    public LatencySamples StartSession { get; }
 
     public LatencySamples SendLag { get; }
 
@@ -89,14 +95,16 @@ internal sealed class LoadRun
     /// 250 ms, scheduled from t0 so timer lateness does not accumulate.</summary>
     public static long ChunkDue(long t0, int index) => t0 + Timing.Ticks(index * 250);
 
-    /// <summary>Ends the measured window: latencies observed after this are not part of the run's figures.</summary>
-    private void CloseLatencyWindow()
+    /// <summary>Latency samples of the measured window (every one is closed with it).</summary>
+    private LatencySamples Measured(int capacity = 1 << 16)
     {
-        foreach (var samples in new[] { ChunkAck, ChunkCompletion, CommitToTranscription, CommitToAiResponse, CommitToAvatar, Connect, StartSession, SendLag })
-        {
-            samples.Close();
-        }
+        var samples = new LatencySamples(capacity);
+        _measured.Add(samples);
+        return samples;
     }
+
+    /// <summary>Ends the measured window: latencies observed after this are not part of the run's figures.</summary>
+    private void CloseLatencyWindow() => _measured.ForEach(samples => samples.Close());
 
     /// <summary>A chunk due at <paramref name="due"/> is being sent now: its lateness is the generator's send lag.</summary>
     public long RecordSend(long due)
@@ -267,32 +275,6 @@ internal sealed class LoadRun
             }
 
             live.Add(o.Idle ? users.Count(u => u.IsConnected) : users.Count(u => u.HasSession));
-            if (now >= deadline - (3 * Stopwatch.Frequency))
-            {
-                // The memory probe makes the server run a full blocking collection, a pause no client would meet in
-                // service: the hold and the latency window end before it.
-                holdClosed = true;
-                CloseLatencyWindow();
-                _samplesInHold = (server?.Samples.Count ?? 0, self.Samples.Count);
-                if (holdStarted != 0)
-                {
-                    holdEnded = now;
-                    serverTicksAtEnd = server?.TotalTicks() ?? 0;
-                    chunksAtEnd = Interlocked.Read(ref ChunksSent);
-                }
-
-                if (await ReadStatsAsync(adminToken, collect: true) is { } held)
-                {
-                    memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
-                    if (censusBefore is not null && live[^1] > 0)
-                    {
-                        _census = HeapCensus.Take(o.ServerPid!.Value).Report(censusBefore, live[^1], o.Idle ? "connection" : "session");
-                    }
-                }
-
-                continue;
-            }
-
             if (await ReadStatsAsync(adminToken) is { } snapshot)
             {
                 stats.Add((now, snapshot));
@@ -304,21 +286,36 @@ internal sealed class LoadRun
                 liveHeapDue = now + (long)(every.TotalSeconds * Stopwatch.Frequency);
             }
 
-            if (now < holdFrom)
+            if (now >= holdFrom)
             {
-                continue;
+                if (holdStarted == 0)
+                {
+                    holdStarted = now;
+                    serverTicksAtHold = server?.TotalTicks() ?? 0;
+                    chunksAtHold = Interlocked.Read(ref ChunksSent);
+                }
+
+                holdEnded = now;
+                serverTicksAtEnd = server?.TotalTicks() ?? 0;
+                chunksAtEnd = Interlocked.Read(ref ChunksSent);
             }
 
-            if (holdStarted == 0)
+            if (now >= deadline - (3 * Stopwatch.Frequency))
             {
-                holdStarted = now;
-                serverTicksAtHold = server?.TotalTicks() ?? 0;
-                chunksAtHold = Interlocked.Read(ref ChunksSent);
+                // The memory probe makes the server run a full blocking collection, a pause no client would meet in
+                // service: the hold and the latency window end here, before it.
+                holdClosed = true;
+                CloseLatencyWindow();
+                _samplesInHold = (server?.Samples.Count ?? 0, self.Samples.Count);
+                if (await ReadStatsAsync(adminToken, collect: true) is { } held)
+                {
+                    memoryHeld = (held, server?.Rss() ?? 0, live[^1]);
+                    if (censusBefore is not null && live[^1] > 0)
+                    {
+                        _census = HeapCensus.Take(o.ServerPid!.Value).Report(censusBefore, live[^1], o.Idle ? "connection" : "session");
+                    }
+                }
             }
-
-            holdEnded = now;
-            serverTicksAtEnd = server?.TotalTicks() ?? 0;
-            chunksAtEnd = Interlocked.Read(ref ChunksSent);
         }
 
         var holdSeconds = (holdEnded - holdStarted) / (double)Stopwatch.Frequency;
