@@ -20,13 +20,60 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     public async Task WriteAsync(IReadOnlyList<JournalEntry> entries, bool idempotent, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        // Entities are only added, and one session per end entry is changed: one scan before saving is enough. With
-        // automatic detection every `Local` lookup scanned the whole batch again (a twenty-fifth of the server's
-        // allocations under load, docs/benchmarks.md).
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        // New turns skip the change tracker (TurnInserts); a batch that must look for existing rows does not.
-        var newTurns = idempotent || entries.Any(e => e.Turn is { Revision: true }) ? null : new List<HistoryTurn>(entries.Count);
         var rowNodes = await RowNodesOfTurnsAsync(db, entries, cancellationToken);
+        if (idempotent || entries.Any(e => e.Turn is { Revision: true }))
+        {
+            await WriteTrackedAsync(db, entries, idempotent, rowNodes, cancellationToken);
+        }
+        else
+        {
+            await WriteNewAsync(db, entries, rowNodes, cancellationToken);
+        }
+    }
+
+    /// <summary>The common batch, only new records: every row written by a statement of its own (SessionRows,
+    /// TurnInserts), past the change tracker.</summary>
+    private async Task WriteNewAsync(HistoryDbContext db, IReadOnlyList<JournalEntry> entries, Dictionary<Guid, string> rowNodes, CancellationToken cancellationToken)
+    {
+        var starts = new List<HistorySession>();
+        var turns = new List<HistoryTurn>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Start is { } start)
+            {
+                starts.Add(ToEntity(entry.Key, entry.Node, start));
+            }
+            else if (entry.Turn is { } turn && !TakenOver(rowNodes, entry, turn))
+            {
+                turns.Add(ToEntity(entry.Key, turn));
+            }
+        }
+
+        // Sessions first: the turns refer to them, and the ends update them.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SessionRows.InsertAsync(db, starts, cancellationToken);
+        await TurnInserts.InsertAsync(db, turns, cancellationToken);
+        foreach (var entry in entries)
+        {
+            if (entry.End is { } end
+                && !await SessionRows.EndAsync(db, entry.Key, entry.Node, Utc(end.EndedAt), Fit(end.Reason, 32), end.TotalTurns, Report(end), cancellationToken))
+            {
+                // Nothing changed: the row is missing, or it is another node's.
+                var owner = await db.Sessions.AsNoTracking().Where(s => s.Key == entry.Key).Select(s => s.Node).FirstOrDefaultAsync(cancellationToken);
+                EndFoundNoRow(entry, end, owner);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>A batch that may hold records already written (<paramref name="idempotent"/>) or a turn replacing an
+    /// earlier one: through the change tracker, which looks for existing rows.</summary>
+    private async Task WriteTrackedAsync(HistoryDbContext db, IReadOnlyList<JournalEntry> entries, bool idempotent, Dictionary<Guid, string> rowNodes, CancellationToken cancellationToken)
+    {
+        // Entities are only added, and one session per end entry is changed: one scan before saving is enough. With
+        // automatic detection every `Local` lookup scanned the whole batch again.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var entry in entries)
         {
             var key = entry.Key;
@@ -39,12 +86,8 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
             }
             else if (entry.Turn is { } turn)
             {
-                if (rowNodes.TryGetValue(key, out var owner) && owner != entry.Node)
+                if (TakenOver(rowNodes, entry, turn))
                 {
-                    // Another node restored the session after this one lost its lease (cut off from Redis): its copy
-                    // here ran on without a client, and only the new node's turns are the session's.
-                    logger.LogWarning("History: turn {Turn} of session {SessionId} ({Key}) by node {Node} is dropped: node {Owner} took it over",
-                        turn.Turn, turn.SessionId, key, entry.Node, owner);
                     continue;
                 }
 
@@ -60,10 +103,6 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
 
                     db.Turns.Add(ToEntity(key, turn));
                 }
-                else if (newTurns is not null)
-                {
-                    newTurns.Add(ToEntity(key, turn));
-                }
                 else if (!idempotent || !await db.Turns.AnyAsync(t => t.SessionKey == key && t.Index == turn.Turn, cancellationToken))
                 {
                     db.Turns.Add(ToEntity(key, turn));
@@ -72,14 +111,10 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
             else if (entry.End is { } end)
             {
                 var session = db.Sessions.Local.FirstOrDefault(s => s.Key == key)
-                    ?? await db.Sessions.FirstOrDefaultAsync(s => s.Key == key, cancellationToken)
-                    ?? throw new InvalidOperationException($"The session {end.SessionId} ({key}) is not in the history.");
-                if (session.Node != entry.Node)
+                    ?? await db.Sessions.FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+                if (session is null || session.Node != entry.Node)
                 {
-                    // Another node restored the session after this one lost its lease (cut off from Redis): the row
-                    // is that node's now, and only its end stands.
-                    logger.LogWarning("History: the end of session {SessionId} ({Key}) by node {Node} is ignored: node {Owner} took it over",
-                        end.SessionId, key, entry.Node, session.Node);
+                    EndFoundNoRow(entry, end, session?.Node);
                     continue;
                 }
 
@@ -87,32 +122,76 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
                 session.EndedAt = Utc(end.EndedAt);
                 session.EndReason = Fit(end.Reason, 32);
                 session.TotalTurns = end.TotalTurns;
-                session.Report = end.Report is null ? null : ReportJson.Serialize(end.Report);
+                session.Report = Report(end);
             }
         }
 
         db.ChangeTracker.DetectChanges();
-        if (newTurns is not { Count: > 0 })
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return;
-        }
-
-        // Sessions first: the turns refer to them.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await TurnInserts.InsertAsync(db, newTurns, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The node each session of the batch's turns is recorded under (sessions started in this batch are not
-    /// there yet, and are this node's): one indexed read per batch.</summary>
+    /// <summary>True (and logged) when another node restored the turn's session after this one lost its lease (cut off
+    /// from Redis): its copy here ran on without a client, and only the new node's turns are the session's.</summary>
+    private bool TakenOver(Dictionary<Guid, string> rowNodes, JournalEntry entry, TurnRecord turn)
+    {
+        if (!rowNodes.TryGetValue(entry.Key, out var owner) || owner == entry.Node)
+        {
+            return false;
+        }
+
+        logger.LogWarning("History: turn {Turn} of session {SessionId} ({Key}) by node {Node} is dropped: node {Owner} took it over",
+            turn.Turn, turn.SessionId, entry.Key, entry.Node, owner);
+        return true;
+    }
+
+    /// <summary>An end that found no row of its node: a session missing from the history is an error (the batch is
+    /// refused and set aside); one another node restored after this one lost its lease is that node's to end.</summary>
+    private void EndFoundNoRow(JournalEntry entry, SessionEndRecord end, string? owner)
+    {
+        if (owner is null)
+        {
+            throw new InvalidOperationException($"The session {end.SessionId} ({entry.Key}) is not in the history.");
+        }
+
+        logger.LogWarning("History: the end of session {SessionId} ({Key}) by node {Node} is ignored: node {Owner} took it over",
+            end.SessionId, entry.Key, entry.Node, owner);
+    }
+
+    private static string? Report(SessionEndRecord end) => end.Report is null ? null : ReportJson.Serialize(end.Report);
+
+    /// <summary>The sessions of the batch's turns recorded under another node than the turn's (sessions started in
+    /// this batch are not there yet, and are this node's): one indexed read per batch, which finds no row unless a
+    /// session was taken over. Its keys travel as one array parameter, so the statement is translated once, not once
+    /// per batch size; and only the rare foreign rows are read.</summary>
     private static async Task<Dictionary<Guid, string>> RowNodesOfTurnsAsync(HistoryDbContext db, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {
-        var keys = entries.Where(e => e.Turn is not null).Select(e => e.Key).Distinct().ToList();
-        return keys.Count == 0
-            ? []
-            : await db.Sessions.AsNoTracking().Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, s => s.Node, cancellationToken);
+        var keys = new List<Guid>();
+        string? node = null;
+        var oneNode = true;
+        foreach (var entry in entries)
+        {
+            if (entry.Turn is null)
+            {
+                continue;
+            }
+
+            keys.Add(entry.Key);
+            oneNode &= node is null || node == entry.Node;
+            node = entry.Node;
+        }
+
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var sessions = db.Sessions.AsNoTracking().Where(s => EF.Parameter(keys).Contains(s.Key));
+        if (oneNode)
+        {
+            sessions = sessions.Where(s => s.Node != node);
+        }
+
+        return await sessions.ToDictionaryAsync(s => s.Key, s => s.Node, cancellationToken);
     }
 
     /// <summary>A failure worth waiting out rather than a refusal: a lock held by another writer (SQLite busy or

@@ -96,32 +96,30 @@ internal static class TurnInserts
 
     /// <summary>The INSERT of one database's model: every stored scalar column but the generated id, then the two
     /// JSON columns.</summary>
-    internal sealed record Statement(string Sql, (IProperty Property, RelationalTypeMapping Mapping)[] Columns)
+    internal sealed record Statement(RowStatement Row)
     {
+        public string Sql => Row.Sql;
+
+        public RowColumn[] Columns => Row.Columns;
+
         public static Statement Build(HistoryDbContext db)
         {
             var turn = db.Model.FindEntityType(typeof(HistoryTurn))!;
             var sql = db.GetService<ISqlGenerationHelper>();
-            var columns = turn.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd).ToArray();
+            var columns = RowStatement.ColumnsOf(turn.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd));
             var words = turn.FindComplexProperty(nameof(HistoryTurn.Words))!.ComplexType.GetContainerColumnName()!;
             var segments = turn.FindComplexProperty(nameof(HistoryTurn.AvatarSegments))!.ComplexType.GetContainerColumnName()!;
-            var names = columns.Select(p => sql.DelimitIdentifier(p.GetColumnName())).Append(sql.DelimitIdentifier(words)).Append(sql.DelimitIdentifier(segments));
-            var values = columns.Select((_, i) => "@p" + i).Append("@words").Append("@segments");
-            return new Statement(
+            var names = columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName())).Append(sql.DelimitIdentifier(words)).Append(sql.DelimitIdentifier(segments));
+            var values = columns.Select(c => c.Parameter).Append("@words").Append("@segments");
+            return new Statement(new RowStatement(
                 $"INSERT INTO {sql.DelimitIdentifier(turn.GetTableName()!, turn.GetSchema())} ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)})",
-                [.. columns.Select(p => (p, p.GetRelationalTypeMapping()))]);
+                columns));
         }
 
         /// <summary>Replaces the command's parameters with those of <paramref name="turn"/>.</summary>
         public void Bind(DbCommand command, HistoryTurn turn, ArrayBufferWriter<byte> json)
         {
-            command.Parameters.Clear();
-            for (var i = 0; i < Columns.Length; i++)
-            {
-                var (property, mapping) = Columns[i];
-                command.Parameters.Add(mapping.CreateParameter(command, "@p" + i, property.GetGetter().GetClrValueUsingContainingEntity(turn), property.IsNullable));
-            }
-
+            Row.Bind(command, turn);
             command.Parameters.Add(JsonParameter(command, "@words", WordsJson(json, turn.Words)));
             command.Parameters.Add(JsonParameter(command, "@segments", SegmentsJson(json, turn.AvatarSegments)));
         }

@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using RoleplayHub.Database;
+using RoleplayHub.Database.Entities;
+using RoleplayHub.History;
+
+namespace RoleplayHub.Tests.Unit;
+
+/// <summary>The session row's hand-built insert and end must keep up with the model: a column added to
+/// <c>sessions</c> and not to the insert would be silently left empty, and an end that missed the node would end a
+/// session another node took over.</summary>
+public sealed class SessionRowsTests : IDisposable
+{
+    private readonly OfflineHistoryContexts _contexts = new();
+
+    public void Dispose() => _contexts.Dispose();
+
+    [Theory]
+    [MemberData(nameof(OfflineHistoryContexts.Providers), MemberType = typeof(OfflineHistoryContexts))]
+    public void TheSessionInsertNamesEveryColumnOfTheSessionsTableButTheGeneratedId(string provider)
+    {
+        using var db = _contexts.Create(provider);
+        var table = db.Model.GetRelationalModel().Tables.Single(t => t.Name == "sessions");
+
+        var sql = SessionRows.For(db).Insert.Sql;
+
+        var expected = table.Columns.Select(c => c.Name).Where(c => c != "id").Order().ToList();
+        var named = sql[(sql.IndexOf('(') + 1)..sql.IndexOf(')')].Split(", ").Select(c => c.Trim('"', '`', '[', ']')).Order().ToList();
+        Assert.Equal(expected, named);
+        Assert.Equal(expected.Count, sql.Split('@').Length - 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(OfflineHistoryContexts.Providers), MemberType = typeof(OfflineHistoryContexts))]
+    public void TheSessionEndSetsTheEndColumnsOfTheRowOfThatKeyAndNodeOnly(string provider)
+    {
+        using var db = _contexts.Create(provider);
+
+        var sql = SessionRows.For(db).End.Sql;
+
+        var set = sql[(sql.IndexOf(" SET ", StringComparison.Ordinal) + 5)..sql.IndexOf(" WHERE ", StringComparison.Ordinal)];
+        var where = sql[(sql.IndexOf(" WHERE ", StringComparison.Ordinal) + 7)..];
+        Assert.Equal(["end_reason", "ended_at", "report", "status", "total_turns"], Names(set, ", "));
+        Assert.Equal(["key", "node"], Names(where, " AND "));
+    }
+
+    [Theory]
+    [MemberData(nameof(OfflineHistoryContexts.Providers), MemberType = typeof(OfflineHistoryContexts))]
+    public void EveryPlaceholderOfTheSessionStatementsGetsAParameterOfTheProvidersDriver(string provider)
+    {
+        using var db = _contexts.Create(provider);
+        var statements = SessionRows.For(db);
+        using var insert = db.Database.GetDbConnection().CreateCommand();
+        using var end = db.Database.GetDbConnection().CreateCommand();
+
+        statements.Insert.Bind(insert, Session(Guid.NewGuid(), "n1"));
+        statements.End.Bind(end, [SessionStatus.Ended, DateTime.UtcNow, "client", 3, null, Guid.NewGuid(), "n1"]);
+
+        foreach (var (statement, command) in new[] { (statements.Insert, insert), (statements.End, end) })
+        {
+            var placeholders = Regex.Matches(statement.Sql, @"@\w+").Select(m => m.Value).Order();
+            var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
+            Assert.Equal(placeholders, parameters.Select(p => p.ParameterName).Order());
+            Assert.All(parameters, p => Assert.Equal(command.GetType().Assembly, p.GetType().Assembly));
+        }
+    }
+
+    [Fact]
+    public async Task EFCoreReadsBackAnInsertedSessionAndItsEndAndAnotherNodesEndChangesNothing()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
+        var written = Session(Guid.NewGuid(), "n1");
+        var endedAt = new DateTime(2026, 11, 21, 10, 5, 0, 250, DateTimeKind.Utc);
+        bool byOtherNode, byOwner;
+        await using (var db = new SqliteHistoryDbContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            await SessionRows.InsertAsync(db, [written], CancellationToken.None);
+            byOtherNode = await SessionRows.EndAsync(db, written.Key, "n2", endedAt, "client", 9, "{}", CancellationToken.None);
+            byOwner = await SessionRows.EndAsync(db, written.Key, "n1", endedAt, "max-turns", 4, """{"overall":80}""", CancellationToken.None);
+        }
+
+        await using var reader = new SqliteHistoryDbContext(options);
+        var read = await reader.Sessions.AsNoTracking().SingleAsync();
+
+        Assert.Equal((false, true), (byOtherNode, byOwner));
+        Assert.Equal(
+            (written.Key, written.SessionId, written.UserId, written.ScenarioId, written.PersonaName, written.Language, written.AudioFormat, written.SampleRate, written.Channels, written.ModelProfile, written.StartedAt, written.Node, written.ResumeSettings),
+            (read.Key, read.SessionId, read.UserId, read.ScenarioId, read.PersonaName, read.Language, read.AudioFormat, read.SampleRate, read.Channels, read.ModelProfile, read.StartedAt, read.Node, read.ResumeSettings));
+        Assert.Equal((SessionStatus.Ended, endedAt, "max-turns", 4, """{"overall":80}"""), (read.Status, read.EndedAt, read.EndReason, read.TotalTurns, read.Report));
+    }
+
+    private static List<string> Names(string assignments, string separator) =>
+        [.. assignments.Split(separator).Select(a => a.Split(" = ")[0].Trim('"', '`', '[', ']')).Order()];
+
+    /// <summary>A started session with every field set.</summary>
+    private static HistorySession Session(Guid key, string node) => new()
+    {
+        Key = key, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+        Language = "en-US", AudioFormat = "pcm16", SampleRate = 16000, Channels = 1, ModelProfile = "fast",
+        Status = SessionStatus.Active, StartedAt = new DateTime(2026, 11, 21, 10, 0, 0, 123, DateTimeKind.Utc), Node = node,
+        ResumeSettings = """{"engine":"cascaded"}""",
+    };
+}
