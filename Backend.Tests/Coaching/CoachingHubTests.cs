@@ -101,6 +101,12 @@ public sealed class CoachingHubTests : IDisposable
         Assert.Equal(firstReport.GetProperty("overall").GetDouble(), trend.GetProperty("previousOverall").GetDouble());
         Assert.Equal(Math.Round(secondReport.GetProperty("overall").GetDouble() - firstReport.GetProperty("overall").GetDouble(), 1),
             trend.GetProperty("overallChange").GetDouble());
+        var firstScores = firstReport.GetProperty("criteria").EnumerateArray()
+            .Where(c => c.GetProperty("score").ValueKind == JsonValueKind.Number).ToDictionary(c => c.Str("id")!, c => c.GetProperty("score").GetDouble());
+        var previous = trend.GetProperty("criteria").EnumerateArray()
+            .Where(c => c.GetProperty("previous").ValueKind == JsonValueKind.Number).ToDictionary(c => c.Str("id")!, c => c.GetProperty("previous").GetDouble());
+        Assert.NotEmpty(firstScores);
+        Assert.Equal(firstScores, previous);
     }
 
     [Fact]

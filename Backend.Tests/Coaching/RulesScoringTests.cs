@@ -129,7 +129,7 @@ public sealed class RulesScoringTests
         var second = Guid.CreateVersion7();
 
         var trend = TrendBuilder.Build(now.Overall, now.Criteria,
-            [new StoredReport(second, ScriptedDrills.T0.AddDays(-1), earlier), new StoredReport(first, ScriptedDrills.T0.AddDays(-2), older)])!;
+            [new StoredReport(second, ScriptedDrills.T0.AddDays(-1), ReportScores.Of(earlier)), new StoredReport(first, ScriptedDrills.T0.AddDays(-2), ReportScores.Of(older))])!;
 
         Assert.Equal(2, trend.PreviousSessions);
         Assert.Equal(70.2, trend.PreviousOverall);

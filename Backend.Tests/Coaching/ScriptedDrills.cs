@@ -60,7 +60,7 @@ internal static class ScriptedDrills
         ]);
         return report with
         {
-            Trend = RoleplayHub.Coaching.TrendBuilder.Build(report.Overall, report.Criteria, [new StoredReport(Guid.Empty, T0.AddDays(-1), report with { Overall = 50 })]),
+            Trend = RoleplayHub.Coaching.TrendBuilder.Build(report.Overall, report.Criteria, [new StoredReport(Guid.Empty, T0.AddDays(-1), ReportScores.Of(report with { Overall = 50 }))]),
         };
     }
 

@@ -12,8 +12,18 @@ public interface IReportArchive
     Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>A stored report and the session it belongs to (its history id).</summary>
-public sealed record StoredReport(Guid SessionId, DateTimeOffset StartedAt, CoachingReport Report);
+/// <summary>A stored report's scores and the session it belongs to (its history id).</summary>
+public sealed record StoredReport(Guid SessionId, DateTimeOffset StartedAt, ReportScores Report);
+
+/// <summary>What a trend reads of an earlier report: its overall score and each criterion's. Read from the stored
+/// JSON without the rest of the report (texts, analytics, evidence), which a session's end would otherwise parse for
+/// each of the trainee's earlier sessions.</summary>
+public sealed record ReportScores(double? Overall, IReadOnlyList<ReportScores.Criterion> Criteria)
+{
+    public static ReportScores Of(CoachingReport report) => new(report.Overall, [.. report.Criteria.Select(c => new Criterion(c.Id, c.Score))]);
+
+    public sealed record Criterion(string Id, double? Score);
+}
 
 /// <summary>Without a history there is no trend.</summary>
 public sealed class NoReportArchive : IReportArchive
@@ -41,7 +51,7 @@ internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts
         var reports = new List<StoredReport>();
         await foreach (var row in Query(db, userId, scenarioId, before.UtcDateTime, limit).WithCancellation(cancellationToken))
         {
-            if (ReportJson.Deserialize(row.Report) is { } report)
+            if (ReportJson.DeserializeScores(row.Report) is { } report)
             {
                 reports.Add(new StoredReport(row.Key, new DateTimeOffset(DateTime.SpecifyKind(row.StartedAt, DateTimeKind.Utc)), report));
             }

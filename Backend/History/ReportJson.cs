@@ -28,4 +28,22 @@ public static class ReportJson
             return null;
         }
     }
+
+    /// <summary>Only the scores of a stored report (the rest is skipped unread); null as for <see cref="Deserialize"/>.</summary>
+    public static ReportScores? DeserializeScores(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ReportScores>(json, Options) is { Criteria: not null } scores ? scores : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
