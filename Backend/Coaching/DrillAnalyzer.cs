@@ -12,7 +12,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
 {
     public DrillAnalytics Analyze(DrillTurns drill)
     {
-        var trainee = drill.Trainee.ToList();
+        var trainee = drill.Trainee;
         var words = trainee.Sum(t => Units.Count(t.UserText));
         var timed = trainee.Where(t => t.Words.Count > 0).ToList();
         var traineeMs = timed.Sum(t => DrillTurns.SpeakingMs(t) ?? 0);
@@ -21,7 +21,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
         var timedWords = timed.Sum(t => Units.Count(t.UserText));
         double? pace = traineeMs > 0 ? Round(timedWords * 60_000.0 / traineeMs, 1) : null;
 
-        var tallies = trainee.SelectMany(t => fillers.Count(t.UserText))
+        var tallies = trainee.SelectMany(t => fillers.Count(drill.Prepared(t.UserText)))
             .GroupBy(f => f.Filler)
             .Select(g => new FillerTally(g.Key, g.Sum(f => f.Count)))
             .OrderByDescending(f => f.Count).ThenBy(f => f.Filler, StringComparer.Ordinal)
@@ -29,7 +29,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
         var fillerCount = tallies.Sum(f => f.Count);
 
         var longest = timed.OrderByDescending(t => DrillTurns.SpeakingMs(t)).ThenBy(t => t.Turn).FirstOrDefault();
-        var kinds = drill.TraineeSentences.Select(s => QuestionClassifier.Classify(s.Sentence)).ToList();
+        var kinds = drill.TraineeSentences.Select(s => QuestionClassifier.Classify(s.Sentence, drill.Prepared(s.Sentence))).ToList();
         var latencies = ResponseLatencies(drill.Turns);
 
         return new DrillAnalytics(

@@ -8,7 +8,9 @@ namespace RoleplayHub.Coaching;
 public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
 {
     // The report matches every phrase against every turn; each text is prepared for matching once per drill.
-    private readonly Dictionary<string, MatchText> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MatchText> _prepared = new(64, StringComparer.Ordinal);
+    private IReadOnlyList<TurnRecord>? _trainee;
+    private IReadOnlyList<(int Turn, string Sentence)>? _traineeSentences;
 
     /// <summary>A turn's text or a phrase, prepared for <see cref="TextMatcher"/> (once per drill).</summary>
     public MatchText Prepared(string text)
@@ -26,11 +28,11 @@ public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns
     }
 
     /// <summary>The trainee's turns: those with something recognised.</summary>
-    public IEnumerable<TurnRecord> Trainee => Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText));
+    public IReadOnlyList<TurnRecord> Trainee => _trainee ??= [.. Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText))];
 
-    /// <summary>Every trainee sentence with its turn, in order.</summary>
-    public IEnumerable<(int Turn, string Sentence)> TraineeSentences =>
-        Trainee.SelectMany(t => Sentences.Split(t.UserText).Select(s => (t.Turn, s)));
+    /// <summary>Every trainee sentence with its turn, in order (cut once per drill: every measure reads them).</summary>
+    public IReadOnlyList<(int Turn, string Sentence)> TraineeSentences =>
+        _traineeSentences ??= [.. Trainee.SelectMany(t => Sentences.Split(t.UserText).Select(s => (t.Turn, s)))];
 
     /// <summary>First word's start to last word's end; null without word timings.</summary>
     public static long? SpeakingMs(TurnRecord turn) =>

@@ -5,18 +5,21 @@ namespace RoleplayHub.Coaching;
 
 /// <summary>
 /// Counts filler words: the English list as whole words or word sequences of the normalised transcript ("um",
-/// "you know" — never the "um" inside "umbrella"), the Chinese list as non-overlapping substrings of the transcript
-/// without spaces. Both lists apply to every session, so a mixed-language turn is counted fully.
+/// "you know" — never the "um" inside "umbrella"), the Chinese list as non-overlapping substrings of the normalised
+/// transcript without spaces. Both lists apply to every session, so a mixed-language turn is counted fully.
 /// </summary>
 public sealed class FillerCounter(IEnumerable<string> english, IEnumerable<string> chinese)
 {
     private readonly string[][] _english = [.. english.Select(TextMatcher.Tokenize).Where(t => t.Length > 0).DistinctBy(t => string.Join(' ', t))];
-    private readonly string[] _chinese = [.. chinese.Select(Units.Unspaced).Where(f => f.Length > 0).Distinct()];
+    private readonly string[] _chinese = [.. chinese.Select(f => MatchText.Of(f).Unspaced).Where(f => f.Length > 0).Distinct()];
 
-    public IReadOnlyList<FillerTally> Count(string text)
+    public IReadOnlyList<FillerTally> Count(string text) => Count(MatchText.Of(text));
+
+    /// <summary>The fillers in a text prepared for matching (a drill prepares each of its texts once).</summary>
+    public IReadOnlyList<FillerTally> Count(MatchText text)
     {
-        List<FillerTally> tallies = [];
-        var words = TextMatcher.Tokenize(text);
+        List<FillerTally>? tallies = null;
+        var words = text.Words;
         foreach (var filler in _english)
         {
             var count = 0;
@@ -31,11 +34,11 @@ public sealed class FillerCounter(IEnumerable<string> english, IEnumerable<strin
 
             if (count > 0)
             {
-                tallies.Add(new FillerTally(string.Join(' ', filler), count));
+                (tallies ??= []).Add(new FillerTally(string.Join(' ', filler), count));
             }
         }
 
-        var unspaced = Units.Unspaced(text);
+        var unspaced = text.Unspaced;
         foreach (var filler in _chinese)
         {
             var count = 0;
@@ -46,10 +49,10 @@ public sealed class FillerCounter(IEnumerable<string> english, IEnumerable<strin
 
             if (count > 0)
             {
-                tallies.Add(new FillerTally(filler, count));
+                (tallies ??= []).Add(new FillerTally(filler, count));
             }
         }
 
-        return tallies;
+        return tallies ?? (IReadOnlyList<FillerTally>)[];
     }
 }

@@ -20,10 +20,14 @@ public static class QuestionClassifier
     private static readonly string[] OpenZh = ["什么", "为什么", "怎么", "怎样", "如何", "哪", "多少", "谁", "为何"];
     private static readonly string[] ClosedZh = ["是不是", "有没有", "能不能", "可不可以", "会不会", "要不要", "是否", "对不对", "好不好"];
 
-    public static QuestionKind Classify(string sentence)
+    public static QuestionKind Classify(string sentence) => Classify(sentence, MatchText.Of(sentence));
+
+    /// <summary>The kind of <paramref name="sentence"/>, whose words a drill has already prepared for matching.</summary>
+    public static QuestionKind Classify(string sentence, MatchText prepared)
     {
-        var marked = sentence.TrimEnd().EndsWith('?') || sentence.TrimEnd().EndsWith('？');
-        return Units.HasCjk(sentence) ? Chinese(Units.Unspaced(sentence), marked) : English(TextMatcher.Tokenize(sentence), marked);
+        var end = sentence.AsSpan().TrimEnd();
+        var marked = end.EndsWith('?') || end.EndsWith('？');
+        return Units.HasCjk(sentence) ? Chinese(Units.Unspaced(sentence), marked) : English(prepared.Words, marked);
     }
 
     private static QuestionKind English(string[] words, bool marked)

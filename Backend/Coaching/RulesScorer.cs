@@ -63,7 +63,7 @@ public sealed class RulesScorer(CoachingOptions options)
 
         // The sentence with the most fillers in it, to show what they sound like.
         var counter = new FillerCounter(a.Fillers.Select(f => f.Filler).Where(f => !Units.HasCjk(f)), a.Fillers.Select(f => f.Filler).Where(Units.HasCjk));
-        var worst = drill.TraineeSentences.Select(s => (s, n: counter.Count(s.Sentence).Sum(f => f.Count))).Where(x => x.n > 0)
+        var worst = drill.TraineeSentences.Select(s => (s, n: counter.Count(drill.Prepared(s.Sentence)).Sum(f => f.Count))).Where(x => x.n > 0)
             .OrderByDescending(x => x.n).Select(x => ((int, string)?)x.s).FirstOrDefault();
         return (100 - (10 * (per100 - 1)), texts.Fillers(a.FillerWords, per100, a.Fillers.FirstOrDefault()?.Filler), worst);
     }
@@ -78,7 +78,7 @@ public sealed class RulesScorer(CoachingOptions options)
         var target = Math.Max(1, (int)Math.Ceiling(a.TraineeTurns / 4.0));
         var score = (60.0 * Math.Min(1, (double)a.Questions / target)) + (a.Questions == 0 ? 0 : 40.0 * a.OpenQuestions / a.Questions);
         // The first open question, else the first closed one (OrderBy is stable: earliest first).
-        var example = drill.TraineeSentences.Select(s => (s, kind: QuestionClassifier.Classify(s.Sentence))).Where(x => x.kind != QuestionKind.None)
+        var example = drill.TraineeSentences.Select(s => (s, kind: QuestionClassifier.Classify(s.Sentence, drill.Prepared(s.Sentence)))).Where(x => x.kind != QuestionKind.None)
             .OrderBy(x => x.kind == QuestionKind.Open ? 0 : 1).Select(x => ((int, string)?)x.s).FirstOrDefault();
         return (score, texts.Questions(a.Questions, a.OpenQuestions, a.ClosedQuestions), example);
     }
