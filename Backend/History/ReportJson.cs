@@ -6,7 +6,7 @@ namespace RoleplayHub.History;
 /// <summary>The <c>sessions.report</c> column: the report as camelCase JSON, exactly as the API serves it.</summary>
 public static class ReportJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Options = HistoryJson.WebOptions();
 
     public static string Serialize(CoachingReport report) => JsonSerializer.Serialize(report, Options);
 
