@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace RoleplayHub.Observability;
 
 /// <summary>
@@ -29,17 +31,26 @@ public sealed class LatencyReservoir
             return new LatencySummary(total, 0, 0, 0);
         }
 
-        var copy = new double[count];
-        for (var i = 0; i < count; i++)
+        // Rented: a benchmark polls the stats every second while it measures, and a fresh copy was garbage each time.
+        var rented = ArrayPool<double>.Shared.Rent(count);
+        try
         {
-            copy[i] = _samples[(from + i) % Capacity];
-        }
+            var copy = rented.AsSpan(0, count);
+            for (var i = 0; i < count; i++)
+            {
+                copy[i] = _samples[(from + i) % Capacity];
+            }
 
-        Array.Sort(copy);
-        return new LatencySummary(total, At(copy, 0.5), At(copy, 0.99), copy[^1]);
+            copy.Sort();
+            return new LatencySummary(total, At(copy, 0.5), At(copy, 0.99), copy[^1]);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
     }
 
-    private static double At(double[] sorted, double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+    private static double At(ReadOnlySpan<double> sorted, double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
 }
 
 public readonly record struct LatencySummary(long Samples, double P50, double P99, double Max);
