@@ -33,9 +33,7 @@ public static class RoleplayHubExtensions
         builder.Services.AddSingleton<ConnectionGuard>();
         builder.Services.AddSingleton<IHubActivator<RoleplayHub.Hubs.RoleplayHub>, RoleplayHubActivator>();
         builder.Services.AddSingleton<RoleplayHub.Hubs.AudioSocket.AudioSockets>();
-        builder.Services.AddSignalR()
-            .AddJsonProtocol(json => WireEventsJson.Use(json.PayloadSerializerOptions))
-            .AddMessagePackProtocol();
+        builder.Services.AddSignalR().AddJsonProtocol().AddMessagePackProtocol();
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
         {
             hub.KeepAliveInterval = limits.Value.KeepAliveInterval;
