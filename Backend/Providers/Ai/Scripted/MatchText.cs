@@ -1,22 +1,25 @@
 namespace RoleplayHub.Providers.Ai.Scripted;
 
 /// <summary>A text prepared once for <see cref="TextMatcher"/>: normalised, split into words and joined without
-/// spaces, so a transcript or a phrase that is matched many times is normalised once.</summary>
+/// spaces, so a transcript or a phrase that is matched many times is normalised once. The words and the unspaced form
+/// are made when first read: a reply only ever searched for a line needs neither.</summary>
 public sealed class MatchText
 {
+    private string[]? _words;
+    private string? _unspaced;
+
     private MatchText(string normalized, bool unspacedScript)
     {
         Normalized = normalized;
         IsUnspacedScript = unspacedScript;
-        Words = normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Unspaced = string.Concat(Words);
     }
 
     public string Normalized { get; }
 
-    public string[] Words { get; }
+    // Racing readers may each make them once; both results are equal, and either is kept.
+    public string[] Words => _words ??= Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    public string Unspaced { get; }
+    public string Unspaced => _unspaced ??= string.Concat(Words);
 
     /// <summary>Written in a script without spaces (Chinese): matched as a substring of the unspaced text.</summary>
     public bool IsUnspacedScript { get; }
