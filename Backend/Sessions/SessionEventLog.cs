@@ -19,7 +19,9 @@ internal sealed class SessionEventLog(
     long firstSeq = 0) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Queue<SessionEvent> _kept = new();
+    // Sized at the start (up to a point): growing it as a session's first events come allocates each larger array in
+    // turn, while the session itself is long-lived.
+    private readonly Queue<SessionEvent> _kept = new(Math.Min(options.ReplayEvents, 64));
     private ITimer? _graceTimer;
     // A session restored from a lost node numbers on from the client's lastSeq, so its seq never goes back.
     private long _lastSeq = firstSeq;
