@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RoleplayHub.Database;
@@ -21,14 +20,10 @@ public sealed class SessionRowsTests : IDisposable
     public void TheSessionInsertNamesEveryColumnOfTheSessionsTableButTheGeneratedId(string provider)
     {
         using var db = _contexts.Create(provider);
-        var table = db.Model.GetRelationalModel().Tables.Single(t => t.Name == "sessions");
 
         var sql = SessionRows.For(db).Insert.Sql;
 
-        var expected = table.Columns.Select(c => c.Name).Where(c => c != "id").Order().ToList();
-        var named = sql[(sql.IndexOf('(') + 1)..sql.IndexOf(')')].Split(", ").Select(c => c.Trim('"', '`', '[', ']')).Order().ToList();
-        Assert.Equal(expected, named);
-        Assert.Equal(expected.Count, sql.Split('@').Length - 1);
+        ModelStatements.AssertInsertsEveryColumnButTheGeneratedId(db, "sessions", sql);
     }
 
     [Theory]
@@ -41,8 +36,8 @@ public sealed class SessionRowsTests : IDisposable
 
         var set = sql[(sql.IndexOf(" SET ", StringComparison.Ordinal) + 5)..sql.IndexOf(" WHERE ", StringComparison.Ordinal)];
         var where = sql[(sql.IndexOf(" WHERE ", StringComparison.Ordinal) + 7)..];
-        Assert.Equal(["end_reason", "ended_at", "report", "status", "total_turns"], Names(set, ", "));
-        Assert.Equal(["key", "node"], Names(where, " AND "));
+        Assert.Equal(["end_reason", "ended_at", "report", "status", "total_turns"], ModelStatements.Names(set, ", "));
+        Assert.Equal(["key", "node"], ModelStatements.Names(where, " AND "));
     }
 
     [Theory]
@@ -57,13 +52,8 @@ public sealed class SessionRowsTests : IDisposable
         statements.Insert.Bind(insert, Session(Guid.NewGuid(), "n1"));
         statements.End.Bind(end, [SessionStatus.Ended, DateTime.UtcNow, "client", 3, null, Guid.NewGuid(), "n1"]);
 
-        foreach (var (statement, command) in new[] { (statements.Insert, insert), (statements.End, end) })
-        {
-            var placeholders = Regex.Matches(statement.Sql, @"@\w+").Select(m => m.Value).Order();
-            var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
-            Assert.Equal(placeholders, parameters.Select(p => p.ParameterName).Order());
-            Assert.All(parameters, p => Assert.Equal(command.GetType().Assembly, p.GetType().Assembly));
-        }
+        ModelStatements.AssertEveryPlaceholderHasADriverParameter(statements.Insert.Sql, insert);
+        ModelStatements.AssertEveryPlaceholderHasADriverParameter(statements.End.Sql, end);
     }
 
     [Fact]
@@ -92,9 +82,6 @@ public sealed class SessionRowsTests : IDisposable
             (read.Key, read.SessionId, read.UserId, read.ScenarioId, read.PersonaName, read.Language, read.AudioFormat, read.SampleRate, read.Channels, read.ModelProfile, read.StartedAt, read.Node, read.ResumeSettings));
         Assert.Equal((SessionStatus.Ended, endedAt, "max-turns", 4, """{"overall":80}"""), (read.Status, read.EndedAt, read.EndReason, read.TotalTurns, read.Report));
     }
-
-    private static List<string> Names(string assignments, string separator) =>
-        [.. assignments.Split(separator).Select(a => a.Split(" = ")[0].Trim('"', '`', '[', ']')).Order()];
 
     /// <summary>A started session with every field set.</summary>
     private static HistorySession Session(Guid key, string node) => new()

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Data;
-using System.Text.RegularExpressions;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,15 +22,10 @@ public sealed class TurnInsertsTests : IDisposable
     public void TheTurnInsertNamesEveryColumnOfTheTurnsTableButTheGeneratedId(string provider)
     {
         using var db = _contexts.Create(provider);
-        var table = db.Model.GetRelationalModel().Tables.Single(t => t.Name == "turns");
 
         var sql = TurnInserts.Statement.Build(db).Sql;
 
-        var expected = table.Columns.Select(c => c.Name).Where(c => c != "id").Order().ToList();
-        var named = sql[(sql.IndexOf('(') + 1)..sql.IndexOf(')')].Split(", ").Select(c => c.Trim('"', '`', '[', ']')).Order().ToList();
-        Assert.Equal(expected, named);
-        Assert.Equal("turns", sql["INSERT INTO ".Length..sql.IndexOf(" (", StringComparison.Ordinal)].Trim('"', '[', ']'));
-        Assert.Equal(expected.Count, sql.Split('@').Length - 1);
+        ModelStatements.AssertInsertsEveryColumnButTheGeneratedId(db, "turns", sql);
     }
 
     [Theory]
@@ -44,10 +38,7 @@ public sealed class TurnInsertsTests : IDisposable
 
         statement.Bind(command, Turn(Guid.NewGuid()), new ArrayBufferWriter<byte>());
 
-        var placeholders = Regex.Matches(statement.Sql, @"@\w+").Select(m => m.Value).Order();
-        var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
-        Assert.Equal(placeholders, parameters.Select(p => p.ParameterName).Order());
-        Assert.All(parameters, p => Assert.Equal(command.GetType().Assembly, p.GetType().Assembly));
+        ModelStatements.AssertEveryPlaceholderHasADriverParameter(statement.Sql, command);
     }
 
     /// <summary>No SQL Server runs here, so the INSERT is checked as far as its parameters: the JSON EF Core reads is in
