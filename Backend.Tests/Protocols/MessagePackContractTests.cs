@@ -89,6 +89,7 @@ public sealed class MessagePackContractTests : IDisposable
         ["ai-response-delta"] = new AiResponseDeltaEvent("s1", 2, 0, "Too ", 1_700_000_000_000),
         ["ai-response"] = new AiResponseEvent("s1", 2, "Too high.", 2, 8, Timings, 1_700_000_000_000) { Seq = 8 },
         ["ai-response (cut)"] = new AiResponseEvent("s1", 2, "Too high, and", 2, 8, Timings, 1_700_000_000_000) { Seq = 8, Cut = true },
+        ["ai-response (escaped and non-ASCII text)"] = new AiResponseEvent("s1", 2, "价格 \"太高\" — é\\\n<ok> &", 2, 8, Timings, 1_700_000_000_000) { Seq = 8 },
         ["ai-response (text only)"] = new AiResponseEvent("s1", 0, "Hello, I'm Dana.", 0, 8, Timings, 1_700_000_000_000) { Seq = 1, TextOnly = true },
         ["avatar-response"] = new AvatarResponseEvent("s1", 2, 0, true, "Too high.", "http://x/media/a?exp=1&sig=2", null, 1_250, "audio/wav",
             [new VisemeCue(0, "sil"), new VisemeCue(80, "aa")], Timings, 1_700_000_000_000) { Seq = 9 },

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using MessagePack;
 using MessagePack.Formatters;
@@ -11,13 +12,30 @@ namespace RoleplayHub.Hubs.Protocols;
 /// MessagePack map, and read back the same way (a binary value becomes the base64 string the JSON form carries).
 /// So the two protocols cannot drift apart, and the lenient request binding of the JSON protocol applies to both.
 /// It costs a JSON round trip per payload, which is why the two per-chunk payloads have formatters of their own.
+/// An event's JSON is written into a buffer the thread reuses and read token by token into MessagePack, its names and
+/// strings copied as UTF-8: a parsed document and a string per name and value were most of what a session's events
+/// allocated over MessagePack.
 /// </summary>
 internal sealed class JsonContractFormatter<T>(JsonSerializerOptions json) : IMessagePackFormatter<T?>
 {
     private const int MaxDepth = 32;
 
-    public void Serialize(ref MessagePackWriter writer, T? value, MessagePackSerializerOptions options) =>
-        Write(ref writer, JsonSerializer.SerializeToElement(value, json), 0);
+    public void Serialize(ref MessagePackWriter writer, T? value, MessagePackSerializerOptions options)
+    {
+        var scratch = JsonScratch.Rent();
+        try
+        {
+            JsonSerializer.Serialize(scratch.Writer, value, json);
+            scratch.Writer.Flush();
+            var reader = new Utf8JsonReader(scratch.Buffer.WrittenSpan);
+            reader.Read();
+            Write(ref writer, ref reader, 0);
+        }
+        finally
+        {
+            JsonScratch.Return(scratch);
+        }
+    }
 
     public T? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
@@ -30,52 +48,90 @@ internal sealed class JsonContractFormatter<T>(JsonSerializerOptions json) : IMe
         return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, json);
     }
 
-    private static void Write(ref MessagePackWriter writer, JsonElement element, int depth)
+    /// <summary>Writes the JSON value the reader is at (and reads past it to its last token).</summary>
+    private static void Write(ref MessagePackWriter writer, ref Utf8JsonReader reader, int depth)
     {
         CheckDepth(depth);
-        switch (element.ValueKind)
+        switch (reader.TokenType)
         {
-            case JsonValueKind.Object:
-                var count = 0;
-                foreach (var _ in element.EnumerateObject())
+            case JsonTokenType.StartObject:
+                writer.WriteMapHeader(Members(reader));
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    count++;
-                }
-
-                writer.WriteMapHeader(count);
-                foreach (var property in element.EnumerateObject())
-                {
-                    writer.Write(property.Name);
-                    Write(ref writer, property.Value, depth + 1);
+                    WriteString(ref writer, ref reader);
+                    reader.Read();
+                    Write(ref writer, ref reader, depth + 1);
                 }
 
                 break;
-            case JsonValueKind.Array:
-                writer.WriteArrayHeader(element.GetArrayLength());
-                foreach (var item in element.EnumerateArray())
+            case JsonTokenType.StartArray:
+                writer.WriteArrayHeader(Members(reader));
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    Write(ref writer, item, depth + 1);
+                    Write(ref writer, ref reader, depth + 1);
                 }
 
                 break;
-            case JsonValueKind.String:
-                writer.Write(element.GetString());
+            case JsonTokenType.String:
+                WriteString(ref writer, ref reader);
                 break;
-            case JsonValueKind.Number when element.TryGetInt64(out var integer):
+            case JsonTokenType.Number when reader.TryGetInt64(out var integer):
                 writer.Write(integer);
                 break;
-            case JsonValueKind.Number:
-                writer.Write(element.GetDouble());
+            case JsonTokenType.Number:
+                writer.Write(reader.GetDouble());
                 break;
-            case JsonValueKind.True:
+            case JsonTokenType.True:
                 writer.Write(true);
                 break;
-            case JsonValueKind.False:
+            case JsonTokenType.False:
                 writer.Write(false);
                 break;
             default:
                 writer.WriteNil();
                 break;
+        }
+    }
+
+    /// <summary>How many members the object or array at <paramref name="probe"/> has (a MessagePack header comes before
+    /// them): counted on a copy of the reader, stepping over nested values.</summary>
+    private static int Members(Utf8JsonReader probe)
+    {
+        var isObject = probe.TokenType == JsonTokenType.StartObject;
+        var count = 0;
+        while (probe.Read() && probe.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+        {
+            if (isObject)
+            {
+                probe.Read(); // from the name to its value
+            }
+
+            probe.Skip();
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>A name or string as the UTF-8 of its unescaped text: what writing the string itself writes.</summary>
+    private static void WriteString(ref MessagePackWriter writer, ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            writer.WriteString(reader.ValueSpan);
+            return;
+        }
+
+        // Unescaped, a value is never longer than its escaped form.
+        var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var length = reader.CopyString(rented);
+            writer.WriteString(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -153,5 +209,37 @@ internal sealed class JsonContractFormatter<T>(JsonSerializerOptions json) : IMe
         {
             throw new MessagePackSerializationException($"A payload may nest at most {MaxDepth} levels.");
         }
+    }
+}
+
+/// <summary>A thread's reusable JSON buffer and writer for <see cref="JsonContractFormatter{T}"/>: one event is written
+/// at a time on a thread, and a buffer grown for a large one (a coaching report) is kept for the next.</summary>
+internal sealed class JsonScratch
+{
+    [ThreadStatic]
+    private static JsonScratch? _cached;
+
+    private JsonScratch()
+    {
+        // Relaxed: only quotes, backslashes and control characters are escaped, so most text is copied as it is.
+        Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    public ArrayBufferWriter<byte> Buffer { get; } = new(1024);
+
+    public Utf8JsonWriter Writer { get; }
+
+    public static JsonScratch Rent()
+    {
+        var scratch = _cached ?? new JsonScratch();
+        _cached = null; // a nested use on this thread gets its own
+        return scratch;
+    }
+
+    public static void Return(JsonScratch scratch)
+    {
+        scratch.Writer.Reset();
+        scratch.Buffer.ResetWrittenCount();
+        _cached = scratch;
     }
 }
