@@ -16,7 +16,7 @@ namespace RoleplayHub.History;
 /// </summary>
 /// <remarks>
 /// Through the change tracker, a session end cost a query to load the row and EF Core's update pipeline to write five
-/// columns back, and a start the same pipeline to insert it: together a sixth of what the loaded server allocated
+/// columns back, and a start the same pipeline to insert it: together an eighth of what the loaded server allocated
 /// (docs/benchmarks.md). The end's update names the node that ran the session, so a row another node took over is
 /// left alone and found by the update changing nothing.
 /// </remarks>
@@ -54,7 +54,7 @@ internal static class SessionRows
     {
         var end = For(db).End;
         await using var command = Command(db, end);
-        end.Bind(command, [SessionStatus.Ended, endedAt, reason, totalTurns, report, key, node]);
+        end.Bind(command, [SessionStatus.Ended, endedAt, reason, totalTurns, report, key, node]); // EndColumns, then EndKeys
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
