@@ -69,8 +69,10 @@ public sealed class SessionRowsTests : IDisposable
         {
             await db.Database.EnsureCreatedAsync();
             await SessionRows.InsertAsync(db, [written], CancellationToken.None);
-            byOtherNode = await SessionRows.EndAsync(db, written.Key, "n2", endedAt, "client", 9, "{}", CancellationToken.None);
-            byOwner = await SessionRows.EndAsync(db, written.Key, "n1", endedAt, "max-turns", 4, """{"overall":80}""", CancellationToken.None);
+            var otherNodes = new SessionEnd(written.Key, "s1", "n2", endedAt, "client", 9, "{}");
+            var owners = new SessionEnd(written.Key, "s1", "n1", endedAt, "max-turns", 4, """{"overall":80}""");
+            byOtherNode = (await SessionRows.EndAsync(db, [otherNodes], CancellationToken.None)).Count == 0;
+            byOwner = (await SessionRows.EndAsync(db, [owners], CancellationToken.None)).Count == 0;
         }
 
         await using var reader = new SqliteHistoryDbContext(options);

@@ -53,15 +53,13 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await SessionRows.InsertAsync(db, starts, cancellationToken);
         await TurnInserts.InsertAsync(db, turns, cancellationToken);
-        foreach (var entry in entries)
+        var ends = entries.Where(e => e.End is not null)
+            .Select(e => new SessionEnd(e.Key, e.End!.SessionId, e.Node, Utc(e.End.EndedAt), Fit(e.End.Reason, 32), e.End.TotalTurns, Report(e.End))).ToList();
+        foreach (var end in await SessionRows.EndAsync(db, ends, cancellationToken))
         {
-            if (entry.End is { } end
-                && !await SessionRows.EndAsync(db, entry.Key, entry.Node, Utc(end.EndedAt), Fit(end.Reason, 32), end.TotalTurns, Report(end), cancellationToken))
-            {
-                // Nothing changed: the row is missing, or it is another node's.
-                var owner = await db.Sessions.AsNoTracking().Where(s => s.Key == entry.Key).Select(s => s.Node).FirstOrDefaultAsync(cancellationToken);
-                EndFoundNoRow(entry, end, owner);
-            }
+            // Nothing changed: the row is missing, or it is another node's.
+            var owner = await db.Sessions.AsNoTracking().Where(s => s.Key == end.Key).Select(s => s.Node).FirstOrDefaultAsync(cancellationToken);
+            EndFoundNoRow(end.Key, end.SessionId, end.Node, owner);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -114,7 +112,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
                     ?? await db.Sessions.FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
                 if (session is null || session.Node != entry.Node)
                 {
-                    EndFoundNoRow(entry, end, session?.Node);
+                    EndFoundNoRow(key, end.SessionId, entry.Node, session?.Node);
                     continue;
                 }
 
@@ -146,15 +144,15 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
 
     /// <summary>An end that found no row of its node: a session missing from the history is an error (the batch is
     /// refused and set aside); one another node restored after this one lost its lease is that node's to end.</summary>
-    private void EndFoundNoRow(JournalEntry entry, SessionEndRecord end, string? owner)
+    private void EndFoundNoRow(Guid key, string sessionId, string node, string? owner)
     {
         if (owner is null)
         {
-            throw new InvalidOperationException($"The session {end.SessionId} ({entry.Key}) is not in the history.");
+            throw new InvalidOperationException($"The session {sessionId} ({key}) is not in the history.");
         }
 
         logger.LogWarning("History: the end of session {SessionId} ({Key}) by node {Node} is ignored: node {Owner} took it over",
-            end.SessionId, entry.Key, entry.Node, owner);
+            sessionId, key, node, owner);
     }
 
     private static string? Report(SessionEndRecord end) => end.Report is null ? null : ReportJson.Serialize(end.Report);

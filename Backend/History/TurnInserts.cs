@@ -7,9 +7,6 @@ using System.Text.Json;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using RoleplayHub.Database;
@@ -34,9 +31,7 @@ internal static class TurnInserts
     public static async Task InsertAsync(HistoryDbContext db, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
     {
         var statement = Statements.GetOrAdd(db.GetType(), _ => Statement.Build(db));
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = statement.Sql;
+        await using var command = statement.Row.Command(db);
         var json = new ArrayBufferWriter<byte>(1024);
         foreach (var turn in turns)
         {
@@ -105,15 +100,9 @@ internal static class TurnInserts
         public static Statement Build(HistoryDbContext db)
         {
             var turn = db.Model.FindEntityType(typeof(HistoryTurn))!;
-            var sql = db.GetService<ISqlGenerationHelper>();
-            var columns = RowStatement.ColumnsOf(turn.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd));
             var words = turn.FindComplexProperty(nameof(HistoryTurn.Words))!.ComplexType.GetContainerColumnName()!;
             var segments = turn.FindComplexProperty(nameof(HistoryTurn.AvatarSegments))!.ComplexType.GetContainerColumnName()!;
-            var names = columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName())).Append(sql.DelimitIdentifier(words)).Append(sql.DelimitIdentifier(segments));
-            var values = columns.Select(c => c.Parameter).Append("@words").Append("@segments");
-            return new Statement(new RowStatement(
-                $"INSERT INTO {sql.DelimitIdentifier(turn.GetTableName()!, turn.GetSchema())} ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)})",
-                columns));
+            return new Statement(RowStatement.Insert(db, turn, (words, "@words"), (segments, "@segments")));
         }
 
         /// <summary>Replaces the command's parameters with those of <paramref name="turn"/>.</summary>
