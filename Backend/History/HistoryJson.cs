@@ -18,8 +18,8 @@ namespace RoleplayHub.History;
 internal sealed partial class HistoryJson : JsonSerializerContext
 {
     /// <summary>Web defaults with the generated serializers first, and reflection for anything else (the set-aside
-    /// file's wrapper).</summary>
-    public static JsonSerializerOptions WebOptions() => new(JsonSerializerDefaults.Web)
+    /// file's wrapper). One instance, so its metadata is built once.</summary>
+    public static JsonSerializerOptions Web { get; } = new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, new DefaultJsonTypeInfoResolver()),
     };

@@ -16,7 +16,7 @@ namespace RoleplayHub.History;
 /// </summary>
 internal sealed class JournalLog
 {
-    private static readonly JsonSerializerOptions Json = HistoryJson.WebOptions();
+    private static readonly JsonSerializerOptions Json = HistoryJson.Web;
 
     /// <summary>A segment that never empties (records always on their way) is left for a new one at this size, and
     /// deleted when its last record is done.</summary>

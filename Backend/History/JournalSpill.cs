@@ -10,7 +10,7 @@ namespace RoleplayHub.History;
 /// </summary>
 internal sealed class JournalSpill(string folder, ILogger logger)
 {
-    private static readonly JsonSerializerOptions Json = HistoryJson.WebOptions();
+    private static readonly JsonSerializerOptions Json = HistoryJson.Web;
 
     private readonly Lock _gate = new();
     private StreamWriter? _current;

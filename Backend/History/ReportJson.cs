@@ -6,31 +6,19 @@ namespace RoleplayHub.History;
 /// <summary>The <c>sessions.report</c> column: the report as camelCase JSON, exactly as the API serves it.</summary>
 public static class ReportJson
 {
-    private static readonly JsonSerializerOptions Options = HistoryJson.WebOptions();
+    private static readonly JsonSerializerOptions Options = HistoryJson.Web;
 
     public static string Serialize(CoachingReport report) => JsonSerializer.Serialize(report, Options);
 
     /// <summary>Null for null; a report that no longer reads (written by a different version) is null too, not an
     /// error: the session is still served.</summary>
-    public static CoachingReport? Deserialize(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<CoachingReport>(json, Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static CoachingReport? Deserialize(string? json) => Read<CoachingReport>(json);
 
     /// <summary>Only the scores of a stored report (the rest is skipped unread); null as for <see cref="Deserialize"/>.</summary>
-    public static ReportScores? DeserializeScores(string? json)
+    public static ReportScores? DeserializeScores(string? json) => Read<ReportScores>(json) is { Criteria: not null } scores ? scores : null;
+
+    private static T? Read<T>(string? json)
+        where T : class
     {
         if (json is null)
         {
@@ -39,7 +27,7 @@ public static class ReportJson
 
         try
         {
-            return JsonSerializer.Deserialize<ReportScores>(json, Options) is { Criteria: not null } scores ? scores : null;
+            return JsonSerializer.Deserialize<T>(json, Options);
         }
         catch (JsonException)
         {

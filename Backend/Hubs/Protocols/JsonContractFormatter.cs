@@ -39,13 +39,17 @@ internal sealed class JsonContractFormatter<T>(JsonSerializerOptions json) : IMe
 
     public T? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var scratch = JsonScratch.Rent();
+        try
         {
-            Read(ref reader, writer, 0);
+            Read(ref reader, scratch.Writer, 0);
+            scratch.Writer.Flush();
+            return JsonSerializer.Deserialize<T>(scratch.Buffer.WrittenSpan, json);
         }
-
-        return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, json);
+        finally
+        {
+            JsonScratch.Return(scratch);
+        }
     }
 
     /// <summary>Writes the JSON value the reader is at (and reads past it to its last token).</summary>
@@ -212,8 +216,9 @@ internal sealed class JsonContractFormatter<T>(JsonSerializerOptions json) : IMe
     }
 }
 
-/// <summary>A thread's reusable JSON buffer and writer for <see cref="JsonContractFormatter{T}"/>: one event is written
-/// at a time on a thread, and a buffer grown for a large one (a coaching report) is kept for the next.</summary>
+/// <summary>A thread's reusable JSON buffer and writer for <see cref="JsonContractFormatter{T}"/>, both ways: one
+/// payload is converted at a time on a thread, and a buffer grown for a large one (a coaching report) is kept for the
+/// next.</summary>
 internal sealed class JsonScratch
 {
     [ThreadStatic]
