@@ -15,14 +15,14 @@ using RoleplayHub.Database.Entities;
 namespace RoleplayHub.History;
 
 /// <summary>
-/// New turn rows written with one statement per database, built once from the EF Core model (its table, column names
-/// and type mappings, so it follows the mapping and every provider), instead of through the change tracker.
+/// New turn rows written with one <see cref="RowStatement"/> per database instead of through the change tracker, plus
+/// the turn's two JSON columns.
 /// </summary>
 /// <remarks>
 /// A turn is the history's hot write (one per reply, ~170 a second at 1,000 sessions) and EF Core's update pipeline
 /// allocated ~35 KB for each — modification commands, SQL text, a JSON writer per JSON column — half of everything the
-/// loaded server allocated (docs/benchmarks.md). Here a turn costs its parameters and its two JSON strings. Sessions,
-/// session ends and the rare replaced or re-sent turn still go through EF Core.
+/// loaded server allocated (docs/benchmarks.md). Here a turn costs its parameters and its two JSON strings. Session rows
+/// have their own statements (<see cref="SessionRows"/>); the rare replaced or re-sent turn still goes through EF Core.
 /// </remarks>
 internal static class TurnInserts
 {
