@@ -43,7 +43,8 @@ public interface ITurnSession
     /// <summary>Flushed audio and retry requests, in order.</summary>
     ChannelReader<PipelineItem> Queue { get; }
 
-    /// <summary>Cancelled when the session is told to stop.</summary>
+    /// <summary>Cancelled when the session is told to stop, after <see cref="Queue"/> is completed (so a wait on the
+    /// queue ends without this token).</summary>
     CancellationToken Stopping { get; }
 
     /// <summary>Why the session is ending, once it is.</summary>

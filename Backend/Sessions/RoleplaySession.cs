@@ -225,7 +225,8 @@ public sealed class RoleplaySession : ITurnSession, IDisposable
     /// <summary>Lets the worker finish what is queued (graceful shutdown), then stop.</summary>
     public void CompleteQueue() => _stream.CompleteQueue();
 
-    /// <summary>Stops the worker now: in-flight provider calls are cancelled, queued audio is dropped.</summary>
+    /// <summary>Stops the worker now: in-flight provider calls are cancelled, queued audio is dropped. The queue is
+    /// completed first: the worker waits on it without the token (<see cref="ITurnSession.Stopping"/>).</summary>
     public void Stop()
     {
         _stream.CompleteQueue();
