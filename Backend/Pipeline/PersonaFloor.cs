@@ -23,6 +23,7 @@ internal sealed class PersonaFloor(PipelineServices services, PlaybackReport pla
     private readonly List<SentSegment> _segments = [];
     private Task _reply = Task.CompletedTask;
     private CancellationTokenSource? _cancel;
+    private CancellationToken _cancelLinkedTo;
     private int _turn = Released;
     private long _firstSentAt;
     private int _sentMs;
@@ -32,17 +33,32 @@ internal sealed class PersonaFloor(PipelineServices services, PlaybackReport pla
     public async Task HandOverAsync(int? turn, Func<CancellationToken, Task> answer, CancellationToken stopping)
     {
         await SettleAsync();
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        CancellationTokenSource cancel;
         lock (_gate)
         {
-            _cancel?.Dispose();
-            _cancel = cancel;
+            cancel = ReplyCancellation(stopping);
             _turn = turn ?? Unknown;
             _segments.Clear();
             _sentMs = 0;
         }
 
         _reply = Task.Run(() => answer(cancel.Token), CancellationToken.None);
+    }
+
+    /// <summary>The cancellation of the next reply: the last reply's if that one ran to its end (reset), else a new one
+    /// linked to <paramref name="stopping"/>. A source per reply, with its registration on the session's token, lives
+    /// as long as the reply, long enough for the collector to promote both; one that ran out uncancelled serves
+    /// again. Called with the previous reply settled, so nothing of it is still registered.</summary>
+    private CancellationTokenSource ReplyCancellation(CancellationToken stopping)
+    {
+        if (_cancel is { } last && _cancelLinkedTo == stopping && last.TryReset())
+        {
+            return last;
+        }
+
+        _cancel?.Dispose();
+        _cancelLinkedTo = stopping;
+        return _cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
     }
 
     /// <summary>Waits for the reply in flight to end; an interrupted (cancelled) reply ends quietly, any other failure
