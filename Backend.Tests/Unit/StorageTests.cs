@@ -13,7 +13,13 @@ public sealed class StorageTests : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "roleplayhub-storage-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) // a test of keys alone makes no store
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
 
     [Fact]
     public async Task IdenticalAudioIsStoredOnceUnderItsContentHash()
@@ -29,6 +35,49 @@ public sealed class StorageTests : IDisposable
         Assert.StartsWith("avatar/", first.Key);
         Assert.Equal("audio/wav", first.MimeType);
         Assert.Equal(2, Directory.GetFiles(store.Root, "*.wav", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void AKeyIsTheKindsFolderTheHashsFirstTwoHexDigitsTheWholeHashAndTheLowerCaseExtension()
+    {
+        var hash = SHA256.HashData(new byte[] { 9, 8, 7 });
+        var hex = Convert.ToHexStringLower(hash);
+
+        Assert.Equal($"user/{hex[..2]}/{hex}.wav", MediaTypes.KeyFor(MediaKind.UserAudio, hash, "wav"));
+        Assert.Equal($"avatar/{hex[..2]}/{hex}.mp3", MediaTypes.KeyFor(MediaKind.AvatarAudio, hash, ".MP3"));
+        Assert.Equal($"video/{hex[..2]}/{hex}.mp4", MediaTypes.KeyFor(MediaKind.AvatarVideo, hash, "mp4"));
+    }
+
+    [Fact]
+    public async Task AKeyFolderRemovedBehindTheStoresBackIsMadeAgainOnTheNextSave()
+    {
+        var store = Store();
+        var first = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        Directory.Delete(Path.Combine(store.Root, "avatar"), recursive: true);
+
+        var again = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        var recording = Path.Combine(_root, "take.wav");
+        await File.WriteAllBytesAsync(recording, [5, 6]);
+        Directory.Delete(Path.Combine(store.Root, "avatar"), recursive: true);
+        var moved = await store.SaveFileAsync(recording, MediaKind.AvatarAudio, "wav", null, default);
+
+        Assert.Equal(first.Key, again.Key);
+        Assert.True(File.Exists(store.TryGetPath(moved.Key)));
+        Assert.False(File.Exists(recording));
+    }
+
+    [Fact]
+    public void AUrlsSignatureIsTheBase64UrlHmacSha256OfItsKeyAndExpiry()
+    {
+        var signer = Signer();
+        var url = new Uri(signer.Sign("user/0f/0f1e.wav", "http://host/"));
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        var key = System.Text.Encoding.UTF8.GetBytes(new string('k', 32)); // Signer()'s configured key
+        var mac = HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"user/0f/0f1e.wav\n{query["exp"]}"));
+
+        Assert.Equal("http://host/media/user/0f/0f1e.wav", url.GetLeftPart(UriPartial.Path));
+        Assert.Equal(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(mac), query["sig"]);
+        Assert.False(signer.Verify("user/0f/0f1e.wav", long.Parse(query["exp"]!, System.Globalization.CultureInfo.InvariantCulture), query["sig"]![..^1]));
     }
 
     [Fact]

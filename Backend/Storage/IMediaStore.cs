@@ -53,8 +53,23 @@ public static class MediaTypes
     /// <summary>The content address every store uses: <c>{kind folder}/{first two hex digits}/{sha256 hex}.{ext}</c>.</summary>
     public static string KeyFor(MediaKind kind, byte[] sha256, string extension)
     {
-        var hex = Convert.ToHexStringLower(sha256);
-        return $"{Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
+        // One string per key (written in place): a key is made for every clip and recording stored.
+        var folder = Folder(kind);
+        var ext = extension.TrimStart('.');
+        var hexLength = sha256.Length * 2;
+        return string.Create(folder.Length + 4 + hexLength + 1 + ext.Length, (folder, sha256, ext), static (key, parts) =>
+        {
+            var (folder, sha256, ext) = parts;
+            folder.CopyTo(key);
+            var at = folder.Length;
+            key[at++] = '/';
+            Convert.TryToHexStringLower(sha256, key[(at + 3)..], out var written);
+            key.Slice(at + 3, 2).CopyTo(key[at..]);
+            key[at + 2] = '/';
+            at += 3 + written;
+            key[at++] = '.';
+            ext.AsSpan().ToLowerInvariant(key[at..]);
+        });
     }
 
     public static string Folder(MediaKind kind) => kind switch

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,11 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
 {
     private readonly string _root = Directory.CreateDirectory(data.Resolve(options.Value.Directory)).FullName;
 
+    // The key folders made so far ("user/ab"): a store creates each once, not on every save (a system call per turn).
+    // A folder removed behind the store's back is made again when a write into it fails.
+    private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _folders =
+        new ConcurrentDictionary<string, byte>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     public string Name => "local";
 
     public string Root => _root;
@@ -18,16 +24,15 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
     public async ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken)
     {
         var key = MediaTypes.KeyFor(kind, SHA256.HashData(content.Span), extension);
-        var path = PathFor(key);
+        var path = PathOf(key);
         if (File.Exists(path))
         {
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // still in use: keep it past the retention sweep
         }
         else
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            await using (var file = InFolder(key, temp, static temp => new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous)))
             {
                 await file.WriteAsync(content, cancellationToken);
             }
@@ -55,15 +60,18 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         }
 
         var key = MediaTypes.KeyFor(kind, hash, extension);
-        var target = PathFor(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var target = PathOf(key);
         if (File.Exists(target))
         {
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // the caller keeps (and reuses) its file
         }
         else
         {
-            File.Move(path, target, overwrite: true);
+            InFolder(key, (path, target), static move =>
+            {
+                File.Move(move.path, move.target, overwrite: true);
+                return true;
+            });
         }
 
         return new StoredMedia(key, MediaTypes.ForExtension(extension), length);
@@ -104,4 +112,30 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
     }
 
     private string PathFor(string key) => TryGetPath(key) ?? throw new InvalidOperationException($"Invalid media key '{key}'.");
+
+    /// <summary>The file of a key this store made (<see cref="MediaTypes.KeyFor"/>: a fixed folder, hex digits and an
+    /// extension), so it needs none of <see cref="TryGetPath"/>'s checks.</summary>
+    private string PathOf(string key) => Path.Join(_root, key);
+
+    /// <summary>Runs <paramref name="write"/> in <paramref name="key"/>'s folder, made first if this store has not made
+    /// it yet, or again if the write finds it gone.</summary>
+    private TResult InFolder<TState, TResult>(string key, TState state, Func<TState, TResult> write)
+    {
+        var folder = key.AsSpan(0, key.LastIndexOf('/'));
+        if (!_folders.ContainsKey(folder))
+        {
+            Directory.CreateDirectory(Path.Join(_root, folder));
+            _folders.TryAdd(folder, 0);
+        }
+
+        try
+        {
+            return write(state);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.Join(_root, folder));
+            return write(state);
+        }
+    }
 }

@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
 namespace RoleplayHub.Storage;
@@ -25,8 +28,10 @@ public sealed class MediaUrlSigner
     public string Sign(string key, string? baseUrl)
     {
         var expires = _time.GetUtcNow().Add(_options.UrlLifetime).ToUnixTimeSeconds();
-        var root = (_options.PublicBaseUrl ?? baseUrl ?? "").TrimEnd('/');
-        return $"{root}/media/{key}?exp={expires}&sig={Signature(key, expires)}";
+        var root = (_options.PublicBaseUrl ?? baseUrl ?? "").AsSpan().TrimEnd('/');
+        Span<char> signature = stackalloc char[SignatureChars];
+        Signature(key, expires, signature);
+        return $"{root}/media/{key}?exp={expires}&sig={signature}"; // the URL is the only string a signature makes
     }
 
     public bool Verify(string key, long expires, string? signature)
@@ -36,15 +41,31 @@ public sealed class MediaUrlSigner
             return false;
         }
 
-        var expected = Encoding.ASCII.GetBytes(Signature(key, expires));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
+        Span<char> expected = stackalloc char[SignatureChars];
+        Signature(key, expires, expected);
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(expected), MemoryMarshal.AsBytes(signature.AsSpan()));
     }
 
-    private string Signature(string key, long expires)
+    /// <summary>Base64url characters of an HMAC-SHA256, unpadded.</summary>
+    private const int SignatureChars = 43;
+
+    /// <summary>Writes the signature of <c>key \n expires</c> (UTF-8) into <paramref name="signature"/>.</summary>
+    private void Signature(string key, long expires, Span<char> signature)
     {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{key}\n{expires}"), mac);
-        return WebEncoders.Base64UrlEncode(mac);
+        var signed = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(key.Length) + 21);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(key, signed);
+            signed[length++] = (byte)'\n';
+            expires.TryFormat(signed.AsSpan(length), out var digits, provider: CultureInfo.InvariantCulture);
+            Span<byte> mac = stackalloc byte[32];
+            HMACSHA256.HashData(_key, signed.AsSpan(0, length + digits), mac);
+            Base64Url.EncodeToChars(mac, signature);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signed);
+        }
     }
 
     private static byte[] LoadOrCreateKey(DataDirectory data, ILogger logger)
