@@ -67,14 +67,21 @@ public sealed class TurnInsertsTests : IDisposable
         Assert.Equal("""["tts-failed: one segment","retried"]""", byColumn["errors"].Value);
     }
 
-    [Fact]
-    public async Task EFCoreReadsBackEveryFieldOfAnInsertedTurn()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // an empty error list is written from one value converted once, not per row
+    public async Task EFCoreReadsBackEveryFieldOfAnInsertedTurn(bool withErrors)
     {
         await using var connection = new SqliteConnection("Data Source=:memory:");
         await connection.OpenAsync();
         var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
         var key = Guid.NewGuid();
         var written = Turn(key);
+        if (!withErrors)
+        {
+            written.Errors = [];
+            written.ErrorCount = 0;
+        }
         await using (var db = new SqliteHistoryDbContext(options))
         {
             await db.Database.EnsureCreatedAsync();
@@ -96,6 +103,17 @@ public sealed class TurnInsertsTests : IDisposable
             (written.SessionKey, written.Index, written.UserText, written.AiText, written.UserAudioKey, written.QueueMs, written.SttMs, written.AiMs, written.TtsMs, written.StoreMs, written.TotalMs, written.ErrorCount, written.StartedAt, written.CompletedAt),
             (read.SessionKey, read.Index, read.UserText, read.AiText, read.UserAudioKey, read.QueueMs, read.SttMs, read.AiMs, read.TtsMs, read.StoreMs, read.TotalMs, read.ErrorCount, read.StartedAt, read.CompletedAt));
         Assert.Equal(written.Errors, read.Errors);
+        await using (var raw = connection.CreateCommand())
+        {
+            raw.CommandText = "SELECT errors FROM turns";
+            Assert.Equal(withErrors ? """["tts-failed: one segment","retried"]""" : "[]", await raw.ExecuteScalarAsync());
+        }
+
+        await using (var db = new SqliteHistoryDbContext(options))
+        {
+            Assert.Equal("[]", TurnInserts.Statement.Build(db).Columns.Single(c => c.Property.Name == nameof(HistoryTurn.Errors)).EmptyCollection);
+        }
+
         Assert.Equal(written.Words.Select(w => (w.Word, w.StartMs, w.EndMs)), read.Words.Select(w => (w.Word, w.StartMs, w.EndMs)));
         Assert.Equal(
             written.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)),

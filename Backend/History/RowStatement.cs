@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -8,7 +9,16 @@ using RoleplayHub.Database;
 namespace RoleplayHub.History;
 
 /// <summary>One column of a <see cref="RowStatement"/>: the property, its mapping and its parameter's name.</summary>
-internal sealed record RowColumn(IProperty Property, RelationalTypeMapping Mapping, string Parameter);
+internal sealed record RowColumn(IProperty Property, RelationalTypeMapping Mapping, string Parameter)
+{
+    /// <summary>Of a list the mapping converts (a primitive collection stored as JSON text), what an empty one is
+    /// written as, converted once: a turn's error list is nearly always empty, and EF Core's converter runs a JSON
+    /// writer over a new stream for each value.</summary>
+    public object? EmptyCollection { get; } =
+        Property.IsPrimitiveCollection && Mapping.Converter is { } converter && Property.ClrType.GetConstructor(Type.EmptyTypes) is { } empty
+            ? converter.ConvertToProvider(empty.Invoke(null))
+            : null;
+}
 
 /// <summary>
 /// A statement of one row built once per database from the EF Core model (its table, column names and type mappings,
@@ -75,6 +85,16 @@ internal sealed record RowStatement(string Sql, RowColumn[] Columns)
 
     private static string Table(ISqlGenerationHelper sql, IEntityType entity) => sql.DelimitIdentifier(entity.GetTableName()!, entity.GetSchema());
 
-    private static void Add(DbCommand command, RowColumn column, object? value) =>
+    private static void Add(DbCommand command, RowColumn column, object? value)
+    {
+        if (value is ICollection { Count: 0 } && column.EmptyCollection is { } empty)
+        {
+            var parameter = column.Mapping.CreateParameter(command, column.Parameter, null, column.Property.IsNullable);
+            parameter.Value = empty;
+            command.Parameters.Add(parameter);
+            return;
+        }
+
         command.Parameters.Add(column.Mapping.CreateParameter(command, column.Parameter, value, column.Property.IsNullable));
+    }
 }
