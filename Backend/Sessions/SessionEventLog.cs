@@ -135,16 +135,18 @@ internal sealed class SessionEventLog(
         lock (_gate)
         {
             missed = 0;
-            var next = _kept.FirstOrDefault(e => e.Seq > _replayAfter);
-            if (next is null)
+            foreach (var next in _kept)
             {
-                _replaying = false;
-                return null;
+                if (next.Seq > _replayAfter)
+                {
+                    missed = next.Seq - _replayAfter - 1;
+                    _replayAfter = next.Seq;
+                    return next;
+                }
             }
 
-            missed = next.Seq - _replayAfter - 1;
-            _replayAfter = next.Seq;
-            return next;
+            _replaying = false;
+            return null;
         }
     }
 
