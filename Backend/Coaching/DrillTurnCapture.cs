@@ -11,17 +11,21 @@ namespace RoleplayHub.Coaching;
 /// </summary>
 public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
 {
+    // Room for a drill's turns from the start: a list grown turn by turn leaves each outgrown array behind in an old
+    // generation still pointing at young records, which the collector must then keep alive and promote.
+    private const int ExpectedTurns = 16;
+
     private readonly ConcurrentDictionary<Guid, SortedList<int, TurnRecord>> _sessions = new();
 
     public void SessionStarted(SessionStartRecord record)
     {
-        _sessions.TryAdd(record.HistoryKey, []);
+        _sessions.TryAdd(record.HistoryKey, new(ExpectedTurns));
         inner.SessionStarted(record);
     }
 
     public void TurnCompleted(TurnRecord record)
     {
-        var turns = _sessions.GetOrAdd(record.HistoryKey, _ => []);
+        var turns = _sessions.GetOrAdd(record.HistoryKey, static _ => new(ExpectedTurns));
         lock (turns)
         {
             turns[record.Turn] = record;
