@@ -4,6 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RoleplayHub.Core;
+using RoleplayHub.Hubs;
+using RoleplayHub.Hubs.Contracts;
+using RoleplayHub.Pipeline;
+using RoleplayHub.Sessions;
 using RoleplayHub.Storage;
 
 namespace RoleplayHub.Tests.Unit;
@@ -78,6 +83,27 @@ public sealed class StorageTests : IDisposable
         Assert.Equal("http://host/media/user/0f/0f1e.wav", url.GetLeftPart(UriPartial.Path));
         Assert.Equal(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(mac), query["sig"]);
         Assert.False(signer.Verify("user/0f/0f1e.wav", long.Parse(query["exp"]!, System.Globalization.CultureInfo.InvariantCulture), query["sig"]![..^1]));
+    }
+
+    [Fact]
+    public void AnAvatarResponsesUrlIsSignedWhenTheEventIsSentSoAReplayedOneHasNotExpired()
+    {
+        var store = Store();
+        var speech = new SessionEvent(7, 0, new TurnSpeech(1, 0, true, "Fine.", "avatar/ab/abc.wav", "http://host", null, 900, "audio/wav", null, TurnTimings.None));
+
+        var sent = (AvatarResponseEvent)speech.ToWire("s1", store);
+        _clock.Advance(TimeSpan.FromHours(2)); // longer than a URL lives: the first one has expired
+        var replayed = (AvatarResponseEvent)speech.ToWire("s1", store);
+
+        Assert.StartsWith("http://host/media/avatar/ab/abc.wav?", replayed.AudioUrl);
+        Assert.False(Verifies(sent.AudioUrl));
+        Assert.True(Verifies(replayed.AudioUrl));
+    }
+
+    private bool Verifies(string url)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
+        return Signer().Verify("avatar/ab/abc.wav", long.Parse(query["exp"]!, System.Globalization.CultureInfo.InvariantCulture), query["sig"]);
     }
 
     [Fact]

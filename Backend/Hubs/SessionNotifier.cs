@@ -3,6 +3,7 @@ using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Sessions;
+using RoleplayHub.Storage;
 
 namespace RoleplayHub.Hubs;
 
@@ -11,12 +12,12 @@ namespace RoleplayHub.Hubs;
 /// each message mapped to its wire event (<see cref="WireEvents"/>). A send to a connection that has just gone away
 /// must not fail the caller: it is dropped quietly (the session keeps numbered events for replay).
 /// </summary>
-public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hub, ILogger<SessionNotifier> logger) : ISessionClients
+public sealed class SessionNotifier(IHubContext<RoleplayHub, IRoleplayClient> hub, IMediaStore media, ILogger<SessionNotifier> logger) : ISessionClients
 {
     public Task SendEventAsync(string connectionId, string sessionId, SessionEvent evt)
     {
         var client = hub.Clients.Client(connectionId);
-        return Guard(evt.ToWire(sessionId) switch
+        return Guard(evt.ToWire(sessionId, media) switch
         {
             TranscriptionEvent transcript => client.Transcription(transcript),
             ResponseInterruptedEvent interrupted => client.ResponseInterrupted(interrupted),

@@ -2,6 +2,7 @@ using RoleplayHub.Core;
 using RoleplayHub.Hubs.Contracts;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Sessions;
+using RoleplayHub.Storage;
 
 namespace RoleplayHub.Hubs;
 
@@ -21,15 +22,16 @@ internal static class WireEvents
     };
 
     /// <summary>A session's event as its wire payload (seq 0: a transient one, such as a partial transcript). The one
-    /// place that says which payload each turn event becomes, whatever the transport.</summary>
-    public static object ToWire(this SessionEvent evt, string sessionId) => evt.Payload switch
+    /// place that says which payload each turn event becomes, whatever the transport; media URLs are signed here, as
+    /// the event is sent.</summary>
+    public static object ToWire(this SessionEvent evt, string sessionId, IMediaStore media) => evt.Payload switch
     {
         TurnTranscript transcript => transcript.ToWire(sessionId, evt.Seq, evt.Timestamp),
         ReplyInterrupted interrupted => interrupted.ToWire(sessionId, evt.Seq, evt.Timestamp),
         ReplyResumed resumed => resumed.ToWire(sessionId, evt.Seq, evt.Timestamp),
         TurnReplyDelta delta => delta.ToWire(sessionId, evt.Timestamp),
         TurnReply reply => reply.ToWire(sessionId, evt.Seq, evt.Timestamp),
-        TurnSpeech speech => speech.ToWire(sessionId, evt.Seq, evt.Timestamp),
+        TurnSpeech speech => speech.ToWire(sessionId, evt.Seq, evt.Timestamp, media),
         UserSpeechStarted started => started.ToWire(sessionId, evt.Seq, evt.Timestamp),
         UserSpeechStopped stopped => stopped.ToWire(sessionId, evt.Seq, evt.Timestamp),
         TurnError error => error.Error.ToWire(sessionId, evt.Seq, evt.Timestamp),
@@ -65,8 +67,8 @@ internal static class WireEvents
     public static AiResponseEvent ToWire(this TurnReply r, string sessionId, long seq, long timestamp) =>
         new(sessionId, r.Turn, r.Text, r.TurnCount, r.MaxTurns, r.Timings, timestamp) { Seq = seq, Cut = r.Cut, TextOnly = r.TextOnly };
 
-    public static AvatarResponseEvent ToWire(this TurnSpeech s, string sessionId, long seq, long timestamp) =>
-        new(sessionId, s.Turn, s.Segment, s.IsLast, s.Text, s.AudioUrl, s.VideoUrl, s.DurationMs, s.MimeType, s.Visemes, s.Timings, timestamp) { Seq = seq };
+    public static AvatarResponseEvent ToWire(this TurnSpeech s, string sessionId, long seq, long timestamp, IMediaStore media) =>
+        new(sessionId, s.Turn, s.Segment, s.IsLast, s.Text, media.GetUrl(s.AudioKey, s.MediaBaseUrl), s.VideoUrl, s.DurationMs, s.MimeType, s.Visemes, s.Timings, timestamp) { Seq = seq };
 
     public static SpeechStartedEvent ToWire(this UserSpeechStarted s, string sessionId, long seq, long timestamp) =>
         new(sessionId, s.Turn, s.AudioStartMs, timestamp) { Seq = seq };

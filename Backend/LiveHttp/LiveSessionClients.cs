@@ -2,6 +2,7 @@ using RoleplayHub.Core;
 using RoleplayHub.Hubs;
 using RoleplayHub.Pipeline;
 using RoleplayHub.Sessions;
+using RoleplayHub.Storage;
 
 namespace RoleplayHub.LiveHttp;
 
@@ -11,7 +12,7 @@ namespace RoleplayHub.LiveHttp;
 /// channel is given up after its session's last message to it: <c>session-ended</c>, or the notice that the session was
 /// resumed on another connection.
 /// </summary>
-internal sealed class LiveSessionClients(SessionNotifier hub, LiveChannels channels, SseFrames frames) : ISessionClients
+internal sealed class LiveSessionClients(SessionNotifier hub, LiveChannels channels, SseFrames frames, IMediaStore media) : ISessionClients
 {
     public Task SendEventAsync(string connectionId, string sessionId, SessionEvent evt)
     {
@@ -20,7 +21,7 @@ internal sealed class LiveSessionClients(SessionNotifier hub, LiveChannels chann
             return hub.SendEventAsync(connectionId, sessionId, evt);
         }
 
-        channel.Deliver(frames.Event(evt.ToWire(sessionId), evt.Seq));
+        channel.Deliver(frames.Event(evt.ToWire(sessionId, media), evt.Seq));
         return Task.CompletedTask;
     }
 

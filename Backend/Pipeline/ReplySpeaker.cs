@@ -90,13 +90,12 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 ttsTotal += ttsMs;
                 storeTotal += storeMs;
                 var durationMs = (int)Math.Round(clip.Duration.TotalMilliseconds);
-                var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
                 if (records.Count == 0 && turn > 0)
                 {
                     clock.FirstAudioReached();
                 }
 
-                await session.EmitAsync(new TurnSpeech(turn, segment, sentence.IsLast, sentence.Text, url, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
+                await session.EmitAsync(new TurnSpeech(turn, segment, sentence.IsLast, sentence.Text, stored.Key, session.MediaBaseUrl, clip.VideoUrl, durationMs, stored.MimeType, clip.Visemes,
                     clock.Timings(ttsMs, storeMs)));
                 services.Metrics.RecordResultToWire(services.ExactMs(storeDone, services.Now));
                 services.Metrics.StageDuration.Record(ttsMs, new KeyValuePair<string, object?>("stage", "tts"));

@@ -18,13 +18,17 @@ public sealed record TurnReplyDelta(int Turn, int Index, string Text) : TurnEven
 /// opening line), so a client waiting for the persona to finish speaking must not wait.</summary>
 public sealed record TurnReply(int Turn, string Text, int TurnCount, int MaxTurns, TurnTimings Timings, bool Cut = false, bool TextOnly = false) : TurnEvent;
 
-/// <summary>One spoken sentence of the reply: its stored audio and lip-sync.</summary>
+/// <summary>One spoken sentence of the reply: its stored audio and lip-sync. The audio is its media key and the base URL
+/// the session's client reaches the server by: the URL is signed as the event is sent, so an event kept for a replay
+/// holds a key the turn's record holds anyway (not a URL string of its own for the collector to promote), and a
+/// replayed event carries a URL that has not expired.</summary>
 public sealed record TurnSpeech(
     int Turn,
     int Segment,
     bool IsLast,
     string Text,
-    string AudioUrl,
+    string AudioKey,
+    string? MediaBaseUrl,
     string? VideoUrl,
     int DurationMs,
     string MimeType,

@@ -537,8 +537,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             reply.Clock.FirstAudioReached();
         }
 
-        var url = services.MediaStore.GetUrl(stored.Key, session.MediaBaseUrl);
-        await session.EmitAsync(new TurnSpeech(reply.Turn, segment, last, text, url, null, durationMs, stored.MimeType, visemes, reply.Clock.Timings(null, storeMs)));
+        await session.EmitAsync(new TurnSpeech(reply.Turn, segment, last, text, stored.Key, session.MediaBaseUrl, null, durationMs, stored.MimeType, visemes, reply.Clock.Timings(null, storeMs)));
         if (segment == 0 && upstreamAt != 0)
         {
             // The server's own share of the first audio: the upstream's pace until this audio arrived is not ours.
