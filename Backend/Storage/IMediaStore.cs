@@ -53,23 +53,10 @@ public static class MediaTypes
     /// <summary>The content address every store uses: <c>{kind folder}/{first two hex digits}/{sha256 hex}.{ext}</c>.</summary>
     public static string KeyFor(MediaKind kind, byte[] sha256, string extension)
     {
-        // One string per key (written in place): a key is made for every clip and recording stored.
-        var folder = Folder(kind);
-        var ext = extension.TrimStart('.');
-        var hexLength = sha256.Length * 2;
-        return string.Create(folder.Length + 4 + hexLength + 1 + ext.Length, (folder, sha256, ext), static (key, parts) =>
-        {
-            var (folder, sha256, ext) = parts;
-            folder.CopyTo(key);
-            var at = folder.Length;
-            key[at++] = '/';
-            Convert.TryToHexStringLower(sha256, key[(at + 3)..], out var written);
-            key.Slice(at + 3, 2).CopyTo(key[at..]);
-            key[at + 2] = '/';
-            at += 3 + written;
-            key[at++] = '.';
-            ext.AsSpan().ToLowerInvariant(key[at..]);
-        });
+        // The hex digits on the stack: a key is made for every clip and recording stored, and the key is its only string.
+        Span<char> hex = stackalloc char[sha256.Length * 2];
+        Convert.TryToHexStringLower(sha256, hex, out _);
+        return $"{Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
     }
 
     public static string Folder(MediaKind kind) => kind switch
