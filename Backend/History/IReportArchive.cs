@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using RoleplayHub.Core;
 using RoleplayHub.Database;
 
@@ -36,20 +38,22 @@ public sealed class NoReportArchive : IReportArchive
 /// singletons). Uses the (user_id, started_at, id) index.</summary>
 internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts) : IReportArchive
 {
-    // Compiled once: a session's end asks this, and translating the LINQ each time (parameter extraction, the query
-    // cache's key) cost more than the query.
-    private static readonly Func<HistoryDbContext, string, string, DateTime, int, IAsyncEnumerable<ReportRow>> Query =
-        EF.CompileAsyncQuery((HistoryDbContext db, string userId, string scenarioId, DateTime until, int limit) => db.Sessions.AsNoTracking()
-            .Where(s => s.UserId == userId && s.ScenarioId == scenarioId && s.StartedAt < until && s.Report != null)
-            .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
-            .Take(limit)
-            .Select(s => new ReportRow(s.Key, s.StartedAt, s.Report)));
+    // Compiled once per model: a session's end asks this, and translating the LINQ each time (parameter extraction,
+    // the query cache's key) cost more than the query. A compiled query runs only against the model it was first run
+    // with, and a process may hold several (a provider's each; a test run's hosts each), so each gets its own.
+    private static readonly ConditionalWeakTable<IModel, Func<HistoryDbContext, string, string, DateTime, int, IAsyncEnumerable<ReportRow>>> Queries = [];
 
     public async Task<IReadOnlyList<StoredReport>> PreviousAsync(string userId, string scenarioId, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = Queries.GetValue(db.Model, static _ => EF.CompileAsyncQuery((HistoryDbContext history, string userId, string scenarioId, DateTime until, int limit) =>
+            history.Sessions.AsNoTracking()
+                .Where(s => s.UserId == userId && s.ScenarioId == scenarioId && s.StartedAt < until && s.Report != null)
+                .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
+                .Take(limit)
+                .Select(s => new ReportRow(s.Key, s.StartedAt, s.Report))));
         var reports = new List<StoredReport>();
-        await foreach (var row in Query(db, userId, scenarioId, before.UtcDateTime, limit).WithCancellation(cancellationToken))
+        await foreach (var row in query(db, userId, scenarioId, before.UtcDateTime, limit).WithCancellation(cancellationToken))
         {
             if (ReportJson.DeserializeScores(row.Report) is { } report)
             {
