@@ -49,6 +49,7 @@ internal sealed class LoadRun
         ChunkAck = Measured(chunks);
         ChunkCompletion = Measured(options.ChunkMode == "invoke" ? chunks : 0);
         SendLag = Measured(chunks);
+        SendLagInHold = Measured(chunks);
         CommitToTranscription = Measured();
         CommitToAiResponse = Measured();
         CommitToAvatar = Measured();
@@ -85,6 +86,11 @@ internal sealed class LoadRun
 
     public LatencySamples SendLag { get; }
 
+    /// <summary>The send lag after the ramp: what the generator's own pacing costs once every session is streaming.</summary>
+    public LatencySamples SendLagInHold { get; }
+
+    private long _holdFrom = long.MaxValue;
+
     public long ChunksSent;
     public long ChunksAcked;
     public long UtterancesAnswered;
@@ -110,7 +116,13 @@ internal sealed class LoadRun
     public long RecordSend(long due)
     {
         var now = Stopwatch.GetTimestamp();
-        SendLag.Add(Timing.Ms(due, now));
+        var lag = Timing.Ms(due, now);
+        SendLag.Add(lag);
+        if (now >= Volatile.Read(ref _holdFrom))
+        {
+            SendLagInHold.Add(lag);
+        }
+
         return now;
     }
 
@@ -243,6 +255,7 @@ internal sealed class LoadRun
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);
+        Volatile.Write(ref _holdFrom, holdFrom);
         var users = Enumerable.Range(0, o.Sessions)
             .Select(i => o.Target == "socketio" ? (ITrainee)new SocketIoUser(i, this) : new SimulatedUser(i, this)).ToList();
         var tasks = users.Select((u, i) => Task.Run(() => u.RunAsync(start + (long)(o.Ramp.TotalSeconds * Stopwatch.Frequency * i / Math.Max(1, o.Sessions)), deadline))).ToList();
@@ -260,6 +273,7 @@ internal sealed class LoadRun
         (JsonElement Stats, long Rss, int Live)? memoryHeld = null;
         long serverTicksAtHold = 0, serverTicksAtEnd = 0, chunksAtHold = 0, chunksAtEnd = 0, holdStarted = 0, holdEnded = 0;
         var holdClosed = false;
+        OwnCollections selfAtHold = default, selfAtEnd = default;
         server?.Sample();
         self.Sample();
         var all = Task.WhenAll(tasks);
@@ -293,11 +307,13 @@ internal sealed class LoadRun
                     holdStarted = now;
                     serverTicksAtHold = server?.TotalTicks() ?? 0;
                     chunksAtHold = Interlocked.Read(ref ChunksSent);
+                    selfAtHold = OwnCollections.Now();
                 }
 
                 holdEnded = now;
                 serverTicksAtEnd = server?.TotalTicks() ?? 0;
                 chunksAtEnd = Interlocked.Read(ref ChunksSent);
+                selfAtEnd = OwnCollections.Now();
             }
 
             if (now >= deadline - (3 * Stopwatch.Frequency))
@@ -336,7 +352,7 @@ internal sealed class LoadRun
         }
 
         var chunksInHold = chunksAtEnd - chunksAtHold;
-        Report(server, self, stats, liveHeap, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom, overhead);
+        Report(server, self, stats, liveHeap, live, serverTicksAtEnd - serverTicksAtHold, holdSeconds, chunksInHold, start, holdFrom, overhead, selfAtEnd - selfAtHold);
         return 0;
     }
 
@@ -356,7 +372,7 @@ internal sealed class LoadRun
     }
 
     private void Report(ProcessSampler? server, ProcessSampler self, List<(long At, JsonElement Stats)> stats, List<JsonElement> liveHeap, List<int> live,
-        long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom, JsonElement? overhead)
+        long serverTicksInHold, double holdSeconds, long chunksInHold, long start, long holdFrom, JsonElement? overhead, OwnCollections selfInHold)
     {
         var o = Options;
         Console.WriteLine();
@@ -432,9 +448,11 @@ internal sealed class LoadRun
         var lag = SendLag.Summary();
         var selfHold = self.Samples.Take(_samplesInHold?.Self ?? int.MaxValue).Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).ToList();
         Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {selfHold.Average():0.0}% mean in hold, " +
-            $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms; " +
+            $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms " +
+            $"(in the hold {SendLagInHold.Summary().P99:0.00} / {SendLagInHold.Summary().Max:0.0} ms); " +
             $"its own GC over the run: {GC.CollectionCount(0)} collections ({GC.CollectionCount(1)} of gen1 or gen2, {GC.CollectionCount(2)} of gen2), " +
-            $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
+            $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms; in the hold {selfInHold.Collections} collections, paused {selfInHold.Paused.TotalMilliseconds:0} ms, " +
+            $"{selfInHold.Allocated / Math.Max(1, chunksInHold) / 1024.0:0.00} KB allocated per chunk");
         // A figure measured through a saturated generator is the generator's: judged over the hold (the ramp's burst of
         // connections peaks briefly), a run above 70 % of its core or 10 ms of send lag at p99 is not a figure of the server.
         if (lag.P99 > 10 || selfHold.Average() > 70)
