@@ -153,6 +153,18 @@ public sealed class HttpApiTests : IDisposable
     }
 
     [Fact]
+    public void AnInvalidScenarioFileStopsTheServiceFromStartingAndSaysWhichFileAndWhy()
+    {
+        using var factory = new RoleplayHubFactory().WithScenario("too-long", maxTurns: 1000);
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        var message = Flatten(failure);
+        Assert.Contains("The scenario catalog is invalid", message, StringComparison.Ordinal);
+        Assert.Contains("too-long.json: maxTurns must be between 1 and 200 (was 1000)", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DevTokensDoNotExistUnlessEnabledInDevelopment()
     {
         _factory.Setting("Auth:DevTokens:Enabled", "true"); // enabled, but the environment is Testing
@@ -177,4 +189,6 @@ public sealed class HttpApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/stats")).StatusCode);
     }
+
+    private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " " + Flatten(error.InnerException);
 }
