@@ -106,8 +106,8 @@ public sealed class HistorySchemaTests : IDisposable
 
         Assert.StartsWith("IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL", script, StringComparison.Ordinal);
         // Initial: two tables, seven indexes; TurnLatencyMilestones: three columns; ReplyInterruptions: two;
-        // CoachingReports: one; SessionResumeSettings: one; a history row per migration.
-        Assert.Equal(2 + 7 + 3 + 2 + 1 + 1 + 5, guarded.Count);
+        // CoachingReports: one; SessionResumeSettings: one; ReportScores: one; a history row per migration.
+        Assert.Equal(2 + 7 + 3 + 2 + 1 + 1 + 1 + 6, guarded.Count);
         Assert.Equal(guarded.Count + 1, statements.Count); // and the history table itself, created only if absent
     }
 

@@ -25,18 +25,40 @@ public sealed class ReportArchiveTests
         Assert.Equal(80, Assert.Single(fromSecond).Report.Overall);
     }
 
-    /// <summary>An in-memory history with one ended session of alice's carrying a report.</summary>
-    private static async Task<Contexts> OneReportAsync()
+    [Fact]
+    public async Task EarlierScoresAreReadFromTheirOwnColumnAndFromTheWholeReportWhereARowPredatesIt()
+    {
+        await using var history = await ReportsAsync(
+            (DateTime.UtcNow.AddMinutes(-5), """{"overall":80,"summary":"…","criteria":[{"id":"questions","score":70,"evidence":["…"]}]}""",
+                """{"overall":81,"criteria":[{"id":"questions","score":71}]}"""),
+            (DateTime.UtcNow.AddMinutes(-50), """{"overall":60,"criteria":[{"id":"questions","score":50}]}""", null));
+
+        var previous = await new ReportArchive(history).PreviousAsync("alice", "procurement-price", DateTimeOffset.UtcNow, 5, CancellationToken.None);
+
+        // The newer row's scores column differs from its report on purpose: it shows which column was read.
+        Assert.Equal([(81.0, 71.0), (60.0, 50.0)], previous.Select(p => (p.Report.Overall!.Value, Assert.Single(p.Report.Criteria).Score!.Value)));
+    }
+
+    /// <summary>An in-memory history with one ended session of alice's carrying a report (and no scores column, as a
+    /// report stored before it existed).</summary>
+    private static Task<Contexts> OneReportAsync() =>
+        ReportsAsync((DateTime.UtcNow.AddMinutes(-5), """{"overall":80,"criteria":[{"id":"questions","score":70}]}""", null));
+
+    private static async Task<Contexts> ReportsAsync(params (DateTime StartedAt, string Report, string? Scores)[] rows)
     {
         var contexts = new Contexts();
         await using var db = contexts.CreateDbContext();
         await db.Database.EnsureCreatedAsync();
-        db.Sessions.Add(new HistorySession
+        foreach (var (startedAt, report, scores) in rows)
         {
-            Key = Guid.NewGuid(), SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
-            Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Ended, StartedAt = DateTime.UtcNow.AddMinutes(-5), Node = "n1",
-            Report = """{"overall":80,"criteria":[{"id":"questions","score":70}]}""",
-        });
+            db.Sessions.Add(new HistorySession
+            {
+                Key = Guid.NewGuid(), SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Ended, StartedAt = startedAt, Node = "n1",
+                Report = report, ReportScores = scores,
+            });
+        }
+
         await db.SaveChangesAsync();
         return contexts;
     }

@@ -36,7 +36,7 @@ public sealed class SessionRowsTests : IDisposable
 
         var set = sql[(sql.IndexOf(" SET ", StringComparison.Ordinal) + 5)..sql.IndexOf(" WHERE ", StringComparison.Ordinal)];
         var where = sql[(sql.IndexOf(" WHERE ", StringComparison.Ordinal) + 7)..];
-        Assert.Equal(["end_reason", "ended_at", "report", "status", "total_turns"], ModelStatements.Names(set, ", "));
+        Assert.Equal(["end_reason", "ended_at", "report", "report_scores", "status", "total_turns"], ModelStatements.Names(set, ", "));
         Assert.Equal(["key", "node"], ModelStatements.Names(where, " AND "));
     }
 
@@ -50,7 +50,7 @@ public sealed class SessionRowsTests : IDisposable
         using var end = db.Database.GetDbConnection().CreateCommand();
 
         statements.Insert.Bind(insert, Session(Guid.NewGuid(), "n1"));
-        statements.End.Bind(end, [SessionStatus.Ended, DateTime.UtcNow, "client", 3, null, Guid.NewGuid(), "n1"]);
+        statements.End.Bind(end, [SessionStatus.Ended, DateTime.UtcNow, "client", 3, null, null, Guid.NewGuid(), "n1"]);
 
         ModelStatements.AssertEveryPlaceholderHasADriverParameter(statements.Insert.Sql, insert);
         ModelStatements.AssertEveryPlaceholderHasADriverParameter(statements.End.Sql, end);
@@ -69,8 +69,8 @@ public sealed class SessionRowsTests : IDisposable
         {
             await db.Database.EnsureCreatedAsync();
             await SessionRows.InsertAsync(db, [written], CancellationToken.None);
-            var otherNodes = new SessionEnd(written.Key, "s1", "n2", endedAt, "client", 9, "{}");
-            var owners = new SessionEnd(written.Key, "s1", "n1", endedAt, "max-turns", 4, """{"overall":80}""");
+            var otherNodes = new SessionEnd(written.Key, "s1", "n2", endedAt, "client", 9, "{}", "{}");
+            var owners = new SessionEnd(written.Key, "s1", "n1", endedAt, "max-turns", 4, """{"overall":80,"criteria":[]}""", """{"overall":80}""");
             byOtherNode = (await SessionRows.EndAsync(db, [otherNodes], CancellationToken.None)).Count == 0;
             byOwner = (await SessionRows.EndAsync(db, [owners], CancellationToken.None)).Count == 0;
         }
@@ -82,7 +82,7 @@ public sealed class SessionRowsTests : IDisposable
         Assert.Equal(
             (written.Key, written.SessionId, written.UserId, written.ScenarioId, written.PersonaName, written.Language, written.AudioFormat, written.SampleRate, written.Channels, written.ModelProfile, written.StartedAt, written.Node, written.ResumeSettings),
             (read.Key, read.SessionId, read.UserId, read.ScenarioId, read.PersonaName, read.Language, read.AudioFormat, read.SampleRate, read.Channels, read.ModelProfile, read.StartedAt, read.Node, read.ResumeSettings));
-        Assert.Equal((SessionStatus.Ended, endedAt, "max-turns", 4, """{"overall":80}"""), (read.Status, read.EndedAt, read.EndReason, read.TotalTurns, read.Report));
+        Assert.Equal((SessionStatus.Ended, endedAt, "max-turns", 4, """{"overall":80,"criteria":[]}""", """{"overall":80}"""), (read.Status, read.EndedAt, read.EndReason, read.TotalTurns, read.Report, read.ReportScores));
     }
 
     /// <summary>A started session with every field set.</summary>

@@ -54,7 +54,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
         await SessionRows.InsertAsync(db, starts, cancellationToken);
         await TurnInserts.InsertAsync(db, turns, cancellationToken);
         var ends = entries.Where(e => e.End is not null)
-            .Select(e => new SessionEnd(e.Key, e.End!.SessionId, e.Node, Utc(e.End.EndedAt), Fit(e.End.Reason, 32), e.End.TotalTurns, Report(e.End))).ToList();
+            .Select(e => new SessionEnd(e.Key, e.End!.SessionId, e.Node, Utc(e.End.EndedAt), Fit(e.End.Reason, 32), e.End.TotalTurns, Report(e.End), Scores(e.End))).ToList();
         foreach (var end in await SessionRows.EndAsync(db, ends, cancellationToken))
         {
             // Nothing changed: the row is missing, or it is another node's.
@@ -121,6 +121,7 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
                 session.EndReason = Fit(end.Reason, 32);
                 session.TotalTurns = end.TotalTurns;
                 session.Report = Report(end);
+                session.ReportScores = Scores(end);
             }
         }
 
@@ -156,6 +157,8 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     }
 
     private static string? Report(SessionEndRecord end) => end.Report is null ? null : ReportJson.Serialize(end.Report);
+
+    private static string? Scores(SessionEndRecord end) => end.Report is null ? null : ReportJson.SerializeScores(end.Report);
 
     /// <summary>The sessions of the batch's turns recorded under another node than the turn's (sessions started in
     /// this batch are not there yet, and are this node's): one indexed read per batch, which finds no row unless a

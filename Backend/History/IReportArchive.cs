@@ -34,8 +34,8 @@ public sealed class NoReportArchive : IReportArchive
         Task.FromResult<IReadOnlyList<StoredReport>>([]);
 }
 
-/// <summary>Reads the reports from the history database (a context per call: it is used from the session layer's
-/// singletons). Uses the (user_id, started_at, id) index.</summary>
+/// <summary>Reads the reports' scores from the history database (a context per call: it is used from the session layer's
+/// singletons). Uses the (user_id, started_at, id) index, and reads each row's scores column, not the whole report.</summary>
 internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts) : IReportArchive
 {
     // Compiled once per model: a session's end asks this, and translating the LINQ each time (parameter extraction,
@@ -51,7 +51,7 @@ internal sealed class ReportArchive(IDbContextFactory<HistoryDbContext> contexts
                 .Where(s => s.UserId == userId && s.ScenarioId == scenarioId && s.StartedAt < until && s.Report != null)
                 .OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id)
                 .Take(limit)
-                .Select(s => new ReportRow(s.Key, s.StartedAt, s.Report))));
+                .Select(s => new ReportRow(s.Key, s.StartedAt, s.ReportScores ?? s.Report)))); // reports stored before the scores were kept
         var reports = new List<StoredReport>();
         await foreach (var row in query(db, userId, scenarioId, before.UtcDateTime, limit).WithCancellation(cancellationToken))
         {

@@ -10,6 +10,10 @@ public static class ReportJson
 
     public static string Serialize(CoachingReport report) => JsonSerializer.Serialize(report, Options);
 
+    /// <summary>The <c>sessions.report_scores</c> column: the report's scores alone, in the report's own shape for
+    /// them, so <see cref="DeserializeScores"/> reads either column.</summary>
+    public static string SerializeScores(CoachingReport report) => JsonSerializer.Serialize(ReportScores.Of(report), Options);
+
     /// <summary>Null for null; a report that no longer reads (written by a different version) is null too, not an
     /// error: the session is still served.</summary>
     public static CoachingReport? Deserialize(string? json) => Read<CoachingReport>(json);

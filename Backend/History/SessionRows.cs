@@ -48,7 +48,7 @@ internal static class SessionRows
         await using var command = end.Command(db);
         foreach (var e in ends)
         {
-            end.Bind(command, [SessionStatus.Ended, e.EndedAt, e.Reason, e.TotalTurns, e.Report, e.Key, e.Node]); // Statements.Build's order
+            end.Bind(command, [SessionStatus.Ended, e.EndedAt, e.Reason, e.TotalTurns, e.Report, e.ReportScores, e.Key, e.Node]); // Statements.Build's order
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 unchanged.Add(e);
@@ -70,11 +70,11 @@ internal static class SessionRows
                 RowStatement.Update(
                     db,
                     session,
-                    set: [nameof(HistorySession.Status), nameof(HistorySession.EndedAt), nameof(HistorySession.EndReason), nameof(HistorySession.TotalTurns), nameof(HistorySession.Report)],
+                    set: [nameof(HistorySession.Status), nameof(HistorySession.EndedAt), nameof(HistorySession.EndReason), nameof(HistorySession.TotalTurns), nameof(HistorySession.Report), nameof(HistorySession.ReportScores)],
                     where: [nameof(HistorySession.Key), nameof(HistorySession.Node)]));
         }
     }
 }
 
 /// <summary>A session's end as its row takes it.</summary>
-internal sealed record SessionEnd(Guid Key, string SessionId, string Node, DateTime EndedAt, string Reason, int TotalTurns, string? Report);
+internal sealed record SessionEnd(Guid Key, string SessionId, string Node, DateTime EndedAt, string Reason, int TotalTurns, string? Report, string? ReportScores);

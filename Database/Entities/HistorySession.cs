@@ -55,6 +55,11 @@ public sealed class HistorySession
     /// without one (coaching off, a crash, or before reports existed).</summary>
     public string? Report { get; set; }
 
+    /// <summary>The same report's overall score and criterion scores alone, as JSON (<c>{"overall", "criteria": [{"id",
+    /// "score"}]}</c>): what a later report's trend reads, without the whole report. Null where <see cref="Report"/> is,
+    /// and for reports stored before it was kept (migration <c>ReportScores</c>), whose trend reads the report.</summary>
+    public string? ReportScores { get; set; }
+
     /// <summary>What another node needs to restore the session if this one is lost: the start's choices (engine,
     /// turn detection, audio declaration) as JSON the session layer owns. Null for sessions recorded before it was kept
     /// (migration <c>SessionResumeSettings</c>); those cannot be restored.</summary>

@@ -82,6 +82,10 @@ namespace RoleplayHub.Database.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("report");
 
+                    b.Property<string>("ReportScores")
+                        .HasColumnType("text")
+                        .HasColumnName("report_scores");
+
                     b.Property<string>("ResumeSettings")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")

@@ -82,6 +82,10 @@ namespace RoleplayHub.Database.Migrations.SqlServer
                         .HasColumnType("nvarchar(max)")
                         .HasColumnName("report");
 
+                    b.Property<string>("ReportScores")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("report_scores");
+
                     b.Property<string>("ResumeSettings")
                         .HasMaxLength(1024)
                         .HasColumnType("nvarchar(1024)")

@@ -75,6 +75,10 @@ namespace RoleplayHub.Database.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("report");
 
+                    b.Property<string>("ReportScores")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("report_scores");
+
                     b.Property<string>("ResumeSettings")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT")
