@@ -82,6 +82,21 @@ public sealed class JournalLogTests : IDisposable
         Assert.Contains("\"sessionId\":\"s1\"", File.ReadAllText(pending), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ATurnAndAReportAreWrittenByTheGeneratedWritersAsTheWebOptionsWouldWriteThem()
+    {
+        var turn = new JournalEntry(Guid.NewGuid(), "node", Turn: Coaching.ScriptedDrills.English()[1]);
+        var end = new JournalEntry(Guid.NewGuid(), "node", End: new SessionEndRecord(Guid.NewGuid(), "s1", "max-turns", 8, DateTimeOffset.UtcNow, Coaching.ScriptedDrills.Report()));
+
+        var log = new JournalLog(_folder, NullLogger.Instance);
+        log.Append(turn);
+        log.Append(end);
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(_folder, "wal-*.jsonl")));
+
+        Assert.Equal([System.Text.Json.JsonSerializer.Serialize(turn, HistoryJson.Web), System.Text.Json.JsonSerializer.Serialize(end, HistoryJson.Web)], lines);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(end.End!.Report, HistoryJson.Web), ReportJson.Serialize(end.End.Report!));
+    }
+
     private static JournalEntry Entry(string sessionId) =>
         new(Guid.NewGuid(), "node", Start: new SessionStartRecord(Guid.NewGuid(), sessionId, "alice", "procurement-price", "Linda", "en-US", "pcm16", null, DateTimeOffset.UtcNow, 16_000, 1));
 }

@@ -16,8 +16,6 @@ namespace RoleplayHub.History;
 /// </summary>
 internal sealed class JournalLog
 {
-    private static readonly JsonSerializerOptions Json = HistoryJson.Web;
-
     /// <summary>A segment that never empties (records always on their way) is left for a new one at this size, and
     /// deleted when its last record is done.</summary>
     internal const long MaxSegmentBytes = 4 * 1024 * 1024;
@@ -67,7 +65,7 @@ internal sealed class JournalLog
             // Serialised straight to UTF-8 in a buffer kept for the next record: one write, no string per record.
             _line.ResetWrittenCount();
             _json.Reset(_line);
-            JsonSerializer.Serialize(_json, entry, Json);
+            JsonSerializer.Serialize(_json, entry, HistoryJson.Default.JournalEntry);
             _json.Flush();
             _line.Write("\n"u8);
             _current.Write(_line.WrittenSpan);

@@ -31,7 +31,7 @@ internal sealed class JournalSpill(string folder, ILogger logger)
             _current ??= Open("pending-" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".jsonl");
             foreach (var entry in entries)
             {
-                _current.WriteLine(JsonSerializer.Serialize(entry, Json));
+                _current.WriteLine(JsonSerializer.Serialize(entry, HistoryJson.Default.JournalEntry));
                 _appended++;
             }
 

@@ -8,11 +8,11 @@ public static class ReportJson
 {
     private static readonly JsonSerializerOptions Options = HistoryJson.Web;
 
-    public static string Serialize(CoachingReport report) => JsonSerializer.Serialize(report, Options);
+    public static string Serialize(CoachingReport report) => JsonSerializer.Serialize(report, HistoryJson.Default.CoachingReport);
 
     /// <summary>The <c>sessions.report_scores</c> column: the report's scores alone, in the report's own shape for
     /// them, so <see cref="DeserializeScores"/> reads either column.</summary>
-    public static string SerializeScores(CoachingReport report) => JsonSerializer.Serialize(ReportScores.Of(report), Options);
+    public static string SerializeScores(CoachingReport report) => JsonSerializer.Serialize(ReportScores.Of(report), HistoryJson.Default.ReportScores);
 
     /// <summary>Null for null; a report that no longer reads (written by a different version) is null too, not an
     /// error: the session is still served.</summary>
