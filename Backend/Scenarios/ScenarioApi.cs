@@ -10,7 +10,7 @@ public static class ScenarioApi
     {
         builder.Services.AddOptions<ScenarioOptions>().BindConfiguration(ScenarioOptions.Section);
         builder.Services.AddSingleton<ScenarioCatalog>();
-        builder.Services.AddHostedService<ScenarioCatalogStartup>(); // an invalid file stops the start, not every later request
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScenarioCatalog>()); // built before anything starts
         return builder;
     }
 

@@ -11,7 +11,9 @@ namespace RoleplayHub.Scenarios;
 /// an invalid file stops the service with a message naming the file and the problem; a later reload that fails keeps
 /// the previous catalog and logs why.
 /// </summary>
-public sealed class ScenarioCatalog : IDisposable
+/// <remarks>A hosted service, so the host builds it before anything starts (an invalid file stops the start, not every
+/// later request that needs the catalog), and watches the admin folder only while the host runs.</remarks>
+public sealed class ScenarioCatalog : IHostedService, IDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -55,7 +57,7 @@ public sealed class ScenarioCatalog : IDisposable
         _reloadDebounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
         if (options.Value.Watch)
         {
-            _watcher = new FileSystemWatcher(_adminDirectory, "*.json") { IncludeSubdirectories = false, EnableRaisingEvents = true };
+            _watcher = new FileSystemWatcher(_adminDirectory, "*.json") { IncludeSubdirectories = false };
             _watcher.Changed += OnFolderChanged;
             _watcher.Created += OnFolderChanged;
             _watcher.Deleted += OnFolderChanged;
@@ -74,6 +76,26 @@ public sealed class ScenarioCatalog : IDisposable
     public IReadOnlyList<string> VoiceProviders { get; }
 
     public Scenario? Find(string? id) => id is not null && _scenarios.TryGetValue(id, out var scenario) ? scenario : null;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_watcher is not null)
+        {
+            _watcher.EnableRaisingEvents = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_watcher is not null)
+        {
+            _watcher.EnableRaisingEvents = false;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {

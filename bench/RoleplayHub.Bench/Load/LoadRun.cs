@@ -446,10 +446,11 @@ internal sealed class LoadRun
         }
 
         var lag = SendLag.Summary();
+        var lagInHold = SendLagInHold.Summary();
         var selfHold = self.Samples.Take(_samplesInHold?.Self ?? int.MaxValue).Skip((int)o.Ramp.TotalSeconds + 1).Select(s => s.CpuPercent).DefaultIfEmpty(0).ToList();
         Console.WriteLine($"loadgen: CPU {self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Average():0.0}% mean, {selfHold.Average():0.0}% mean in hold, " +
             $"{self.Samples.Select(s => s.CpuPercent).DefaultIfEmpty(0).Max():0}% max; send lag p99 {lag.P99:0.00} ms, max {lag.Max:0.0} ms " +
-            $"(in the hold {SendLagInHold.Summary().P99:0.00} / {SendLagInHold.Summary().Max:0.0} ms); " +
+            $"(in the hold {lagInHold.P99:0.00} / {lagInHold.Max:0.0} ms); " +
             $"its own GC over the run: {GC.CollectionCount(0)} collections ({GC.CollectionCount(1)} of gen1 or gen2, {GC.CollectionCount(2)} of gen2), " +
             $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms; in the hold {selfInHold.Collections} collections, paused {selfInHold.Paused.TotalMilliseconds:0} ms, " +
             $"{selfInHold.Allocated / Math.Max(1, chunksInHold) / 1024.0:0.00} KB allocated per chunk");
