@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using RoleplayHub.History;
 using RoleplayHub.ScaleOut;
 
 namespace RoleplayHub.Tests.Unit;
@@ -13,6 +17,20 @@ public sealed class ScaleOutOptionsTests
 
         Assert.True(result.Succeeded);
         Assert.False(new ScaleOutOptions().Enabled);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("127.0.0.1:6379", true)] // another node may restore a session this one runs: the history checks each batch
+    public void TheHistoryLooksForSessionsTakenOverOnlyWhenNodesShareRedis(string? redis, bool looks)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["ScaleOut:Redis"] = redis;
+
+        builder.AddRoleplayScaleOut();
+
+        using var services = builder.Services.BuildServiceProvider();
+        Assert.Equal(looks, services.GetRequiredService<IOptions<HistoryOptions>>().Value.SessionsMoveBetweenNodes);
     }
 
     [Fact]

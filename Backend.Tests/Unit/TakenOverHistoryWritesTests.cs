@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Database;
@@ -26,7 +28,7 @@ public sealed class TakenOverHistoryWritesTests : IAsyncLifetime
         _options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(_connection).Options;
         await using var db = new SqliteHistoryDbContext(_options);
         await db.Database.EnsureCreatedAsync();
-        _store = new HistoryStore(new Contexts(_options), NullLogger<HistoryStore>.Instance);
+        _store = Store(sessionsMove: true);
     }
 
     public Task DisposeAsync() => _connection.DisposeAsync().AsTask();
@@ -64,6 +66,24 @@ public sealed class TakenOverHistoryWritesTests : IAsyncLifetime
         Assert.Equal(2, await db.Turns.CountAsync(t => t.SessionKey == key));
     }
 
+    [Fact]
+    public async Task ANodeThatStandsAloneWritesABatchOfTurnsWithoutReadingWhoOwnsTheirSessions()
+    {
+        var key = Guid.NewGuid();
+        await _store.WriteAsync([Start(key, "node-a")], idempotent: false, CancellationToken.None);
+        var reads = new CountedReads();
+        var alone = new HistoryStore(new Contexts(new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(_connection).AddInterceptors(reads).Options), Options.Create(new HistoryOptions()), NullLogger<HistoryStore>.Instance);
+
+        await alone.WriteAsync([Turn(key, "node-a", 0, "opening line"), Turn(key, "node-a", 1, "reply")], idempotent: false, CancellationToken.None);
+
+        await using var db = new SqliteHistoryDbContext(_options);
+        Assert.Equal(2, await db.Turns.CountAsync(t => t.SessionKey == key));
+        Assert.Equal(0, reads.Count);
+    }
+
+    private HistoryStore Store(bool sessionsMove) =>
+        new(new Contexts(_options), Options.Create(new HistoryOptions { SessionsMoveBetweenNodes = sessionsMove }), NullLogger<HistoryStore>.Instance);
+
     private static JournalEntry Start(Guid key, string node) =>
         new(key, node, Start: new SessionStartRecord(key, "s-" + key.ToString("N")[..8], "alice", "procurement-price", "Linda Park", "en-US", "pcm16", null, DateTimeOffset.UtcNow, 16_000, 1));
 
@@ -76,6 +96,18 @@ public sealed class TakenOverHistoryWritesTests : IAsyncLifetime
 
     private static JournalEntry End(Guid key, string node) =>
         new(key, node, End: new SessionEndRecord(key, "s-" + key.ToString("N")[..8], "error", 1, DateTimeOffset.UtcNow));
+
+    /// <summary>Counts the queries that read rows (the turns' inserts are not readers).</summary>
+    private sealed class CountedReads : DbCommandInterceptor
+    {
+        public int Count { get; private set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Count++;
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
 
     private sealed class Contexts(DbContextOptions<SqliteHistoryDbContext> options) : IDbContextFactory<HistoryDbContext>
     {

@@ -55,6 +55,11 @@ public sealed class HistoryOptions
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
     public string Node => string.IsNullOrWhiteSpace(NodeId) ? Environment.MachineName : NodeId.Trim();
+
+    /// <summary>Another node can restore a session this one still runs (scale-out with Redis leases, which sets it;
+    /// never from configuration): the writer then checks each batch for sessions taken over. A node that stands alone
+    /// never hands a session over, so its batches skip that read.</summary>
+    internal bool SessionsMoveBetweenNodes { get; set; }
 }
 
 public sealed class ValidateHistoryOptions : IValidateOptions<HistoryOptions>

@@ -2,6 +2,7 @@ using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.SqlServer.Storage.Internal;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RoleplayHub.Database;
 using RoleplayHub.Database.Entities;
@@ -12,15 +13,18 @@ namespace RoleplayHub.History;
 /// The history writer's database work: a batch of journal records in one transaction, the start-up recovery of
 /// sessions a crash left open, and the check that tells an outage (wait and retry) from a refused record (set aside).
 /// </summary>
-internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts, ILogger<HistoryStore> logger)
+internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts, IOptions<HistoryOptions> options, ILogger<HistoryStore> logger)
 {
+    private static readonly Dictionary<Guid, string> NoneTakenOver = [];
+    private readonly bool _sessionsMove = options.Value.SessionsMoveBetweenNodes;
+
     /// <summary>Writes <paramref name="entries"/> (sorted start → turn → end) in one transaction. With
     /// <paramref name="idempotent"/>, records already in the database are skipped, so a batch whose first attempt
     /// failed at an uncertain point, or a pending file written before, can be written again safely.</summary>
     public async Task WriteAsync(IReadOnlyList<JournalEntry> entries, bool idempotent, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rowNodes = await RowNodesOfTurnsAsync(db, entries, cancellationToken);
+        var rowNodes = _sessionsMove ? await RowNodesOfTurnsAsync(db, entries, cancellationToken) : NoneTakenOver;
         if (idempotent || entries.Any(e => e.Turn is { Revision: true }))
         {
             await WriteTrackedAsync(db, entries, idempotent, rowNodes, cancellationToken);
@@ -161,8 +165,9 @@ internal sealed class HistoryStore(IDbContextFactory<HistoryDbContext> contexts,
     private static string? Scores(SessionEndRecord end) => end.Report is null ? null : ReportJson.SerializeScores(end.Report);
 
     /// <summary>The sessions of the batch's turns recorded under another node than the turn's (sessions started in
-    /// this batch are not there yet, and are this node's): one indexed read per batch, which finds no row unless a
-    /// session was taken over. Its keys travel as one array parameter, so the statement is translated once, not once
+    /// this batch are not there yet, and are this node's): one indexed read per batch, made only where sessions can
+    /// move between nodes (<see cref="HistoryOptions.SessionsMoveBetweenNodes"/>), which finds no row unless a session
+    /// was taken over. Its keys travel as one array parameter, so the statement is translated once, not once
     /// per batch size; and only the rare foreign rows are read.</summary>
     private static async Task<Dictionary<Guid, string>> RowNodesOfTurnsAsync(HistoryDbContext db, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {

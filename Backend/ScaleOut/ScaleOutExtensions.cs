@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Health;
+using RoleplayHub.History;
 using RoleplayHub.ScaleOut;
 using RoleplayHub.Sessions;
 using StackExchange.Redis;
@@ -34,6 +35,7 @@ public static class ScaleOutExtensions
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal(scaleOut.Value.ChannelPrefix);
         });
 
+        builder.Services.Configure<HistoryOptions>(history => history.SessionsMoveBetweenNodes = true); // a lost session is restored elsewhere
         builder.Services.AddSingleton<ScaleOutNode>();
         builder.Services.AddSingleton<ClusterRedis>();
         builder.Services.AddSingleton<RedisSessionOwnership>();
