@@ -120,6 +120,41 @@ public sealed class TurnInsertsTests : IDisposable
             read.AvatarSegments.Select(s => (s.Segment, s.Text, s.AudioKey, s.VideoUrl, s.DurationMs, s.MimeType)));
     }
 
+    [Fact]
+    public async Task EachTurnOfABatchIsWrittenWithItsOwnValuesNoneLeftFromTheTurnBefore()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
+        var key = Guid.NewGuid();
+        var full = Turn(key);
+        var bare = new HistoryTurn { SessionKey = key, Index = 4, UserText = "", StartedAt = full.StartedAt, CompletedAt = full.CompletedAt };
+        var again = Turn(key);
+        again.Index = 5;
+        again.AiText = "Another reply.";
+        again.Words = [new TurnWord { Word = "fine", StartMs = 5, EndMs = 50 }];
+        await using (var db = new SqliteHistoryDbContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            db.Sessions.Add(new HistorySession
+            {
+                Key = key, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = full.StartedAt, Node = "n1",
+            });
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.SaveChangesAsync();
+            await TurnInserts.InsertAsync(db, [full, bare, again], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await using var reader = new SqliteHistoryDbContext(options);
+        var read = await reader.Turns.AsNoTracking().OrderBy(t => t.Index).ToListAsync();
+
+        Assert.Equal(
+            new (int, string?, string?, int?, bool, int, int, int)[] { (3, full.AiText, full.UserAudioKey, 15, false, 2, 2, 2), (4, null, null, null, false, 0, 0, 0), (5, "Another reply.", again.UserAudioKey, 15, false, 2, 1, 2) },
+            read.Select(t => (t.Index, t.AiText, t.UserAudioKey, t.TotalMs, t.Interrupted, t.Errors.Count, t.Words.Count, t.AvatarSegments.Count)));
+    }
+
     /// <summary>A turn with every field set.</summary>
     private static HistoryTurn Turn(Guid sessionKey) => new()
     {

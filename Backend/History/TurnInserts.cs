@@ -105,12 +105,12 @@ internal static class TurnInserts
             return new Statement(RowStatement.Insert(db, turn, (words, "@words"), (segments, "@segments")));
         }
 
-        /// <summary>Replaces the command's parameters with those of <paramref name="turn"/>.</summary>
+        /// <summary>Sets the command's parameters to those of <paramref name="turn"/>.</summary>
         public void Bind(DbCommand command, HistoryTurn turn, ArrayBufferWriter<byte> json)
         {
             Row.Bind(command, turn);
-            command.Parameters.Add(JsonParameter(command, "@words", WordsJson(json, turn.Words)));
-            command.Parameters.Add(JsonParameter(command, "@segments", SegmentsJson(json, turn.AvatarSegments)));
+            RowStatement.SetExtra(command, Columns.Length, WordsJson(json, turn.Words), static (command, value) => JsonParameter(command, "@words", (string)value));
+            RowStatement.SetExtra(command, Columns.Length + 1, SegmentsJson(json, turn.AvatarSegments), static (command, value) => JsonParameter(command, "@segments", (string)value));
         }
     }
 }
