@@ -16,6 +16,17 @@ public sealed class DrillAnalyticsTests
         Analyzer.Analyze(new DrillTurns("zh-CN", ScriptedDrills.Chinese(), [ScriptedDrills.PriceZh]));
 
     [Fact]
+    public void AScenarioPhraseIsPreparedForMatchingOnceNotInEveryDrill()
+    {
+        var phrase = ScriptedDrills.PriceEn.ResolvedBy[1];
+
+        var first = ScenarioPhrases.Of(phrase);
+
+        Assert.Same(first, ScenarioPhrases.Of(phrase));
+        Assert.Equal("payment plan", first.Normalized);
+    }
+
+    [Fact]
     public void AnEnglishDrillCountsWordsSpeakingTimeTalkRatioAndPace()
     {
         var a = English();

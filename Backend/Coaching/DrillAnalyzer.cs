@@ -63,10 +63,17 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     public static IReadOnlyList<TurnLatency> ResponseLatencies(IReadOnlyList<TurnRecord> turns)
     {
         List<TurnLatency> latencies = [];
-        var byIndex = turns.GroupBy(t => t.Turn).ToDictionary(g => g.Key, g => g.Last());
-        foreach (var turn in turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText)))
+        var byIndex = new Dictionary<int, TurnRecord>(turns.Count);
+        for (var i = 0; i < turns.Count; i++)
         {
-            if (!byIndex.TryGetValue(turn.Turn - 1, out var previous) || previous.AiText is null || previous.AvatarSegments.Count == 0)
+            byIndex[turns[i].Turn] = turns[i]; // a turn journalled again (retried, resumed): its last record stands
+        }
+
+        for (var i = 0; i < turns.Count; i++)
+        {
+            var turn = turns[i];
+            if (turn.Turn == 0 || string.IsNullOrWhiteSpace(turn.UserText)
+                || !byIndex.TryGetValue(turn.Turn - 1, out var previous) || previous.AiText is null || previous.AvatarSegments.Count == 0)
             {
                 continue;
             }
@@ -91,16 +98,17 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     /// that says one of its answer phrases; one answered before it came up counts as handled, not raised.</summary>
     private static List<ObjectionCoverage> Objections(DrillTurns drill)
     {
-        List<ObjectionCoverage> coverage = [];
-        foreach (var objection in drill.Objections)
+        List<ObjectionCoverage> coverage = new(drill.Objections.Count);
+        for (var o = 0; o < drill.Objections.Count; o++)
         {
-            var raised = drill.Turns.FirstOrDefault(t => t.AiText is { } reply && objection.Raise.Any(line => Contains(drill, reply, line)));
+            var objection = drill.Objections[o];
+            var raised = Raised(drill, objection);
             var from = raised?.Turn + 1 ?? 1;
             (int Turn, string Phrase)? handled = null;
-            foreach (var turn in drill.Trainee.Where(t => t.Turn >= from))
+            for (var t = 0; t < drill.Trainee.Count; t++)
             {
-                var phrase = objection.ResolvedBy.FirstOrDefault(p => Says(drill, turn.UserText, p));
-                if (phrase is not null)
+                var turn = drill.Trainee[t];
+                if (turn.Turn >= from && FirstSaid(drill, turn.UserText, objection.ResolvedBy) is { } phrase)
                 {
                     handled = (turn.Turn, phrase);
                     break;
@@ -113,11 +121,48 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
         return coverage;
     }
 
-    /// <summary>The trainee said <paramref name="phrase"/>: matched as the scripted engine matches its keywords.</summary>
-    public static bool Says(DrillTurns drill, string text, string phrase) => TextMatcher.Score(drill.Prepared(text), drill.Prepared(phrase)) > 0;
+    /// <summary>The first reply that holds one of the objection's raise lines.</summary>
+    private static TurnRecord? Raised(DrillTurns drill, Scenarios.ScriptObjection objection)
+    {
+        // Indexed loops: these lists are interfaces, whose enumerators would each be an allocation.
+        for (var t = 0; t < drill.Turns.Count; t++)
+        {
+            if (drill.Turns[t].AiText is not { } reply)
+            {
+                continue;
+            }
+
+            for (var l = 0; l < objection.Raise.Count; l++)
+            {
+                if (Contains(drill, reply, objection.Raise[l]))
+                {
+                    return drill.Turns[t];
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? FirstSaid(DrillTurns drill, string text, IReadOnlyList<string> phrases)
+    {
+        for (var p = 0; p < phrases.Count; p++)
+        {
+            if (Says(drill, text, phrases[p]))
+            {
+                return phrases[p];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The trainee said <paramref name="phrase"/> (one of the scenario's): matched as the scripted engine
+    /// matches its keywords.</summary>
+    public static bool Says(DrillTurns drill, string text, string phrase) => TextMatcher.Score(drill.Prepared(text), ScenarioPhrases.Of(phrase)) > 0;
 
     private static bool Contains(DrillTurns drill, string text, string line) =>
-        drill.Prepared(text).Normalized.Contains(drill.Prepared(line).Normalized, StringComparison.Ordinal);
+        drill.Prepared(text).Normalized.Contains(ScenarioPhrases.Of(line).Normalized, StringComparison.Ordinal);
 
     private static DateTimeOffset UtteranceEnd(TurnRecord turn) => turn.StartedAt.AddMilliseconds(-(turn.QueueMs ?? 0));
 

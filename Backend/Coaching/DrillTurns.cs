@@ -7,12 +7,13 @@ namespace RoleplayHub.Coaching;
 /// session's language, and the objections the scenario's persona may raise.</summary>
 public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
 {
-    // The report matches every phrase against every turn; each text is prepared for matching once per drill.
-    private readonly Dictionary<string, MatchText> _prepared = new(64, StringComparer.Ordinal);
+    // The report matches every phrase against every turn; each turn's text is prepared for matching once per drill
+    // (the phrases once per scenario: ScenarioPhrases).
+    private readonly Dictionary<string, MatchText> _prepared = new(StringComparer.Ordinal);
     private IReadOnlyList<TurnRecord>? _trainee;
     private IReadOnlyList<(int Turn, string Sentence)>? _traineeSentences;
 
-    /// <summary>A turn's text or a phrase, prepared for <see cref="TextMatcher"/> (once per drill).</summary>
+    /// <summary>A turn's text or a sentence of it, prepared for <see cref="TextMatcher"/> (once per drill).</summary>
     public MatchText Prepared(string text)
     {
         lock (_prepared)

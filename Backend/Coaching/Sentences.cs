@@ -15,21 +15,25 @@ public static class Sentences
         {
             if (Array.IndexOf(Ends, text[i]) >= 0)
             {
-                Add(sentences, text[start..(i + 1)]);
+                Add(sentences, text.AsSpan(start, i + 1 - start));
                 start = i + 1;
             }
         }
 
-        Add(sentences, text[start..]);
+        Add(sentences, text.AsSpan(start));
         return sentences;
     }
 
-    private static void Add(List<string> sentences, string sentence)
+    private static void Add(List<string> sentences, ReadOnlySpan<char> sentence)
     {
         var trimmed = sentence.Trim();
-        if (trimmed.Length > 0 && trimmed.Any(char.IsLetterOrDigit))
+        foreach (var c in trimmed)
         {
-            sentences.Add(trimmed);
+            if (char.IsLetterOrDigit(c))
+            {
+                sentences.Add(trimmed.ToString());
+                return;
+            }
         }
     }
 }
