@@ -16,6 +16,10 @@ namespace RoleplayHub.Pipeline;
 /// </summary>
 internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation conversation, ReplySpeaker speaker, TurnReport report, PipelineServices services)
 {
+    // Never full (the writer's TryWrite must not fail): bounded only for its buffer, which grows from a few sentences,
+    // where an unbounded channel starts every reply with a segment of 32.
+    private static readonly BoundedChannelOptions SentenceQueue = new(int.MaxValue) { SingleReader = true, SingleWriter = true };
+
     private readonly TurnReport _report = report;
     private PendingTurn? _retry;
     private ReplyInFlight? _current; // the reply the persona is giving, until it is done or an interruption settles it
@@ -108,7 +112,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             SpokenReply spoken;
             if (reply is null)
             {
-                var sentences = Channel.CreateUnbounded<ReplySentence>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                var sentences = Channel.CreateBounded<ReplySentence>(SentenceQueue);
                 var speaking = speaker.SpeakAsync(pending.Turn.Turn, sentences.Reader, clock, current.Spoken, cancellationToken, firstSegment);
                 var aiStart = services.Now;
                 WrittenReply? written;
