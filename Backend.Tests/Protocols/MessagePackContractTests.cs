@@ -73,7 +73,7 @@ public sealed class MessagePackContractTests : IDisposable
         _factory.Services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions,
         _factory.Services.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>().Value.SerializerOptions);
 
-    private static Dictionary<string, object> Samples() => new()
+    internal static Dictionary<string, object> Samples() => new()
     {
         ["session-started"] = new SessionStartedEvent("s1", "procurement-price", "en-US", 8, new PersonaInfo("Dana", "Buyer", "Tough", "en-us"),
             new AudioConfig("pcm16", 16_000, 1, 250, 64_000, 32_000, 2_000), new TurnDetectionConfig("semantic-vad", "energy", 0.6f, 300, 300, "auto", 2_000), Resumed: true, 1_024, 3, 1_700_000_000_000),

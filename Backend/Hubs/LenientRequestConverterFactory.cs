@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using RoleplayHub.Hubs.Contracts;
 
 namespace RoleplayHub.Hubs;
@@ -16,8 +17,9 @@ public sealed class LenientRequestConverterFactory : JsonConverterFactory
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
     {
-        // The inner options are the hub's options minus this factory, so the real (reflection) binding runs inside.
-        var inner = new JsonSerializerOptions(options);
+        // The inner options are the hub's options binding by reflection alone (without this factory, wherever the
+        // options had it), so the real binding runs inside.
+        var inner = new JsonSerializerOptions(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
         for (var i = inner.Converters.Count - 1; i >= 0; i--)
         {
             if (inner.Converters[i] is LenientRequestConverterFactory)

@@ -52,10 +52,7 @@ public static class RoleplayHubExtensions
         builder.Services.AddOptions<HubOptions>().Configure<IOptions<RoleplaySessionOptions>>((hub, sessions) =>
             hub.MaximumReceiveMessageSize = MaxMessageBytes(sessions.Value));
         builder.Services.AddOptions<JsonHubProtocolOptions>().Configure<IOptions<RoleplaySessionOptions>>((json, sessions) =>
-        {
-            json.PayloadSerializerOptions.Converters.Add(new AudioChunkRequestConverter(sessions.Value.MaxChunkBytes));
-            json.PayloadSerializerOptions.Converters.Add(new LenientRequestConverterFactory());
-        });
+            HubJson.Configure(json.PayloadSerializerOptions, sessions.Value.MaxChunkBytes));
         builder.Services.AddOptions<MessagePackHubProtocolOptions>().Configure<IOptions<JsonHubProtocolOptions>, IOptions<RoleplaySessionOptions>>((messagePack, json, sessions) =>
             messagePack.SerializerOptions = HubMessagePackResolver.Options(json.Value.PayloadSerializerOptions, sessions.Value.MaxChunkBytes));
 
