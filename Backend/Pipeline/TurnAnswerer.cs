@@ -57,8 +57,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             SttMs = final.SttMs,
             StartedAt = final.StartedAt,
             CompletedAt = final.StartedAt,
+            TranscriptMs = clock.TranscriptMs,
         };
-        record = record with { TranscriptMs = clock.TranscriptMs };
         await AnswerAsync(new PendingTurn(new AiTurn(final.Turn, session.MaxTurns, final.Hypothesis.Text), clock, record, null), cancellationToken);
     }
 
