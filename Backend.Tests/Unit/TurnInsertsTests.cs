@@ -82,19 +82,7 @@ public sealed class TurnInsertsTests : IDisposable
             written.Errors = [];
             written.ErrorCount = 0;
         }
-        await using (var db = new SqliteHistoryDbContext(options))
-        {
-            await db.Database.EnsureCreatedAsync();
-            db.Sessions.Add(new HistorySession
-            {
-                Key = key, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
-                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = written.StartedAt, Node = "n1",
-            });
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.SaveChangesAsync();
-            await TurnInserts.InsertAsync(db, [written], CancellationToken.None);
-            await transaction.CommitAsync();
-        }
+        await InsertWithItsSessionAsync(options, [written]);
 
         await using var reader = new SqliteHistoryDbContext(options);
         var read = await reader.Turns.AsNoTracking().SingleAsync();
@@ -133,19 +121,7 @@ public sealed class TurnInsertsTests : IDisposable
         again.Index = 5;
         again.AiText = "Another reply.";
         again.Words = [new TurnWord { Word = "fine", StartMs = 5, EndMs = 50 }];
-        await using (var db = new SqliteHistoryDbContext(options))
-        {
-            await db.Database.EnsureCreatedAsync();
-            db.Sessions.Add(new HistorySession
-            {
-                Key = key, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
-                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = full.StartedAt, Node = "n1",
-            });
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.SaveChangesAsync();
-            await TurnInserts.InsertAsync(db, [full, bare, again], CancellationToken.None);
-            await transaction.CommitAsync();
-        }
+        await InsertWithItsSessionAsync(options, [full, bare, again]);
 
         await using var reader = new SqliteHistoryDbContext(options);
         var read = await reader.Turns.AsNoTracking().OrderBy(t => t.Index).ToListAsync();
@@ -153,6 +129,22 @@ public sealed class TurnInsertsTests : IDisposable
         Assert.Equal(
             new (int, string?, string?, int?, bool, int, int, int)[] { (3, full.AiText, full.UserAudioKey, 15, false, 2, 2, 2), (4, null, null, null, false, 0, 0, 0), (5, "Another reply.", again.UserAudioKey, 15, false, 2, 1, 2) },
             read.Select(t => (t.Index, t.AiText, t.UserAudioKey, t.TotalMs, t.Interrupted, t.Errors.Count, t.Words.Count, t.AvatarSegments.Count)));
+    }
+
+    /// <summary>Creates the schema and the turns' session, then inserts the turns in one batch, as the writer does.</summary>
+    private static async Task InsertWithItsSessionAsync(DbContextOptions<SqliteHistoryDbContext> options, HistoryTurn[] turns)
+    {
+        await using var db = new SqliteHistoryDbContext(options);
+        await db.Database.EnsureCreatedAsync();
+        db.Sessions.Add(new HistorySession
+        {
+            Key = turns[0].SessionKey, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+            Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = turns[0].StartedAt, Node = "n1",
+        });
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.SaveChangesAsync();
+        await TurnInserts.InsertAsync(db, turns, CancellationToken.None);
+        await transaction.CommitAsync();
     }
 
     /// <summary>A turn with every field set.</summary>
