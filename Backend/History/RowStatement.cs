@@ -104,9 +104,9 @@ internal sealed record RowStatement(string Sql, RowColumn[] Columns)
 
     /// <summary>
     /// Whether the command's parameters, bound once, are bound again with each row's values in place rather than
-    /// created anew: one object per column and row was among the loaded server's largest allocations. Only on SQLite, whose type
-    /// mappings configure a parameter the same whatever its value; SQL Server's size a string parameter by its value,
-    /// so there each row gets new ones. Otherwise the parameters are cleared, to be added again.
+    /// created anew: one object per column and row was among the loaded server's largest allocations. Only on SQLite,
+    /// whose type mappings configure a parameter the same whatever its value; SQL Server's size a string parameter by
+    /// its value, so there each row gets new ones. Otherwise the parameters are cleared, to be added again.
     /// </summary>
     private bool Rebinds(DbCommand command)
     {

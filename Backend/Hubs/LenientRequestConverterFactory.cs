@@ -17,16 +17,9 @@ public sealed class LenientRequestConverterFactory : JsonConverterFactory
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options)
     {
-        // The inner options are the hub's options binding by reflection alone (without this factory, wherever the
-        // options had it), so the real binding runs inside.
+        // The inner options are the hub's options binding by reflection alone (the hub's resolver hands requests to
+        // this factory: HubJson), so the real binding runs inside.
         var inner = new JsonSerializerOptions(options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
-        for (var i = inner.Converters.Count - 1; i >= 0; i--)
-        {
-            if (inner.Converters[i] is LenientRequestConverterFactory)
-            {
-                inner.Converters.RemoveAt(i);
-            }
-        }
 
         return (JsonConverter)Activator.CreateInstance(typeof(LenientConverter<>).MakeGenericType(typeToConvert), inner)!;
     }
