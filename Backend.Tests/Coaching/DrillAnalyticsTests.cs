@@ -100,7 +100,7 @@ public sealed class DrillAnalyticsTests
     [Fact]
     public void WithoutWordTimingsThereIsNoSpeakingTimeSoNoRatioPaceOrMonologue()
     {
-        var turns = ScriptedDrills.English().Select(t => t with { Words = [] }).ToList();
+        var turns = ScriptedDrills.English().Select(t => t with { SpeakingMs = null }).ToList();
 
         var a = Analyzer.Analyze(new DrillTurns("en-US", turns, []));
 

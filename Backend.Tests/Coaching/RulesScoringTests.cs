@@ -104,7 +104,7 @@ public sealed class RulesScoringTests
     [Fact]
     public void ACriterionWithNothingToJudgeIsNotScoredAndCarriesNoWeight()
     {
-        var turns = ScriptedDrills.English().Select(t => t with { Words = [] }).ToList();
+        var turns = ScriptedDrills.English().Select(t => t with { SpeakingMs = null }).ToList();
 
         var report = Coach.Report(new DrillTurns("en-US", turns, []), DefaultRubric.For(Variant("en-US")));
 

@@ -1,3 +1,4 @@
+using RoleplayHub.Coaching;
 using RoleplayHub.Core;
 using RoleplayHub.History;
 using RoleplayHub.Scenarios;
@@ -22,7 +23,10 @@ internal static class ScriptedDrills
     /// 23.8 s in; its reply plays from 0.7 s after and is cut at 1.5 s. Turn 3 (28 words, 12 s, "uh", "i mean")
     /// ends 40 s in; its reply plays 1.5 s.
     /// </summary>
-    public static IReadOnlyList<TurnRecord> English() =>
+    public static IReadOnlyList<DrillTurn> English() => Captured(EnglishRecords());
+
+    /// <summary>The English drill's turns as journalled.</summary>
+    public static IReadOnlyList<TurnRecord> EnglishRecords() =>
     [
         Opening("Thanks for coming in. Our budget was cut by fifteen percent.", 4000),
         Trainee(1, "Um, thanks for having me. What changed in your budget this year?", 500, 4500, startedAtMs: 10_000, queueMs: 100,
@@ -38,14 +42,14 @@ internal static class ScriptedDrills
     /// price and plays 2 + 2 s from 0.5 s after. Turn 2 (21 characters, 6 s, 那个那个, a closed question with 吗,
     /// 折扣) ends 19.5 s in; its reply plays 1.5 s.
     /// </summary>
-    public static IReadOnlyList<TurnRecord> Chinese() =>
+    public static IReadOnlyList<DrillTurn> Chinese() => Captured(
     [
         Opening("你好，我们今年预算减少了。", 3000),
         Trainee(1, "嗯，你们的价格为什么这么高？", 300, 3300, startedAtMs: 8000, queueMs: 0,
             reply: "价格太贵了，我们需要折扣。", firstAudioMs: 500, segments: [2000, 2000]),
         Trainee(2, "我们可以给三年合同的折扣，那个那个，您看可以吗？", 0, 6000, startedAtMs: 20_000, queueMs: 500,
             reply: "好的，可以考虑。", firstAudioMs: 400, segments: [1500]),
-    ];
+    ]);
 
     /// <summary>The English drill's rules report (questions and objections), with a trend: a sample payload.</summary>
     public static CoachingReport Report()
@@ -63,6 +67,9 @@ internal static class ScriptedDrills
             Trend = RoleplayHub.Coaching.TrendBuilder.Build(report.Overall, report.Criteria, [new StoredReport(Guid.Empty, T0.AddDays(-1), ReportScores.Of(report with { Overall = 50 }))]),
         };
     }
+
+    /// <summary>The turns as the capture keeps them from their journalled records.</summary>
+    private static IReadOnlyList<DrillTurn> Captured(IReadOnlyList<TurnRecord> records) => [.. records.Select(DrillTurn.Of)];
 
     private static TurnRecord Opening(string text, int durationMs) => new()
     {

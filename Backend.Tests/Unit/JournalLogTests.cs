@@ -85,7 +85,7 @@ public sealed class JournalLogTests : IDisposable
     [Fact]
     public void ATurnAndAReportAreWrittenByTheGeneratedWritersAsTheWebOptionsWouldWriteThem()
     {
-        var turn = new JournalEntry(Guid.NewGuid(), "node", Turn: Coaching.ScriptedDrills.English()[1]);
+        var turn = new JournalEntry(Guid.NewGuid(), "node", Turn: Coaching.ScriptedDrills.EnglishRecords()[1]);
         var end = new JournalEntry(Guid.NewGuid(), "node", End: new SessionEndRecord(Guid.NewGuid(), "s1", "max-turns", 8, DateTimeOffset.UtcNow, Coaching.ScriptedDrills.Report()));
 
         var log = new JournalLog(_folder, NullLogger.Instance);

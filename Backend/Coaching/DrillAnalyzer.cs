@@ -1,5 +1,4 @@
 using RoleplayHub.Core;
-using RoleplayHub.History;
 using RoleplayHub.Providers.Ai.Scripted;
 
 namespace RoleplayHub.Coaching;
@@ -14,9 +13,9 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     {
         var trainee = drill.Trainee;
         var words = trainee.Sum(t => Units.Count(t.UserText));
-        var timed = trainee.Where(t => t.Words.Count > 0).ToList();
-        var traineeMs = timed.Sum(t => DrillTurns.SpeakingMs(t) ?? 0);
-        var personaMs = drill.Turns.Where(t => t.AiText is not null).Sum(DrillTurns.PersonaMs);
+        var timed = trainee.Where(t => t.SpeakingMs is not null).ToList();
+        var traineeMs = timed.Sum(t => t.SpeakingMs ?? 0);
+        var personaMs = drill.Turns.Where(t => t.AiText is not null).Sum(t => t.PersonaMs);
         double? talkRatio = timed.Count > 0 && traineeMs + personaMs > 0 ? Round((double)traineeMs / (traineeMs + personaMs), 3) : null;
         var timedWords = timed.Sum(t => Units.Count(t.UserText));
         double? pace = traineeMs > 0 ? Round(timedWords * 60_000.0 / traineeMs, 1) : null;
@@ -28,7 +27,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
             .ToList();
         var fillerCount = tallies.Sum(f => f.Count);
 
-        var longest = timed.OrderByDescending(t => DrillTurns.SpeakingMs(t)).ThenBy(t => t.Turn).FirstOrDefault();
+        var longest = timed.OrderByDescending(t => t.SpeakingMs).ThenBy(t => t.Turn).FirstOrDefault();
         var kinds = drill.TraineeSentences.Select(s => QuestionClassifier.Classify(s.Sentence, drill.Prepared(s.Sentence))).ToList();
         var latencies = ResponseLatencies(drill.Turns);
 
@@ -43,7 +42,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
             FillerWords: fillerCount,
             FillersPer100Words: words > 0 ? Round(fillerCount * 100.0 / words, 1) : null,
             Fillers: tallies,
-            LongestMonologue: longest is null ? null : new Monologue(longest.Turn, DrillTurns.SpeakingMs(longest) ?? 0, Units.Count(longest.UserText)),
+            LongestMonologue: longest is null ? null : new Monologue(longest.Turn, longest.SpeakingMs ?? 0, Units.Count(longest.UserText)),
             Questions: kinds.Count(k => k != QuestionKind.None),
             OpenQuestions: kinds.Count(k => k == QuestionKind.Open),
             ClosedQuestions: kinds.Count(k => k == QuestionKind.Closed),
@@ -60,10 +59,10 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     /// length (or <c>playedMs</c> when cut). What remains is the silence the trainee left — including the pause that
     /// closed their turn, which push-to-talk makes near zero and idle flush or voice detection make their setting.
     /// </summary>
-    public static IReadOnlyList<TurnLatency> ResponseLatencies(IReadOnlyList<TurnRecord> turns)
+    public static IReadOnlyList<TurnLatency> ResponseLatencies(IReadOnlyList<DrillTurn> turns)
     {
         List<TurnLatency> latencies = [];
-        var byIndex = new Dictionary<int, TurnRecord>(turns.Count);
+        var byIndex = new Dictionary<int, DrillTurn>(turns.Count);
         for (var i = 0; i < turns.Count; i++)
         {
             byIndex[turns[i].Turn] = turns[i]; // a turn journalled again (retried, resumed): its last record stands
@@ -73,21 +72,21 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
         {
             var turn = turns[i];
             if (turn.Turn == 0 || string.IsNullOrWhiteSpace(turn.UserText)
-                || !byIndex.TryGetValue(turn.Turn - 1, out var previous) || previous.AiText is null || previous.AvatarSegments.Count == 0)
+                || !byIndex.TryGetValue(turn.Turn - 1, out var previous) || previous.AiText is null || !previous.PersonaSpoke)
             {
                 continue;
             }
 
             DateTimeOffset? audioStart = previous.Turn == 0
                 ? previous.StartedAt
-                : previous.FirstAudioMs is { } first ? UtteranceEnd(previous).AddMilliseconds(first) : null;
+                : previous.FirstAudioMs is { } first ? previous.UtteranceEnd.AddMilliseconds(first) : null;
             if (audioStart is not { } start)
             {
                 continue;
             }
 
-            var personaEnd = start.AddMilliseconds(DrillTurns.PersonaMs(previous));
-            var silent = (UtteranceEnd(turn) - personaEnd).TotalMilliseconds - (DrillTurns.SpeakingMs(turn) ?? 0);
+            var personaEnd = start.AddMilliseconds(previous.PersonaMs);
+            var silent = (turn.UtteranceEnd - personaEnd).TotalMilliseconds - (turn.SpeakingMs ?? 0);
             latencies.Add(new TurnLatency(turn.Turn, (int)Math.Max(0, Math.Round(silent))));
         }
 
@@ -122,7 +121,7 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
     }
 
     /// <summary>The first reply that holds one of the objection's raise lines.</summary>
-    private static TurnRecord? Raised(DrillTurns drill, Scenarios.ScriptObjection objection)
+    private static DrillTurn? Raised(DrillTurns drill, Scenarios.ScriptObjection objection)
     {
         // Indexed loops: these lists are interfaces, whose enumerators would each be an allocation.
         for (var t = 0; t < drill.Turns.Count; t++)
@@ -163,8 +162,6 @@ public sealed class DrillAnalyzer(FillerCounter fillers)
 
     private static bool Contains(DrillTurns drill, string text, string line) =>
         drill.Prepared(text).Normalized.Contains(ScenarioPhrases.Of(line).Normalized, StringComparison.Ordinal);
-
-    private static DateTimeOffset UtteranceEnd(TurnRecord turn) => turn.StartedAt.AddMilliseconds(-(turn.QueueMs ?? 0));
 
     private static int? Median(List<int> values)
     {

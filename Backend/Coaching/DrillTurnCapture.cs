@@ -4,10 +4,11 @@ using RoleplayHub.History;
 namespace RoleplayHub.Coaching;
 
 /// <summary>
-/// The session journal, with a copy of each open session's turns kept in memory for its coaching report: the
-/// history writer stores records in the background, so at the end of a session the database may not have its last
-/// turn yet, while every turn has been journalled (the session's worker has stopped). A revised turn replaces the
-/// earlier record, as in the history. The copy is dropped when the session's end is journalled.
+/// The session journal, with what the coaching report reads of each open session's turns kept in memory
+/// (<see cref="DrillTurn"/>): the history writer stores records in the background, so at the end of a session the
+/// database may not have its last turn yet, while every turn has been journalled (the session's worker has stopped).
+/// A revised turn replaces the earlier one, as in the history. The copy is dropped when the session's end is
+/// journalled.
 /// </summary>
 public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
 {
@@ -15,7 +16,7 @@ public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
     // generation still pointing at young records, which the collector must then keep alive and promote.
     private const int ExpectedTurns = 16;
 
-    private readonly ConcurrentDictionary<Guid, SortedList<int, TurnRecord>> _sessions = new();
+    private readonly ConcurrentDictionary<Guid, SortedList<int, DrillTurn>> _sessions = new();
 
     public void SessionStarted(SessionStartRecord record)
     {
@@ -28,7 +29,7 @@ public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
         var turns = _sessions.GetOrAdd(record.HistoryKey, static _ => new(ExpectedTurns));
         lock (turns)
         {
-            turns[record.Turn] = record;
+            turns[record.Turn] = DrillTurn.Of(record);
         }
 
         inner.TurnCompleted(record);
@@ -41,7 +42,7 @@ public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
     }
 
     /// <summary>The session's turns so far, in order.</summary>
-    public IReadOnlyList<TurnRecord> Turns(Guid historyKey)
+    public IReadOnlyList<DrillTurn> Turns(Guid historyKey)
     {
         if (!_sessions.TryGetValue(historyKey, out var turns))
         {

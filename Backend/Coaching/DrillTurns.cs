@@ -1,16 +1,15 @@
-using RoleplayHub.History;
 using RoleplayHub.Providers.Ai.Scripted;
 
 namespace RoleplayHub.Coaching;
 
-/// <summary>What the analytics read of a drill: its turns as journalled (turn 0 the opening line), in order, the
+/// <summary>What the analytics read of a drill: its turns as captured (turn 0 the opening line), in order, the
 /// session's language, and the objections the scenario's persona may raise.</summary>
-public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
+public sealed record DrillTurns(string Language, IReadOnlyList<DrillTurn> Turns, IReadOnlyList<Scenarios.ScriptObjection> Objections)
 {
     // The report matches every phrase against every turn; each turn's text is prepared for matching once per drill
     // (the phrases once per scenario: ScenarioPhrases).
     private readonly Dictionary<string, MatchText> _prepared = new(StringComparer.Ordinal);
-    private IReadOnlyList<TurnRecord>? _trainee;
+    private IReadOnlyList<DrillTurn>? _trainee;
     private IReadOnlyList<(int Turn, string Sentence)>? _traineeSentences;
 
     /// <summary>A turn's text or a sentence of it, prepared for <see cref="TextMatcher"/> (once per drill).</summary>
@@ -29,17 +28,9 @@ public sealed record DrillTurns(string Language, IReadOnlyList<TurnRecord> Turns
     }
 
     /// <summary>The trainee's turns: those with something recognised.</summary>
-    public IReadOnlyList<TurnRecord> Trainee => _trainee ??= [.. Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText))];
+    public IReadOnlyList<DrillTurn> Trainee => _trainee ??= [.. Turns.Where(t => t.Turn > 0 && !string.IsNullOrWhiteSpace(t.UserText))];
 
     /// <summary>Every trainee sentence with its turn, in order (cut once per drill: every measure reads them).</summary>
     public IReadOnlyList<(int Turn, string Sentence)> TraineeSentences =>
         _traineeSentences ??= [.. Trainee.SelectMany(t => Sentences.Split(t.UserText).Select(s => (t.Turn, s)))];
-
-    /// <summary>First word's start to last word's end; null without word timings.</summary>
-    public static long? SpeakingMs(TurnRecord turn) =>
-        turn.Words.Count == 0 ? null : Math.Max(0, turn.Words[^1].EndMs - turn.Words[0].StartMs);
-
-    /// <summary>How long the persona's reply was heard: all of its segments, or what played before an interruption.</summary>
-    public static long PersonaMs(TurnRecord turn) =>
-        turn.Interrupted ? turn.PlayedMs ?? 0 : turn.AvatarSegments.Sum(s => (long)s.DurationMs);
 }
