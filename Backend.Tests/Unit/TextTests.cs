@@ -16,11 +16,23 @@ public sealed class TextTests
     [InlineData("the team of implementation", "implementation team", false)] // order matters
     [InlineData("a nice idea", "price", false)]
     [InlineData("我们可以给您折扣", "折扣", true)]
+    [InlineData("they integrated it last year", "integrating", true)]  // a shared stem
     public void KeywordsMatchToleratingRecognitionErrors(string heard, string keyword, bool matches)
     {
         var words = TextMatcher.Tokenize(heard);
 
         Assert.Equal(matches, TextMatcher.Score(words, string.Concat(words), keyword) > 0);
+        Assert.Equal(matches, TextMatcher.Score(MatchText.Of(heard), MatchText.Of(keyword)) > 0); // prepared once, as the report does
+    }
+
+    [Fact]
+    public void APreparedTextStemsEachOfItsWordsOnce()
+    {
+        var text = MatchText.Of("Prices integrated, discounts quickly; a bus");
+
+        Assert.Equal(["pric", "integrat", "discount", "quick", "a", "bus"], text.Stems);
+        Assert.Same(text.Stems, text.Stems);
+        Assert.Same(text.Words[^1], text.Stems[^1]); // a word without a suffix is its own stem, not a copy
     }
 
     [Theory]

@@ -6,6 +6,7 @@ namespace RoleplayHub.Providers.Ai.Scripted;
 public sealed class MatchText
 {
     private string[]? _words;
+    private string[]? _stems;
     private string? _unspaced;
 
     private MatchText(string normalized, bool unspacedScript)
@@ -18,6 +19,10 @@ public sealed class MatchText
 
     // Racing readers may each make them once; both results are equal, and either is kept.
     public string[] Words => _words ??= Normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Each word's stem (<see cref="TextMatcher.Stem"/>), in order: a coaching report compares every word of a
+    /// drill with every phrase of its scenario, and stems each pair once here instead of at every comparison.</summary>
+    public string[] Stems => _stems ??= Array.ConvertAll(Words, TextMatcher.Stem);
 
     public string Unspaced => _unspaced ??= string.Concat(Words);
 

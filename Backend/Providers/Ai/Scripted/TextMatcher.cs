@@ -56,30 +56,51 @@ public static class TextMatcher
     }
 
     /// <summary>Match strength of <paramref name="phrase"/> in <paramref name="heard"/>, both prepared once.</summary>
-    public static int Score(MatchText heard, MatchText phrase) =>
-        Score(heard.Words, heard.Unspaced, phrase.Words, phrase.IsUnspacedScript);
+    public static int Score(MatchText heard, MatchText phrase)
+    {
+        if (phrase.IsUnspacedScript)
+        {
+            return ScoreUnspaced(heard.Unspaced, phrase.Words);
+        }
+
+        return Score(heard.Words, heard.Stems, phrase.Words, phrase.Stems);
+    }
 
     /// <summary>Match strength of <paramref name="phrase"/> in the tokenised transcript: 0 when absent, else the
     /// number of words matched (longer phrases are stronger evidence).</summary>
-    public static int Score(string[] transcript, string unspacedTranscript, string phrase) =>
-        Score(transcript, unspacedTranscript, Tokenize(phrase), IsUnspacedScript(phrase));
+    public static int Score(string[] transcript, string unspacedTranscript, string phrase)
+    {
+        var words = Tokenize(phrase);
+        if (IsUnspacedScript(phrase))
+        {
+            return ScoreUnspaced(unspacedTranscript, words);
+        }
 
-    private static int Score(string[] transcript, string unspacedTranscript, string[] words, bool unspacedScript)
+        return Score(transcript, null, words, null);
+    }
+
+    private static int ScoreUnspaced(string unspacedTranscript, string[] words)
     {
         if (words.Length == 0)
         {
             return 0;
         }
 
-        if (unspacedScript)
+        var needle = string.Concat(words);
+        return unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
+    }
+
+    // Stems are null when the texts were not prepared: each comparison then stems its two words in place.
+    private static int Score(string[] transcript, string[]? transcriptStems, string[] words, string[]? stems)
+    {
+        if (words.Length == 0)
         {
-            var needle = string.Concat(words);
-            return unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
+            return 0;
         }
 
         for (var start = 0; start < transcript.Length; start++)
         {
-            if (!WordsMatch(transcript[start], words[0]))
+            if (!WordsMatch(transcript, transcriptStems, start, words, stems, 0))
             {
                 continue;
             }
@@ -91,7 +112,7 @@ public static class TextMatcher
                 var found = -1;
                 for (var p = position + 1; p < transcript.Length && p <= position + 1 + MaxGap; p++)
                 {
-                    if (WordsMatch(transcript[p], words[w]))
+                    if (WordsMatch(transcript, transcriptStems, p, words, stems, w))
                     {
                         found = p;
                         break;
@@ -116,14 +137,17 @@ public static class TextMatcher
         return 0;
     }
 
-    public static bool WordsMatch(string heard, string expected)
+    private static bool WordsMatch(string[] transcript, string[]? transcriptStems, int t, string[] words, string[]? stems, int w)
     {
+        var (heard, expected) = (transcript[t], words[w]);
         if (heard == expected)
         {
             return true;
         }
 
-        if (heard.Length >= 4 && expected.Length >= 4 && Stem(heard).SequenceEqual(Stem(expected)))
+        if (heard.Length >= 4 && expected.Length >= 4 && (transcriptStems is not null && stems is not null
+            ? transcriptStems[t] == stems[w]
+            : StemOf(heard).SequenceEqual(StemOf(expected))))
         {
             return true;
         }
@@ -147,17 +171,27 @@ public static class TextMatcher
         return false;
     }
 
-    private static ReadOnlySpan<char> Stem(string word)
+    /// <summary>The word without its first inflection suffix that leaves at least three letters ("discounts" → "discount",
+    /// "integrated" → "integrat"); the word itself when none does.</summary>
+    internal static string Stem(string word)
+    {
+        var suffix = SuffixLength(word);
+        return suffix == 0 ? word : word[..^suffix];
+    }
+
+    private static ReadOnlySpan<char> StemOf(string word) => word.AsSpan(0, word.Length - SuffixLength(word));
+
+    private static int SuffixLength(string word)
     {
         foreach (var suffix in (ReadOnlySpan<string>)["ing", "ied", "ies", "ed", "es", "ly", "s"])
         {
             if (word.Length > suffix.Length + 2 && word.EndsWith(suffix, StringComparison.Ordinal))
             {
-                return word.AsSpan(0, word.Length - suffix.Length);
+                return suffix.Length;
             }
         }
 
-        return word;
+        return 0;
     }
 
     /// <summary>Levenshtein distance, stopping early once it exceeds <paramref name="limit"/>.</summary>
