@@ -27,10 +27,11 @@ public sealed class AudioSocketClient : IAsyncDisposable
     /// <summary>The close the server sent (status and description), once it has.</summary>
     public (WebSocketCloseStatus? Status, string? Description) Closed => (_socket.CloseStatus, _socket.CloseStatusDescription);
 
-    /// <summary>Opens the socket with the token as a header or, as a browser must, <paramref name="inQuery"/>.</summary>
-    public static async Task<AudioSocketClient> ConnectAsync(TestServer server, string sessionId, string token, bool inQuery = false)
+    /// <summary>Opens the socket with the token as a header or, as a browser must, <paramref name="inQuery"/>;
+    /// <paramref name="keep"/> keeps it open for the next session when this one ends.</summary>
+    public static async Task<AudioSocketClient> ConnectAsync(TestServer server, string sessionId, string token, bool inQuery = false, bool keep = false)
     {
-        var path = $"{Microsoft.Extensions.DependencyInjection.AudioSocketExtensions.AudioSocketPath}?sessionId={sessionId}{(inQuery ? $"&access_token={token}" : "")}";
+        var path = $"{Microsoft.Extensions.DependencyInjection.AudioSocketExtensions.AudioSocketPath}?sessionId={sessionId}{(inQuery ? $"&access_token={token}" : "")}{(keep ? "&keep=true" : "")}";
         var endpoint = HubEndpoint.InProcess(server, path);
         var uri = new UriBuilder(endpoint.Url) { Scheme = "ws" }.Uri;
         return new AudioSocketClient(await endpoint.ConnectWebSocket(uri, inQuery ? null : token, CancellationToken.None));
@@ -50,6 +51,9 @@ public sealed class AudioSocketClient : IAsyncDisposable
     public Task SendChunkAsync(ReadOnlySpan<byte> audio, long offset) => SendRawAsync(Chunk(audio, offset), WebSocketMessageType.Binary);
 
     public Task CommitAsync() => SendRawAsync("commit"u8.ToArray(), WebSocketMessageType.Text);
+
+    /// <summary>Moves a kept socket to <paramref name="sessionId"/>.</summary>
+    public Task BindAsync(string sessionId) => SendRawAsync(System.Text.Encoding.UTF8.GetBytes("bind " + sessionId), WebSocketMessageType.Text);
 
     public Task SendRawAsync(byte[] message, WebSocketMessageType type) => _socket.SendAsync(message, type, true, CancellationToken.None);
 

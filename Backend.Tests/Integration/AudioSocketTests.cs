@@ -127,6 +127,53 @@ public sealed class AudioSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task AKeptSocketOutlivesItsSessionAndCarriesTheNextOnceBoundToIt()
+    {
+        await using var hub = await _factory.ConnectAsync("alice");
+        var first = await hub.StartAsync(waitForOpening: false);
+        await using var audio = await AudioSocketClient.ConnectAsync(_factory.Server, first, _factory.Token("alice"), keep: true);
+        await audio.SendChunkAsync(new byte[320], 0);
+        await audio.WaitForAckAsync(320);
+
+        await hub.InvokeAsync("end-session", new { sessionId = first });
+        await hub.WaitForEventAsync("session-ended");
+        await audio.SendChunkAsync(new byte[320], 320);
+        var refused = await audio.WaitForEventAsync("error");
+        var second = await hub.StartAsync(waitForOpening: false);
+        await audio.BindAsync(second);
+        await audio.SendChunkAsync(new byte[640], 0);
+        await audio.WaitForAckAsync(640);
+
+        Assert.Equal("session-ended", refused.Str("code"));
+        Assert.Equal([320L, 640L], audio.Acks);
+        Assert.Null(audio.Closed.Status);
+    }
+
+    [Fact]
+    public async Task AKeptSocketIsNotBoundToAnotherUsersSessionAndClosesWhenLeftWithoutOne()
+    {
+        using var factory = new RoleplayHubFactory().WithEchoSpeech();
+        var clock = factory.UseManualTime();
+        await using var alice = await factory.ConnectAsync("alice");
+        await using var bob = await factory.ConnectAsync("bob");
+        var hers = await alice.StartAsync(waitForOpening: false);
+        var his = await bob.StartAsync(waitForOpening: false);
+        await using var audio = await AudioSocketClient.ConnectAsync(factory.Server, hers, factory.Token("alice"), keep: true);
+
+        await audio.BindAsync(his);
+        var refused = await audio.WaitForEventAsync("error");
+        await audio.SendChunkAsync(new byte[320], 0); // still hers
+        await audio.WaitForAckAsync(320);
+        await alice.InvokeAsync("end-session", new { sessionId = hers });
+        await alice.WaitForEventAsync("session-ended");
+        clock.Advance(TimeSpan.FromSeconds(61)); // Hub:SessionStartTimeout
+
+        Assert.Equal("session-not-found", refused.Str("code"));
+        Assert.Equal("unbound", await audio.EndedAsync());
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, audio.Closed.Status);
+    }
+
+    [Fact]
     public async Task ASecondSocketForTheSessionReplacesTheFirst()
     {
         await using var hub = await _factory.ConnectAsync("alice");

@@ -14,8 +14,15 @@ namespace RoleplayHub.Hubs.AudioSocket;
 /// one reader (the loop) and one writer at a time (<see cref="_send"/>); the socket is closed once, for the first reason.
 /// An idle socket holds no buffer: it waits with a zero-byte read and rents one only while a message arrives.
 /// </summary>
+/// <remarks>
+/// A socket opened with <c>keep</c> outlives its session: when the session ends it stays open, unbound, and
+/// <c>bind &lt;sessionId&gt;</c> moves it to another of the caller's sessions (checked as an opening is). A drill then
+/// costs no new connection, whose state (Kestrel's, the WebSocket's, the token's claims) would live as long as the
+/// drill and be copied by the collector into its oldest generation (docs/benchmarks.md). A kept socket left unbound
+/// for <c>Hub:SessionStartTimeout</c> is closed.
+/// </remarks>
 internal sealed partial class AudioSocketConnection(
-    WebSocket socket, SessionManager sessions, ClientConnection connection, string sessionId,
+    WebSocket socket, SessionManager sessions, AudioSockets sockets, string userId, bool keep, TimeSpan unboundLimit,
     JsonSerializerOptions json, RoleplayMetrics metrics, TimeProvider time, ILogger logger)
 {
     /// <summary>How long a close waits for the client's answering close before the socket is dropped.</summary>
@@ -24,6 +31,7 @@ internal sealed partial class AudioSocketConnection(
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly byte[] _ack = new byte[AudioSocketFrames.AckBytes];
     private readonly int _capacity = AudioSocketFrames.OffsetBytes + sessions.Options.MaxChunkBytes;
+    private readonly Lock _gate = new();
 
     /// <summary>What a message is first read into: a 250 ms chunk of 16 kHz pcm16 and its offset fit, and the pool keeps
     /// arrays this small off the large-object heap; a larger chunk grows it.</summary>
@@ -32,12 +40,14 @@ internal sealed partial class AudioSocketConnection(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _message;
     private int _closing;
+    private Binding? _binding; // under _gate: the session the socket carries; null once it ended (kept sockets only)
+    private CancellationTokenSource? _unbound; // under _gate: closes a kept socket left without a session
 
-    /// <summary>Reads until the client closes or <paramref name="end"/> fires (the session ended, or another socket
-    /// replaced this one), then closes with <paramref name="endReason"/>.</summary>
-    public async Task RunAsync(CancellationToken end, Func<string> endReason)
+    /// <summary>Reads until the client closes, the socket's session ends (unless kept), another socket replaces it, or a
+    /// kept socket stays unbound too long; then closes, saying why.</summary>
+    public async Task RunAsync(string sessionId, ClientConnection connection, CancellationToken ended)
     {
-        using var closeOnEnd = end.Register(() => _ = EndAsync(endReason()));
+        Bind(sessionId, connection, ended);
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -74,10 +84,11 @@ internal sealed partial class AudioSocketConnection(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            LogDropped(sessionId, ex.Message); // the client went away, or the socket was closed or aborted under us
+            LogDropped(CurrentSessionId, ex.Message); // the client went away, or the socket was closed or aborted under us
         }
         finally
         {
+            Release();
             _finished.TrySetResult();
         }
     }
@@ -124,24 +135,42 @@ internal sealed partial class AudioSocketConnection(
     /// <summary>Returns false when the socket has been closed (the session cannot take audio from it any more).</summary>
     private async ValueTask<bool> HandleAsync(WebSocketMessageType type, ReadOnlyMemory<byte> message, bool tooLarge)
     {
+        Binding? binding;
+        lock (_gate)
+        {
+            binding = _binding;
+        }
+
         if (type == WebSocketMessageType.Text)
         {
-            var error = AudioSocketFrames.IsCommit(message.Span)
-                ? sessions.Commit(connection, sessionId)
-                : ClientError.InvalidRequest("The audio socket's only text message is \"commit\"; audio goes in binary messages (an 8-byte little-endian offset, then the audio).");
-            return error is not { } commitError || await RefuseAsync(commitError);
+            if (keep && AudioSocketFrames.BindTarget(message.Span) is { } target)
+            {
+                return BindTo(target) is not { } bindError || await RefuseAsync(bindError, binding?.SessionId ?? target);
+            }
+
+            var error = !AudioSocketFrames.IsCommit(message.Span)
+                ? ClientError.InvalidRequest(keep
+                    ? "The audio socket's text messages are \"commit\" and \"bind <sessionId>\"; audio goes in binary messages (an 8-byte little-endian offset, then the audio)."
+                    : "The audio socket's only text message is \"commit\"; audio goes in binary messages (an 8-byte little-endian offset, then the audio).")
+                : binding is null ? Unbound() : sessions.Commit(binding.Connection, binding.SessionId);
+            return error is not { } commitError || await RefuseAsync(commitError, binding?.SessionId);
         }
 
         if (message.Length < AudioSocketFrames.OffsetBytes)
         {
-            return await RefuseAsync(ClientError.InvalidRequest("A binary message is a chunk: its offset as an 8-byte little-endian integer (-1 appends), then the audio."));
+            return await RefuseAsync(ClientError.InvalidRequest("A binary message is a chunk: its offset as an 8-byte little-endian integer (-1 appends), then the audio."), binding?.SessionId);
         }
 
-        var outcome = sessions.AcceptChunk(connection, sessionId,
+        if (binding is null)
+        {
+            return await RefuseAsync(Unbound(), null);
+        }
+
+        var outcome = sessions.AcceptChunk(binding.Connection, binding.SessionId,
             new IncomingChunk(AudioSocketFrames.Offset(message.Span), message.Span[AudioSocketFrames.OffsetBytes..], tooLarge, null));
         if (outcome.Error is { } refused)
         {
-            return await RefuseAsync(refused);
+            return await RefuseAsync(refused, binding.SessionId);
         }
 
         if (outcome.AckDeferred)
@@ -152,7 +181,7 @@ internal sealed partial class AudioSocketConnection(
         if (outcome.AudioChanged is not null || outcome.Warning is not null)
         {
             // More to say than an offset: the whole audio-received, as the hub would send it.
-            var acknowledgement = outcome.ToAcknowledgement(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds());
+            var acknowledgement = outcome.ToAcknowledgement(binding.SessionId, time.GetUtcNow().ToUnixTimeMilliseconds());
             return await SendTextAsync(acknowledgement);
         }
 
@@ -160,13 +189,111 @@ internal sealed partial class AudioSocketConnection(
         return await SendAsync(_ack, WebSocketMessageType.Binary);
     }
 
+    private static ClientError Unbound() =>
+        new(ErrorCodes.SessionEnded, "This audio socket's session has ended; bind it to the next one (\"bind <sessionId>\") before sending its audio.", false);
+
+    /// <summary>Moves a kept socket to another of the caller's sessions, checked as an opening is; the socket is left
+    /// as it was when the session cannot take it.</summary>
+    private ClientError? BindTo(string sessionId)
+    {
+        if (sessions.FindAttached(userId, sessionId, out var connection, out var ended) is { } error)
+        {
+            return error;
+        }
+
+        lock (_gate)
+        {
+            if (_binding is { } current && current.SessionId == sessionId)
+            {
+                // Already its socket (registering again would replace this very one): the session may have been resumed
+                // on another connection since, whose limits its audio now counts against.
+                current.Connection = connection!;
+                return null;
+            }
+        }
+
+        Bind(sessionId, connection!, ended);
+        return null;
+    }
+
+    /// <summary>Carries <paramref name="sessionId"/> from now on: registered as its socket (replacing any other), closed
+    /// when another replaces this one, and told when the session ends.</summary>
+    private void Bind(string sessionId, ClientConnection connection, CancellationToken ended)
+    {
+        var binding = new Binding(sessionId, connection, sockets.Open(sessionId));
+        Binding? previous;
+        lock (_gate)
+        {
+            previous = _binding;
+            _binding = binding;
+            _unbound?.Dispose();
+            _unbound = null;
+        }
+
+        previous?.Release(sockets);
+        binding.OnReplaced = binding.Registration.Token.Register(static state => ((AudioSocketConnection)state!).Close("replaced"), this);
+        binding.OnEnded = ended.Register(() => SessionEnded(binding));
+    }
+
+    /// <summary>The session ended: a kept socket waits, unbound, for the next one; any other closes.</summary>
+    private void SessionEnded(Binding binding)
+    {
+        if (!keep)
+        {
+            Close("session-ended");
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_binding, binding) || Volatile.Read(ref _closing) != 0)
+            {
+                return; // already moved to another session, or closing
+            }
+
+            _binding = null;
+            _unbound = new CancellationTokenSource(unboundLimit, time);
+            _unbound.Token.Register(static state => ((AudioSocketConnection)state!).Close("unbound"), this);
+        }
+
+        binding.Release(sockets);
+    }
+
+    /// <summary>The socket is done: its session's registration goes, and a kept socket's wait for the next one.</summary>
+    private void Release()
+    {
+        Binding? binding;
+        lock (_gate)
+        {
+            binding = _binding;
+            _binding = null;
+            _unbound?.Dispose();
+            _unbound = null;
+        }
+
+        binding?.Release(sockets);
+    }
+
+    private string CurrentSessionId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _binding?.SessionId ?? "(none)";
+            }
+        }
+    }
+
+    private void Close(string reason) => _ = EndAsync(reason);
+
     /// <summary>Sends the error; an error about the session itself (ended, gone, attached elsewhere) also closes the
-    /// socket, since no later chunk can be taken on it.</summary>
-    private async ValueTask<bool> RefuseAsync(ClientError error)
+    /// socket, since no later chunk can be taken on it, unless the socket is kept for the next session.</summary>
+    private async ValueTask<bool> RefuseAsync(ClientError error, string? sessionId)
     {
         metrics.Errors.Add(1, new KeyValuePair<string, object?>("code", error.Code));
         var sent = await SendTextAsync(error.ToRefusal(sessionId, time.GetUtcNow().ToUnixTimeMilliseconds()));
-        if (sent && error.Code is ErrorCodes.SessionNotFound or ErrorCodes.SessionEnded or ErrorCodes.SessionNotAttached)
+        if (sent && !keep && error.Code is ErrorCodes.SessionNotFound or ErrorCodes.SessionEnded or ErrorCodes.SessionNotAttached)
         {
             await SendCloseAsync(WebSocketCloseStatus.PolicyViolation, error.Code);
             return false;
@@ -231,7 +358,7 @@ internal sealed partial class AudioSocketConnection(
                 await socket.CloseOutputAsync(status, reason, wait.Token);
             }
 
-            LogClosed(sessionId, reason);
+            LogClosed(CurrentSessionId, reason);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
@@ -240,6 +367,29 @@ internal sealed partial class AudioSocketConnection(
         finally
         {
             _send.Release();
+        }
+    }
+
+    /// <summary>The session a socket carries, with its registration as that session's socket.</summary>
+    private sealed class Binding(string sessionId, ClientConnection connection, CancellationTokenSource registration)
+    {
+        public string SessionId { get; } = sessionId;
+
+        public ClientConnection Connection { get; set; } = connection; // set by the read loop only
+
+        public CancellationTokenSource Registration { get; } = registration;
+
+        public CancellationTokenRegistration OnReplaced { get; set; }
+
+        public CancellationTokenRegistration OnEnded { get; set; }
+
+        /// <summary>No longer this socket's session (it ended, the socket moved on or closed). Unregisters without waiting:
+        /// this may run inside one of the callbacks.</summary>
+        public void Release(AudioSockets sockets)
+        {
+            OnReplaced.Unregister();
+            OnEnded.Unregister();
+            sockets.Closed(SessionId, Registration);
         }
     }
 

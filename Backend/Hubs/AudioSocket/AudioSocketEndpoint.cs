@@ -9,8 +9,9 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Hubs.AudioSocket;
 
 /// <summary>
-/// <c>GET /hubs/roleplay/audio?sessionId=…</c>, a WebSocket that carries one session's audio beside the hub's
-/// connection: a chunk costs one binary message each way and none of the hub's dispatch. The session must be the
+/// <c>GET /hubs/roleplay/audio?sessionId=…[&amp;keep=true]</c>, a WebSocket that carries a session's audio beside the hub's
+/// connection (with <c>keep</c>, the caller's next sessions' too): a chunk costs one binary message each way and none of
+/// the hub's dispatch. The session must be the
 /// caller's, active and attached to a hub (or HTTP) connection, which keeps carrying its events; refusals before the
 /// upgrade are problem+json.
 /// </summary>
@@ -34,21 +35,13 @@ internal static class AudioSocketEndpoint
             return;
         }
 
-        var sockets = services.GetRequiredService<AudioSockets>();
+        var keep = string.Equals(context.Request.Query["keep"], "true", StringComparison.OrdinalIgnoreCase);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var registration = sockets.Open(sessionId!);
-        try
-        {
-            using var end = CancellationTokenSource.CreateLinkedTokenSource(ended, registration.Token);
-            var audio = new AudioSocketConnection(socket, sessions, connection!, sessionId!,
-                services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions,
-                services.GetRequiredService<RoleplayMetrics>(), services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILogger<AudioSocketConnection>>());
-            await audio.RunAsync(end.Token, () => ended.IsCancellationRequested ? "session-ended" : "replaced");
-        }
-        finally
-        {
-            sockets.Closed(sessionId!, registration);
-        }
+        var audio = new AudioSocketConnection(socket, sessions, services.GetRequiredService<AudioSockets>(),
+            AuthPolicies.SubjectOf(context.User)!, keep, services.GetRequiredService<IOptions<HubLimitsOptions>>().Value.SessionStartTimeout,
+            services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions,
+            services.GetRequiredService<RoleplayMetrics>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<AudioSocketConnection>>());
+        await audio.RunAsync(sessionId!, connection!, ended);
     }
 }
