@@ -5,9 +5,10 @@ using System.Net.WebSockets;
 namespace RoleplayHub.Bench.Load;
 
 /// <summary>
-/// A session's audio socket (<c>/hubs/roleplay/audio</c>, <c>--chunk-mode socket</c>): chunks go out as binary
-/// messages (an 8-byte little-endian offset, then the audio) written into pooled buffers, <c>commit</c> as text; every
-/// 8-byte binary message back is an acknowledgement, any text message an event (an error, counted).
+/// A trainee's audio socket (<c>/hubs/roleplay/audio</c>, <c>--chunk-mode socket</c>), opened with <c>keep</c> for their
+/// first session and bound to each next one (<c>bind &lt;sessionId&gt;</c>): chunks go out as binary messages (an 8-byte
+/// little-endian offset, then the audio) written into pooled buffers, <c>commit</c> as text; every 8-byte binary message
+/// back is an acknowledgement, any text message an event (an error, counted).
 /// </summary>
 internal sealed class AudioSocket : IAsyncDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class AudioSocket : IAsyncDisposable
     {
         var socket = new AudioSocket();
         socket._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&access_token={token}");
+        var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}");
         await socket._socket.ConnectAsync(uri, invoker, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         socket._receiver = Task.Run(() => WebSocketReceiver.RunAsync(socket._socket, ReadOnlyMemory<byte>.Empty, 1_024, (buffer, length, end) =>
         {
@@ -57,6 +58,10 @@ internal sealed class AudioSocket : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(record);
         }
     }
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    public Task BindAsync(string sessionId) => SendAsync(System.Text.Encoding.UTF8.GetBytes("bind " + sessionId), WebSocketMessageType.Text);
 
     public Task CommitAsync() => SendAsync("commit"u8.ToArray(), WebSocketMessageType.Text);
 

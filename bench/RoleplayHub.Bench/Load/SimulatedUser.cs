@@ -129,8 +129,15 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         {
             try
             {
-                _audio = await AudioSocket.OpenAsync(run.WebSockets, run.Options.Url, result, run.TokenFor(index), OnAck,
-                    message => run.Count("audioSocketEvents", message.Length > 120 ? message[..120] : message));
+                if (_audio is { IsOpen: true } kept)
+                {
+                    await kept.BindAsync(result); // the socket outlives the drill: no new connection per session
+                }
+                else
+                {
+                    _audio = await AudioSocket.OpenAsync(run.WebSockets, run.Options.Url, result, run.TokenFor(index), OnAck,
+                        message => run.Count("audioSocketEvents", message.Length > 120 ? message[..120] : message));
+                }
             }
             catch (Exception ex)
             {
@@ -406,8 +413,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         }
 
         _unacked.Clear();
-        DropAudioSocket();
-        utterance?.Done.TrySetResult("ended");
+        utterance?.Done.TrySetResult("ended"); // the audio socket is kept for the next session
     }
 
     private void OnClosed(string reason)
@@ -428,7 +434,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         utterance?.Done.TrySetResult("closed");
     }
 
-    /// <summary>The server closes a session's audio socket when the session ends; the client lets it go.</summary>
+    /// <summary>The hub connection is gone: so is the audio socket it was kept beside.</summary>
     private void DropAudioSocket()
     {
         if (Interlocked.Exchange(ref _audio, null) is { } audio)
