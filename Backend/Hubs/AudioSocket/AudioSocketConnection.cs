@@ -88,7 +88,7 @@ internal sealed partial class AudioSocketConnection(
         }
         finally
         {
-            Release();
+            Swap(null);
             _finished.TrySetResult();
         }
     }
@@ -221,16 +221,7 @@ internal sealed partial class AudioSocketConnection(
     private void Bind(string sessionId, ClientConnection connection, CancellationToken ended)
     {
         var binding = new Binding(sessionId, connection, sockets.Open(sessionId));
-        Binding? previous;
-        lock (_gate)
-        {
-            previous = _binding;
-            _binding = binding;
-            _unbound?.Dispose();
-            _unbound = null;
-        }
-
-        previous?.Release(sockets);
+        Swap(binding);
         binding.OnReplaced = binding.Registration.Token.Register(static state => ((AudioSocketConnection)state!).Close("replaced"), this);
         binding.OnEnded = ended.Register(() => SessionEnded(binding));
     }
@@ -259,19 +250,20 @@ internal sealed partial class AudioSocketConnection(
         binding.Release(sockets);
     }
 
-    /// <summary>The socket is done: its session's registration goes, and a kept socket's wait for the next one.</summary>
-    private void Release()
+    /// <summary>Makes <paramref name="next"/> the socket's session (null once the socket is done) and lets the previous
+    /// one go, with a kept socket's wait for a session.</summary>
+    private void Swap(Binding? next)
     {
-        Binding? binding;
+        Binding? previous;
         lock (_gate)
         {
-            binding = _binding;
-            _binding = null;
+            previous = _binding;
+            _binding = next;
             _unbound?.Dispose();
             _unbound = null;
         }
 
-        binding?.Release(sockets);
+        previous?.Release(sockets);
     }
 
     private string CurrentSessionId
