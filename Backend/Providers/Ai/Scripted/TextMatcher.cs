@@ -60,7 +60,7 @@ public static class TextMatcher
     {
         if (phrase.IsUnspacedScript)
         {
-            return ScoreUnspaced(heard.Unspaced, phrase.Words);
+            return ScoreUnspaced(heard.Unspaced, phrase.Unspaced); // the phrase's, joined once when it was prepared
         }
 
         return Score(heard.Words, heard.Stems, phrase.Words, phrase.Stems);
@@ -73,22 +73,14 @@ public static class TextMatcher
         var words = Tokenize(phrase);
         if (IsUnspacedScript(phrase))
         {
-            return ScoreUnspaced(unspacedTranscript, words);
+            return ScoreUnspaced(unspacedTranscript, string.Concat(words));
         }
 
         return Score(transcript, null, words, null);
     }
 
-    private static int ScoreUnspaced(string unspacedTranscript, string[] words)
-    {
-        if (words.Length == 0)
-        {
-            return 0;
-        }
-
-        var needle = string.Concat(words);
-        return unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
-    }
+    private static int ScoreUnspaced(string unspacedTranscript, string needle) =>
+        needle.Length > 0 && unspacedTranscript.Contains(needle, StringComparison.Ordinal) ? Math.Max(1, needle.Length / 2) : 0;
 
     // Stems are null when the texts were not prepared: each comparison then stems its two words in place.
     private static int Score(string[] transcript, string[]? transcriptStems, string[] words, string[]? stems)
