@@ -12,14 +12,17 @@ namespace RoleplayHub.Bench.Load;
 /// </summary>
 internal sealed class AudioSocket : IAsyncDisposable
 {
+    private readonly LoadRun _run;
     private readonly ClientWebSocket _socket = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _receiver;
 
-    public static async Task<AudioSocket> OpenAsync(HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
+    private AudioSocket(LoadRun run) => _run = run;
+
+    public static async Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
     {
-        var socket = new AudioSocket();
+        var socket = new AudioSocket(run);
         socket._socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}");
         await socket._socket.ConnectAsync(uri, invoker, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -44,11 +47,13 @@ internal sealed class AudioSocket : IAsyncDisposable
         return socket;
     }
 
-    public async Task SendChunkAsync(byte[] audio, long offset)
+    /// <summary>Sends a chunk of the recording, stamped as <see cref="LoadRun.Stamp"/> says.</summary>
+    public async Task SendChunkAsync(byte[] audio, long offset, int user, long sent)
     {
         var record = ArrayPool<byte>.Shared.Rent(8 + audio.Length);
         BinaryPrimitives.WriteInt64LittleEndian(record, offset);
         audio.CopyTo(record.AsSpan(8));
+        _run.Stamp(record.AsSpan(8, audio.Length), user, sent);
         try
         {
             await SendAsync(record.AsMemory(0, 8 + audio.Length), WebSocketMessageType.Binary);

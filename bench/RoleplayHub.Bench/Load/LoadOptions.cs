@@ -59,6 +59,11 @@ internal sealed record LoadOptions
     /// the server for about a second twice, so read latencies from another run.</summary>
     public bool HeapCensus { get; init; }
 
+    /// <summary>Send the recording's bytes unchanged in every chunk of every trainee, instead of stamping each chunk
+    /// (<see cref="LoadRun.Stamp"/>): every utterance the run sends is then the same bytes, and a server that stores
+    /// recordings by their content stores one.</summary>
+    public bool IdenticalAudio { get; init; }
+
     /// <summary>Every so often, also read the server's live heap after a full, compacting collection (the soak's
     /// leak curve: the heap sampled between collections includes garbage waiting for a gen2 collection). Each read
     /// pauses the server for that collection.</summary>
@@ -69,9 +74,14 @@ internal sealed record LoadOptions
         var o = new LoadOptions();
         for (var i = 0; i < args.Length; i += 2)
         {
-            if (args[i] is "--idle" or "--heap-census")
+            if (args[i] is "--idle" or "--heap-census" or "--identical-audio")
             {
-                o = args[i] == "--idle" ? o with { Idle = true } : o with { HeapCensus = true };
+                o = args[i] switch
+                {
+                    "--idle" => o with { Idle = true },
+                    "--heap-census" => o with { HeapCensus = true },
+                    _ => o with { IdenticalAudio = true },
+                };
                 i--;
                 continue;
             }

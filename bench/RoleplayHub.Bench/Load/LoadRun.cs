@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using RoleplayHub.Audio;
@@ -158,13 +159,57 @@ internal sealed class LoadRun
         details.AddOrUpdate(detail.Length > 120 ? detail[..120] : detail, 1, (_, n) => n + 1);
     }
 
+    /// <summary>How many bytes of a chunk's audio <see cref="Stamp"/> writes over: four and a half samples, and in
+    /// base64 exactly its first 12 characters.</summary>
+    public const int StampLength = 9;
+
+    // Random per run: a warm-up's trainees and the measured run's, numbered alike, do not send the same stamps.
+    private readonly int _runStamp = RandomNumberGenerator.GetInt32(1 << 24);
+
+    /// <summary>
+    /// Writes over the first samples of a chunk's audio with the run, the trainee's number and how many chunks it has
+    /// sent, so no two chunks, and no two utterances, are the same bytes, as no two real voices' are: a server that stores
+    /// recordings by their content finds no copy to reuse. Nothing with <c>--identical-audio</c>.
+    /// </summary>
+    public void Stamp(Span<byte> audio, int user, long chunk)
+    {
+        if (Options.IdenticalAudio || audio.Length < StampLength)
+        {
+            return;
+        }
+
+        // 24 bits each: 16 million runs, trainees, and chunks (46 days of speech) per trainee.
+        audio[0] = (byte)_runStamp;
+        audio[1] = (byte)(_runStamp >> 8);
+        audio[2] = (byte)(_runStamp >> 16);
+        audio[3] = (byte)user;
+        audio[4] = (byte)(user >> 8);
+        audio[5] = (byte)(user >> 16);
+        audio[6] = (byte)chunk;
+        audio[7] = (byte)(chunk >> 8);
+        audio[8] = (byte)(chunk >> 16);
+    }
+
+    /// <summary><see cref="Stamp"/> on audio already in base64: its first 12 characters.</summary>
+    private void StampBase64(Span<byte> base64, int user, long chunk)
+    {
+        if (Options.IdenticalAudio || base64.Length < 12)
+        {
+            return;
+        }
+
+        Span<byte> stamp = stackalloc byte[StampLength];
+        Stamp(stamp, user, chunk);
+        System.Buffers.Text.Base64.EncodeToUtf8(stamp, base64[..12], out _, out _);
+    }
+
     /// <summary>The audio-chunk record for chunk <paramref name="index"/>, assembled around its precomputed base64 in a
     /// pooled buffer (base64 never needs JSON escaping).</summary>
-    public (byte[] Buffer, int Length) ChunkRecord(int index, string sessionId, long offset, string? invocationId, string? streamId = null)
+    public (byte[] Buffer, int Length) ChunkRecord(int index, int user, long sent, string sessionId, long offset, string? invocationId, string? streamId = null)
     {
         if (Options.Protocol == "messagepack")
         {
-            return MessagePackChunkRecord(index, sessionId, offset, invocationId);
+            return MessagePackChunkRecord(index, user, sent, sessionId, offset, invocationId);
         }
 
         var head = streamId is not null
@@ -177,6 +222,7 @@ internal sealed class LoadRun
         var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 8);
         var length = Encoding.ASCII.GetBytes(head, buffer);
         base64.CopyTo(buffer, length);
+        StampBase64(buffer.AsSpan(length), user, sent);
         length += base64.Length;
         tail.CopyTo(buffer.AsSpan(length));
         return (buffer, length + tail.Length);
@@ -184,13 +230,14 @@ internal sealed class LoadRun
 
     /// <summary>The reference's Socket.io event for chunk <paramref name="index"/>: <c>42["audio-chunk",{…}]</c>
     /// around the same precomputed base64, in a pooled buffer.</summary>
-    public (byte[] Buffer, int Length) SocketIoChunkRecord(int index, string sessionId, long offset)
+    public (byte[] Buffer, int Length) SocketIoChunkRecord(int index, int user, long sent, string sessionId, long offset)
     {
         var head = $"42[\"audio-chunk\",{{\"sessionId\":\"{sessionId}\",\"offset\":{offset},\"totalChunks\":{Chunks.Count},\"audioData\":\"";
         var base64 = _chunkBase64[index];
         var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 4);
         var length = Encoding.ASCII.GetBytes(head, buffer);
         base64.CopyTo(buffer, length);
+        StampBase64(buffer.AsSpan(length), user, sent);
         length += base64.Length;
         "\"}]"u8.CopyTo(buffer.AsSpan(length));
         return (buffer, length + 3);
@@ -198,7 +245,7 @@ internal sealed class LoadRun
 
     /// <summary>The same record in MessagePack, audio as bytes: [1, {}, id, "audio-chunk", [{sessionId, offset,
     /// audioData}], []], length-prefixed, written straight into a pooled buffer.</summary>
-    private (byte[] Buffer, int Length) MessagePackChunkRecord(int index, string sessionId, long offset, string? invocationId)
+    private (byte[] Buffer, int Length) MessagePackChunkRecord(int index, int user, long sent, string sessionId, long offset, string? invocationId)
     {
         var audio = Chunks[index];
         var buffer = ArrayPool<byte>.Shared.Rent(audio.Length + 256);
@@ -216,7 +263,11 @@ internal sealed class LoadRun
         writer.Write("offset");
         writer.Write(offset);
         writer.Write("audioData");
-        writer.Write(audio);
+        writer.WriteBinHeader(audio.Length);
+        var bytes = writer.GetSpan(audio.Length)[..audio.Length];
+        audio.CopyTo(bytes);
+        Stamp(bytes, user, sent);
+        writer.Advance(audio.Length);
         writer.WriteArrayHeader(0);
         writer.Flush();
         Span<byte> prefix = stackalloc byte[5];
@@ -251,7 +302,7 @@ internal sealed class LoadRun
     {
         var o = Options;
         Console.WriteLine($"{o.Target} {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
-            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}");
+            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}, {(o.IdenticalAudio ? "every utterance the same audio" : "each trainee's audio its own (stamped chunks)")}");
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);

@@ -26,6 +26,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
     private string? _streamId;
     private int _sessionSeq;
     private long _offset;
+    private long _chunksSent; // the stamp of the next chunk (LoadRun.Stamp)
     private TaskCompletionSource<string?>? _started;
     private TaskCompletionSource<bool>? _ended;
     private TaskCompletionSource _closedByServer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,7 +136,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
                 }
                 else
                 {
-                    _audio = await AudioSocket.OpenAsync(run.WebSockets, run.Options.Url, result, run.TokenFor(index), OnAck,
+                    _audio = await AudioSocket.OpenAsync(run, run.WebSockets, run.Options.Url, result, run.TokenFor(index), OnAck,
                         message => run.Count("audioSocketEvents", message.Length > 120 ? message[..120] : message));
                 }
             }
@@ -181,12 +182,12 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
             _unacked.Enqueue(now);
             if (_audio is { } audio)
             {
-                await audio.SendChunkAsync(run.Chunks[i], _offset);
+                await audio.SendChunkAsync(run.Chunks[i], _offset, index, _chunksSent++);
                 _offset += run.Chunks[i].Length;
             }
             else
             {
-                var (buffer, length) = run.ChunkRecord(i, sessionId, _offset, invocationId, _streamId);
+                var (buffer, length) = run.ChunkRecord(i, index, _chunksSent++, sessionId, _offset, invocationId, _streamId);
                 _offset += run.Chunks[i].Length;
                 await socket.SendAsync(buffer.AsMemory(0, length));
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);

@@ -33,6 +33,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
     private Session? _session;
     private Utterance? _utterance;
     private int _sessionSeq;
+    private long _chunksSent; // the stamp of the next chunk (LoadRun.Stamp)
     private long _lastServerEnd;
     private volatile bool _connected;
 
@@ -137,7 +138,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
             }
 
             _unacked.Enqueue(run.RecordSend(due));
-            var (buffer, length) = run.SocketIoChunkRecord(i, session.Id, session.Offset);
+            var (buffer, length) = run.SocketIoChunkRecord(i, index, _chunksSent++, session.Id, session.Offset);
             session.Offset += run.Chunks[i].Length;
             session.Buffered += run.Chunks[i].Length;
             if (session.Buffered >= FlushBytes)
