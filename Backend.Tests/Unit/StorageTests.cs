@@ -148,7 +148,7 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavAddressedByItsSamplesAndItsTemporaryFileIsReusedOrRemoved()
+    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavUnderARandomNameOfItsOwnAndItsTemporaryFileIsReusedOrRemoved()
     {
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
@@ -157,7 +157,7 @@ public sealed class StorageTests : IDisposable
 
         recorder.Write(new byte[] { 1, 0, 2, 0 });
         var first = await StoreAsync(recorder.Finish()!);
-        recorder.Write(new byte[] { 1, 0, 2, 0 }); // the same audio again: the store keeps one copy
+        recorder.Write(new byte[] { 1, 0, 2, 0 }); // the same samples again: a recording of its own all the same
         var handedOver = recorder.Finish()!;
         recorder.Write(new byte[] { 9, 0 }); // the next utterance records while the last one is being stored
         var kept = Directory.GetFiles(temp);
@@ -168,12 +168,12 @@ public sealed class StorageTests : IDisposable
         await recorder.DisposeAsync();
         files.Dispose(); // the service stops
 
-        Assert.Equal(first.Key, again.Key);
-        Assert.Equal(MediaTypes.KeyFor(MediaKind.UserAudio, SHA256.HashData(new byte[] { 1, 0, 2, 0 }), "wav"), first.Key); // hashed as written
-        Assert.Equal(MediaTypes.KeyFor(MediaKind.UserAudio, SHA256.HashData(new byte[] { 5, 0, 6, 0, 7, 0 }), "wav"), third.Key); // nothing of the discarded one
+        Assert.NotEqual(first.Key, again.Key);
+        Assert.All(new[] { first, again, third }, stored => Assert.Matches("^user/([0-9a-f]{2})/\\1[0-9a-f]{30}\\.wav$", stored.Key));
+        Assert.Equal(await File.ReadAllBytesAsync(store.TryGetPath(first.Key)!), await File.ReadAllBytesAsync(store.TryGetPath(again.Key)!));
         Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
         Assert.Equal(2, kept.Length); // the handed-over recording and the next one's file, apart
-        Assert.Equal(44 + 6, third.Length); // the discarded utterance's file was written over: nothing of it
+        Assert.Equal(new byte[] { 5, 0, 6, 0, 7, 0 }, (await File.ReadAllBytesAsync(store.TryGetPath(third.Key)!))[44..]); // nothing of the discarded one
         Assert.Empty(Directory.GetFiles(temp)); // stored recordings were moved; the spare file went when the service stopped
 
         async Task<RoleplayHub.Storage.StoredMedia> StoreAsync(RoleplayHub.Pipeline.RecordedUtterance recording)
@@ -183,6 +183,29 @@ public sealed class StorageTests : IDisposable
                 return await recording.StoreAsync(store, default);
             }
         }
+    }
+
+    [Fact]
+    public async Task ABucketGetsEveryRecordingUnderItsOwnNameButAnAvatarClipItHasJustBeenGivenOnlyOnce()
+    {
+        var bucket = new CountingBucket();
+        using var store = new RoleplayHub.Storage.Cloud.CloudMediaStore("s3", bucket, "p/", Options.Create(new MediaOptions()), _clock, NullLogger.Instance);
+        Directory.CreateDirectory(_root);
+        var file = Path.Combine(_root, "take.wav");
+        await File.WriteAllBytesAsync(file, [1, 0, 2, 0]);
+
+        var recordings = new List<StoredMedia>();
+        for (var i = 0; i < 2; i++)
+        {
+            recordings.Add(await store.SaveFileAsync(file, MediaKind.UserAudio, "wav", RandomNumberGenerator.GetBytes(16), default));
+        }
+
+        await store.SaveAsync(new byte[] { 3, 0 }, MediaKind.AvatarAudio, "wav", default);
+        await store.SaveAsync(new byte[] { 3, 0 }, MediaKind.AvatarAudio, "wav", default);
+
+        Assert.Equal(recordings.Select(r => "p/" + r.Key).Append(bucket.Puts[^1]), bucket.Puts);
+        Assert.NotEqual(recordings[0].Key, recordings[1].Key);
+        Assert.StartsWith("p/avatar/", bucket.Puts[^1]);
     }
 
     private LocalMediaStore Store() => new(Options.Create(new MediaOptions()), Data(), Signer());
@@ -200,5 +223,25 @@ public sealed class StorageTests : IDisposable
         public string ContentRootPath { get; set; } = Path.GetTempPath();
 
         public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = null!;
+    }
+
+    /// <summary>A bucket that only counts what is put into it.</summary>
+    private sealed class CountingBucket : RoleplayHub.Storage.Cloud.IObjectStorage
+    {
+        public List<string> Puts { get; } = [];
+
+        public Task PutAsync(string key, Stream content, long length, string contentType, byte[] md5, CancellationToken cancellationToken)
+        {
+            Puts.Add(key);
+            return Task.CompletedTask;
+        }
+
+        public string PresignGet(string key, TimeSpan lifetime) => key;
+
+        public Task<Stream?> GetAsync(string key, CancellationToken cancellationToken) => Task.FromResult<Stream?>(null);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
     }
 }

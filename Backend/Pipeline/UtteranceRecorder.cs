@@ -12,16 +12,13 @@ namespace RoleplayHub.Pipeline;
 /// </summary>
 /// <remarks>
 /// A finished recording goes to the reply, which stores it while the next utterance records into another file, and
-/// gives the file back to the shared <see cref="RecordingFiles"/> when the store leaves it behind (a cloud upload, a
-/// recording the store already has). A file is written over from its start and cut to the recording's length when it
+/// gives the file back to the shared <see cref="RecordingFiles"/> when the store leaves it behind (a cloud upload; a
+/// local store moves it into place). A file is written over from its start and cut to the recording's length when it
 /// finishes, never emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
 /// </remarks>
 internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 {
     private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
-
-    // The recording's content address, hashed as it is written: storing it need not read the file back.
-    private readonly IncrementalHash _samples = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     private FileStream? _file;
     private WaveFileWriter? _wav;
@@ -52,7 +49,6 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
         }
 
         _wav.Write(pcm16);
-        _samples.AppendData(pcm16);
     }
 
     /// <summary>
@@ -75,7 +71,9 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 
         _wav.Dispose();
         Close();
-        var recording = new RecordedUtterance(_path, files, _samples.GetHashAndReset());
+        // A name of its own, not its content's hash: no two recordings of a voice are the same bytes, so hashing every
+        // byte of every recording to find a copy to share was work that never paid.
+        var recording = new RecordedUtterance(_path, files, RandomNumberGenerator.GetBytes(RecordedUtterance.NameLength));
         _path = null;
         return recording;
     }
@@ -84,15 +82,12 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
     public void Discard()
     {
         Close(); // the writer is dropped unfinished: its header is rewritten by the next one
-        Span<byte> discarded = stackalloc byte[SHA256.HashSizeInBytes];
-        _samples.TryGetHashAndReset(discarded, out _); // nor do its samples count towards the next one's address
     }
 
     /// <summary>Session end: the file goes back to the shared ones (one still with a reply goes when the reply gives it back).</summary>
     public ValueTask DisposeAsync()
     {
         Close();
-        _samples.Dispose();
         if (_path is not null)
         {
             files.Return(_path);
@@ -111,11 +106,14 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 }
 
 /// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed; then
-/// the file goes back to the shared ones.</summary>
-internal sealed class RecordedUtterance(string path, RecordingFiles files, byte[] address) : IDisposable
+/// the file goes back to the shared ones. It is stored under <paramref name="name"/>, random bytes of its own.</summary>
+internal sealed class RecordedUtterance(string path, RecordingFiles files, byte[] name) : IDisposable
 {
+    /// <summary>128 random bits: unguessable, and never the same twice.</summary>
+    public const int NameLength = 16;
+
     public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
-        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", address, cancellationToken);
+        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", name, cancellationToken);
 
     public void Dispose() => files.Return(path);
 }

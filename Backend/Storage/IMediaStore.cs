@@ -1,7 +1,7 @@
 namespace RoleplayHub.Storage;
 
-/// <summary>Where turn audio lives: the avatar's speech and the user's own recording, addressed by content and
-/// handed to clients as signed, expiring URLs.</summary>
+/// <summary>Where turn audio lives: the avatar's speech, addressed by its content (a persona's line said again is
+/// stored once), and the user's own recordings, each under a random name; handed to clients as signed, expiring URLs.</summary>
 public interface IMediaStore
 {
     string Name { get; }
@@ -9,9 +9,9 @@ public interface IMediaStore
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
     /// <summary>Stores a finished local file. The store may move the file into place; if it is still at
-    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="address"/>,
-    /// when the caller hashed the content as it wrote it (a recording: the SHA-256 of its samples, which its WAV header
-    /// follows from), is the content address, and the store need not read the file back to hash it.</summary>
+    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="address"/>, when
+    /// given, names it instead of its content's hash, so the store need not read the file to hash it: a recording passes
+    /// random bytes of its own, as no two recordings are the same audio.</summary>
     ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken);
 
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
@@ -23,7 +23,7 @@ public interface IMediaStore
     ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException($"{Name} cannot read media back.");
 
     /// <summary>Removes <paramref name="key"/>; a key that is not there is not an error (deleting twice is safe).
-    /// Keys are content addresses shared by identical audio: the caller decides that no one else uses it.</summary>
+    /// An avatar's key is a content address shared by identical audio: the caller decides that no one else uses it.</summary>
     ValueTask DeleteAsync(string key, CancellationToken cancellationToken) => throw new NotSupportedException($"{Name} cannot delete media.");
 }
 
@@ -50,12 +50,13 @@ public static class MediaTypes
         _ => "application/octet-stream",
     };
 
-    /// <summary>The content address every store uses: <c>{kind folder}/{first two hex digits}/{sha256 hex}.{ext}</c>.</summary>
-    public static string KeyFor(MediaKind kind, byte[] sha256, string extension)
+    /// <summary>The key every store uses: <c>{kind folder}/{first two hex digits}/{address hex}.{ext}</c>, the address
+    /// the content's SHA-256 or a recording's random name.</summary>
+    public static string KeyFor(MediaKind kind, byte[] address, string extension)
     {
         // The hex digits on the stack: a key is made for every clip and recording stored, and the key is its only string.
-        Span<char> hex = stackalloc char[sha256.Length * 2];
-        Convert.TryToHexStringLower(sha256, hex, out _);
+        Span<char> hex = stackalloc char[address.Length * 2];
+        Convert.TryToHexStringLower(address, hex, out _);
         return $"{Folder(kind)}/{hex[..2]}/{hex}.{extension.TrimStart('.').ToLowerInvariant()}";
     }
 

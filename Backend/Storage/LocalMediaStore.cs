@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace RoleplayHub.Storage;
 
 /// <summary>
-/// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content, or of a recording's samples as
-/// the recorder hashed them (identical audio is stored once), served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
+/// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content (identical audio is stored
+/// once) or by the name a recording brings, served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
 /// </summary>
 public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirectory data, MediaUrlSigner signer) : IMediaStore
 {

@@ -9,7 +9,7 @@ using RoleplayHub.Resilience;
 namespace RoleplayHub.Storage.Cloud;
 
 /// <summary>
-/// Turn audio in a bucket (OSS or any S3-compatible store), under the same content-addressed keys as the local store
+/// Turn audio in a bucket (OSS or any S3-compatible store), under the same keys as the local store
 /// (<c>{prefix}avatar/ab/ab…cd.wav</c>), handed out as presigned GET URLs that expire after
 /// <see cref="MediaOptions.UrlLifetime"/>. The opening line of a scenario is the same audio in every session, so a
 /// key uploaded recently is not uploaded again. An upload that fails transiently is tried again
@@ -46,14 +46,18 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
             // The upload's Content-MD5 needs a pass over the file; the address, when given, is the key (the same in
-            // every store) and is not computed again.
+            // every store) and is not computed again. A file so named (a recording) is its own: uploaded once, and never
+            // remembered to save an upload that cannot come.
             var (sha, md5) = address is not null ? (address, await MD5.HashDataAsync(file, cancellationToken)) : await HashAsync(file, cancellationToken);
             file.Position = 0;
             var key = MediaTypes.KeyFor(kind, sha, extension);
-            if (!IsRecent(key))
+            if (address is not null || !IsRecent(key))
             {
                 await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
-                Remember(key);
+                if (address is null)
+                {
+                    Remember(key);
+                }
             }
 
             return new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
