@@ -222,7 +222,7 @@ internal sealed class LoadRun
         var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 8);
         var length = Encoding.ASCII.GetBytes(head, buffer);
         base64.CopyTo(buffer, length);
-        StampBase64(buffer.AsSpan(length), user, sent);
+        StampBase64(buffer.AsSpan(length, base64.Length), user, sent);
         length += base64.Length;
         tail.CopyTo(buffer.AsSpan(length));
         return (buffer, length + tail.Length);
@@ -237,7 +237,7 @@ internal sealed class LoadRun
         var buffer = ArrayPool<byte>.Shared.Rent(head.Length + base64.Length + 4);
         var length = Encoding.ASCII.GetBytes(head, buffer);
         base64.CopyTo(buffer, length);
-        StampBase64(buffer.AsSpan(length), user, sent);
+        StampBase64(buffer.AsSpan(length, base64.Length), user, sent);
         length += base64.Length;
         "\"}]"u8.CopyTo(buffer.AsSpan(length));
         return (buffer, length + 3);
