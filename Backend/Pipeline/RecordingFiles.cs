@@ -55,9 +55,14 @@ public sealed class RecordingFiles : IDisposable
     /// a new recording into place) and there is room.</summary>
     public void Return(string path)
     {
+        if (!File.Exists(path))
+        {
+            return; // moved into place by a local store, as every stored recording is: nothing to keep or delete
+        }
+
         lock (_spare)
         {
-            if (!_disposed && _spare.Count < MaxSpare && File.Exists(path))
+            if (!_disposed && _spare.Count < MaxSpare)
             {
                 _spare.Push(path);
                 return;

@@ -9,10 +9,10 @@ public interface IMediaStore
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
     /// <summary>Stores a finished local file. The store may move the file into place; if it is still at
-    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="address"/>, when
+    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="name"/>, when
     /// given, names it instead of its content's hash, so the store need not read the file to hash it: a recording passes
     /// random bytes of its own, as no two recordings are the same audio.</summary>
-    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken);
+    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken);
 
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
     /// (scheme://host/pathBase of the client's connection) makes local URLs absolute.</summary>

@@ -43,25 +43,25 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
     {
-        byte[] hash;
+        byte[] address;
         long length;
-        if (address is not null)
+        if (name is not null)
         {
-            hash = address;
+            address = name;
             length = new FileInfo(path).Length;
         }
         else
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
             length = file.Length;
-            hash = await SHA256.HashDataAsync(file, cancellationToken);
+            address = await SHA256.HashDataAsync(file, cancellationToken);
         }
 
-        var key = MediaTypes.KeyFor(kind, hash, extension);
+        var key = MediaTypes.KeyFor(kind, address, extension);
         var target = PathOf(key);
-        if (File.Exists(target))
+        if (name is null && File.Exists(target)) // a named file is its own: there is no copy to find
         {
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // the caller keeps (and reuses) its file
         }

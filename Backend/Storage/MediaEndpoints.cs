@@ -38,7 +38,7 @@ public static class MediaEndpoints
             return TypedResults.NotFound();
         }
 
-        // Content-addressed: the bytes behind a key never change.
+        // The bytes behind a key never change: it is their content's address, or a recording's own random name.
         context.Response.Headers.CacheControl = "private, max-age=3600, immutable";
         var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(path)}\"");
         return TypedResults.PhysicalFile(path, MediaTypes.ForExtension(Path.GetExtension(path)), entityTag: etag, enableRangeProcessing: true);

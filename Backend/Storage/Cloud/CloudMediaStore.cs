@@ -41,20 +41,20 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
     {
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
-            // The upload's Content-MD5 needs a pass over the file; the address, when given, is the key (the same in
-            // every store) and is not computed again. A file so named (a recording) is its own: uploaded once, and never
-            // remembered to save an upload that cannot come.
-            var (sha, md5) = address is not null ? (address, await MD5.HashDataAsync(file, cancellationToken)) : await HashAsync(file, cancellationToken);
+            // The upload's Content-MD5 needs a pass over the file. A named file (a recording) is its own: no copy was
+            // uploaded before, and none is remembered for an upload that cannot come again.
+            var (address, md5) = name is not null ? (name, await MD5.HashDataAsync(file, cancellationToken)) : await HashAsync(file, cancellationToken);
             file.Position = 0;
-            var key = MediaTypes.KeyFor(kind, sha, extension);
-            if (address is not null || !IsRecent(key))
+            var key = MediaTypes.KeyFor(kind, address, extension);
+            var shared = name is null;
+            if (!shared || !IsRecent(key))
             {
                 await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
-                if (address is null)
+                if (shared)
                 {
                     Remember(key);
                 }
