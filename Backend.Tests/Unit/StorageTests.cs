@@ -148,41 +148,78 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUtteranceRecordingIsHandedOverAsAStoredWavUnderARandomNameOfItsOwnAndItsTemporaryFileIsReusedOrRemoved()
+    public async Task AnUtteranceRecordingIsWrittenWhereItStaysUnderARandomNameOfItsOwnSoStoringItMovesNothing()
     {
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
-        using var files = new RoleplayHub.Pipeline.RecordingFiles(temp);
-        var recorder = new RoleplayHub.Pipeline.UtteranceRecorder(files);
+        using var files = new RecordingFiles(temp);
+        var recorder = new UtteranceRecorder(files, store);
 
         recorder.Write(new byte[] { 1, 0, 2, 0 });
         var first = await StoreAsync(recorder.Finish()!);
         recorder.Write(new byte[] { 1, 0, 2, 0 }); // the same samples again: a recording of its own all the same
         var handedOver = recorder.Finish()!;
         recorder.Write(new byte[] { 9, 0 }); // the next utterance records while the last one is being stored
-        var kept = Directory.GetFiles(temp);
+        var whileStoring = UserFiles();
         var again = await StoreAsync(handedOver);
         recorder.Discard();
         recorder.Write(new byte[] { 5, 0, 6, 0, 7, 0 });
         var third = await StoreAsync(recorder.Finish()!);
         await recorder.DisposeAsync();
-        files.Dispose(); // the service stops
 
         Assert.NotEqual(first.Key, again.Key);
         Assert.All(new[] { first, again, third }, stored => Assert.Matches("^user/([0-9a-f]{2})/\\1[0-9a-f]{30}\\.wav$", stored.Key));
         Assert.Equal(await File.ReadAllBytesAsync(store.TryGetPath(first.Key)!), await File.ReadAllBytesAsync(store.TryGetPath(again.Key)!));
         Assert.Equal(44 + 4, new FileInfo(store.TryGetPath(first.Key)!).Length); // a WAV header and the samples
-        Assert.Equal(2, kept.Length); // the handed-over recording and the next one's file, apart
+        Assert.Equal(3, whileStoring.Length); // the stored one, the handed-over one and the next one's, each in its place
         Assert.Equal(new byte[] { 5, 0, 6, 0, 7, 0 }, (await File.ReadAllBytesAsync(store.TryGetPath(third.Key)!))[44..]); // nothing of the discarded one
-        Assert.Empty(Directory.GetFiles(temp)); // stored recordings were moved; the spare file went when the service stopped
+        Assert.Equal(new[] { first, again, third }.Select(stored => store.TryGetPath(stored.Key)).Order(), UserFiles().Order()); // the discarded one was written over
+        Assert.False(Directory.Exists(temp)); // no temporary file was needed
 
-        async Task<RoleplayHub.Storage.StoredMedia> StoreAsync(RoleplayHub.Pipeline.RecordedUtterance recording)
+        async Task<StoredMedia> StoreAsync(RecordedUtterance recording)
         {
             using (recording)
             {
                 return await recording.StoreAsync(store, default);
             }
         }
+
+        string[] UserFiles() => Directory.GetFiles(Path.Combine(store.Root, "user"), "*", SearchOption.AllDirectories);
+    }
+
+    [Fact]
+    public async Task ARecordingNeverStoredAndOneTheSessionsEndCutShortLeaveNoFileBehind()
+    {
+        var store = Store();
+        using var files = new RecordingFiles(Path.Combine(_root, "tmp"));
+        var recorder = new UtteranceRecorder(files, store);
+
+        recorder.Write(new byte[] { 1, 0 });
+        recorder.Finish()!.Dispose(); // the reply was cancelled before it stored the recording
+        recorder.Write(new byte[] { 2, 0 }); // then the session ends mid-utterance
+        var written = Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories);
+        await recorder.DisposeAsync();
+
+        Assert.Single(written);
+        Assert.Empty(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AClipSaidAgainIsKeptPastTheSweepButTouchedAtMostOnceInATenthOfTheRetention()
+    {
+        var store = Store(); // a retention of 30 days
+        var clip = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        var path = store.TryGetPath(clip.Key)!;
+        var twoDaysAgo = DateTime.UtcNow.AddDays(-2);
+        File.SetLastWriteTimeUtc(path, twoDaysAgo);
+
+        await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+        var afterARecentKeep = File.GetLastWriteTimeUtc(path);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-4));
+        await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
+
+        Assert.Equal(twoDaysAgo, afterARecentKeep);
+        Assert.InRange(File.GetLastWriteTimeUtc(path), DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public sealed class UtteranceRecorderTests : IDisposable
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "recorder-" + Guid.NewGuid().ToString("N"));
     private readonly RecordingFiles _files;
 
+    /// <summary>A store that keeps its media elsewhere, as a bucket does: recordings go through the shared files.</summary>
+    private static readonly IMediaStore Elsewhere = new CopyingStore();
+
     public UtteranceRecorderTests() => _files = new RecordingFiles(_temp);
 
     [Fact]
@@ -17,7 +20,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     {
         var samples = Enumerable.Range(0, 24_000).Select(i => (short)(8_000 * Math.Sin(i / 7.0))).ToArray();
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         foreach (var flush in samples.Chunk(16_384)) // flushes as the pipeline writes them
         {
@@ -41,7 +44,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task AnUtteranceAfterADiscardedOneStartsItsOwnHeader()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         recorder.Write(new byte[1_000]);
         recorder.Discard();
@@ -60,7 +63,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task AFileTheStoreLeavesBehindIsReusedByTheNextUtteranceAndKeptForOtherSessionsUntilTheServiceStops()
     {
         var store = new CopyingStore();
-        var recorder = new UtteranceRecorder(_files);
+        var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         for (var utterance = 0; utterance < 3; utterance++)
         {
@@ -84,14 +87,14 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task ASessionWritesOverAnEndedSessionsLongerRecordingAndNothingOfItIsLeft()
     {
         var store = new CopyingStore();
-        await using (var first = new UtteranceRecorder(_files))
+        await using (var first = new UtteranceRecorder(_files, Elsewhere))
         {
             first.Write(new byte[10_000]);
             using var recording = first.Finish();
             await recording!.StoreAsync(store, default);
         }
 
-        await using var second = new UtteranceRecorder(_files);
+        await using var second = new UtteranceRecorder(_files, Elsewhere);
         second.Write(new byte[] { 7, 0, 8, 0 });
         using (var recording = second.Finish())
         {
@@ -107,7 +110,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     [Fact]
     public async Task ARecordingStillWithItsReplyWhenTheSessionEndsGoesBackWhenTheReplyGivesItBack()
     {
-        var recorder = new UtteranceRecorder(_files);
+        var recorder = new UtteranceRecorder(_files, Elsewhere);
         recorder.Write(new byte[] { 1, 0 });
         var recording = recorder.Finish();
 
@@ -139,13 +142,30 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task NothingRecordedStoresNothing()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         recorder.Write([]);
 
         Assert.False(recorder.HasAudio);
         Assert.Null(recorder.Finish());
         Assert.Null(store.Saved);
+    }
+
+    [Fact]
+    public async Task ARecordingWhoseStoresPlaceCannotBeWrittenGoesThroughASharedFileAndIsStoredAllTheSame()
+    {
+        var store = new CopyingStore(place: Path.Combine(_temp, "removed", "take.wav"));
+        await using var recorder = new UtteranceRecorder(_files, store);
+
+        recorder.Write(new byte[] { 3, 0, 4, 0 });
+        using (var recording = recorder.Finish())
+        {
+            await recording!.StoreAsync(store, default);
+        }
+
+        Assert.Equal(new byte[] { 3, 0, 4, 0 }, store.Saved![44..]);
+        Assert.StartsWith(_files.Directory, store.SavedFrom);
+        Assert.Equal(1, _files.SpareCount); // the store left it behind: a spare for the next recording
     }
 
     public void Dispose()
@@ -157,10 +177,13 @@ public sealed class UtteranceRecorderTests : IDisposable
         }
     }
 
-    /// <summary>Keeps a copy of the finished file and leaves it where it is, as a cloud store does.</summary>
-    private sealed class CopyingStore : IMediaStore
+    /// <summary>Keeps a copy of the finished file and leaves it where it is, as a cloud store does; or offers
+    /// <paramref name="place"/> to write recordings in, as a local store offers its own files.</summary>
+    private sealed class CopyingStore(string? place = null) : IMediaStore
     {
         public byte[]? Saved { get; private set; }
+
+        public string? SavedFrom { get; private set; }
 
         public string Name => "copy";
 
@@ -170,8 +193,11 @@ public sealed class UtteranceRecorderTests : IDisposable
         public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
         {
             Saved = File.ReadAllBytes(path);
+            SavedFrom = path;
             return ValueTask.FromResult(new StoredMedia("user/x.wav", "audio/wav", Saved.Length));
         }
+
+        public string? PlaceFor(MediaKind kind, byte[] name, string extension) => place;
 
         public string GetUrl(string key, string? baseUrl) => key;
     }

@@ -3,9 +3,9 @@ using RoleplayHub.Storage;
 namespace RoleplayHub.Pipeline;
 
 /// <summary>
-/// The temporary files utterance recordings are written to (<c>{DataDirectory}/tmp</c>, the media folder's volume),
-/// shared by every session: a file a recording is done with goes back here and the next recording, of any session,
-/// writes over it.
+/// The temporary files utterance recordings are written to when the media store keeps its media elsewhere (a bucket;
+/// a local store has each recording written where it stays): <c>{DataDirectory}/tmp</c>, shared by every session. A
+/// file a recording is done with goes back here and the next recording, of any session, writes over it.
 /// </summary>
 /// <remarks>
 /// Creating and deleting files at the rate turns and sessions come and go is what costs: each create makes ext4 scan
@@ -51,13 +51,13 @@ public sealed class RecordingFiles : IDisposable
         return Path.Combine(Directory, Guid.NewGuid().ToString("N") + ".wav");
     }
 
-    /// <summary>A recording is done with its file: kept for the next one if it is still there (a local store moves
-    /// a new recording into place) and there is room.</summary>
+    /// <summary>A recording is done with its file: kept for the next one if it is still there (a store may move it
+    /// into place) and there is room.</summary>
     public void Return(string path)
     {
         if (!File.Exists(path))
         {
-            return; // moved into place by a local store, as every stored recording is: nothing to keep or delete
+            return; // moved into place by the store: nothing to keep or delete
         }
 
         lock (_spare)

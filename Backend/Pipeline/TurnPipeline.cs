@@ -26,7 +26,7 @@ internal sealed class TurnPipeline(
     SpeechGate? gate,
     PipelineServices services)
 {
-    private readonly UtteranceRecorder _recorder = new(services.Recordings);
+    private readonly UtteranceRecorder _recorder = new(services.Recordings, services.MediaStore);
     private readonly TurnReport _report = new(session, services.Metrics); // hearing's problems, per utterance
     private readonly PersonaFloor _floor = new(services, session.Playback);
     private TurnAnswerer? _answerer;

@@ -7,22 +7,26 @@ using RoleplayHub.Storage;
 namespace RoleplayHub.Pipeline;
 
 /// <summary>
-/// Writes the user's own audio of one utterance (16 kHz mono WAV) to a temporary file as it is decoded, so a
-/// session never holds a whole utterance in memory; on completion the file goes to the media store.
+/// Writes the user's own audio of one utterance (16 kHz mono WAV) to a file as it is decoded, so a session never holds
+/// a whole utterance in memory; on completion the file goes to the media store.
 /// </summary>
 /// <remarks>
-/// A finished recording goes to the reply, which stores it while the next utterance records into another file, and
-/// gives the file back to the shared <see cref="RecordingFiles"/> when the store leaves it behind (a cloud upload; a
-/// local store moves it into place). A file is written over from its start and cut to the recording's length when it
-/// finishes, never emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
+/// A recording is named (random bytes) when it starts. A store that keeps files locally says where that name's file
+/// goes (<see cref="IMediaStore.PlaceFor"/>), and the recording is written there: storing it moves nothing. Otherwise
+/// it is written to one of the shared <see cref="RecordingFiles"/>, and goes back to them when the store (a bucket's
+/// upload) leaves it behind. A finished recording goes to the reply, which stores it while the next utterance records
+/// into another file. A file is written over from its start and cut to the recording's length when it finishes, never
+/// emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
 /// </remarks>
-internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
+internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store) : IAsyncDisposable
 {
     private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
 
     private FileStream? _file;
     private WaveFileWriter? _wav;
     private string? _path;
+    private byte[]? _name;
+    private bool _inPlace; // _path is the store's file for _name, not a shared one
 
     public bool HasAudio => _wav is { Length: > 0 };
 
@@ -39,12 +43,10 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 
         if (_wav is null)
         {
-            _path ??= files.Rent();
-
-            // OpenOrCreate writes over what the file held. The small buffer gathers the header's fields (NAudio writes
-            // them one by one) into one write; the audio, larger than the buffer, goes straight through, and a
-            // full-size buffer per utterance would only be garbage.
-            _file = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+            // OpenOrCreate writes over what the file held (a recording thrown away, or a spare). The small buffer
+            // gathers the header's fields (NAudio writes them one by one) into one write; the audio, larger than the
+            // buffer, goes straight through, and a full-size buffer per utterance would only be garbage.
+            _file = Open();
             _wav = new WaveFileWriter(_file, Format);
         }
 
@@ -71,30 +73,65 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
 
         _wav.Dispose();
         Close();
-        // A name of its own, not its content's hash: no two recordings of a voice are the same bytes, so hashing every
-        // byte of every recording to find a copy to share was work that never paid.
-        var recording = new RecordedUtterance(_path, files, RandomNumberGenerator.GetBytes(RecordedUtterance.NameLength));
+        var recording = new RecordedUtterance(_path, _inPlace ? null : files, _name!);
         _path = null;
+        _name = null;
         return recording;
     }
 
-    /// <summary>Throws the recording away (the utterance was silence or invalid); the next one writes over its file.</summary>
+    /// <summary>Throws the recording away (the utterance was silence or invalid); the next one writes over its file,
+    /// under the same name: no key has named it yet.</summary>
     public void Discard()
     {
         Close(); // the writer is dropped unfinished: its header is rewritten by the next one
     }
 
-    /// <summary>Session end: the file goes back to the shared ones (one still with a reply goes when the reply gives it back).</summary>
+    /// <summary>Session end: a file of the store's that was never stored is deleted; a shared one goes back (one still
+    /// with a reply goes when the reply is done with it).</summary>
     public ValueTask DisposeAsync()
     {
         Close();
         if (_path is not null)
         {
-            files.Return(_path);
+            if (_inPlace)
+            {
+                File.Delete(_path);
+            }
+            else
+            {
+                files.Return(_path);
+            }
+
             _path = null;
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private FileStream Open()
+    {
+        if (_path is null)
+        {
+            // A name of its own, not its content's hash: no two recordings of a voice are the same bytes, so hashing
+            // every byte of every recording to find a copy to share was work that never paid.
+            _name = RandomNumberGenerator.GetBytes(RecordedUtterance.NameLength);
+            _path = store.PlaceFor(MediaKind.UserAudio, _name, RecordedUtterance.Extension);
+            _inPlace = _path is not null;
+            _path ??= files.Rent();
+        }
+
+        try
+        {
+            return new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+        }
+        catch (DirectoryNotFoundException) when (_inPlace)
+        {
+            // The store's folder was removed behind its back: this recording goes through a shared file, whose
+            // store makes the folder again.
+            _path = files.Rent();
+            _inPlace = false;
+            return new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+        }
     }
 
     private void Close()
@@ -105,15 +142,34 @@ internal sealed class UtteranceRecorder(RecordingFiles files) : IAsyncDisposable
     }
 }
 
-/// <summary>A finished recording of one utterance, its temporary file owned until it is stored and disposed; then
-/// the file goes back to the shared ones. It is stored under <paramref name="name"/>, random bytes of its own.</summary>
-internal sealed class RecordedUtterance(string path, RecordingFiles files, byte[] name) : IDisposable
+/// <summary>A finished recording of one utterance, stored under <paramref name="name"/> (random bytes of its own).
+/// Its file is either the store's own (<paramref name="files"/> null), deleted if the recording is never stored, or
+/// a shared one, owned until it is stored and disposed and then given back.</summary>
+internal sealed class RecordedUtterance(string path, RecordingFiles? files, byte[] name) : IDisposable
 {
     /// <summary>128 random bits: unguessable, and never the same twice.</summary>
     public const int NameLength = 16;
 
-    public ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken) =>
-        store.SaveFileAsync(path, MediaKind.UserAudio, "wav", name, cancellationToken);
+    public const string Extension = "wav";
 
-    public void Dispose() => files.Return(path);
+    private bool _stored;
+
+    public async ValueTask<StoredMedia> StoreAsync(IMediaStore store, CancellationToken cancellationToken)
+    {
+        var stored = await store.SaveFileAsync(path, MediaKind.UserAudio, Extension, name, cancellationToken);
+        _stored = true;
+        return stored;
+    }
+
+    public void Dispose()
+    {
+        if (files is not null)
+        {
+            files.Return(path);
+        }
+        else if (!_stored)
+        {
+            File.Delete(path); // no key names it
+        }
+    }
 }

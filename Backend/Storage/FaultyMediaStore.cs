@@ -21,6 +21,8 @@ internal sealed class FaultyMediaStore(IMediaStore inner, FaultInjector faults) 
         return await inner.SaveFileAsync(path, kind, extension, name, cancellationToken);
     }
 
+    public string? PlaceFor(MediaKind kind, byte[] name, string extension) => inner.PlaceFor(kind, name, extension);
+
     public string GetUrl(string key, string? baseUrl) => inner.GetUrl(key, baseUrl);
 
     public ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);

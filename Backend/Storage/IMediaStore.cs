@@ -14,6 +14,11 @@ public interface IMediaStore
     /// random bytes of its own, as no two recordings are the same audio.</summary>
     ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken);
 
+    /// <summary>Where a file to be stored under <paramref name="name"/> can be written so that storing it moves
+    /// nothing: the store's own file for that key, its folder made. Null (the default) when the store keeps its media
+    /// elsewhere, as a bucket does: the file is then written to a temporary one and uploaded.</summary>
+    string? PlaceFor(MediaKind kind, byte[] name, string extension) => null;
+
     /// <summary>A URL a browser can fetch without credentials until it expires. <paramref name="baseUrl"/>
     /// (scheme://host/pathBase of the client's connection) makes local URLs absolute.</summary>
     string GetUrl(string key, string? baseUrl);

@@ -6,11 +6,13 @@ namespace RoleplayHub.Storage;
 
 /// <summary>
 /// Media files under <c>{DataDirectory}/media</c>, named by the SHA-256 of their content (identical audio is stored
-/// once) or by the name a recording brings, served by <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
+/// once) or by the name a recording brings (and is written under, <see cref="PlaceFor"/>), served by
+/// <see cref="MediaEndpoints"/> through signed URLs and removed by <see cref="MediaSweeper"/>.
 /// </summary>
 public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirectory data, MediaUrlSigner signer) : IMediaStore
 {
     private readonly string _root = Directory.CreateDirectory(data.Resolve(options.Value.Directory)).FullName;
+    private readonly TimeSpan _keepEvery = options.Value.Retention / 10;
 
     // The key folders made so far ("user/ab"): a store creates each once, not on every save (a system call per turn).
     // A folder removed behind the store's back is made again when a write into it fails.
@@ -25,9 +27,16 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
     {
         var key = MediaTypes.KeyFor(kind, SHA256.HashData(content.Span), extension);
         var path = PathOf(key);
-        if (File.Exists(path))
+        var stored = new FileInfo(path); // one stat says whether it is there and when it was last kept
+        if (stored.Exists)
         {
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // still in use: keep it past the retention sweep
+            // Still in use: kept past the retention sweep. Once in a tenth of the retention is enough, and spares a
+            // persona's line said again a system call on every turn.
+            var now = DateTime.UtcNow;
+            if (now - stored.LastWriteTimeUtc > _keepEvery)
+            {
+                File.SetLastWriteTimeUtc(path, now);
+            }
         }
         else
         {
@@ -65,7 +74,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         {
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // the caller keeps (and reuses) its file
         }
-        else
+        else if (path != target) // a file written where it stays (PlaceFor) is stored as it is
         {
             InFolder(key, (path, target), static move =>
             {
@@ -75,6 +84,16 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         }
 
         return new StoredMedia(key, MediaTypes.ForExtension(extension), length);
+    }
+
+    /// <summary>The file of <paramref name="name"/>'s key, its folder made: a recording written there is stored
+    /// without a move (a rename costs more than the rest of storing it). Until it is stored no key names it, so a
+    /// recording thrown away can be written over or deleted; one a killed process left half-written goes with the
+    /// retention sweep.</summary>
+    public string? PlaceFor(MediaKind kind, byte[] name, string extension)
+    {
+        var key = MediaTypes.KeyFor(kind, name, extension);
+        return InFolder(key, key, PathOf);
     }
 
     public string GetUrl(string key, string? baseUrl) => signer.Sign(key, baseUrl);

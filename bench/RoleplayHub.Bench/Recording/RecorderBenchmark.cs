@@ -23,7 +23,7 @@ internal static class RecorderBenchmark
         var folder = Path.Combine(Path.GetTempPath(), "recorder-bench-" + Guid.NewGuid().ToString("N"));
         var store = new LeaveInPlaceStore();
         using var files = new RecordingFiles(folder);
-        var current = new UtteranceRecorder(files);
+        var current = new UtteranceRecorder(files, store);
         var previous = new PreviousRecorder(folder);
         new Random(1).NextBytes(Flush);
 
@@ -103,7 +103,7 @@ internal static class RecorderBenchmark
         public ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? address, CancellationToken cancellationToken) =>
+        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Stored);
 
         public string GetUrl(string key, string? baseUrl) => key;
