@@ -8,7 +8,8 @@ public interface IMediaStore
 
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
-    /// <summary>Stores a finished local file. The store may move the file into place; if it is still at
+    /// <summary>Stores a finished local file. A file written where <see cref="PlaceFor"/> said is stored as it is,
+    /// and is the store's from then on. Any other the store may move into place; if it is still at
     /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="name"/>, when
     /// given, names it instead of its content's hash, so the store need not read the file to hash it: a recording passes
     /// random bytes of its own, as no two recordings are the same audio.</summary>
