@@ -182,6 +182,13 @@ public abstract class HistoryTests : IDisposable
         }
         while (cursor is not null);
         var stats = await admin.GetFromJsonAsync<JsonElement>("/api/admin/history/stats");
+        var turnErrors = new List<string>();
+        foreach (var session in all)
+        {
+            var detail = await admin.DetailAsync(session.Str("id")!);
+            turnErrors.AddRange(detail.GetProperty("turns").EnumerateArray().SelectMany(t => t.GetProperty("errors").EnumerateArray().Select(e => $"turn {t.Int("turn")}: {e}")));
+        }
+
         var coldCallStats = await admin.GetFromJsonAsync<JsonElement>("/api/admin/history/stats?scenarioId=cold-call");
 
         Assert.Equal([third, second, first], all.Select(s => s.Str("sessionId")));
@@ -199,6 +206,7 @@ public abstract class HistoryTests : IDisposable
         Assert.Equal(2, stats.GetProperty("endReasons").Int("client"));
         Assert.Equal(1.0, stats.GetProperty("averageTurns").GetDouble());
         Assert.Equal(6, stats.Int("turns")); // three openings and three user turns
+        Assert.Empty(turnErrors); // names the errors a turn had, if one had any
         Assert.Equal(0, stats.Int("turnsWithErrors"));
         Assert.Equal(0.0, stats.GetProperty("turnErrorRate").GetDouble());
         Assert.Equal(0.0, stats.GetProperty("sessionErrorRate").GetDouble());

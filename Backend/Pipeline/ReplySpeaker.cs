@@ -32,8 +32,9 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
     }
 
     /// <summary>Speaks each sentence as it arrives, numbering segments from <paramref name="firstSegment"/>, until the
-    /// writer completes (or a segment fails: the rest are drained unspoken, so the writer never waits). Each segment
-    /// sent is added to <paramref name="spoken"/> at once, so an interrupted reply still knows what it said.</summary>
+    /// last one is spoken or the writer completes (or a segment fails: the rest are drained unspoken, so the writer never
+    /// waits). Each segment sent is added to <paramref name="spoken"/> at once, so an interrupted reply still knows what
+    /// it said.</summary>
     public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, List<AvatarSegmentRecord> spoken, CancellationToken cancellationToken, int firstSegment = 0)
     {
         var records = new List<AvatarSegmentRecord>();
@@ -107,6 +108,13 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 {
                     spoken.Add(record);
                 }
+            }
+
+            if (sentence.IsLast)
+            {
+                // The reply has been said to its end. Waiting on for the writer to complete would let a session ended
+                // in that moment (the trainee heard the last segment and left) cancel a reply already delivered.
+                break;
             }
         }
 
