@@ -63,8 +63,10 @@ public sealed class StorageTests : IDisposable
         var again = await store.SaveAsync(new byte[] { 1, 2, 3 }, MediaKind.AvatarAudio, "wav", default);
         var recording = Path.Combine(_root, "take.wav");
         await File.WriteAllBytesAsync(recording, [5, 6]);
-        Directory.Delete(Path.Combine(store.Root, "avatar"), recursive: true);
-        var moved = await store.SaveFileAsync(recording, MediaKind.AvatarAudio, "wav", null, default);
+        var name = new byte[16];
+        store.PlaceFor(MediaKind.UserAudio, name, "wav"); // its folder made once
+        Directory.Delete(Path.Combine(store.Root, "user"), recursive: true);
+        var moved = await store.SaveFileAsync(recording, MediaKind.UserAudio, "wav", name, default);
 
         Assert.Equal(first.Key, again.Key);
         Assert.True(File.Exists(store.TryGetPath(moved.Key)));

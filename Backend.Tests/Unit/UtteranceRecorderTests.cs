@@ -190,7 +190,7 @@ public sealed class UtteranceRecorderTests : IDisposable
         public ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
+        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken)
         {
             Saved = File.ReadAllBytes(path);
             SavedFrom = path;

@@ -122,7 +122,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
 
         try
         {
-            return new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+            return Create(_path);
         }
         catch (DirectoryNotFoundException) when (_inPlace)
         {
@@ -130,8 +130,10 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
             // store makes the folder again.
             _path = files.Rent();
             _inPlace = false;
-            return new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+            return Create(_path);
         }
+
+        static FileStream Create(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
     }
 
     private void Close()

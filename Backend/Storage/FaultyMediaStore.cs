@@ -15,7 +15,7 @@ internal sealed class FaultyMediaStore(IMediaStore inner, FaultInjector faults) 
         return await inner.SaveAsync(content, kind, extension, cancellationToken);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken)
     {
         await InjectAsync(cancellationToken);
         return await inner.SaveFileAsync(path, kind, extension, name, cancellationToken);

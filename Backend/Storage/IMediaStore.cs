@@ -8,12 +8,12 @@ public interface IMediaStore
 
     ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken);
 
-    /// <summary>Stores a finished local file. A file written where <see cref="PlaceFor"/> said is stored as it is,
-    /// and is the store's from then on. Any other the store may move into place; if it is still at
-    /// <paramref name="path"/> afterwards it is the caller's again (to reuse or delete). <paramref name="name"/>, when
-    /// given, names it instead of its content's hash, so the store need not read the file to hash it: a recording passes
-    /// random bytes of its own, as no two recordings are the same audio.</summary>
-    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken);
+    /// <summary>Stores a finished local file under <paramref name="name"/>, random bytes of its own (a recording: no
+    /// two are the same audio, so there is no copy to find and nothing to hash). A file written where
+    /// <see cref="PlaceFor"/> said is stored as it is, and is the store's from then on. Any other the store may move
+    /// into place; if it is still at <paramref name="path"/> afterwards it is the caller's again (to reuse or
+    /// delete).</summary>
+    ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken);
 
     /// <summary>Where a file to be stored under <paramref name="name"/> can be written so that storing it moves
     /// nothing: the store's own file for that key, its folder made. Null (the default) when the store keeps its media

@@ -52,29 +52,12 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
+    public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken)
     {
-        byte[] address;
-        long length;
-        if (name is not null)
-        {
-            address = name;
-            length = new FileInfo(path).Length;
-        }
-        else
-        {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            length = file.Length;
-            address = await SHA256.HashDataAsync(file, cancellationToken);
-        }
-
-        var key = MediaTypes.KeyFor(kind, address, extension);
+        var length = new FileInfo(path).Length;
+        var key = MediaTypes.KeyFor(kind, name, extension);
         var target = PathOf(key);
-        if (name is null && File.Exists(target)) // a named file is its own: there is no copy to find
-        {
-            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // the caller keeps (and reuses) its file
-        }
-        else if (path != target) // a file written where it stays (PlaceFor) is stored as it is
+        if (path != target) // a file written where it stays (PlaceFor) is stored as it is
         {
             InFolder(key, (path, target), static move =>
             {
@@ -83,7 +66,7 @@ public sealed class LocalMediaStore(IOptions<MediaOptions> options, DataDirector
             });
         }
 
-        return new StoredMedia(key, MediaTypes.ForExtension(extension), length);
+        return ValueTask.FromResult(new StoredMedia(key, MediaTypes.ForExtension(extension), length));
     }
 
     /// <summary>The file of <paramref name="name"/>'s key, its folder made: a recording written there is stored

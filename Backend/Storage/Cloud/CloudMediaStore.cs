@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -41,25 +40,16 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
         return new StoredMedia(key, MediaTypes.ForExtension(extension), content.Length);
     }
 
-    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken)
+    public async ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken)
     {
         await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
             // The upload's Content-MD5 needs a pass over the file. A named file (a recording) is its own: no copy was
             // uploaded before, and none is remembered for an upload that cannot come again.
-            var (address, md5) = name is not null ? (name, await MD5.HashDataAsync(file, cancellationToken)) : await HashAsync(file, cancellationToken);
+            var md5 = await MD5.HashDataAsync(file, cancellationToken);
             file.Position = 0;
-            var key = MediaTypes.KeyFor(kind, address, extension);
-            var shared = name is null;
-            if (!shared || !IsRecent(key))
-            {
-                await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
-                if (shared)
-                {
-                    Remember(key);
-                }
-            }
-
+            var key = MediaTypes.KeyFor(kind, name, extension);
+            await PutAsync(prefix + key, file, file.Length, MediaTypes.ForExtension(extension), md5, cancellationToken);
             return new StoredMedia(key, MediaTypes.ForExtension(extension), file.Length);
         }
     }
@@ -105,27 +95,4 @@ public sealed class CloudMediaStore(string name, IObjectStorage storage, string 
     }
 
     public void Dispose() => (storage as IDisposable)?.Dispose();
-
-    /// <summary>The content address (SHA-256) and the upload checksum (MD5) in one read of the file.</summary>
-    private static async Task<(byte[] Sha256, byte[] Md5)> HashAsync(Stream file, CancellationToken cancellationToken)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-                md5.AppendData(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return (sha.GetHashAndReset(), md5.GetHashAndReset());
-    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using RoleplayHub.Storage;
 
 namespace RoleplayHub.Bench.Recording;
@@ -47,7 +48,7 @@ internal sealed class PreviousRecorder(string tempDirectory)
         await _file.DisposeAsync();
         _file = null;
         _dataBytes = 0;
-        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", null, cancellationToken);
+        return await store.SaveFileAsync(_path, MediaKind.UserAudio, "wav", RandomNumberGenerator.GetBytes(16), cancellationToken);
     }
 
     public void Delete()

@@ -103,7 +103,7 @@ internal static class RecorderBenchmark
         public ValueTask<StoredMedia> SaveAsync(ReadOnlyMemory<byte> content, MediaKind kind, string extension, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
-        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[]? name, CancellationToken cancellationToken) =>
+        public ValueTask<StoredMedia> SaveFileAsync(string path, MediaKind kind, string extension, byte[] name, CancellationToken cancellationToken) =>
             ValueTask.FromResult(Stored);
 
         public string GetUrl(string key, string? baseUrl) => key;
