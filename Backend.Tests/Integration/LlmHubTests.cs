@@ -53,6 +53,7 @@ public sealed class LlmHubTests : IAsyncLifetime
     [Fact]
     public async Task TheReplyStreamsAsDeltasAndItsFirstSentenceIsSpokenWhileTheModelIsStillWriting()
     {
+        _factory.Setting("Ai:DeltaInterval", "00:00:00"); // a delta per piece the model writes
         await using var client = await _factory.ConnectAsync("alice");
         var sessionId = await client.StartAsync();
         var release = new TaskCompletionSource();
@@ -81,6 +82,23 @@ public sealed class LlmHubTests : IAsyncLifetime
         Assert.InRange(timings.Int("firstAudioMs"), 0, timings.Int("totalMs"));
         Assert.Equal(first.GetProperty("timings").Int("totalMs"), timings.Int("firstAudioMs"), tolerance: 1.0);
         Assert.Empty(client.EventsNamed("error"));
+    }
+
+    [Fact]
+    public async Task PiecesTheModelWritesWithinTheDeltaIntervalGoOutTogetherUntilASentenceIsHandedToTheVoice()
+    {
+        _factory.Setting("Ai:DeltaInterval", "00:00:01");
+        await using var client = await _factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        _server.Reply("That price ", "is far ", "above our budget. ", "And the ", "dates worry ", "me too.");
+
+        var (reply, _) = await client.SayAsync(sessionId, "Our price is one hundred thousand", turn: 1, offset: 0);
+
+        var deltas = client.EventsNamed("ai-response-delta").Where(e => e.Int("turn") == 1).ToList();
+        // The splitter knows a sentence has ended when the next words come, so they go out with it.
+        Assert.Equal(["That price ", "is far above our budget. And the ", "dates worry me too."], deltas.Select(d => d.Str("text")));
+        Assert.Equal([0, 1, 2], deltas.Select(d => d.Int("index")));
+        Assert.Equal("That price is far above our budget. And the dates worry me too.", reply.Str("text"));
     }
 
     [Theory]

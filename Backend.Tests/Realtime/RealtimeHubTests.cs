@@ -56,7 +56,9 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         // Gemini reports no speech starts or stops: its turns are numbered by their transcript or reply.
         Assert.Equal(vendor == RealtimeVendors.Gemini ? 0 : 1, client.EventsNamed("speech-started").Count(e => e.Int("turn") == 1));
         Assert.Equal(vendor == RealtimeVendors.Gemini ? 0 : 1, client.EventsNamed("speech-stopped").Count(e => e.Int("turn") == 1));
-        Assert.NotEmpty(client.EventsNamed("ai-response-delta"));
+        var deltas = client.EventsNamed("ai-response-delta").Where(e => e.Int("turn") == 1).ToList();
+        Assert.Equal(Enumerable.Range(0, deltas.Count), deltas.Select(d => d.Int("index")));
+        Assert.Equal(reply.Str("text"), string.Concat(deltas.Select(d => d.Str("text"))).Trim());
         var segments = client.EventsNamed("avatar-response").Where(e => e.Int("turn") == 1).ToList();
         Assert.Equal(Enumerable.Range(0, segments.Count), segments.Select(s => s.Int("segment")));
         Assert.All(segments, s => Assert.StartsWith("audio/", s.Str("mimeType"), StringComparison.Ordinal));

@@ -8,7 +8,7 @@ public sealed class RealtimeReplyTests
     [Fact]
     public void AWordStillBeingWrittenGoesWithTheNextSegment()
     {
-        using var reply = new RealtimeReply(1, null!, 24_000);
+        using var reply = new RealtimeReply(1, null!, 24_000, TimeSpan.Zero, TimeProvider.System);
 
         reply.AddText("Deliv");
         var first = reply.TakeText(last: false, null);
@@ -23,7 +23,7 @@ public sealed class RealtimeReplyTests
     [Fact]
     public void TextWrittenWithoutSpacesIsGivenAsItArrives()
     {
-        using var reply = new RealtimeReply(1, null!, 24_000);
+        using var reply = new RealtimeReply(1, null!, 24_000, TimeSpan.Zero, TimeProvider.System);
 
         reply.AddText("交货需要");
         var first = reply.TakeText(last: false, null);

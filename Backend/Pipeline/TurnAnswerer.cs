@@ -294,8 +294,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(services.Ai.Timeout);
         var reply = new StringBuilder();
+        var deltas = new ReplyDeltas(turn.Turn, reply, services.Ai.DeltaInterval, services.Time);
         var splitter = new SentenceStream(services.Tts.MinSegmentChars);
-        var index = 0;
         try
         {
             await foreach (var delta in conversation.ReplyAsync(turn, timeout.Token))
@@ -305,27 +305,36 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                     continue;
                 }
 
-                if (index == 0)
+                if (reply.Length == 0)
                 {
                     clock.FirstTokenReached();
                 }
 
                 reply.Append(delta);
-                await session.EmitPartialAsync(new TurnReplyDelta(turn.Turn, index++, delta));
+                await EmitAsync(deltas.Grown());
+                var sentenceEnded = false;
                 foreach (var sentence in splitter.Append(delta))
                 {
                     sentences.TryWrite(new ReplySentence(sentence, false));
+                    sentenceEnded = true;
+                }
+
+                if (sentenceEnded)
+                {
+                    await EmitAsync(deltas.Flush()); // the text of what is about to be spoken is all on screen
                 }
             }
         }
         catch (AiProviderException ex) when (reply.ToString().Trim().Length > 0)
         {
             span.Fail(ErrorCodes.AiCut, ex.Message);
+            await EmitAsync(deltas.Flush());
             return await CutAsync(turn, reply, splitter, sentences, ex.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reply.ToString().Trim().Length > 0)
         {
             span.Fail(ErrorCodes.AiCut, "timed out");
+            await EmitAsync(deltas.Flush());
             return await CutAsync(turn, reply, splitter, sentences, $"The reply took longer than {services.Ai.Timeout.TotalSeconds:0} s.");
         }
         catch (AiProviderException ex)
@@ -341,6 +350,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             return null;
         }
 
+        await EmitAsync(deltas.Flush());
         var text = Finish(reply, splitter, sentences);
         if (text.Length == 0)
         {
@@ -350,6 +360,8 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 
         return new WrittenReply(text, Cut: false);
     }
+
+    private Task EmitAsync(TurnReplyDelta? delta) => delta is null ? Task.CompletedTask : session.EmitPartialAsync(delta);
 
     /// <summary>
     /// The model stopped in the middle of its reply. Everything it wrote stands, as written — the sentences already

@@ -45,4 +45,14 @@ public sealed class AiOptions
 
     /// <summary>Longest time one reply may take before the turn fails with a retryable <c>ai-failed</c>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// What the model writes within this time of the last <c>ai-response-delta</c> goes out together in the next one;
+    /// the reply's first text and the end of each sentence go out at once. Zero sends every piece as the model writes
+    /// it, a message per token.
+    /// </summary>
+    public TimeSpan DeltaInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest <see cref="DeltaInterval"/>: text held back longer would lag what the trainee reads.</summary>
+    public static readonly TimeSpan MaxDeltaInterval = TimeSpan.FromSeconds(1);
 }

@@ -88,6 +88,24 @@ public sealed class ProviderCatalogTests
         Assert.True(new ValidateAiOptions(AiRegistrations()).Validate(null, new AiOptions()).Succeeded);
     }
 
+    [Theory]
+    [InlineData("-00:00:00.001", false)]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:00:01", true)]
+    [InlineData("00:00:01.001", false)]
+    public void TheDeltaIntervalIsFromZeroToASecond(string interval, bool valid)
+    {
+        var options = new AiOptions { DeltaInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var validation = new ValidateAiOptions(AiRegistrations()).Validate(null, options);
+
+        Assert.Equal(valid, validation.Succeeded);
+        if (!valid)
+        {
+            Assert.Equal($"Ai:DeltaInterval must be from 00:00:00 to 00:00:01 (was {options.DeltaInterval:c}).", Assert.Single(validation.Failures!));
+        }
+    }
+
     [Fact]
     public async Task ACloudRecogniserFallsBackToTheProviderFoundOnceWhenTheCatalogWasMade()
     {

@@ -10,7 +10,7 @@ namespace RoleplayHub.Pipeline.Realtime;
 /// once, and its transcript. Invariant: audio is released only in whole segments, and a little of it is always held
 /// back until the reply is done, so the segment that ends the reply is known to be the last one when it is sent.
 /// </summary>
-internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate) : IDisposable
+internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate, TimeSpan deltaInterval, TimeProvider time) : IDisposable
 {
     /// <summary>The first segment leaves early, so playback starts soon; later ones are longer, so the client fetches
     /// fewer files.</summary>
@@ -24,7 +24,7 @@ internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate) 
     private readonly ArrayBufferWriter<byte> _audio = new(sampleRate * 2);
     private readonly StringBuilder _transcript = new();
     private int _transcriptSent; // characters of the transcript already given to a segment
-    private int _deltas;
+    private ReplyDeltas? _deltas;
 
     public int Turn { get; } = turn;
 
@@ -41,7 +41,8 @@ internal sealed class RealtimeReply(int turn, ReplyClock clock, int sampleRate) 
 
     public string Transcript => _transcript.ToString();
 
-    public int NextDelta() => _deltas++;
+    /// <summary>The transcript as it goes out in <c>ai-response-delta</c>s.</summary>
+    public ReplyDeltas Deltas => _deltas ??= new(Turn, _transcript, deltaInterval, time);
 
     public void AddAudio(ReadOnlySpan<byte> pcm16) => _audio.Write(pcm16);
 

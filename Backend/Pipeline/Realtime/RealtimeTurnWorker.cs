@@ -330,7 +330,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             case OutputTranscriptDelta delta when _reply is { Interrupted: false } reply:
                 reply.AddText(delta.Text);
                 reply.Clock.FirstTokenReached();
-                await session.EmitPartialAsync(new TurnReplyDelta(reply.Turn, reply.NextDelta(), delta.Text));
+                await EmitAsync(reply.Deltas.Grown());
                 break;
             case OutputAudio audio when _reply is { Interrupted: false } reply:
                 reply.AddAudio(audio.Pcm16.Span);
@@ -492,7 +492,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             NumberUnannouncedTurn();
             var turn = _answering ?? Math.Max(0, _nextTurn - 1);
             _answering = null;
-            reply = _reply = new RealtimeReply(turn, _clock ?? new ReplyClock(services, services.Now, null, null), Upstream.OutputSampleRate);
+            reply = _reply = new RealtimeReply(turn, _clock ?? new ReplyClock(services, services.Now, null, null), Upstream.OutputSampleRate, services.Ai.DeltaInterval, services.Time);
         }
 
         session.TurnStarted();
@@ -510,6 +510,8 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
         {
             return;
         }
+
+        await EmitAsync(reply.Deltas.Flush()); // the text so far reaches the screen before the audio plays
 
         var segment = reply.Segments.Count;
         var text = reply.TakeText(last, finalTranscript);
@@ -571,6 +573,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 return;
             }
 
+            await EmitAsync(reply.Deltas.Flush());
             await SendSegmentAsync(reply, last: true, transcript, upstreamAt: 0, cancellationToken);
             var text = (transcript is { Length: > 0 } ? transcript : reply.Transcript).Trim();
             if (text.Length == 0 && reply.Segments.Count == 0)
@@ -634,6 +637,8 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             }
         }
     }
+
+    private Task EmitAsync(TurnReplyDelta? delta) => delta is null ? Task.CompletedTask : session.EmitPartialAsync(delta);
 
     private void Journal(RealtimeReply reply, string text, bool interrupted, int? playedMs, IReadOnlyList<string> errors)
     {
