@@ -18,6 +18,9 @@
 #                                           # the history against what the trainees saw (crash-<providers>.txt);
 #                                           # SIGNAL=term: the graceful stop instead (shutdown-<providers>.txt);
 #                                           # KILL_MIN, KILL_MAX (s, 3 and 20): when the signal comes
+#   bench/run.sh llm [SESSIONS]             # a model that streams its reply token by token (the chat fake, Fakes/Chat, on
+#                                           # CPU 1): ai-response-delta one per token (Ai:DeltaInterval 0) against gathered
+#                                           # (the default), 1,000 sessions (llm-<interval>-<sessions>-<mode>.txt)
 #   bench/run.sh soak [SESSIONS] [MINUTES]  # 500 latency-model sessions for 60 min: heap, RSS, thread-pool queue and GC
 #                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
@@ -221,6 +224,21 @@ case "${1:-short}" in
     shift
     [ $# -gt 0 ] || set -- 1 10 50
     run_realtime "$@" ;;
+  llm)
+    sessions=${2:-1000}
+    taskset -c 1 dotnet Fakes/bin/Release/net10.0/RoleplayHub.Fakes.dll chat --port "${FAKE_PORT:-5612}" > bench/results/fake-chat.log 2>&1 &
+    fake_pid=$!
+    until grep -q listening bench/results/fake-chat.log; do sleep 0.2; kill -0 "$fake_pid" || { cat bench/results/fake-chat.log >&2; exit 1; }; done
+    for interval in ${INTERVALS:-00:00:00 00:00:00.100}; do
+      # The model answers every reply (the language model's coaching is left out: the fake streams replies only).
+      SERVER_ENV=(Ai__Provider=openai "Ai__OpenAi__BaseUrl=http://127.0.0.1:${FAKE_PORT:-5612}/v1" Ai__OpenAi__ApiKey=fake-key
+        Ai__OpenAi__Model=fake-model "Ai__DeltaInterval=$interval" Coaching__UseLlm=false)
+      start_server latency-model "bench/results/server-llm-$interval.log"
+      warm_up "$sessions"
+      load "$sessions" "llm-${interval//[:.]/}"
+      stop_server
+    done
+    stop_fake ;;
   soak) # the builds are copied first: a rebuild of the checkout during the hour changes nothing under test
     sessions=${2:-500} minutes=${3:-60}
     SERVER_ROOT=$(mktemp -d); mkdir -p "$SERVER_ROOT/Backend/bin/Release" "$SERVER_ROOT/bench"

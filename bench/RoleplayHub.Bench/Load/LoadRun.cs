@@ -97,6 +97,7 @@ internal sealed class LoadRun
     public long UtterancesAnswered;
     public long SessionsStarted;
     public long Partials;
+    public long ReplyDeltas;
 
     /// <summary>When chunk <paramref name="index"/> of an utterance started at <paramref name="t0"/> is due: every
     /// 250 ms, scheduled from t0 so timer lateness does not accumulate.</summary>
@@ -445,7 +446,7 @@ internal sealed class LoadRun
         var holdMean = live.Skip((int)o.Ramp.TotalSeconds + 1).DefaultIfEmpty(0).Average();
         var holdSecs = Math.Max(1, holdSeconds);
         Console.WriteLine($"sessions: {live.DefaultIfEmpty(0).Max()}/{o.Sessions} peak, {holdMean:0.0} mean in hold; {SessionsStarted} started; " +
-            $"{Partials} partial transcriptions");
+            $"{Partials} partial transcriptions; {ReplyDeltas} ai-response-delta");
         Console.WriteLine($"throughput: {chunksInHold / holdSecs:0.0} chunks/s in hold; {ChunksAcked}/{ChunksSent} chunks acked; {UtterancesAnswered} utterances answered");
         if (server is not null)
         {

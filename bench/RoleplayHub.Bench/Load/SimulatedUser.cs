@@ -14,7 +14,7 @@ namespace RoleplayHub.Bench.Load;
 internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 {
     /// <summary>The events <see cref="OnMessage"/> reads.</summary>
-    private static readonly HashSet<string> Targets = ["transcription", "ai-response", "avatar-response", "session-ended", "error"];
+    private static readonly HashSet<string> Targets = ["transcription", "ai-response-delta", "ai-response", "avatar-response", "session-ended", "error"];
 
     private readonly ConcurrentQueue<long> _unacked = new();
     private readonly ConcurrentDictionary<string, (string Target, long At)> _pending = new();
@@ -336,6 +336,9 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         {
             case "transcription" or "ai-response" or "avatar-response":
                 OnTurnEvent(key, payload, now);
+                break;
+            case "ai-response-delta":
+                Interlocked.Increment(ref run.ReplyDeltas);
                 break;
             case "session-ended":
                 OnSessionEnded(payload);
