@@ -27,7 +27,7 @@ internal sealed partial class OpenAiChatConversation(
 
     public async IAsyncEnumerable<string> ReplyAsync(AiTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var messages = prompt.Build(turn).Select(ToSdk).ToList();
+        var messages = prompt.Build(turn);
         await using var stream = await FirstTokenAsync(messages, cancellationToken);
 
         yield return stream.First;
@@ -36,9 +36,9 @@ internal sealed partial class OpenAiChatConversation(
             yield return delta;
         }
 
-        if (stream.Usage is { } usage)
+        if (stream.OutputTokens is { } output)
         {
-            LogUsage(sessionId, settings.Model, turn.Turn, usage.InputTokenCount, usage.OutputTokenCount);
+            LogUsage(sessionId, settings.Model, turn.Turn, stream.InputTokens ?? 0, output);
         }
     }
 
@@ -48,7 +48,7 @@ internal sealed partial class OpenAiChatConversation(
 
     /// <summary>The attempts, with their retries, up to the first text delta, all within
     /// <see cref="ChatTimeouts.FirstToken"/>. The stream returned no longer depends on that deadline.</summary>
-    private async ValueTask<ReplyStream> FirstTokenAsync(List<ChatMessage> messages, CancellationToken cancellationToken)
+    private async ValueTask<ReplyStream> FirstTokenAsync(IReadOnlyList<PromptMessage> messages, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeouts.FirstToken);
@@ -70,30 +70,29 @@ internal sealed partial class OpenAiChatConversation(
 
     /// <summary>One attempt: sends the request and reads up to the first text delta. It runs under the first-token
     /// deadline (<paramref name="cancellationToken"/>); the stream it returns is bound to the caller's token only.</summary>
-    private async ValueTask<ReplyStream> OpenAsync(List<ChatMessage> messages, CancellationToken caller, CancellationToken cancellationToken)
+    private async ValueTask<ReplyStream> OpenAsync(IReadOnlyList<PromptMessage> messages, CancellationToken caller, CancellationToken cancellationToken)
     {
         var idle = CancellationTokenSource.CreateLinkedTokenSource(caller);
         using var attempt = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), idle);
         idle.CancelAfter(timeouts.Attempt);
-        IAsyncEnumerator<StreamingChatCompletionUpdate>? updates = null;
+        ChatCompletionStream? updates = null;
         try
         {
-            updates = client.CompleteChatStreamingAsync(messages, RequestOptions(), idle.Token).GetAsyncEnumerator(idle.Token);
+            updates = await ChatCompletionStream.OpenAsync(client, settings, messages, settings.MaxOutputTokens, idle.Token);
             var count = 0;
             string? finish = null;
             while (await updates.MoveNextAsync())
             {
                 count++;
-                var text = ReplyStream.TextOf(updates.Current);
-                if (text.Length > 0)
+                var update = updates.Current;
+                if (update.Text is { Length: > 0 } text)
                 {
                     idle.CancelAfter(timeouts.Stall);
-                    return new ReplyStream(this, updates, idle, text, finished: updates.Current.FinishReason is not null);
+                    return new ReplyStream(this, updates, idle, text, update);
                 }
 
                 idle.CancelAfter(timeouts.Attempt);
-
-                finish = updates.Current.FinishReason is { } reason ? ReasonName(reason) : finish;
+                finish = update.FinishReason ?? finish;
             }
 
             throw count == 0 ? _failures.Malformed() : _failures.Blocked(finish ?? "none");
@@ -122,42 +121,7 @@ internal sealed partial class OpenAiChatConversation(
         return failure;
     }
 
-    private ChatCompletionOptions RequestOptions()
-    {
-        var options = new ChatCompletionOptions { Temperature = settings.Temperature };
-        switch (settings.MaxTokensField)
-        {
-            case "max_completion_tokens":
-                options.MaxOutputTokenCount = settings.MaxOutputTokens;
-                break;
-            case "max_tokens":
-                // The SDK only writes max_completion_tokens, which DeepSeek, DashScope, GLM and older Ollama ignore.
-                // Patch is the SDK's way to send a field it does not model; it is flagged as subject to change.
-#pragma warning disable SCME0001
-                options.Patch.Set("$.max_tokens"u8, settings.MaxOutputTokens);
-#pragma warning restore SCME0001
-                break;
-        }
-
-        return options;
-    }
-
-    private static ChatMessage ToSdk(PromptMessage message) => message.Role switch
-    {
-        PromptRole.System => new SystemChatMessage(message.Text),
-        PromptRole.Assistant => new AssistantChatMessage(message.Text),
-        _ => new UserChatMessage(message.Text),
-    };
-
-    private static string ReasonName(ChatFinishReason reason) => reason switch
-    {
-        ChatFinishReason.Length => "length",
-        ChatFinishReason.ContentFilter => "content_filter",
-        ChatFinishReason.Stop => "stop",
-        _ => reason.ToString(),
-    };
-
-    private static async ValueTask DisposeAsync(IAsyncEnumerator<StreamingChatCompletionUpdate>? updates, CancellationTokenSource idle)
+    private static async ValueTask DisposeAsync(ChatCompletionStream? updates, CancellationTokenSource idle)
     {
         try
         {
@@ -185,28 +149,24 @@ internal sealed partial class OpenAiChatConversation(
     /// <summary>An open reply stream after its first text: the rest of the deltas, each within the idle timeout.</summary>
     private sealed class ReplyStream(
         OpenAiChatConversation owner,
-        IAsyncEnumerator<StreamingChatCompletionUpdate> updates,
+        ChatCompletionStream updates,
         CancellationTokenSource idle,
         string first,
-        bool finished) : IAsyncDisposable
+        ChatStreamEvent firstEvent) : IAsyncDisposable
     {
         private int _deltas = 1;
-        private bool _finished = finished;
+        private bool _finished = firstEvent.FinishReason is not null;
 
         public string First => first;
 
-        public ChatTokenUsage? Usage { get; private set; }
+        public int? InputTokens { get; private set; } = firstEvent.InputTokens;
 
-        public static string TextOf(StreamingChatCompletionUpdate update) =>
-            update.ContentUpdate.Count switch
-            {
-                0 => "",
-                1 => update.ContentUpdate[0].Text ?? "",
-                _ => string.Concat(update.ContentUpdate.Select(part => part.Text)),
-            };
+        public int? OutputTokens { get; private set; } = firstEvent.OutputTokens;
 
         /// <summary>The next non-empty delta, or null at the end of the stream. A stream that ends without a finish
-        /// reason was cut short (a dropped connection can look like a clean end to the SSE reader).</summary>
+        /// reason was cut short (a dropped connection can look like a clean end to the SSE reader). Once per token:
+        /// the pooled builder reuses the state machines of the calls that wait.</summary>
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<string?> NextAsync(CancellationToken cancellationToken)
         {
             try
@@ -214,10 +174,11 @@ internal sealed partial class OpenAiChatConversation(
                 while (await updates.MoveNextAsync())
                 {
                     idle.CancelAfter(owner.StallTimeout);
-                    Usage = updates.Current.Usage ?? Usage;
-                    _finished |= updates.Current.FinishReason is not null;
-                    var text = TextOf(updates.Current);
-                    if (text.Length > 0)
+                    var update = updates.Current;
+                    InputTokens = update.InputTokens ?? InputTokens;
+                    OutputTokens = update.OutputTokens ?? OutputTokens;
+                    _finished |= update.FinishReason is not null;
+                    if (update.Text is { Length: > 0 } text)
                     {
                         _deltas++;
                         return text;

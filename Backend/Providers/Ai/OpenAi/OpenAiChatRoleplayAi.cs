@@ -79,30 +79,16 @@ public sealed partial class OpenAiChatRoleplayAi : IRoleplayAi, ITextCompletion,
 
         var client = _clients.GetOrAdd(settings.Profile, _ => CreateClient(settings));
         var failures = new ChatFailures(settings, ChatTimeouts.From(_options));
-        var options = new ChatCompletionOptions { Temperature = settings.Temperature };
-        if (settings.MaxTokensField == "max_tokens")
-        {
-#pragma warning disable SCME0001 // as in OpenAiChatConversation: servers that ignore max_completion_tokens
-            options.Patch.Set("$.max_tokens"u8, maxOutputTokens);
-#pragma warning restore SCME0001
-        }
-        else
-        {
-            options.MaxOutputTokenCount = maxOutputTokens;
-        }
-
-        List<ChatMessage> messages = [new SystemChatMessage(system), new UserChatMessage(user)];
+        PromptMessage[] messages = [new(PromptRole.System, system), new(PromptRole.User, user)];
         return await _retry.ExecuteAsync(async token =>
         {
             try
             {
                 var text = new System.Text.StringBuilder();
-                await foreach (var update in client.CompleteChatStreamingAsync(messages, options, token))
+                await using var stream = await ChatCompletionStream.OpenAsync(client, settings, messages, maxOutputTokens, token);
+                while (await stream.MoveNextAsync())
                 {
-                    foreach (var part in update.ContentUpdate)
-                    {
-                        text.Append(part.Text);
-                    }
+                    text.Append(stream.Current.Text);
                 }
 
                 return text.ToString();
