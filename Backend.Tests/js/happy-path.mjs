@@ -62,7 +62,7 @@ const builder = new signalR.HubConnectionBuilder()
   .configureLogging(signalR.LogLevel.Warning);
 if (binary) builder.withHubProtocol(new MessagePackHubProtocol());
 const connection = builder.build();
-for (const name of ['session-started', 'audio-received', 'transcription', 'ai-response', 'avatar-response', 'session-ended', 'error']) {
+for (const name of ['session-started', 'audio-received', 'transcription', 'ai-response-delta', 'ai-response', 'avatar-response', 'session-ended', 'error']) {
   connection.on(name, on(name));
 }
 
@@ -93,6 +93,9 @@ try {
   await connection.invoke('commit-audio', { sessionId });
   const transcription = await waitFor('transcription', (p) => p.isFinal && p.turn === 1);
   const reply = await waitFor('ai-response', (p) => p.turn === 1);
+  const deltas = events.filter((e) => e.name === 'ai-response-delta' && e.payload.turn === 1).map((e) => e.payload);
+  if (deltas.some((d, i) => d.index !== i)) fail(`ai-response-delta indexes ${deltas.map((d) => d.index)} do not count from 0`);
+  if (deltas.map((d) => d.text).join('').trim() !== reply.text) fail(`the ai-response-deltas do not add up to the reply: ${JSON.stringify(deltas)}`);
   const avatar = await waitFor('avatar-response', (p) => p.turn === 1 && p.segment === 0);
   await waitFor('avatar-response', (p) => p.turn === 1 && p.isLast);
 
@@ -116,6 +119,7 @@ try {
     partials: events.filter((e) => e.name === 'transcription' && !e.payload.isFinal).length,
     transcript: transcription.text,
     reply: reply.text,
+    replyDeltas: deltas.map((d) => d.text),
     turnCount: reply.turnCount,
     avatar: { url: avatar.audioUrl, contentType: media.headers.get('content-type'), bytes: body.length, durationMs: avatar.duration, visemes: avatar.visemes?.length ?? 0 },
     timings: avatar.timings,
