@@ -6,7 +6,8 @@ namespace RoleplayHub.Tests.Integration;
 /// <c>ai-response-delta</c>s, not a message per word.</summary>
 public sealed class ScriptedReplyDeltaTests : IDisposable
 {
-    private readonly RoleplayHubFactory _factory = new RoleplayHubFactory().WithEchoSpeech();
+    // The longest interval: the test asserts what gathering does, not how fast a loaded machine yields the words.
+    private readonly RoleplayHubFactory _factory = new RoleplayHubFactory().WithEchoSpeech().Setting("Ai:DeltaInterval", "00:00:01");
 
     public void Dispose() => _factory.Dispose();
 
