@@ -42,3 +42,10 @@ internal sealed class ReplyDeltas(int turn, StringBuilder text, TimeSpan interva
         return delta;
     }
 }
+
+internal static class ReplyDeltaEmission
+{
+    /// <summary>Sends <paramref name="delta"/> when there is one (<see cref="ReplyDeltas"/> holds text back).</summary>
+    public static Task EmitDeltaAsync(this ITurnSession session, TurnReplyDelta? delta) =>
+        delta is null ? Task.CompletedTask : session.EmitPartialAsync(delta);
+}

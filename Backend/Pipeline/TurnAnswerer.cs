@@ -311,30 +311,26 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                 }
 
                 reply.Append(delta);
-                await EmitAsync(deltas.Grown());
-                var sentenceEnded = false;
-                foreach (var sentence in splitter.Append(delta))
+                var released = splitter.Append(delta);
+                foreach (var sentence in released)
                 {
                     sentences.TryWrite(new ReplySentence(sentence, false));
-                    sentenceEnded = true;
                 }
 
-                if (sentenceEnded)
-                {
-                    await EmitAsync(deltas.Flush()); // the text of what is about to be spoken is all on screen
-                }
+                // A sentence going to the voice takes everything written with it: what is about to be heard is on screen.
+                await session.EmitDeltaAsync(released.Count > 0 ? deltas.Flush() : deltas.Grown());
             }
         }
         catch (AiProviderException ex) when (reply.ToString().Trim().Length > 0)
         {
             span.Fail(ErrorCodes.AiCut, ex.Message);
-            await EmitAsync(deltas.Flush());
+            await session.EmitDeltaAsync(deltas.Flush());
             return await CutAsync(turn, reply, splitter, sentences, ex.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reply.ToString().Trim().Length > 0)
         {
             span.Fail(ErrorCodes.AiCut, "timed out");
-            await EmitAsync(deltas.Flush());
+            await session.EmitDeltaAsync(deltas.Flush());
             return await CutAsync(turn, reply, splitter, sentences, $"The reply took longer than {services.Ai.Timeout.TotalSeconds:0} s.");
         }
         catch (AiProviderException ex)
@@ -350,7 +346,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             return null;
         }
 
-        await EmitAsync(deltas.Flush());
+        await session.EmitDeltaAsync(deltas.Flush());
         var text = Finish(reply, splitter, sentences);
         if (text.Length == 0)
         {
@@ -360,8 +356,6 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 
         return new WrittenReply(text, Cut: false);
     }
-
-    private Task EmitAsync(TurnReplyDelta? delta) => delta is null ? Task.CompletedTask : session.EmitPartialAsync(delta);
 
     /// <summary>
     /// The model stopped in the middle of its reply. Everything it wrote stands, as written — the sentences already

@@ -330,7 +330,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             case OutputTranscriptDelta delta when _reply is { Interrupted: false } reply:
                 reply.AddText(delta.Text);
                 reply.Clock.FirstTokenReached();
-                await EmitAsync(reply.Deltas.Grown());
+                await session.EmitDeltaAsync(reply.Deltas.Grown());
                 break;
             case OutputAudio audio when _reply is { Interrupted: false } reply:
                 reply.AddAudio(audio.Pcm16.Span);
@@ -511,7 +511,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             return;
         }
 
-        await EmitAsync(reply.Deltas.Flush()); // the text so far reaches the screen before the audio plays
+        await session.EmitDeltaAsync(reply.Deltas.Flush()); // the text so far reaches the screen before the audio plays
 
         var segment = reply.Segments.Count;
         var text = reply.TakeText(last, finalTranscript);
@@ -573,7 +573,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
                 return;
             }
 
-            await EmitAsync(reply.Deltas.Flush());
+            await session.EmitDeltaAsync(reply.Deltas.Flush());
             await SendSegmentAsync(reply, last: true, transcript, upstreamAt: 0, cancellationToken);
             var text = (transcript is { Length: > 0 } ? transcript : reply.Transcript).Trim();
             if (text.Length == 0 && reply.Segments.Count == 0)
@@ -637,8 +637,6 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             }
         }
     }
-
-    private Task EmitAsync(TurnReplyDelta? delta) => delta is null ? Task.CompletedTask : session.EmitPartialAsync(delta);
 
     private void Journal(RealtimeReply reply, string text, bool interrupted, int? playedMs, IReadOnlyList<string> errors)
     {

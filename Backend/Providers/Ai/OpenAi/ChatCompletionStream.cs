@@ -43,8 +43,16 @@ internal sealed class ChatCompletionStream : IAsyncDisposable
         // The SDK's own Accept header: asked for text/event-stream, System.ClientModel wraps the response in its
         // reconnecting event stream, which makes a string of every line before this reader sees it.
         var options = new RequestOptions { BufferResponse = false, CancellationToken = cancellationToken };
-        var result = await client.CompleteChatAsync(Request(settings, messages, maxOutputTokens), options);
-        return new ChatCompletionStream(result.GetRawResponse(), cancellationToken);
+        var response = (await client.CompleteChatAsync(Request(settings, messages, maxOutputTokens), options)).GetRawResponse();
+        try
+        {
+            return new ChatCompletionStream(response, cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The next event; false when the stream has ended (its <c>[DONE]</c>, or its end without one). Called
@@ -110,7 +118,11 @@ internal sealed class ChatCompletionStream : IAsyncDisposable
         }
 
         var reader = new Utf8JsonReader(data);
-        Expect(ref reader, JsonTokenType.StartObject);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"A chat-completion event is a JSON object, not {reader.TokenType}.");
+        }
+
         string? text = null, finish = null;
         int? input = null, output = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -150,7 +162,11 @@ internal sealed class ChatCompletionStream : IAsyncDisposable
             }
         }
 
-        Expect(ref reader, JsonTokenType.EndObject);
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new JsonException($"A chat-completion event ended at {reader.TokenType}, not at the end of its object.");
+        }
+
         return new ChatStreamEvent(text, finish, input, output, Done: false);
     }
 
@@ -212,14 +228,6 @@ internal sealed class ChatCompletionStream : IAsyncDisposable
             {
                 output = count;
             }
-        }
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token)
-    {
-        if (reader.TokenType != token && !(reader.TokenType == JsonTokenType.None && reader.Read() && reader.TokenType == token))
-        {
-            throw new JsonException($"Expected {token} in a chat-completion event, found {reader.TokenType}.");
         }
     }
 }
