@@ -6,18 +6,27 @@ namespace RoleplayHub.Bench.Load;
 /// The server's live managed objects by type, read from outside the process (ClrMD attaches and suspends it while it
 /// walks the heap from the GC roots: ~1 s per 500,000 objects). Two censuses, before the load and during the hold,
 /// say what a connection or a session is made of — the breakdown behind "memory per session" that the heap total
-/// alone cannot give (dotnet-gcdump is not installable here).
+/// alone cannot give (dotnet-gcdump is not installable here). Strings are also counted by their first characters,
+/// which say what they are (a reply, a media key, a token, a request line).
 /// </summary>
 internal sealed class HeapCensus
 {
     private readonly Dictionary<string, (long Count, long Bytes)> _byType;
+    private readonly Dictionary<string, (long Count, long Bytes)> _strings;
 
-    private HeapCensus(Dictionary<string, (long Count, long Bytes)> byType) => _byType = byType;
+    private HeapCensus(Dictionary<string, (long Count, long Bytes)> byType, Dictionary<string, (long Count, long Bytes)> strings)
+    {
+        _byType = byType;
+        _strings = strings;
+    }
 
     public static HeapCensus Take(int pid)
     {
         using var target = DataTarget.AttachToProcess(pid, suspend: true);
-        using var runtime = target.ClrVersions[0].CreateRuntime();
+        var clr = target.ClrVersions[0];
+        // The runtime's own DAC, beside it: ClrMD's search by build id misses it for some servicing builds.
+        var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName) ?? "", "libmscordaccore.so");
+        using var runtime = File.Exists(dac) ? clr.CreateRuntime(dac, ignoreMismatch: true) : clr.CreateRuntime();
         var heap = runtime.Heap;
 
         // Reachable objects only: a census right after a GC would still count garbage allocated since.
@@ -32,6 +41,7 @@ internal sealed class HeapCensus
         }
 
         var byType = new Dictionary<string, (long Count, long Bytes)>();
+        var strings = new Dictionary<string, (long Count, long Bytes)>();
         while (pending.Count > 0)
         {
             var obj = heap.GetObject(pending.Pop());
@@ -43,6 +53,13 @@ internal sealed class HeapCensus
             var name = obj.Type?.Name ?? "?";
             var (count, bytes) = byType.GetValueOrDefault(name);
             byType[name] = (count + 1, bytes + (long)obj.Size);
+            if (obj.Type?.IsString == true)
+            {
+                var shape = Shape(obj.AsString(maxLength: 24));
+                var (n, b) = strings.GetValueOrDefault(shape);
+                strings[shape] = (n + 1, b + (long)obj.Size);
+            }
+
             foreach (var reference in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true))
             {
                 if (reference != 0 && live.Add(reference))
@@ -52,7 +69,24 @@ internal sealed class HeapCensus
             }
         }
 
-        return new HeapCensus(byType);
+        return new HeapCensus(byType, strings);
+    }
+
+    // What a string is, more than what it says: its first characters, digits as 9, so ids and times of one kind group.
+    private static string Shape(string? text)
+    {
+        if (text is null)
+        {
+            return "?";
+        }
+
+        var shape = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            shape.Append(char.IsDigit(c) ? '9' : char.IsControl(c) ? ' ' : c == '|' ? '/' : c);
+        }
+
+        return shape.ToString();
     }
 
     /// <summary>What grew from <paramref name="before"/> to this census, per unit (connection or session), by type
@@ -82,6 +116,15 @@ internal sealed class HeapCensus
         lines.Add($"| type | objects per {unit} | bytes per {unit} |");
         lines.Add("|---|---:|---:|");
         lines.AddRange(growth.Take(top).Select(t => $"| `{Shorten(t.Type)}` | {t.Count / (double)units:0.##} | {t.Bytes / (double)units:0} |"));
+        lines.Add("");
+        lines.Add($"| strings, by their first 24 characters (digits as 9) | objects per {unit} | bytes per {unit} |");
+        lines.Add("|---|---:|---:|");
+        lines.AddRange(_strings
+            .Select(t => (Shape: t.Key, Count: t.Value.Count - before._strings.GetValueOrDefault(t.Key).Count, Bytes: t.Value.Bytes - before._strings.GetValueOrDefault(t.Key).Bytes))
+            .Where(t => t.Bytes > 0)
+            .OrderByDescending(t => t.Bytes)
+            .Take(top)
+            .Select(t => $"| `{t.Shape.Replace('`', '\'')}` | {t.Count / (double)units:0.##} | {t.Bytes / (double)units:0} |"));
         return string.Join(Environment.NewLine, lines);
     }
 
