@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using RoleplayHub.Tests.Infrastructure;
@@ -113,6 +116,27 @@ public sealed class HubAuthTests : IDisposable
         using var http = _factory.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return (await http.PostAsync("/hubs/roleplay/negotiate?negotiateVersion=1", null)).StatusCode;
+    }
+
+    [Fact]
+    public async Task AValidatedTokenLeavesItsClaimsAndNotTheParsedTokenForTheConnectionToKeep()
+    {
+        // A WebSocket's request keeps its authentication result as long as it lives: the principal must not hold the
+        // parsed token and its second list of claims, only what the service reads (the subject, the roles, the expiry).
+        using var scope = _factory.Services.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        context.Request.Path = "/api/scenarios";
+        context.Request.Headers.Authorization = "Bearer " + _factory.Token("alice", "admin");
+
+        var result = await context.AuthenticateAsync();
+
+        Assert.True(result.Succeeded);
+        var identity = Assert.IsType<ClaimsIdentity>(result.Principal!.Identity, exactMatch: true);
+        Assert.Equal("alice", identity.Name);
+        Assert.True(result.Principal.IsInRole("admin"));
+        Assert.Single(identity.Claims, claim => claim.Type == "sub");
+        Assert.All(identity.Claims, claim => Assert.Same(identity, claim.Subject));
+        Assert.NotNull(result.Properties!.ExpiresUtc); // what CloseOnAuthenticationExpiration reads
     }
 
     private static string Sign(string user, string key, DateTime expires, string audience = "roleplayhub")

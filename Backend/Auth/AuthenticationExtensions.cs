@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -135,10 +136,23 @@ public static class AuthenticationExtensions
                 if (AuthPolicies.SubjectOf(context.Principal) is null)
                 {
                     context.Fail("The token has no subject (sub).");
+                    return Task.CompletedTask;
                 }
 
+                context.Principal = ClaimsOnly(context.Principal!);
                 return Task.CompletedTask;
             },
         };
     }
+
+    /// <summary>
+    /// The validated principal with its claims and nothing else. A WebSocket's request (the hub's, the audio socket's)
+    /// keeps its authentication result for as long as the connection lives, and the token handler's identity holds
+    /// the parsed token with a second list of the same claims: per connection, objects the collector would copy into
+    /// its oldest generation and keep for hours. Nothing reads the token after validation (<c>SaveToken</c> is off too).
+    /// </summary>
+    private static ClaimsPrincipal ClaimsOnly(ClaimsPrincipal validated) =>
+        validated.Identity is ClaimsIdentity identity
+            ? new ClaimsPrincipal(new ClaimsIdentity(identity.Claims, identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType))
+            : validated;
 }
