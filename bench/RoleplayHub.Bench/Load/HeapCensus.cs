@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Diagnostics.Runtime;
 
 namespace RoleplayHub.Bench.Load;
@@ -72,7 +73,8 @@ internal sealed class HeapCensus
         return new HeapCensus(byType, strings);
     }
 
-    // What a string is, more than what it says: its first characters, digits as 9, so ids and times of one kind group.
+    // A string's kind rather than its text: its first characters with digits as 9, so ids and times of a kind count
+    // together ('|' would end a table cell).
     private static string Shape(string? text)
     {
         if (text is null)
@@ -80,7 +82,7 @@ internal sealed class HeapCensus
             return "?";
         }
 
-        var shape = new System.Text.StringBuilder(text.Length);
+        var shape = new StringBuilder(text.Length);
         foreach (var c in text)
         {
             shape.Append(char.IsDigit(c) ? '9' : char.IsControl(c) ? ' ' : c == '|' ? '/' : c);
