@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RoleplayHub.Fakes.Chat;
 
 namespace RoleplayHub.Tests.Infrastructure;
 
@@ -76,7 +77,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         await StartStreamAsync(context);
         foreach (var delta in first)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
         await release.WaitAsync(context.RequestAborted);
@@ -89,7 +90,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         await StartStreamAsync(context);
         foreach (var delta in deltas)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
         await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -101,10 +102,10 @@ public sealed class FakeChatServer : IAsyncDisposable
         await StartStreamAsync(context);
         foreach (var delta in deltas)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
-        await WriteAsync(context, "data: [DONE]\n\n");
+        await WriteAsync(context, ChatChunks.Event("[DONE]"));
     });
 
     /// <summary>Streams <paramref name="deltas"/>, then drops the connection in the middle of the stream.</summary>
@@ -113,7 +114,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         await StartStreamAsync(context);
         foreach (var delta in deltas)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
         // Abort discards output Kestrel has not yet handed to the socket; the pause lets the deltas leave first.
@@ -127,7 +128,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         await StartStreamAsync(context);
         foreach (var delta in deltas)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
         await WriteAsync(context, "data: {\"id\": \"c\", \"choices\": [ {oops\n\n");
@@ -181,22 +182,13 @@ public sealed class FakeChatServer : IAsyncDisposable
 
         foreach (var delta in deltas)
         {
-            await WriteChunkAsync(context, Chunk(delta, null));
+            await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
-        await WriteChunkAsync(context, Chunk(null, "stop"));
+        await WriteChunkAsync(context, ChatChunks.Chunk(null, "stop"));
         await WriteChunkAsync(context, """{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":42,"completion_tokens":7,"total_tokens":49}}""");
-        await WriteAsync(context, "data: [DONE]\n\n");
+        await WriteAsync(context, ChatChunks.Event("[DONE]"));
     }
-
-    private static string Chunk(string? content, string? finish) => JsonSerializer.Serialize(new
-    {
-        id = "chatcmpl-fake",
-        @object = "chat.completion.chunk",
-        created = 1_700_000_000,
-        model = "fake-model",
-        choices = new[] { new { index = 0, delta = content is null ? new { content = (string?)null } : new { content = (string?)content }, finish_reason = finish } },
-    });
 
     private static async Task StartStreamAsync(HttpContext context)
     {
@@ -204,11 +196,13 @@ public sealed class FakeChatServer : IAsyncDisposable
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static Task WriteChunkAsync(HttpContext context, string json) => WriteAsync(context, "data: " + json + "\n\n");
+    private static Task WriteChunkAsync(HttpContext context, string json) => WriteAsync(context, ChatChunks.Event(json));
 
-    private static async Task WriteAsync(HttpContext context, string text)
+    private static Task WriteAsync(HttpContext context, string text) => WriteAsync(context, Encoding.UTF8.GetBytes(text));
+
+    private static async Task WriteAsync(HttpContext context, byte[] bytes)
     {
-        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), context.RequestAborted);
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 }

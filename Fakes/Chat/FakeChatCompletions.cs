@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 
 namespace RoleplayHub.Fakes.Chat;
 
@@ -26,8 +24,8 @@ public sealed class FakeChatCompletions : IAsyncDisposable
         _firstToken = firstToken;
         _perToken = TimeSpan.FromSeconds(1 / tokensPerSecond);
         var words = reply.Split(' ');
-        _events = [.. words.Select((w, i) => Event(Chunk(i + 1 < words.Length ? w + " " : w, null))),
-            Event(Chunk(null, "stop")), Encoding.UTF8.GetBytes("data: [DONE]\n\n")];
+        _events = [.. words.Select((w, i) => ChatChunks.Event(ChatChunks.Chunk(i + 1 < words.Length ? w + " " : w, null))),
+            ChatChunks.Event(ChatChunks.Chunk(null, "stop")), ChatChunks.Event("[DONE]")];
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
@@ -94,15 +92,4 @@ public sealed class FakeChatCompletions : IAsyncDisposable
             // The server under test hung up (a barge-in, a session ended).
         }
     }
-
-    private static byte[] Event(string json) => Encoding.UTF8.GetBytes("data: " + json + "\n\n");
-
-    private static string Chunk(string? content, string? finish) => JsonSerializer.Serialize(new
-    {
-        id = "chatcmpl-fake",
-        @object = "chat.completion.chunk",
-        created = 1_700_000_000,
-        model = "fake-model",
-        choices = new[] { new { index = 0, delta = new { content }, finish_reason = finish } },
-    });
 }
