@@ -9,6 +9,9 @@ namespace RoleplayHub.Bench.Load;
 /// say what a connection or a session is made of — the breakdown behind "memory per session" that the heap total
 /// alone cannot give (dotnet-gcdump is not installable here). Strings are also counted by their first characters,
 /// which say what they are (a reply, a media key, a token, a request line).
+/// <para>The promotion census (<see cref="TakeGeneration1"/>) counts generation 1 instead, live or not: what the young
+/// collections since the last gen1 collection found still referenced and promoted. Their pause is the acknowledgement
+/// tail, and its length follows what they promote.</para>
 /// </summary>
 internal sealed class HeapCensus
 {
@@ -24,10 +27,7 @@ internal sealed class HeapCensus
     public static HeapCensus Take(int pid)
     {
         using var target = DataTarget.AttachToProcess(pid, suspend: true);
-        var clr = target.ClrVersions[0];
-        // The runtime's own DAC, beside it: ClrMD's search by build id misses it for some servicing builds.
-        var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName) ?? "", "libmscordaccore.so");
-        using var runtime = File.Exists(dac) ? clr.CreateRuntime(dac, ignoreMismatch: true) : clr.CreateRuntime();
+        using var runtime = CreateRuntime(target);
         var heap = runtime.Heap;
 
         // Reachable objects only: a census right after a GC would still count garbage allocated since.
@@ -51,16 +51,7 @@ internal sealed class HeapCensus
                 continue;
             }
 
-            var name = obj.Type?.Name ?? "?";
-            var (count, bytes) = byType.GetValueOrDefault(name);
-            byType[name] = (count + 1, bytes + (long)obj.Size);
-            if (obj.Type?.IsString == true)
-            {
-                var shape = Shape(obj.AsString(maxLength: 24));
-                var (n, b) = strings.GetValueOrDefault(shape);
-                strings[shape] = (n + 1, b + (long)obj.Size);
-            }
-
+            Count(obj, byType, strings);
             foreach (var reference in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: true))
             {
                 if (reference != 0 && live.Add(reference))
@@ -72,6 +63,52 @@ internal sealed class HeapCensus
 
         return new HeapCensus(byType, strings);
     }
+
+    private static ClrRuntime CreateRuntime(DataTarget target)
+    {
+        var clr = target.ClrVersions[0];
+        // The runtime's own DAC, beside it: ClrMD's search by build id misses it for some servicing builds.
+        var dac = Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName) ?? "", "libmscordaccore.so");
+        return File.Exists(dac) ? clr.CreateRuntime(dac, ignoreMismatch: true) : clr.CreateRuntime();
+    }
+
+    private static void Count(ClrObject obj, Dictionary<string, (long Count, long Bytes)> byType, Dictionary<string, (long Count, long Bytes)> strings)
+    {
+        var name = obj.Type?.Name ?? "?";
+        var (count, bytes) = byType.GetValueOrDefault(name);
+        byType[name] = (count + 1, bytes + (long)obj.Size);
+        if (obj.Type?.IsString == true)
+        {
+            var shape = Shape(obj.AsString(maxLength: 24));
+            var (n, b) = strings.GetValueOrDefault(shape);
+            strings[shape] = (n + 1, b + (long)obj.Size);
+        }
+    }
+
+    /// <summary>Every object in generation 1, reachable or not: what the server's young collections promoted since its
+    /// last gen1 collection. Taken without a collection first, during the hold.</summary>
+    public static HeapCensus TakeGeneration1(int pid)
+    {
+        using var target = DataTarget.AttachToProcess(pid, suspend: true);
+        using var runtime = CreateRuntime(target);
+        var byType = new Dictionary<string, (long Count, long Bytes)>();
+        var strings = new Dictionary<string, (long Count, long Bytes)>();
+        foreach (var segment in runtime.Heap.Segments)
+        {
+            foreach (var obj in segment.EnumerateObjects())
+            {
+                if (obj.IsValid && !obj.IsFree && segment.GetGeneration(obj.Address) == Generation.Generation1)
+                {
+                    Count(obj, byType, strings);
+                }
+            }
+        }
+
+        return new HeapCensus(byType, strings);
+    }
+
+    /// <summary>Nothing: the baseline of a census that is not a difference.</summary>
+    public static HeapCensus Empty { get; } = new([], []);
 
     // A string's kind rather than its text: its first characters with digits as 9, so ids and times of a kind count
     // together ('|' would end a table cell).
@@ -93,7 +130,7 @@ internal sealed class HeapCensus
 
     /// <summary>What grew from <paramref name="before"/> to this census, per unit (connection or session), by type
     /// and by the namespace that owns it.</summary>
-    public string Report(HeapCensus before, int units, string unit, int top = 25)
+    public string Report(HeapCensus before, int units, string unit, int top = 25, string what = "of live objects")
     {
         var growth = _byType
             .Select(t => (Type: t.Key, Count: t.Value.Count - before._byType.GetValueOrDefault(t.Key).Count, Bytes: t.Value.Bytes - before._byType.GetValueOrDefault(t.Key).Bytes))
@@ -103,7 +140,7 @@ internal sealed class HeapCensus
         var total = growth.Sum(t => t.Bytes);
         var lines = new List<string>
         {
-            $"heap census: {total / (double)units / 1024:0.0} KB of live objects per {unit} ({units} live), by owner:",
+            $"heap census: {total / (double)units / 1024:0.0} KB {what} per {unit} ({units} live), by owner:",
             "",
             "| owner | bytes per " + unit + " |",
             "|---|---:|",

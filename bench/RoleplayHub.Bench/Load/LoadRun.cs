@@ -25,6 +25,7 @@ internal sealed class LoadRun
     private readonly List<byte[]> _chunkBase64 = [];
     private string? _memory;
     private string? _census;
+    private string? _promotionCensus;
     private readonly List<LatencySamples> _measured = [];
     private (int Server, int Self)? _samplesInHold;
 
@@ -362,6 +363,11 @@ internal sealed class LoadRun
                     selfAtHold = OwnCollections.Now();
                 }
 
+                if (o.PromotionCensus && _promotionCensus is null && now - holdStarted >= (deadline - holdStarted) / 2 && o.ServerPid is { } promoting)
+                {
+                    _promotionCensus = HeapCensus.TakeGeneration1(promoting).Report(HeapCensus.Empty, Math.Max(1, live[^1]), "session", what: "in generation 1 (promoted since the last gen1 collection)");
+                }
+
                 holdEnded = now;
                 serverTicksAtEnd = server?.TotalTicks() ?? 0;
                 chunksAtEnd = Interlocked.Read(ref ChunksSent);
@@ -494,6 +500,13 @@ internal sealed class LoadRun
         {
             Console.WriteLine();
             Console.WriteLine(_census);
+            Console.WriteLine();
+        }
+
+        if (_promotionCensus is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine(_promotionCensus);
             Console.WriteLine();
         }
 
