@@ -6,7 +6,7 @@
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
 #   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
-#   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, NAudio's writer vs the previous one (recorder.txt)
+#   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, the current recorder vs the previous one (recorder.txt)
 #   bench/run.sh finals [--rounds N]        # no server: PocketSphinx's last partial vs its final, per decoder setting (finals.txt)
 #   bench/run.sh vad [--rounds N]           # no server: the voice detectors on the test clips padded with silence and noise (vad.txt)
 #   bench/run.sh latency [latency-model] [SESSIONS...]  # end of speech → first avatar audio, server VAD against the page's commit

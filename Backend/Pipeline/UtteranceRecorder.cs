@@ -1,5 +1,6 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
-using NAudio.Wave;
+using Microsoft.Win32.SafeHandles;
 using RoleplayHub.Audio;
 using RoleplayHub.Core;
 using RoleplayHub.Storage;
@@ -17,18 +18,24 @@ namespace RoleplayHub.Pipeline;
 /// upload) leaves it behind. A finished recording goes to the reply, which stores it while the next utterance records
 /// into another file. A file is written over from its start and cut to the recording's length when it finishes, never
 /// emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
+/// <para>A recording in progress is a file handle and a length, written at offsets. NAudio's <c>WaveFileWriter</c>
+/// needs a stream, and a <c>FileStream</c> and the writer over it were eight objects that lived for the utterance's
+/// seconds, so every young collection copied them (docs/benchmarks.md, "What a young collection copies"). The header is
+/// NAudio's all the same: the one it writes for no samples, taken once, with the two sizes it writes when it finishes
+/// set to the recording's, in one write at the end.</para>
 /// </remarks>
 internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store) : IAsyncDisposable
 {
-    private static readonly WaveFormat Format = WavFile.Pcm16(AudioFormat.NormalizedSampleRate);
+    /// <summary>NAudio's header of a 16 kHz mono PCM16 WAV with no samples.</summary>
+    private static readonly byte[] EmptyHeader = WavFile.Create([], AudioFormat.NormalizedSampleRate);
 
-    private FileStream? _file;
-    private WaveFileWriter? _wav;
+    private SafeFileHandle? _file;
+    private long _length; // bytes of samples written after the header
     private string? _path;
     private byte[]? _name;
     private bool _inPlace; // _path is the store's file for _name, not a shared one
 
-    public bool HasAudio => _wav is { Length: > 0 };
+    public bool HasAudio => _length > 0;
 
     /// <summary>
     /// Appends decoded samples. The write is synchronous: on Linux .NET performs "asynchronous" file writes as the same
@@ -41,37 +48,36 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
             return;
         }
 
-        if (_wav is null)
-        {
-            // OpenOrCreate writes over what the file held (a recording thrown away, or a spare). The small buffer
-            // gathers the header's fields (NAudio writes them one by one) into one write; the audio, larger than the
-            // buffer, goes straight through, and a full-size buffer per utterance would only be garbage.
-            _file = Open();
-            _wav = new WaveFileWriter(_file, Format);
-        }
-
-        _wav.Write(pcm16);
+        // OpenOrCreate writes over what the file held (a recording thrown away, or a spare); the header's place is
+        // written last, when the sizes are known.
+        _file ??= Open();
+        RandomAccess.Write(_file, pcm16, WavFile.HeaderSize + _length);
+        _length += pcm16.Length;
     }
 
     /// <summary>
-    /// Finishes the WAV (NAudio writes the sizes into its header), cuts off what an earlier, longer recording left
-    /// behind it, and hands its file over, so the reply can store it while the next utterance records into another
-    /// file; null if nothing was recorded.
+    /// Finishes the WAV (its header, with the sizes), cuts off what an earlier, longer recording left behind it, and
+    /// hands its file over, so the reply can store it while the next utterance records into another file; null if
+    /// nothing was recorded.
     /// </summary>
     public RecordedUtterance? Finish()
     {
-        if (_wav is null || _path is null)
+        if (_file is null || _path is null)
         {
             return null;
         }
 
-        var end = WavFile.HeaderSize + _wav.Length;
-        if (_file!.Length > end)
+        var end = WavFile.HeaderSize + _length;
+        if (RandomAccess.GetLength(_file) > end)
         {
-            _file.SetLength(end);
+            RandomAccess.SetLength(_file, end);
         }
 
-        _wav.Dispose();
+        Span<byte> header = stackalloc byte[WavFile.HeaderSize];
+        EmptyHeader.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], checked((uint)(end - 8))); // RIFF: the file after these 8 bytes
+        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], checked((uint)_length)); // data: the samples
+        RandomAccess.Write(_file, header, 0);
         Close();
         var recording = new RecordedUtterance(_path, _inPlace ? null : files, _name!);
         _path = null;
@@ -83,7 +89,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
     /// under the same name: no key has named it yet.</summary>
     public void Discard()
     {
-        Close(); // the writer is dropped unfinished: its header is rewritten by the next one
+        Close(); // dropped unfinished: the next recording writes its own header and length
     }
 
     /// <summary>Session end: a file of the store's that was never stored is deleted; a shared one goes back (one still
@@ -108,7 +114,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
         return ValueTask.CompletedTask;
     }
 
-    private FileStream Open()
+    private SafeFileHandle Open()
     {
         if (_path is null)
         {
@@ -133,14 +139,14 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
             return Create(_path);
         }
 
-        static FileStream Create(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: WavFile.HeaderSize);
+        static SafeFileHandle Create(string path) => File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
     }
 
     private void Close()
     {
         _file?.Dispose();
         _file = null;
-        _wav = null;
+        _length = 0;
     }
 }
 

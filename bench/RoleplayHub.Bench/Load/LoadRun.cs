@@ -365,7 +365,7 @@ internal sealed class LoadRun
 
                 if (o.PromotionCensus && _promotionCensus is null && now - holdStarted >= (deadline - holdStarted) / 2 && o.ServerPid is { } promoting)
                 {
-                    _promotionCensus = HeapCensus.TakeGeneration1(promoting).Report(HeapCensus.Empty, Math.Max(1, live[^1]), "session", what: "in generation 1 (promoted since the last gen1 collection)");
+                    _promotionCensus = HeapCensus.TakeGeneration1(promoting).Report(HeapCensus.Empty, Math.Max(1, live[^1]), "session", top: 45, what: "in generation 1 (promoted since the last gen1 collection)");
                 }
 
                 holdEnded = now;
