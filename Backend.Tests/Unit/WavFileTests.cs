@@ -24,6 +24,19 @@ public sealed class WavFileTests
     }
 
     [Fact]
+    public void TheHandWrittenHeaderIsTheOneNAudioWritesForTheSameSamples()
+    {
+        var pcm = new byte[1_234];
+        var naudio = new byte[WavFile.HeaderSize + pcm.Length];
+        WavFile.Write(naudio, pcm, WavFile.Pcm16(24_000));
+        var header = new byte[WavFile.HeaderSize];
+
+        WavFile.WriteHeader(header, pcm.Length, 24_000);
+
+        Assert.Equal(naudio[..WavFile.HeaderSize], header);
+    }
+
+    [Fact]
     public void AWavWrittenIntoALargerPooledArrayDeclaresOnlyItsOwnData()
     {
         var array = new byte[4_096];

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NAudio.Wave;
 
@@ -39,6 +40,29 @@ public static class WavFile
         }
 
         return size;
+    }
+
+    /// <summary>
+    /// Writes the canonical header of a mono PCM16 WAV whose samples are <paramref name="dataLength"/> bytes into
+    /// <paramref name="destination"/>: the bytes NAudio's writer produces (a test pins them), written by hand for the
+    /// callers that write a header per chunk or per recording into a buffer or a file of their own, where NAudio's
+    /// writer would allocate a stream and writers each time.
+    /// </summary>
+    public static void WriteHeader(Span<byte> destination, int dataLength, int sampleRate)
+    {
+        var d = destination[..HeaderSize];
+        "RIFF"u8.CopyTo(d);
+        BinaryPrimitives.WriteInt32LittleEndian(d[4..], 36 + dataLength); // the file after these 8 bytes
+        "WAVEfmt "u8.CopyTo(d[8..]);
+        BinaryPrimitives.WriteInt32LittleEndian(d[16..], 16);            // fmt chunk size
+        BinaryPrimitives.WriteInt16LittleEndian(d[20..], 1);             // PCM
+        BinaryPrimitives.WriteInt16LittleEndian(d[22..], 1);             // mono
+        BinaryPrimitives.WriteInt32LittleEndian(d[24..], sampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(d[28..], sampleRate * 2); // byte rate
+        BinaryPrimitives.WriteInt16LittleEndian(d[32..], 2);             // block align
+        BinaryPrimitives.WriteInt16LittleEndian(d[34..], 16);            // bits per sample
+        "data"u8.CopyTo(d[36..]);
+        BinaryPrimitives.WriteInt32LittleEndian(d[40..], dataLength);
     }
 
     /// <summary>A WAV file's format and its samples as PCM16 (the file must be 16-bit PCM).</summary>

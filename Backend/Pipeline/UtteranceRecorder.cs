@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using RoleplayHub.Audio;
@@ -20,15 +19,11 @@ namespace RoleplayHub.Pipeline;
 /// emptied first: ext4 flushes a file emptied and written again to disk when it is closed.
 /// <para>A recording in progress is a file handle and a length, written at offsets. NAudio's <c>WaveFileWriter</c>
 /// needs a stream, and a <c>FileStream</c> and the writer over it were eight objects that lived for the utterance's
-/// seconds, so every young collection copied them (docs/benchmarks.md, "What a young collection copies"). The header is
-/// NAudio's all the same: the one it writes for no samples, taken once, with the two sizes it writes when it finishes
-/// set to the recording's, in one write at the end.</para>
+/// seconds, so every young collection copied them (docs/benchmarks.md, "What a young collection copies"). The header,
+/// the one NAudio writes (<see cref="WavFile.WriteHeader"/>), goes in one write at the end, when the sizes are known.</para>
 /// </remarks>
 internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store) : IAsyncDisposable
 {
-    /// <summary>NAudio's header of a 16 kHz mono PCM16 WAV with no samples.</summary>
-    private static readonly byte[] EmptyHeader = WavFile.Create([], AudioFormat.NormalizedSampleRate);
-
     private SafeFileHandle? _file;
     private long _length; // bytes of samples written after the header
     private string? _path;
@@ -74,9 +69,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store)
         }
 
         Span<byte> header = stackalloc byte[WavFile.HeaderSize];
-        EmptyHeader.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], checked((uint)(end - 8))); // RIFF: the file after these 8 bytes
-        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], checked((uint)_length)); // data: the samples
+        WavFile.WriteHeader(header, checked((int)_length), AudioFormat.NormalizedSampleRate);
         RandomAccess.Write(_file, header, 0);
         Close();
         var recording = new RecordedUtterance(_path, _inPlace ? null : files, _name!);

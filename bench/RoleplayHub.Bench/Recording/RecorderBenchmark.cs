@@ -8,8 +8,8 @@ namespace RoleplayHub.Bench.Recording;
 /// <summary>
 /// What recording one user utterance costs: a 3 s utterance written as the pipeline writes it (three 1.024 s flushes of
 /// 32 KB) and stored — the current recorder into a shared temporary file written over, handed to the reply to store
-/// and give back (the next utterance records meanwhile), the previous one into the session's reused file —, the current recorder (NAudio's header, the
-/// samples written at offsets) against the previous one (hand-written header, asynchronous writes). CPU is the whole process's
+/// and give back (the next utterance records meanwhile), the previous one into the session's reused file —, the current recorder (the samples written at
+/// offsets, the header at the end) against the previous one (hand-written header, asynchronous writes). CPU is the whole process's
 /// (an asynchronous write runs on a pool thread), allocation all threads'.
 /// </summary>
 internal static class RecorderBenchmark
@@ -48,7 +48,7 @@ internal static class RecorderBenchmark
             await previous.CompleteAsync(store, default);
         }
 
-        var cases = new (string Name, Func<Task> Utterance)[] { ("current: NAudio's header, samples written at offsets", Current), ("previous: own header, asynchronous writes", Previous) };
+        var cases = new (string Name, Func<Task> Utterance)[] { ("current: samples written at offsets, the header at the end", Current), ("previous: own header, asynchronous writes", Previous) };
         var cpu = cases.ToDictionary(c => c.Name, _ => new List<double>());
         var allocated = cases.ToDictionary(c => c.Name, _ => new List<double>());
         for (var r = -1; r < rounds; r++) // round −1 warms up
