@@ -496,17 +496,10 @@ internal sealed class LoadRun
             Console.WriteLine(_memory);
         }
 
-        if (_census is not null)
+        foreach (var census in new[] { _census, _promotionCensus }.OfType<string>())
         {
             Console.WriteLine();
-            Console.WriteLine(_census);
-            Console.WriteLine();
-        }
-
-        if (_promotionCensus is not null)
-        {
-            Console.WriteLine();
-            Console.WriteLine(_promotionCensus);
+            Console.WriteLine(census);
             Console.WriteLine();
         }
 
