@@ -8,20 +8,48 @@
 KEY=bench-signing-key-bench-signing-key-0123
 PORT=${PORT:-5090}
 server_pid=""
-trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; [ -z "${fake_pid:-}" ] || kill "$fake_pid" 2>/dev/null || true' EXIT
+trap '[ -z "$server_pid" ] || { kill "$server_pid"; wait "$server_pid"; } 2>/dev/null || true; [ -z "${fake_pid:-}" ] || kill "$fake_pid" 2>/dev/null || true; drop_data_disk' EXIT
+
+# The server's data directory (its databases, recordings and avatar clips) on a file system of its own: a fresh ext4
+# in a sparse image on a loop device, made as this machine's disk is (no journal) and removed when the server stops.
+# A server creates a file or two a turn, and what creating one costs depends on the disk's past, not on the server:
+# on this machine's long-used root file system it cost several times what it costs on a fresh one, most of all
+# after another run's files had just been deleted (the kernel will not reuse a deleted inode for minutes), and the
+# runs' figures moved with it (docs/benchmarks.md, "The disk under the data directory"). DATA_DISK=tmp, or not root, runs on a plain temporary
+# directory instead; $data_disk says which, and the reports print it.
+data_dir="" data_image="" data_disk=""
+make_data_disk() {
+  data_dir=$(mktemp -d)
+  if [ "${DATA_DISK:-loop}" = loop ] && [ "$(id -u)" = 0 ] && command -v mkfs.ext4 > /dev/null; then
+    local avail_kb; avail_kb=$(df -Pk "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $4 }')
+    data_image=$(mktemp --suffix=.ext4)
+    if truncate -s $(((avail_kb - 2 * 1024 * 1024) / 1024))M "$data_image" && mkfs.ext4 -q -F -O ^has_journal "$data_image" \
+        && mount -o loop,noinit_itable "$data_image" "$data_dir"; then
+      data_disk="a fresh ext4 on a loop device"
+      return
+    fi
+    rm -f "$data_image"; data_image=""
+  fi
+  data_disk="$data_dir on $(df --output=fstype "$data_dir" | tail -1)"
+}
+drop_data_disk() {
+  [ -n "$data_dir" ] || return 0
+  if [ -n "$data_image" ]; then umount "$data_dir" && rm -f "$data_image"; fi
+  rm -rf "$data_dir"; data_dir="" data_image="" data_disk=""
+}
 
 # $1 = latency-model | offline | realtime, $2 = log file. Returns once /healthz answers; the pid is in $server_pid.
 # SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
 # SERVER_ENV (an array): more settings, e.g. the realtime profile bench/run.sh realtime points at its fake vendor.
 start_server() {
-  local data; data=$(mktemp -d)
+  make_data_disk
   local providers=()
   if [ "$1" = latency-model ]; then
     providers=(Stt__Provider=latency-model Ai__Provider=latency-model Tts__Provider=latency-model)
   fi
   local settings=". scripts/runtime-env.sh;"
   [ "${RUNTIME:-product}" = defaults ] && settings=""
-  env ${RUNTIME_ENV:-} ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$KEY DataDirectory="$data" \
+  env ${RUNTIME_ENV:-} ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$KEY DataDirectory="$data_dir" \
     Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
     "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\" --contentRoot \"\$2\"" \
     "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" "$(cd "${SERVER_ROOT:-.}/Backend" && pwd)" > "$2" 2>&1 &
@@ -41,4 +69,4 @@ generator() {
   env ${LOADGEN_ENV:-} taskset -c "${LOADGEN_CPUS:-1}" sh -c "$settings exec dotnet \"\$@\"" generator "$@"
 }
 
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; drop_data_disk; }
