@@ -25,8 +25,11 @@ internal sealed class HistoryContextFactory : IDbContextFactory<HistoryDbContext
         var database = options.Value;
         _create = database.Provider switch
         {
-            DatabaseOptions.Sqlite => Build<SqliteHistoryDbContext>(
-                builder => builder.UseSqlite(SqliteConnectionString(data.Resolve(database.SqliteFile)))),
+            DatabaseOptions.Sqlite => Build<SqliteHistoryDbContext>(builder =>
+            {
+                var connectionString = SqliteConnectionString(data.Resolve(database.SqliteFile));
+                builder.UseSqlite(connectionString).AddInterceptors(new PlainSqliteConnections(connectionString));
+            }),
             DatabaseOptions.Postgres => Build<PostgresHistoryDbContext>(
                 builder => builder.UseNpgsql(database.PostgresConnectionString)),
             DatabaseOptions.SqlServer => Build<SqlServerHistoryDbContext>(
