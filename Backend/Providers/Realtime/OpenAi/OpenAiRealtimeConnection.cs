@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using RoleplayHub.Audio;
 using RoleplayHub.Core;
 using RoleplayHub.Providers.Realtime.Wire;
 
@@ -144,7 +145,7 @@ internal sealed class OpenAiRealtimeConnection : IRealtimeConnection
         }
 
         // GLM: each chunk is a whole WAV file, built in a pooled array.
-        var wav = ArrayPool<byte>.Shared.Rent(WavChunk.HeaderSize + pcm16.Length);
+        var wav = ArrayPool<byte>.Shared.Rent(WavFile.HeaderSize + pcm16.Length);
         try
         {
             var length = WavChunk.Write(wav, pcm16.Span, InputSampleRate);

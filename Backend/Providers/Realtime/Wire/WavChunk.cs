@@ -8,13 +8,11 @@ namespace RoleplayHub.Providers.Realtime.Wire;
 /// </summary>
 internal static class WavChunk
 {
-    public const int HeaderSize = WavFile.HeaderSize;
-
     /// <summary>Writes the header and <paramref name="pcm16"/> into <paramref name="destination"/>; returns the file's length.</summary>
     public static int Write(Span<byte> destination, ReadOnlySpan<byte> pcm16, int sampleRate)
     {
         WavFile.WriteHeader(destination, pcm16.Length, sampleRate);
-        pcm16.CopyTo(destination[HeaderSize..]);
-        return HeaderSize + pcm16.Length;
+        pcm16.CopyTo(destination[WavFile.HeaderSize..]);
+        return WavFile.HeaderSize + pcm16.Length;
     }
 }
