@@ -32,7 +32,7 @@ measure() {
     --duration "$WARMUP" --ramp $((WARMUP / 4)) --jwt-secret "$KEY" "$@" > /dev/null
   generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
     --duration "$DURATION" --ramp "$RAMP" --jwt-secret "$KEY" --server-pid "$server_pid" "$@" | tee "bench/results/$report.txt"
-  [ -z "$data_disk" ] || { echo; echo "The server's data directory: $data_disk."; } | tee -a "bench/results/$report.txt"
+  data_disk_note | tee -a "bench/results/$report.txt"
 }
 
 for sessions in "$@"; do

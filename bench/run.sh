@@ -78,7 +78,7 @@ warm_up() { # $1 = sessions
 }
 
 load() { # $1 = sessions, $2 = label
-  { loadgen "$1" "$DURATION" --ramp "$RAMP" && echo && echo "The server's data directory: $data_disk."; } | tee "bench/results/$2-$1-$MODE.txt"
+  { loadgen "$1" "$DURATION" --ramp "$RAMP" && data_disk_note; } | tee "bench/results/$2-$1-$MODE.txt"
 }
 
 run_latency_model() {

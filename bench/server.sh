@@ -15,8 +15,8 @@ trap '[ -z "$server_pid" ] || { kill "$server_pid"; wait "$server_pid"; } 2>/dev
 # A server creates a file or two a turn, and what creating one costs depends on the disk's past, not on the server:
 # on this machine's long-used root file system it cost several times what it costs on a fresh one, most of all
 # after another run's files had just been deleted (the kernel will not reuse a deleted inode for minutes), and the
-# runs' figures moved with it (docs/benchmarks.md, "The disk under the data directory"). DATA_DISK=tmp, or not root, runs on a plain temporary
-# directory instead; $data_disk says which, and the reports print it.
+# runs' figures moved with it (docs/benchmarks.md, "The disk under the data directory"). DATA_DISK=tmp, or not root,
+# runs on a plain temporary directory instead; data_disk_note ends each report with which it was.
 data_dir="" data_image="" data_device="" data_disk=""
 make_data_disk() {
   data_dir=$(mktemp -d)
@@ -35,6 +35,7 @@ make_data_disk() {
   fi
   data_disk="$data_dir on $(df --output=fstype "$data_dir" | tail -1)"
 }
+data_disk_note() { [ -z "$data_disk" ] || printf '\nThe server'"'"'s data directory: %s.\n' "$data_disk"; }
 drop_data_disk() {
   [ -n "$data_dir" ] || return 0
   if [ -n "$data_image" ]; then umount "$data_dir" && losetup -d "$data_device" && rm -f "$data_image"; fi

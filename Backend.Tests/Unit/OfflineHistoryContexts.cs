@@ -11,8 +11,8 @@ namespace RoleplayHub.Tests.Unit;
 /// <summary>
 /// History contexts of each provider made by the service's own <see cref="HistoryContextFactory"/>, with connection
 /// strings that lead nowhere: building the model, translating a query (<c>ToQueryString</c>) and generating a
-/// migration script open no connection, so SQL Server is checked without a server. The SQLite file is never created;
-/// only its folder is, in a temporary directory removed on dispose.
+/// migration script open no connection, so SQL Server is checked without a server. The SQLite file is created only by
+/// a test that opens its connection, in a temporary directory removed on dispose.
 /// </summary>
 internal sealed class OfflineHistoryContexts : IDisposable
 {
