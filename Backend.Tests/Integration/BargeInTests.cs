@@ -1,6 +1,10 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RoleplayHub.Providers.Ai;
 using RoleplayHub.Providers.Stt;
+using RoleplayHub.Providers.Tts;
+using RoleplayHub.Providers.Tts.Espeak;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -70,6 +74,38 @@ public sealed class BargeInTests : IDisposable
     }
 
     [Fact]
+    public async Task AFalseInterruptionWhileTheReplyIsStillBeingSpokenKeepsTheWholeReplyInTheHistory()
+    {
+        const string Second = "Send me your offer in writing first.";
+        const string Reply = "The price is fixed for this year. " + Second;
+        _factory.WithServices(services =>
+        {
+            services.RemoveAll<ISpeechToText>().AddSingleton<ISpeechToText>(new FixedSpeechToText("what is the price", ""));
+            services.RemoveAll<IRoleplayAi>().AddSingleton<IRoleplayAi>(new FixedReplyAi(Reply));
+            services.RemoveAll<IAvatarSpeech>().AddSingleton<IAvatarSpeech>(provider => new SlowFirstTime(provider.GetRequiredService<EspeakAvatarSpeech>(), Second));
+        });
+        await using var client = await _factory.ConnectAsync("alice");
+        var (sessionId, _) = await StartAsync(client);
+        var opening = client.EventsNamed("avatar-response").Where(e => e.Int("turn") == 0).ToList();
+        await client.InvokeAsync("playback-progress", new { sessionId, turn = 0, segment = opening[^1].Int("segment"), playedMs = opening[^1].Int("duration") });
+
+        var offset = await client.StreamAsync(sessionId, Noisy(TestAudio.IllDisposed.Samples()));
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Int("segment") == 0);
+        await client.InvokeAsync("playback-progress", new { sessionId, turn = 1, segment = 0, playedMs = 300 });
+        await client.StreamAsync(sessionId, Noisy(VadAudio.WhiteNoise(16 * 400, dbfs: -20, seed: 23)), startOffset: offset); // a cough
+        var resumed = await client.WaitForEventAsync("response-resumed", e => e.Int("turn") == 1);
+        await client.WaitForEventAsync("avatar-response", e => e.Int("turn") == 1 && e.Bool("isLast") && e.Int("segment") >= resumed.Int("fromSegment"));
+        await client.InvokeAsync("end-session", new { sessionId });
+
+        using var admin = _factory.CreateClient("root", "admin");
+        var summary = await admin.SessionAsync(sessionId, s => s.Str("status") == "ended");
+        var turn = Assert.Single((await admin.DetailAsync(summary.Str("id")!)).GetProperty("turns").EnumerateArray(), t => t.Int("turn") == 1);
+        Assert.Single(client.EventsNamed("response-interrupted"), e => e.Int("turn") == 1);
+        Assert.Equal(Reply, turn.Str("aiText")); // the whole reply was said after all, though the record the cut left had no text
+        Assert.False(turn.Bool("interrupted"));
+    }
+
+    [Fact]
     public async Task ABackchannelDoesNotTakeTheTurnAndThePersonaGoesOn()
     {
         _factory.WithServices(services => services.RemoveAll<ISpeechToText>().AddSingleton<ISpeechToText>(new FixedSpeechToText("mhm")));
@@ -132,27 +168,81 @@ public sealed class BargeInTests : IDisposable
         return TestAudio.ToBytes(VadAudio.Mix(samples, VadAudio.WhiteNoise(samples.Length, dbfs: -60, seed: 5)));
     }
 
-    /// <summary>A recogniser that hears <paramref name="text"/> in any audio (or nothing, when empty).</summary>
-    private sealed class FixedSpeechToText(string text) : ISpeechToText
+    /// <summary>A recogniser that hears <paramref name="texts"/> in any audio, one utterance after another, the last one
+    /// from then on (nothing, when empty).</summary>
+    private sealed class FixedSpeechToText(params string[] texts) : ISpeechToText
     {
+        private int _heard;
+
         public string Name => "pocketsphinx";
 
         public IReadOnlyCollection<string> Languages { get; } = ["en-US", "zh-CN"];
 
-        public ISpeechRecognizer CreateRecognizer(RecognizerRequest request) => new Recognizer(text);
+        public ISpeechRecognizer CreateRecognizer(RecognizerRequest request) => new Recognizer(this);
 
-        private sealed class Recognizer(string text) : ISpeechRecognizer
+        private string Current => texts[Math.Min(Volatile.Read(ref _heard), texts.Length - 1)];
+
+        private sealed class Recognizer(FixedSpeechToText owner) : ISpeechRecognizer
         {
             public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
             public ValueTask<SpeechHypothesis?> AcceptAsync(ReadOnlyMemory<byte> pcm16, CancellationToken cancellationToken) =>
-                ValueTask.FromResult<SpeechHypothesis?>(text.Length == 0 ? null : new SpeechHypothesis(text));
+                ValueTask.FromResult<SpeechHypothesis?>(owner.Current.Length == 0 ? null : new SpeechHypothesis(owner.Current));
 
-            public ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new SpeechHypothesis(text));
+            public ValueTask<SpeechHypothesis> EndUtteranceAsync(CancellationToken cancellationToken)
+            {
+                var text = owner.Current;
+                Interlocked.Increment(ref owner._heard);
+                return ValueTask.FromResult(new SpeechHypothesis(text));
+            }
 
             public ValueTask CancelUtteranceAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>A model that gives every turn the same reply, in one piece.</summary>
+    private sealed class FixedReplyAi(string reply) : IRoleplayAi
+    {
+        public string Name => "scripted";
+
+        public IRoleplayConversation StartConversation(ConversationSetup setup) => new Conversation(reply);
+
+        private sealed class Conversation(string reply) : IRoleplayConversation
+        {
+            public async IAsyncEnumerable<string> ReplyAsync(AiTurn turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+            {
+                await Task.Yield();
+                yield return reply;
+            }
+
+            public void Commit(AiTurn turn, string reply)
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>espeak-ng, slow to speak <paramref name="slowText"/> the first time (a cloud voice having a bad moment):
+    /// the reply is still being spoken when the trainee coughs.</summary>
+    private sealed class SlowFirstTime(IAvatarSpeech inner, string slowText) : IAvatarSpeech
+    {
+        private int _slowed;
+
+        public string Name => inner.Name;
+
+        public bool Supports(string language) => inner.Supports(language);
+
+        public async ValueTask<AvatarClip> SynthesizeAsync(SpeechRequest request, CancellationToken cancellationToken)
+        {
+            if (request.Text == slowText && Interlocked.Exchange(ref _slowed, 1) == 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+
+            return await inner.SynthesizeAsync(request, cancellationToken);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using RoleplayHub.Core;
 using RoleplayHub.History;
@@ -37,7 +38,12 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
     /// it said.</summary>
     public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, List<AvatarSegmentRecord> spoken, CancellationToken cancellationToken, int firstSegment = 0)
     {
-        var records = new List<AvatarSegmentRecord>();
+        int first, count = 0; // this call's segments are spoken[first..first + count]
+        lock (spoken)
+        {
+            first = spoken.Count;
+        }
+
         int ttsTotal = 0, storeTotal = 0;
         var failed = false;
         await foreach (var sentence in sentences.ReadAllAsync(cancellationToken))
@@ -47,7 +53,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 continue;
             }
 
-            var segment = firstSegment + records.Count;
+            var segment = firstSegment + count;
             var ttsStart = services.Now;
             AvatarClip clip;
             using (var tts = RoleplayTracing.StartStage("tts", avatarSpeech.Name))
@@ -91,7 +97,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 ttsTotal += ttsMs;
                 storeTotal += storeMs;
                 var durationMs = (int)Math.Round(clip.Duration.TotalMilliseconds);
-                if (records.Count == 0 && turn > 0)
+                if (count == 0 && turn > 0)
                 {
                     clock.FirstAudioReached();
                 }
@@ -103,11 +109,12 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
                 services.Metrics.StageDuration.Record(storeMs, new KeyValuePair<string, object?>("stage", "store"));
                 floor.SegmentSent(turn, segment, sentence.Text, durationMs, clip.Words);
                 var record = new AvatarSegmentRecord(segment, sentence.Text, stored.Key, clip.VideoUrl, durationMs, stored.MimeType);
-                records.Add(record);
                 lock (spoken)
                 {
                     spoken.Add(record);
                 }
+
+                count++;
             }
 
             if (sentence.IsLast)
@@ -118,6 +125,12 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
             }
         }
 
+        AvatarSegmentRecord[] records;
+        lock (spoken)
+        {
+            records = CollectionsMarshal.AsSpan(spoken).Slice(first, count).ToArray();
+        }
+
         return new SpokenReply(records, ttsTotal, storeTotal);
     }
 }
@@ -125,5 +138,6 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
 /// <summary>A sentence of the reply for the speaker; <see cref="IsLast"/> once the reply is known to end with it.</summary>
 internal readonly record struct ReplySentence(string Text, bool IsLast);
 
-/// <summary>What a reply's speech left: the segments stored, and the time spent speaking and storing them.</summary>
-internal readonly record struct SpokenReply(List<AvatarSegmentRecord> Records, int TtsMs, int StoreMs);
+/// <summary>What a reply's speech left: the segments stored, and the time spent speaking and storing them. The segments
+/// are a copy of the reply's own list (<see cref="ReplyInFlight.Spoken"/>), not a second list grown beside it.</summary>
+internal readonly record struct SpokenReply(AvatarSegmentRecord[] Records, int TtsMs, int StoreMs);

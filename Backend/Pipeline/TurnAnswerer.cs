@@ -71,7 +71,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         var text = session.Variant.OpeningLine;
         var clock = new ReplyClock(services, started, null, null) { AiMs = 0 };
         var opening = new TurnRecord { HistoryKey = session.HistoryKey, SessionId = session.Id, Turn = 0, UserText = "", StartedAt = startedAt, CompletedAt = startedAt };
-        var current = _current = new ReplyInFlight(new PendingTurn(new AiTurn(0, session.MaxTurns, ""), clock, opening, text)) { Counted = true, Reply = text };
+        var current = _current = new ReplyInFlight(new PendingTurn(new AiTurn(0, session.MaxTurns, ""), clock, opening, text)) { Counted = true };
         await session.EmitAsync(new TurnReply(0, text, 0, session.MaxTurns, clock.Timings()));
         var segments = await speaker.SpeakAsync(0, text, clock, current.Spoken, cancellationToken);
         current.Journaled = true;
@@ -152,7 +152,6 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             else
             {
                 clock.AiMs = record.AiMs;
-                current.Reply = reply;
                 spoken = await speaker.SpeakAsync(pending.Turn.Turn, reply, clock, current.Spoken, cancellationToken, firstSegment);
             }
 
@@ -173,7 +172,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             journaled = true;
             current.Record = completed;
             current.Journaled = true;
-            if (spoken.Records.Count == 0)
+            if (spoken.Records.Length == 0)
             {
                 _retry = new PendingTurn(pending.Turn, clock, completed with { Revision = true }, reply); // the reply stands; only its speech failed
                 return;
@@ -208,17 +207,17 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     /// </summary>
     public void StandInterruption(ReplyCut cut)
     {
-        if (_current is not { } current || current.Pending.Turn.Turn != cut.Turn)
+        if (_current is not { } current || current.Turn.Turn != cut.Turn)
         {
             return;
         }
 
         _current = null;
         _retry = null;
-        conversation.Commit(current.Pending.Turn, cut.HeardText.Length > 0 ? cut.HeardText + "…" : "…");
+        conversation.Commit(current.Turn, cut.HeardText.Length > 0 ? cut.HeardText + "…" : "…");
         var turnCount = current.Counted ? session.TurnCount : session.CountReply();
 
-        var record = current.Record ?? current.Pending.Record;
+        var record = current.Record;
         services.Journal.TurnCompleted(record with
         {
             AiText = cut.HeardText,
@@ -241,15 +240,15 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     /// </summary>
     public async Task ResumeAsync(ReplyCut cut, CancellationToken cancellationToken)
     {
-        if (_current is not { } current || current.Pending.Turn.Turn != cut.Turn)
+        if (_current is not { } current || current.Turn.Turn != cut.Turn)
         {
             return;
         }
 
         await session.EmitAsync(new ReplyResumed(cut.Turn, cut.NextSegment));
-        if ((current.Reply ?? current.Pending.Reply) is not { } reply)
+        if (current.Reply is not { } reply)
         {
-            await AnswerAsync(current.Pending, cancellationToken, cut.NextSegment);
+            await AnswerAsync(current.Unanswered(), cancellationToken, cut.NextSegment);
             return;
         }
 
@@ -257,11 +256,12 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         var rest = (cut.UnheardSentText + " " + unsent).Trim();
         if (rest.Length > 0)
         {
-            await speaker.SpeakAsync(cut.Turn, rest, current.Pending.Clock, current.Spoken, cancellationToken, cut.NextSegment);
+            await speaker.SpeakAsync(cut.Turn, rest, current.Clock, current.Spoken, cancellationToken, cut.NextSegment);
         }
 
-        var record = current.Record ?? current.Pending.Record with { AiText = reply };
-        services.Journal.TurnCompleted(record with { AvatarSegments = current.SpokenSoFar(), Revision = current.Journaled || record.Revision, CompletedAt = services.Time.GetUtcNow() });
+        // The whole reply was said after all. The record an interruption during the speech left has no text yet.
+        var record = current.Record;
+        services.Journal.TurnCompleted(record with { AiText = reply, AvatarSegments = current.SpokenSoFar(), Revision = current.Journaled || record.Revision, CompletedAt = services.Time.GetUtcNow() });
         current.Journaled = true;
     }
 
@@ -408,22 +408,34 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
 /// <summary>The recogniser's final word on an utterance, the turn's clock so far, and the problems hearing it had.</summary>
 internal sealed record FinalTranscript(int Turn, SpeechHypothesis Hypothesis, long ClockStart, DateTimeOffset StartedAt, int QueueMs, int SttMs, long SttDone, IReadOnlyList<string> HearingErrors);
 
-/// <summary>A reply being given: its turn, its text once written, the segments sent so far and its journal record.</summary>
+/// <summary>
+/// A reply being given: its turn and clock, its text once written, the segments sent so far and the turn's record.
+/// It lives until the next turn starts (the trainee may cut in while its audio plays), so it holds the one record that
+/// stands, not the pending one beside the journaled one: every young collection in that time copies what it holds.
+/// </summary>
 internal sealed class ReplyInFlight(PendingTurn pending)
 {
-    public PendingTurn Pending { get; } = pending;
+    public AiTurn Turn { get; } = pending.Turn;
 
-    public string? Reply { get; set; }
+    public ReplyClock Clock { get; } = pending.Clock;
+
+    /// <summary>The reply's text once written, or as given (the opening line, a retry whose speech failed).</summary>
+    public string? Reply { get; set; } = pending.Reply;
 
     /// <summary>The reply has been counted in the session's turn count.</summary>
     public bool Counted { get; set; }
 
-    public TurnRecord? Record { get; set; }
+    /// <summary>The turn's record as it stands: the pending one, then the one journaled, or the one an interruption
+    /// during the reply left (its timings so far).</summary>
+    public TurnRecord Record { get; set; } = pending.Record;
 
     public bool Journaled { get; set; }
 
     /// <summary>Written by the speaker as each segment is sent.</summary>
     public List<AvatarSegmentRecord> Spoken { get; } = [];
+
+    /// <summary>The turn as it waits for its reply: a false interruption before the reply was written answers it again.</summary>
+    public PendingTurn Unanswered() => new(Turn, Clock, Record, Reply);
 
     public List<AvatarSegmentRecord> SpokenSoFar()
     {
