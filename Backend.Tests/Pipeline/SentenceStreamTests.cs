@@ -1,3 +1,4 @@
+using System.Text;
 using RoleplayHub.Pipeline;
 
 namespace RoleplayHub.Tests.Pipeline;
@@ -59,5 +60,18 @@ public sealed class SentenceStreamTests
 
         Assert.Empty(stream.Append("   \n "));
         Assert.Empty(stream.Complete());
+    }
+
+    [Fact]
+    public void AReplyOfOneSentenceIsThatSentencesStringAndALongerReplyIsItsOwn()
+    {
+        var one = new StringBuilder(" That price is higher than we budgeted for. ");
+        var stream = new SentenceStream(minChars: 10);
+        var released = stream.Append(one.ToString());
+        var rest = stream.Complete();
+
+        Assert.Empty(released);
+        Assert.Same(rest[0], TurnAnswerer.ReplyText(one, released.Count, rest)); // kept once, not twice, for the session
+        Assert.Equal(Reply, TurnAnswerer.ReplyText(new StringBuilder(Reply), releasedCount: 3, ["好的。我们再谈谈交货期。"]));
     }
 }
