@@ -5,15 +5,18 @@ namespace RoleplayHub.Pipeline;
 /// <summary>
 /// One turn's clock, from the end of the user's speech (<see cref="Start"/>): the stages the turn has run and the
 /// milestones it has reached — final transcript, first reply token, first audio on the wire. The reply's writer and its
-/// speaker run at once and both read and set it, so every member is under one lock; each milestone is set once.
+/// speaker run at once and both read and set it: each milestone is set once, by whichever reaches it first (a
+/// compare-and-swap, not a lock: the clock lives as long as the reply in flight, until the next turn, and a lock object
+/// beside it would be one more object each young collection copies).
 /// </summary>
 internal sealed class ReplyClock(PipelineServices services, long start, int? queueMs, int? sttMs)
 {
-    private readonly Lock _gate = new();
-    private int? _transcriptMs;
-    private int? _firstTokenMs;
-    private int? _aiMs;
-    private int? _firstAudioMs;
+    private const int Unset = int.MinValue;
+
+    private int _transcriptMs = Unset;
+    private int _firstTokenMs = Unset;
+    private int _aiMs = Unset;
+    private int _firstAudioMs = Unset;
 
     public long Start { get; } = start;
 
@@ -21,25 +24,16 @@ internal sealed class ReplyClock(PipelineServices services, long start, int? que
 
     public int? SttMs { get; } = sttMs;
 
-    public int? TranscriptMs
-    {
-        get { lock (_gate) { return _transcriptMs; } }
-    }
+    public int? TranscriptMs => Read(ref _transcriptMs);
 
-    public int? FirstTokenMs
-    {
-        get { lock (_gate) { return _firstTokenMs; } }
-    }
+    public int? FirstTokenMs => Read(ref _firstTokenMs);
 
-    public int? FirstAudioMs
-    {
-        get { lock (_gate) { return _firstAudioMs; } }
-    }
+    public int? FirstAudioMs => Read(ref _firstAudioMs);
 
     public int? AiMs
     {
-        get { lock (_gate) { return _aiMs; } }
-        set { lock (_gate) { _aiMs = value; } }
+        get => Read(ref _aiMs);
+        set => Volatile.Write(ref _aiMs, value ?? Unset);
     }
 
     /// <summary>Milliseconds since the end of speech.</summary>
@@ -55,27 +49,27 @@ internal sealed class ReplyClock(PipelineServices services, long start, int? que
     public int FirstAudioReached() => Reach(ref _firstAudioMs, "first-audio");
 
     /// <summary>The timings so far, with this segment's speech and storage when there is one.</summary>
-    public TurnTimings Timings(int? ttsMs = null, int? storeMs = null)
-    {
-        lock (_gate)
-        {
-            return new TurnTimings(QueueMs, SttMs, _aiMs, ttsMs, storeMs, Elapsed, _transcriptMs, _firstTokenMs, _firstAudioMs);
-        }
-    }
+    public TurnTimings Timings(int? ttsMs = null, int? storeMs = null) =>
+        new(QueueMs, SttMs, AiMs, ttsMs, storeMs, Elapsed, TranscriptMs, FirstTokenMs, FirstAudioMs);
 
-    private int Reach(ref int? milestone, string name)
-    {
-        lock (_gate)
-        {
-            if (milestone is { } reached)
-            {
-                return reached;
-            }
+    private static int? Read(ref int milestone) => Volatile.Read(ref milestone) is var ms and not Unset ? ms : null;
 
-            var exact = services.ExactMs(Start, services.Now);
-            milestone = (int)Math.Round(exact);
-            services.Metrics.TurnLatency.Record(exact, new KeyValuePair<string, object?>("milestone", name));
-            return milestone.Value;
+    private int Reach(ref int milestone, string name)
+    {
+        if (Volatile.Read(ref milestone) is var reached and not Unset)
+        {
+            return reached;
         }
+
+        var exact = services.ExactMs(Start, services.Now);
+        var ms = (int)Math.Round(exact);
+        var earlier = Interlocked.CompareExchange(ref milestone, ms, Unset);
+        if (earlier != Unset)
+        {
+            return earlier; // the other side reached it first
+        }
+
+        services.Metrics.TurnLatency.Record(exact, new KeyValuePair<string, object?>("milestone", name));
+        return ms;
     }
 }
