@@ -101,6 +101,21 @@ public sealed class HttpApiTests : IDisposable
     }
 
     [Fact]
+    public async Task TheStatsSayWhatTheLastYoungCollectionCopiedAndHowLongItPaused()
+    {
+        using var admin = _factory.CreateClient("root", "admin");
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true); // the service runs in this process
+        var collected = GC.CollectionCount(0);
+
+        var young = (await admin.GetFromJsonAsync<JsonElement>("/api/stats")).GetProperty("lastYoungCollection");
+
+        Assert.InRange(young.GetProperty("generation").GetInt32(), 0, 1); // another test's gen1 may come between
+        Assert.True(young.GetProperty("index").GetInt64() >= collected, $"collection {young.GetProperty("index")} is not the one just run ({collected}) or later");
+        Assert.True(young.GetProperty("promotedBytes").GetInt64() >= 0);
+        Assert.True(young.GetProperty("pauseMs").GetDouble() > 0);
+    }
+
+    [Fact]
     public async Task TheScenarioCatalogIsListedForSignedInUsers()
     {
         using var anonymous = _factory.CreateClient();

@@ -15,6 +15,7 @@ public sealed record NodeStats(
     int Gen1Collections,
     int Gen2Collections,
     double GcPauseMs,
+    YoungCollection? LastYoungCollection,
     long JitCompiledMethods,
     double JitCompilationMs,
     int BusyThreadPoolThreads,
@@ -22,6 +23,18 @@ public sealed record NodeStats(
     long UptimeSeconds,
     TurnOverhead Overhead,
     RealtimeOverhead Realtime);
+
+/// <summary>The last gen0 or gen1 collection: what it copied (the bytes that survived it) and how long it paused the
+/// process. Those pauses are the tail of every latency the server reports; a poller that reads <see cref="Index"/>
+/// often enough sees each one (the benchmark's load generator averages them over its hold).</summary>
+public sealed record YoungCollection(long Index, int Generation, long PromotedBytes, double PauseMs)
+{
+    public static YoungCollection? Last()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        return info.Index == 0 ? null : new YoungCollection(info.Index, info.Generation, info.PromotedBytes, info.PauseDurations[0].TotalMilliseconds);
+    }
+}
 
 /// <summary>The server's own time around the providers in recent turns (ms): from the end of the utterance to the STT
 /// call, and from a provider's result to its event written to the connection.</summary>

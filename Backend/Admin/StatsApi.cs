@@ -43,6 +43,7 @@ public static class StatsApi
             GC.CollectionCount(1),
             GC.CollectionCount(2),
             GC.GetTotalPauseDuration().TotalMilliseconds,
+            YoungCollection.Last(),
             System.Runtime.JitInfo.GetCompiledMethodCount(),
             System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
             maxWorkers - workers,

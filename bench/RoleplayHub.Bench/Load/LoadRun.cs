@@ -475,6 +475,11 @@ internal sealed class LoadRun
             Console.WriteLine($"server GC in hold: gen0 {Delta("gen0Collections")}, gen1 {Delta("gen1Collections")}, gen2 {Delta("gen2Collections")}, pause {pause:0} ms " +
                 $"({pause / holdSecs * 100 / 1000:0.00}% of time); managed heap max {heap:0.0} MB; thread-pool queue max {queue}; " +
                 $"allocated {allocated / Math.Max(1, chunksInHold) / 1024.0:0.0} KB per chunk");
+            if (YoungCollections.Summarize([.. stats.Where(s => s.At >= holdFrom).Select(s => s.Stats)]) is { } young)
+            {
+                Console.WriteLine(young);
+            }
+
             if (last.TryGetProperty("jitCompiledMethods", out var jitMethods))
             {
                 // A server still tiering up spends a large share of its CPU in the JIT (a fifth of it in the first
