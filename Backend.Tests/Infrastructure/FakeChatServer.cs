@@ -117,8 +117,9 @@ public sealed class FakeChatServer : IAsyncDisposable
             await WriteChunkAsync(context, ChatChunks.Chunk(delta, null));
         }
 
-        // Abort discards output Kestrel has not yet handed to the socket; the pause lets the deltas leave first.
-        await Task.Delay(200, context.RequestAborted);
+        // Abort discards output Kestrel has not yet handed to the socket, and its socket writes run on the thread pool of
+        // a test process busy with other tests: the pause lets the deltas leave first.
+        await Task.Delay(1_000, context.RequestAborted);
         context.Abort();
     });
 

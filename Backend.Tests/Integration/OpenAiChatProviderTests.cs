@@ -243,7 +243,9 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
     [InlineData("unfinished", true)]
     public async Task AFailureAfterTheFirstDeltaIsReportedButNeverRetried(string kind, bool retryable)
     {
-        using var ai = Provider(o => o.StallTimeout = TimeSpan.FromMilliseconds(300));
+        // Long enough that a test process busy with others still reads both deltas before the stall is called: only the
+        // stall case waits it out, the others fail on their own.
+        using var ai = Provider(o => o.StallTimeout = TimeSpan.FromSeconds(kind == "stall" ? 1.5 : 10));
         _ = kind switch
         {
             "stall" => _server.StallAfter("Well, ", "let me "),
@@ -266,7 +268,7 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
         Assert.Single(_server.Requests);
         if (kind == "stall")
         {
-            Assert.Equal("The language model stopped for 0.3 s in the middle of its reply.", failure.Message);
+            Assert.Equal("The language model stopped for 1.5 s in the middle of its reply.", failure.Message);
         }
     }
 
