@@ -66,12 +66,15 @@ public sealed class SentenceStreamTests
     public void AReplyOfOneSentenceIsThatSentencesStringAndALongerReplyIsItsOwn()
     {
         var one = new StringBuilder(" That price is higher than we budgeted for. ");
-        var stream = new SentenceStream(minChars: 10);
-        var released = stream.Append(one.ToString());
-        var rest = stream.Complete();
+        var single = new SentenceStream(minChars: 10);
+        var released = single.Append(one.ToString());
+        var rest = single.Complete();
+        var several = new SentenceStream(minChars: 10);
+        several.Append(Reply);
+        several.Complete();
 
         Assert.Empty(released);
-        Assert.Same(rest[0], TurnAnswerer.ReplyText(one, released.Count, rest)); // kept once, not twice, for the session
-        Assert.Equal(Reply, TurnAnswerer.ReplyText(new StringBuilder(Reply), releasedCount: 3, ["好的。我们再谈谈交货期。"]));
+        Assert.Same(rest[0], single.Text(one)); // kept once, not twice, for the session
+        Assert.Equal(Reply, several.Text(new StringBuilder(" " + Reply + " ")));
     }
 }

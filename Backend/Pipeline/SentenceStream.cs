@@ -14,6 +14,8 @@ public sealed class SentenceStream(int minChars)
     private readonly StringBuilder _current = new();   // the sentence being written
     private readonly List<string> _closed = [];        // ended, waiting for text after them
     private char? _held;                               // a '.', '!' or '?' whose next character decides whether it ends a sentence
+    private int _released;                             // sentences released so far
+    private string? _first;                            // the first of them
 
     /// <summary>Adds the next piece of the reply; returns the sentences it released (often none).</summary>
     public IReadOnlyList<string> Append(ReadOnlySpan<char> text)
@@ -33,6 +35,7 @@ public sealed class SentenceStream(int minChars)
             if (!char.IsWhiteSpace(c) && _closed.Count > 0)
             {
                 (released ??= []).AddRange(_closed);
+                Released(_closed);
                 _closed.Clear();
             }
 
@@ -62,8 +65,25 @@ public sealed class SentenceStream(int minChars)
         }
 
         var released = _closed.ToList();
+        Released(_closed);
         _closed.Clear();
         return released;
+    }
+
+    /// <summary>The whole reply, <paramref name="written"/> trimmed, once <see cref="Complete"/> has released its last
+    /// sentence. A reply of one sentence is that sentence's string: the reply and its spoken sentence are both kept as
+    /// long as the session (the coaching capture, the events kept for a resume), and a copy would be promoted with
+    /// them by every young collection.</summary>
+    public string Text(StringBuilder written)
+    {
+        var text = written.ToString().Trim();
+        return _released == 1 && _first == text ? _first : text;
+    }
+
+    private void Released(List<string> sentences)
+    {
+        _first ??= sentences.Count > 0 ? sentences[0] : null;
+        _released += sentences.Count;
     }
 
     /// <summary>The sentence in <see cref="_current"/> ends here, unless it is an abbreviation or too short to be a

@@ -296,7 +296,6 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         var reply = new StringBuilder();
         var deltas = new ReplyDeltas(turn.Turn, reply, services.Ai.DeltaInterval, services.Time);
         var splitter = new SentenceStream(services.Tts.MinSegmentChars);
-        var releasedCount = 0;
         try
         {
             await foreach (var delta in conversation.ReplyAsync(turn, timeout.Token))
@@ -318,8 +317,6 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
                     sentences.TryWrite(new ReplySentence(sentence, false));
                 }
 
-                releasedCount += released.Count;
-
                 // A sentence going to the voice takes everything written with it: what is about to be heard is on screen.
                 await session.EmitDeltaAsync(released.Count > 0 ? deltas.Flush() : deltas.Grown());
             }
@@ -328,13 +325,13 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         {
             span.Fail(ErrorCodes.AiCut, ex.Message);
             await session.EmitDeltaAsync(deltas.Flush());
-            return await CutAsync(turn, reply, splitter, sentences, releasedCount, ex.Message);
+            return await CutAsync(turn, reply, splitter, sentences, ex.Message);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reply.ToString().Trim().Length > 0)
         {
             span.Fail(ErrorCodes.AiCut, "timed out");
             await session.EmitDeltaAsync(deltas.Flush());
-            return await CutAsync(turn, reply, splitter, sentences, releasedCount, $"The reply took longer than {services.Ai.Timeout.TotalSeconds:0} s.");
+            return await CutAsync(turn, reply, splitter, sentences, $"The reply took longer than {services.Ai.Timeout.TotalSeconds:0} s.");
         }
         catch (AiProviderException ex)
         {
@@ -350,7 +347,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
         }
 
         await session.EmitDeltaAsync(deltas.Flush());
-        var text = Finish(reply, splitter, sentences, releasedCount);
+        var text = Finish(reply, splitter, sentences);
         if (text.Length == 0)
         {
             await _report.ReportAsync(new ClientError(ErrorCodes.AiFailed, $"The AI returned an empty reply to turn {turn.Turn}.", true));
@@ -366,15 +363,15 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
     /// already read it in the deltas: it is the reply the client gets (<c>ai-response</c> with <c>cut</c>), the history
     /// keeps and the model sees next time (with "…"). An <c>ai-cut</c> event, not retryable, says why; the turn counts.
     /// </summary>
-    private async Task<WrittenReply> CutAsync(AiTurn turn, StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences, int releasedCount, string reason)
+    private async Task<WrittenReply> CutAsync(AiTurn turn, StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences, string reason)
     {
-        var text = Finish(reply, splitter, sentences, releasedCount);
+        var text = Finish(reply, splitter, sentences);
         await _report.ReportAsync(new ClientError(ErrorCodes.AiCut, $"The persona's reply to turn {turn.Turn} was cut off: {reason} What it said so far is kept.", false));
         return new WrittenReply(text, Cut: true);
     }
 
     /// <summary>Hands the sentences not yet released to the speaker, the last one marked last; returns the reply's text.</summary>
-    private static string Finish(StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences, int releasedCount)
+    private static string Finish(StringBuilder reply, SentenceStream splitter, ChannelWriter<ReplySentence> sentences)
     {
         var rest = splitter.Complete();
         for (var i = 0; i < rest.Count; i++)
@@ -382,16 +379,7 @@ internal sealed class TurnAnswerer(ITurnSession session, IRoleplayConversation c
             sentences.TryWrite(new ReplySentence(rest[i], i == rest.Count - 1));
         }
 
-        return ReplyText(reply, releasedCount, rest);
-    }
-
-    /// <summary>The reply's whole text. A reply of one sentence is that sentence's string: the reply and its spoken
-    /// sentence are both kept as long as the session (the coaching capture, the events kept for a resume), and a second
-    /// copy of it would be promoted with them.</summary>
-    internal static string ReplyText(StringBuilder reply, int releasedCount, IReadOnlyList<string> rest)
-    {
-        var text = reply.ToString().Trim();
-        return releasedCount == 0 && rest.Count == 1 && rest[0] == text ? rest[0] : text;
+        return splitter.Text(reply);
     }
 
     private async Task<StoredMedia?> StoreUserAudioAsync(RecordedUtterance? recording, CancellationToken cancellationToken)
