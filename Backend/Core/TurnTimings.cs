@@ -84,14 +84,16 @@ public readonly struct TurnTimings : IEquatable<TurnTimings>
         $"queue {QueueMs}, stt {SttMs}, ai {AiMs}, tts {TtsMs}, store {StoreMs}, total {TotalMs}, " +
         $"transcript {TranscriptMs}, first token {FirstTokenMs}, first audio {FirstAudioMs} (ms)";
 
-    private static int Pack(int? ms) => ms switch
+    /// <summary>A time or null as one int, zero for null (the encoding above; <c>ReplyClock</c> keeps its milestones in
+    /// it too, so a milestone not reached yet is zero).</summary>
+    internal static int Pack(int? ms) => ms switch
     {
         null => 0,
         >= 0 and var v => Math.Min(v, int.MaxValue - 1) + 1,
         var v => v.Value,
     };
 
-    private static int? Unpack(int packed) => packed switch
+    internal static int? Unpack(int packed) => packed switch
     {
         0 => null,
         > 0 => packed - 1,

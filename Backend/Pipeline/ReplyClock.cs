@@ -11,12 +11,11 @@ namespace RoleplayHub.Pipeline;
 /// </summary>
 internal sealed class ReplyClock(PipelineServices services, long start, int? queueMs, int? sttMs)
 {
-    private const int Unset = int.MinValue;
-
-    private int _transcriptMs = Unset;
-    private int _firstTokenMs = Unset;
-    private int _aiMs = Unset;
-    private int _firstAudioMs = Unset;
+    // Each as TurnTimings packs a time: zero until it is reached.
+    private int _transcriptMs;
+    private int _firstTokenMs;
+    private int _aiMs;
+    private int _firstAudioMs;
 
     public long Start { get; } = start;
 
@@ -33,7 +32,7 @@ internal sealed class ReplyClock(PipelineServices services, long start, int? que
     public int? AiMs
     {
         get => Read(ref _aiMs);
-        set => Volatile.Write(ref _aiMs, value ?? Unset);
+        set => Volatile.Write(ref _aiMs, TurnTimings.Pack(value));
     }
 
     /// <summary>Milliseconds since the end of speech.</summary>
@@ -52,19 +51,18 @@ internal sealed class ReplyClock(PipelineServices services, long start, int? que
     public TurnTimings Timings(int? ttsMs = null, int? storeMs = null) =>
         new(QueueMs, SttMs, AiMs, ttsMs, storeMs, Elapsed, TranscriptMs, FirstTokenMs, FirstAudioMs);
 
-    private static int? Read(ref int milestone) => Volatile.Read(ref milestone) is var ms and not Unset ? ms : null;
+    private static int? Read(ref int milestone) => TurnTimings.Unpack(Volatile.Read(ref milestone));
 
     private int Reach(ref int milestone, string name)
     {
-        if (Volatile.Read(ref milestone) is var reached and not Unset)
+        if (Read(ref milestone) is { } reached)
         {
             return reached;
         }
 
         var exact = services.ExactMs(Start, services.Now);
         var ms = (int)Math.Round(exact);
-        var earlier = Interlocked.CompareExchange(ref milestone, ms, Unset);
-        if (earlier != Unset)
+        if (TurnTimings.Unpack(Interlocked.CompareExchange(ref milestone, TurnTimings.Pack(ms), 0)) is { } earlier)
         {
             return earlier; // the other side reached it first
         }

@@ -38,12 +38,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
     /// it said.</summary>
     public async Task<SpokenReply> SpeakAsync(int turn, ChannelReader<ReplySentence> sentences, ReplyClock clock, List<AvatarSegmentRecord> spoken, CancellationToken cancellationToken, int firstSegment = 0)
     {
-        int first, count = 0; // this call's segments are spoken[first..first + count]
-        lock (spoken)
-        {
-            first = spoken.Count;
-        }
-
+        var count = 0; // this call's segments, the last ones in spoken
         int ttsTotal = 0, storeTotal = 0;
         var failed = false;
         await foreach (var sentence in sentences.ReadAllAsync(cancellationToken))
@@ -128,7 +123,7 @@ internal sealed class ReplySpeaker(ITurnSession session, IAvatarSpeech avatarSpe
         AvatarSegmentRecord[] records;
         lock (spoken)
         {
-            records = CollectionsMarshal.AsSpan(spoken).Slice(first, count).ToArray();
+            records = CollectionsMarshal.AsSpan(spoken)[^count..].ToArray();
         }
 
         return new SpokenReply(records, ttsTotal, storeTotal);
