@@ -20,7 +20,12 @@ internal sealed class PersonaFloor(PipelineServices services, PlaybackReport pla
     private const int Unknown = -2;
 
     private readonly Lock _gate = new();
-    private readonly List<SentSegment> _segments = [];
+
+    // A list per reply, not one cleared and refilled: the floor lives as long as the session, and each reply's segments
+    // written into its long-lived array marked that array's cards for every young collection to scan until the next
+    // gen1 one promoted them (docs/benchmarks.md, "What a young collection scans"). The floor's own fields are written
+    // each reply anyway.
+    private List<SentSegment> _segments = [];
     private Task _reply = Task.CompletedTask;
     private CancellationTokenSource? _cancel;
     private CancellationToken _cancelLinkedTo;
@@ -38,7 +43,7 @@ internal sealed class PersonaFloor(PipelineServices services, PlaybackReport pla
         {
             cancel = ReplyCancellation(stopping);
             _turn = turn ?? Unknown;
-            _segments.Clear();
+            _segments = [];
             _sentMs = 0;
         }
 
