@@ -64,7 +64,7 @@ internal sealed class HeapCensus
         return new HeapCensus(byType, strings);
     }
 
-    private static ClrRuntime CreateRuntime(DataTarget target)
+    internal static ClrRuntime CreateRuntime(DataTarget target)
     {
         var clr = target.ClrVersions[0];
         // The runtime's own DAC, beside it: ClrMD's search by build id misses it for some servicing builds.

@@ -64,6 +64,11 @@ internal sealed record LoadOptions
     /// the server for about a second, so read latencies from another run.</summary>
     public bool PromotionCensus { get; init; }
 
+    /// <summary>Also count, halfway through the hold, the server's old objects that point at younger ones
+    /// (<see cref="Load.CardCensus"/>): the cards each young collection scans. Suspends the server for a few seconds,
+    /// so read latencies from another run.</summary>
+    public bool CardCensus { get; init; }
+
     /// <summary>Send the recording's bytes unchanged in every chunk of every trainee, instead of stamping each chunk
     /// (<see cref="LoadRun.Stamp"/>): every utterance the run sends is then the same bytes, and a server that stores
     /// recordings by their content stores one.</summary>
@@ -79,13 +84,14 @@ internal sealed record LoadOptions
         var o = new LoadOptions();
         for (var i = 0; i < args.Length; i += 2)
         {
-            if (args[i] is "--idle" or "--heap-census" or "--promotion-census" or "--identical-audio")
+            if (args[i] is "--idle" or "--heap-census" or "--promotion-census" or "--card-census" or "--identical-audio")
             {
                 o = args[i] switch
                 {
                     "--idle" => o with { Idle = true },
                     "--heap-census" => o with { HeapCensus = true },
                     "--promotion-census" => o with { PromotionCensus = true },
+                    "--card-census" => o with { CardCensus = true },
                     _ => o with { IdenticalAudio = true },
                 };
                 i--;

@@ -26,6 +26,7 @@ internal sealed class LoadRun
     private string? _memory;
     private string? _census;
     private string? _promotionCensus;
+    private string? _cardCensus;
     private readonly List<LatencySamples> _measured = [];
     private (int Server, int Self)? _samplesInHold;
 
@@ -368,6 +369,11 @@ internal sealed class LoadRun
                     _promotionCensus = HeapCensus.TakeGeneration1(promoting).Report(HeapCensus.Empty, Math.Max(1, live[^1]), "session", top: 45, what: "in generation 1 (promoted since the last gen1 collection)");
                 }
 
+                if (o.CardCensus && _cardCensus is null && now - holdStarted >= (deadline - holdStarted) / 2 && o.ServerPid is { } carding)
+                {
+                    _cardCensus = Load.CardCensus.Take(carding).Report(Math.Max(1, live[^1]));
+                }
+
                 holdEnded = now;
                 serverTicksAtEnd = server?.TotalTicks() ?? 0;
                 chunksAtEnd = Interlocked.Read(ref ChunksSent);
@@ -501,7 +507,7 @@ internal sealed class LoadRun
             Console.WriteLine(_memory);
         }
 
-        foreach (var census in new[] { _census, _promotionCensus }.OfType<string>())
+        foreach (var census in new[] { _census, _promotionCensus, _cardCensus }.OfType<string>())
         {
             Console.WriteLine();
             Console.WriteLine(census);
