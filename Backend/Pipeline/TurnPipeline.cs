@@ -26,10 +26,8 @@ internal sealed class TurnPipeline(
     SpeechGate? gate,
     PipelineServices services)
 {
-    private readonly UtteranceRecorder _recorder = new(services.Recordings, services.MediaStore);
+    private readonly TurnWritten _written = TurnWritten.Make(session, conversation, avatarSpeech, services);
     private readonly TurnReport _report = new(session, services.Metrics); // hearing's problems, per utterance
-    private readonly PersonaFloor _floor = new(services, session.Playback);
-    private TurnAnswerer? _answerer;
     private ReplyCut? _cut;          // an interruption whose fate this utterance's words decide
     private long _cutAt;
     private bool _cutHeardWords;     // a word was recognised since the interruption
@@ -44,8 +42,12 @@ internal sealed class TurnPipeline(
 
     private long Now => services.Time.GetTimestamp();
 
+    private UtteranceRecorder Recorder => _written.Recorder;
+
+    private PersonaFloor Floor => _written.Floor;
+
     /// <summary>The persona's side, with its own report: its replies run while the next utterance is heard.</summary>
-    private TurnAnswerer Answerer => _answerer ??= CreateAnswerer();
+    private TurnAnswerer Answerer => _written.Answerer;
 
     public async Task RunAsync()
     {
@@ -72,7 +74,7 @@ internal sealed class TurnPipeline(
         finally
         {
             await SettleReplyAsync();
-            await _recorder.DisposeAsync();
+            await Recorder.DisposeAsync();
             await decoder.DisposeAsync();
             await recognizer.DisposeAsync();
             await conversation.DisposeAsync();
@@ -161,7 +163,7 @@ internal sealed class TurnPipeline(
         _utteranceHasAudio = true;
         if (services.Media.KeepUserAudio)
         {
-            _recorder.Write(pcm.Bytes.Span);
+            Recorder.Write(pcm.Bytes.Span);
         }
 
         SpeechHypothesis? partial;
@@ -268,14 +270,14 @@ internal sealed class TurnPipeline(
             if (_utteranceBroken || !_utteranceHasAudio)
             {
                 await recognizer.CancelUtteranceAsync(cancellationToken);
-                _recorder.Discard();
+                Recorder.Discard();
                 return;
             }
 
             if (_levels.PeakDbfs < services.Stt.SilencePeakDbfs)
             {
                 await recognizer.CancelUtteranceAsync(cancellationToken);
-                _recorder.Discard();
+                Recorder.Discard();
                 if (!await NotAnInterruptionAsync(turn, cancellationToken))
                 {
                     await NoSpeechAsync(turn, $"The last utterance was silent (peak {_levels.PeakDbfs:0} dBFS); check the microphone.");
@@ -337,7 +339,7 @@ internal sealed class TurnPipeline(
             catch (SpeechRecognitionException ex)
             {
                 stt.Fail(ErrorCodes.SttFailed, ex.Message);
-                _recorder.Discard();
+                Recorder.Discard();
                 await ReportAsync(new ClientError(ErrorCodes.SttFailed, ex.Message, ex.Retryable));
                 return false;
             }
@@ -352,7 +354,7 @@ internal sealed class TurnPipeline(
         var sttMs = Ms(pickedUp, sttDone);
         if (final.Text.Length == 0)
         {
-            _recorder.Discard();
+            Recorder.Discard();
             if (!await NotAnInterruptionAsync(turn, cancellationToken))
             {
                 await NoSpeechAsync(turn, "No words were recognised in the last utterance; please say it again.");
@@ -363,7 +365,7 @@ internal sealed class TurnPipeline(
 
         if (_cut is { } cut && (IsBackchannel(final.Text) || IsEcho(final.Text, cut)))
         {
-            _recorder.Discard();
+            Recorder.Discard();
             await NotAnInterruptionAsync(turn, cancellationToken); // "mhm", or the persona's own voice: it goes on
             return false;
         }
@@ -371,13 +373,13 @@ internal sealed class TurnPipeline(
         if (_cut is { } stands)
         {
             _cut = null;
-            await _floor.SettleAsync();
+            await Floor.SettleAsync();
             Answerer.StandInterruption(stands);
         }
 
         _nextTurn++;
         var transcript = new FinalTranscript(turn, final, clockStart, startedAt, queueMs, sttMs, sttDone, _report.Errors);
-        var recording = _recorder.Finish();
+        var recording = Recorder.Finish();
         await HandOverAsync(turn, async ct =>
         {
             using (span)
@@ -402,7 +404,7 @@ internal sealed class TurnPipeline(
     /// </summary>
     private async Task InterruptAsync(long detected)
     {
-        if (_cut is not null || _floor.Interrupt() is not { } cut)
+        if (_cut is not null || Floor.Interrupt() is not { } cut)
         {
             return;
         }
@@ -433,7 +435,7 @@ internal sealed class TurnPipeline(
     {
         var cut = _cut!;
         _cut = null;
-        await _floor.SettleAsync();
+        await Floor.SettleAsync();
         await HandOverAsync(cut.Turn, ct => Answerer.ResumeAsync(cut, ct), cancellationToken);
     }
 
@@ -458,7 +460,7 @@ internal sealed class TurnPipeline(
     /// <summary>The persona's next reply, on its own task once the last has ended. A reply that fails unexpectedly
     /// fails the session, as a failing worker does.</summary>
     private Task HandOverAsync(int? turn, Func<CancellationToken, Task> answer, CancellationToken cancellationToken) =>
-        _floor.HandOverAsync(turn, async ct =>
+        Floor.HandOverAsync(turn, async ct =>
         {
             try
             {
@@ -472,18 +474,13 @@ internal sealed class TurnPipeline(
             }
         }, cancellationToken);
 
-    private TurnAnswerer CreateAnswerer()
-    {
-        var report = new TurnReport(session, services.Metrics);
-        return new TurnAnswerer(session, conversation, new ReplySpeaker(session, avatarSpeech, report, _floor, services), report, services);
-    }
 
     /// <summary>The worker is stopping: the reply in flight ends first (its failure, if any, is only logged now).</summary>
     private async Task SettleReplyAsync()
     {
         try
         {
-            await _floor.SettleAsync();
+            await Floor.SettleAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -511,4 +508,22 @@ internal sealed class TurnPipeline(
 
     private double ExactMs(long from, long to) => services.Time.GetElapsedTime(from, to).TotalMilliseconds;
 
+    /// <summary>
+    /// The session's objects a turn writes its new objects into: the recorder (each recording's file), the persona's
+    /// floor (each reply's task and segments) and its answerer (the reply in flight). Made together, in this order, so
+    /// they lie together in the heap: a turn's writes into them then mark one or two of the card table's 256-byte cards
+    /// instead of one each, and every young collection scans every marked card of every session (docs/benchmarks.md,
+    /// "What a young collection scans").
+    /// </summary>
+    private readonly record struct TurnWritten(UtteranceRecorder Recorder, PersonaFloor Floor, TurnAnswerer Answerer)
+    {
+        public static TurnWritten Make(ITurnSession session, IRoleplayConversation conversation, IAvatarSpeech avatarSpeech, PipelineServices services)
+        {
+            var report = new TurnReport(session, services.Metrics); // the persona's problems: made first, outside the group
+            var recorder = new UtteranceRecorder(services.Recordings, services.MediaStore);
+            var floor = new PersonaFloor(services, session.Playback);
+            var answerer = new TurnAnswerer(session, conversation, new ReplySpeaker(session, avatarSpeech, report, floor, services), report, services);
+            return new(recorder, floor, answerer);
+        }
+    }
 }
