@@ -21,6 +21,7 @@ internal sealed class CardCensus
     private readonly HashSet<ulong> _toGen0 = [];
     private readonly HashSet<ulong> _toGen1 = [];
     private readonly Dictionary<string, HashSet<ulong>> _cardsByHolder = [];
+    private readonly Dictionary<ulong, SortedSet<string>> _holdersByCard = [];
     private readonly Dictionary<string, long> _references = [];
 
     public static CardCensus Take(int pid)
@@ -75,6 +76,12 @@ internal sealed class CardCensus
             }
 
             cards.Add(card);
+            if (!_holdersByCard.TryGetValue(card, out var holders))
+            {
+                _holdersByCard[card] = holders = new(StringComparer.Ordinal);
+            }
+
+            holders.Add(holder);
             var field = reference.Field?.Name ?? (reference.IsArrayElement ? "[]" : "?");
             var key = $"{holder} `.{field}` → gen{targetGeneration} `{Shorten(reference.Object.Type?.Name)}`";
             _references[key] = _references.GetValueOrDefault(key) + 1;
@@ -100,6 +107,11 @@ internal sealed class CardCensus
         };
         lines.AddRange(_cardsByHolder.OrderByDescending(h => h.Value.Count).Take(top)
             .Select(h => $"| {h.Key} | {h.Value.Count:N0} | {h.Value.Count / (double)sessions:0.00} |"));
+        lines.Add("");
+        lines.Add("| the holders on one card (objects made together share cards) | cards | per session |");
+        lines.Add("|---|---:|---:|");
+        lines.AddRange(_holdersByCard.Values.GroupBy(h => string.Join(" + ", h)).OrderByDescending(g => g.Count()).Take(top)
+            .Select(g => $"| {g.Key} | {g.Count():N0} | {g.Count() / (double)sessions:0.00} |"));
         lines.Add("");
         lines.Add("| reference (holder, field, target) | count | per session |");
         lines.Add("|---|---:|---:|");
