@@ -20,8 +20,9 @@ public static class StatsApi
         return app;
     }
 
-    // Read once: a Process object's working set reads every thread's file under /proc (milliseconds with a busy
-    // pool), and the benchmarks ask for these stats every second. Environment.WorkingSet reads the process's own.
+    // No Process object per request: its working set reads every thread's file under /proc (milliseconds with a busy
+    // pool), and the benchmarks ask for these stats every second. The start time is read once; the working set comes
+    // from Environment.WorkingSet, which reads the process's own.
     private static readonly DateTime Started = StartTime();
 
     // collect=true runs a full, compacting garbage collection first, so managedHeapBytes is live data only (the
