@@ -29,14 +29,14 @@ internal sealed class CardCensus
         using var target = DataTarget.AttachToProcess(pid, suspend: true);
         using var runtime = HeapCensus.CreateRuntime(target);
         var census = new CardCensus();
-        var generations = Generations.Of(runtime.Heap);
-        foreach (var segment in runtime.Heap.Segments)
+        var heap = runtime.Heap;
+        foreach (var segment in heap.Segments)
         {
             foreach (var obj in segment.EnumerateObjects())
             {
-                if (obj.IsValid && !obj.IsFree && obj.Type is { ContainsPointers: true } && generations.Of(obj.Address) is > 0 and var generation)
+                if (obj.IsValid && !obj.IsFree && obj.Type is { ContainsPointers: true } && Age(segment.GetGeneration(obj.Address)) is > 0 and var generation)
                 {
-                    census.Count(obj, generation, generations);
+                    census.Count(heap, obj, generation);
                 }
             }
         }
@@ -44,13 +44,26 @@ internal sealed class CardCensus
         return census;
     }
 
-    private void Count(ClrObject obj, int generation, Generations generations)
+    /// <summary>0 and 1 for the young generations, 2 for every older heap (generation 2, large, pinned, frozen); -1 for an
+    /// address outside the heap.</summary>
+    private static int Age(Generation generation) => generation switch
+    {
+        Generation.Generation0 => 0,
+        Generation.Generation1 => 1,
+        Generation.Unknown => -1,
+        _ => 2,
+    };
+
+    private static int AgeOf(ClrHeap heap, ulong address) =>
+        heap.GetSegmentByAddress(address) is { } segment ? Age(segment.GetGeneration(address)) : -1;
+
+    private void Count(ClrHeap heap, ClrObject obj, int generation)
     {
         // Most old objects point at nothing young: find those first by address, then name the fields of the few that do.
         var younger = false;
         foreach (var address in obj.EnumerateReferenceAddresses(carefully: false, considerDependantHandles: false))
         {
-            younger |= Younger(generation, generations.Of(address));
+            younger |= Younger(generation, AgeOf(heap, address));
         }
 
         if (!younger)
@@ -58,10 +71,10 @@ internal sealed class CardCensus
             return;
         }
 
-        var holder = $"gen{Name(generation)} `{Shorten(obj.Type!.Name)}`";
+        var holder = $"gen{generation} `{Shorten(obj.Type!.Name)}`";
         foreach (var reference in obj.EnumerateReferencesWithFields(carefully: false, considerDependantHandles: false))
         {
-            var targetGeneration = generations.Of(reference.Object.Address);
+            var targetGeneration = AgeOf(heap, reference.Object.Address);
             if (!Younger(generation, targetGeneration))
             {
                 continue;
@@ -91,8 +104,6 @@ internal sealed class CardCensus
     /// <summary>A reference a young collection scans: into generation 0 from an older one, or from generation 2 (or the
     /// large and pinned heaps) into generation 1.</summary>
     private static bool Younger(int holder, int target) => target == 0 || (target == 1 && holder >= 2);
-
-    private static string Name(int generation) => generation == Generations.LargeOrPinned ? " 2 (large or pinned)" : $"{generation}";
 
     public string Report(int sessions, int top = 25)
     {
@@ -128,51 +139,5 @@ internal sealed class CardCensus
             .Replace("RoleplayHub.", "", StringComparison.Ordinal)
             .Replace('|', '/');
         return type.Length <= 100 ? type : type[..97] + "...";
-    }
-
-    /// <summary>Each address's generation, from the heap's regions.</summary>
-    private sealed class Generations
-    {
-        public const int LargeOrPinned = 3;
-
-        private readonly (ulong Start, ulong End, int Generation)[] _ranges;
-        private readonly ulong[] _starts;
-
-        private Generations((ulong Start, ulong End, int Generation)[] ranges)
-        {
-            _ranges = ranges;
-            _starts = [.. ranges.Select(r => r.Start)];
-        }
-
-        public static Generations Of(ClrHeap heap)
-        {
-            var ranges = new List<(ulong Start, ulong End, int Generation)>();
-            foreach (var segment in heap.Segments)
-            {
-                if (segment.Kind is GCSegmentKind.Large or GCSegmentKind.Pinned or GCSegmentKind.Frozen)
-                {
-                    ranges.Add((segment.Start, segment.End, LargeOrPinned));
-                    continue;
-                }
-
-                foreach (var (range, generation) in new[] { (segment.Generation0, 0), (segment.Generation1, 1), (segment.Generation2, 2) })
-                {
-                    if (range.Length > 0)
-                    {
-                        ranges.Add((range.Start, range.End, generation));
-                    }
-                }
-            }
-
-            return new([.. ranges.OrderBy(r => r.Start)]);
-        }
-
-        /// <summary>The generation of the object at <paramref name="address"/>; -1 outside the heap.</summary>
-        public int Of(ulong address)
-        {
-            var i = Array.BinarySearch(_starts, address);
-            i = i < 0 ? ~i - 1 : i;
-            return i >= 0 && address < _ranges[i].End ? _ranges[i].Generation : -1;
-        }
     }
 }
