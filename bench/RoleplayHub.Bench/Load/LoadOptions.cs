@@ -79,6 +79,11 @@ internal sealed record LoadOptions
     /// pauses the server for that collection.</summary>
     public TimeSpan? LiveHeapEvery { get; init; }
 
+    /// <summary>Megabytes the generator may allocate without a collection of its own (a no-GC region from the start of
+    /// the run; 0: none). Its collections stop every trainee's pacing at once, which its send lag reports as its own
+    /// lateness; with the region it makes none while it measures, unless it allocates more than this.</summary>
+    public int NoGcRegionMb { get; init; } = 1024;
+
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
@@ -121,6 +126,7 @@ internal sealed record LoadOptions
                 "--server-pid" => o with { ServerPid = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--out" => o with { Out = value },
                 "--live-heap-every" => o with { LiveHeapEvery = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--no-gc-region" => o with { NoGcRegionMb = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var mb ? mb : throw new ArgumentException("--no-gc-region MB (0: none)") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -27,6 +28,7 @@ internal sealed class LoadRun
     private string? _census;
     private string? _promotionCensus;
     private string? _cardCensus;
+    private bool _noGcRegion; // the run began in a no-GC region (LoadOptions.NoGcRegionMb)
     private readonly List<LatencySamples> _measured = [];
     private (int Server, int Self)? _samplesInHold;
 
@@ -306,6 +308,8 @@ internal sealed class LoadRun
         var o = Options;
         Console.WriteLine($"{o.Target} {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
             $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}, {(o.IdenticalAudio ? "every utterance the same audio" : "each trainee's audio its own (stamped chunks)")}");
+        // Before the clock starts: starting the region collects once.
+        _noGcRegion = o.NoGcRegionMb > 0 && GC.TryStartNoGCRegion((long)o.NoGcRegionMb << 20);
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(o.Duration.TotalSeconds * Stopwatch.Frequency);
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);
@@ -523,6 +527,17 @@ internal sealed class LoadRun
             $"its own GC over the run: {GC.CollectionCount(0)} collections ({GC.CollectionCount(1)} of gen1 or gen2, {GC.CollectionCount(2)} of gen2), " +
             $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms; in the hold {selfInHold.Collections} collections, paused {selfInHold.Paused.TotalMilliseconds:0} ms, " +
             $"{selfInHold.Allocated / Math.Max(1, chunksInHold) / 1024.0:0.00} KB allocated per chunk");
+        if (o.NoGcRegionMb > 0)
+        {
+            var held = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+            Console.WriteLine($"loadgen no-GC region of {o.NoGcRegionMb} MB: " +
+                (!_noGcRegion ? "refused by the runtime" : held ? "held to the end of the run" : "ended by a collection when its budget ran out"));
+            if (held)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
+
         // A figure measured through a saturated generator is the generator's: judged over the hold (the ramp's burst of
         // connections peaks briefly), a run above 70 % of its core or 10 ms of send lag at p99 is not a figure of the server.
         if (lag.P99 > 10 || selfHold.Average() > 70)
