@@ -26,7 +26,7 @@ internal sealed class TurnPipeline(
     SpeechGate? gate,
     PipelineServices services)
 {
-    private readonly TurnWritten _written = TurnWritten.Make(session, conversation, avatarSpeech, services);
+    private readonly TurnParts _parts = TurnParts.Make(session, conversation, avatarSpeech, services);
     private readonly TurnReport _report = new(session, services.Metrics); // hearing's problems, per utterance
     private ReplyCut? _cut;          // an interruption whose fate this utterance's words decide
     private long _cutAt;
@@ -42,12 +42,12 @@ internal sealed class TurnPipeline(
 
     private long Now => services.Time.GetTimestamp();
 
-    private UtteranceRecorder Recorder => _written.Recorder;
+    private UtteranceRecorder Recorder => _parts.Recorder;
 
-    private PersonaFloor Floor => _written.Floor;
+    private PersonaFloor Floor => _parts.Floor;
 
     /// <summary>The persona's side, with its own report: its replies run while the next utterance is heard.</summary>
-    private TurnAnswerer Answerer => _written.Answerer;
+    private TurnAnswerer Answerer => _parts.Answerer;
 
     public async Task RunAsync()
     {
@@ -474,7 +474,6 @@ internal sealed class TurnPipeline(
             }
         }, cancellationToken);
 
-
     /// <summary>The worker is stopping: the reply in flight ends first (its failure, if any, is only logged now).</summary>
     private async Task SettleReplyAsync()
     {
@@ -509,17 +508,15 @@ internal sealed class TurnPipeline(
     private double ExactMs(long from, long to) => services.Time.GetElapsedTime(from, to).TotalMilliseconds;
 
     /// <summary>
-    /// The session's objects a turn writes its new objects into: the recorder (each recording's file), the persona's
-    /// floor (each reply's task and segments) and its answerer (the reply in flight). Made together, in this order, so
-    /// they lie together in the heap: a turn's writes into them then mark one or two of the card table's 256-byte cards
-    /// instead of one each, and every young collection scans every marked card of every session (docs/benchmarks.md,
-    /// "What a young collection scans").
+    /// The session's parts that record and answer its turns: the recorder, the persona's floor and its answerer, which
+    /// speaks through the floor. Made at the pipeline's start, in one place, because a field's initialiser cannot pass
+    /// one field to another.
     /// </summary>
-    private readonly record struct TurnWritten(UtteranceRecorder Recorder, PersonaFloor Floor, TurnAnswerer Answerer)
+    private readonly record struct TurnParts(UtteranceRecorder Recorder, PersonaFloor Floor, TurnAnswerer Answerer)
     {
-        public static TurnWritten Make(ITurnSession session, IRoleplayConversation conversation, IAvatarSpeech avatarSpeech, PipelineServices services)
+        public static TurnParts Make(ITurnSession session, IRoleplayConversation conversation, IAvatarSpeech avatarSpeech, PipelineServices services)
         {
-            var report = new TurnReport(session, services.Metrics); // the persona's problems: made first, outside the group
+            var report = new TurnReport(session, services.Metrics); // the persona's problems, apart from hearing's
             var recorder = new UtteranceRecorder(services.Recordings, services.MediaStore);
             var floor = new PersonaFloor(services, session.Playback);
             var answerer = new TurnAnswerer(session, conversation, new ReplySpeaker(session, avatarSpeech, report, floor, services), report, services);
