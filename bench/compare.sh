@@ -12,15 +12,12 @@
 # Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-reference=${REFERENCE_BENCH:-../shared/reference-bench}
-[ -d "$reference/baseline" ] || { echo "the reference bench is not at $reference (set REFERENCE_BENCH)" >&2; exit 1; }
 DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45}
 source bench/server.sh
 [ $# -gt 0 ] || set -- 1000 2000 3000
 
 work=$(mktemp -d)
-cp -r "$reference/baseline" "$work/" # npm ci must not write into the shared copy
-(cd "$work/baseline" && npm ci --no-audit --no-fund --loglevel=error)
+prepare_reference "$work"
 scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 mkdir -p bench/results
@@ -36,10 +33,7 @@ measure() {
 }
 
 for sessions in "$@"; do
-  # The reference verifies the same HS256 tokens as the hub when given the same secret.
-  PORT=3101 BASELINE_JWT_SECRET=$KEY taskset -c 0 node "$work/baseline/server.js" > "bench/results/compare-baseline-$sessions.log" 2>&1 &
-  server_pid=$!
-  until curl -sf http://127.0.0.1:3101/health > /dev/null; do sleep 0.2; done
+  PORT=3101 start_reference "$work" "bench/results/compare-baseline-$sessions.log"
   measure http://127.0.0.1:3101 "$sessions" "compare-socketio-$sessions" --target socketio
   stop_server
 

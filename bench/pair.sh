@@ -17,7 +17,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 4 ] || { sed -n 2,15p "$0" >&2; exit 2; }
 sessions=$1 rounds=$2 a_root=$3 b_root=$4
-reference=${REFERENCE_BENCH:-../shared/reference-bench}
 for root in "$a_root" "$b_root"; do
   [ "$root" = . ] || [ "$root" = reference ] || [ -f "$root/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" ] \
     || { echo "no Release build in $root (dotnet build RoleplayHub.sln -c Release there)" >&2; exit 2; }
@@ -33,8 +32,7 @@ mkdir -p "$out"
 sync=$(mktemp -d)
 trap 'rm -rf "$sync"' EXIT
 if [ "$a_root" = reference ] || [ "$b_root" = reference ]; then
-  cp -r "$reference/baseline" "$sync/" # npm ci must not write into the shared copy
-  (cd "$sync/baseline" && npm ci --no-audit --no-fund --loglevel=error)
+  (source bench/server.sh && prepare_reference "$sync")
 fi
 
 # Waits until both sides have reached step $1, or gives up if the other side failed.
@@ -46,9 +44,9 @@ both() {
 # One side of a round: $1 = a | b, $2 = its root, $3 = its slot (1 | 2), $4 = its runtime settings, $5 = the round.
 # The slot is the port, and whether the server starts at once or 3 s later (two data disks made at once could race
 # for one loop device); A and B change slots every round, so what a slot gives its server cancels over an even number
-# of rounds (one build against itself came out 4–9 % cheaper in the later-started slot in four rounds of six).
+# of rounds (one build against itself measured cheaper in the later-started slot; docs/benchmarks.md).
 run_side() (
-  side=$1 SERVER_ROOT=$2 PORT=$((5089 + $3)) RUNTIME_ENV=$4 round=$5
+  side=$1 SERVER_ROOT=$2 PORT=$((5089 + $3)) RUNTIME_ENV=$4 REFERENCE_ENV=$4 round=$5
   trap 'touch "$sync/failed"' ERR
   source bench/server.sh
   [ "$3" = 1 ] || sleep 3
@@ -58,14 +56,9 @@ run_side() (
       --sessions "$sessions" --jwt-secret "$KEY" --server-pid "$server_pid" "${target[@]}" "$@"
   }
   local log="$out/server-$side-$round.log"
-  if [ "$SERVER_ROOT" = reference ]; then # the reference verifies the same HS256 tokens as the hub when given the secret
+  if [ "$SERVER_ROOT" = reference ]; then
     target=(--target socketio)
-    env $RUNTIME_ENV PORT="$PORT" BASELINE_JWT_SECRET=$KEY taskset -c 0 node "$sync/baseline/server.js" > "$log" 2>&1 &
-    server_pid=$!
-    until curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; do
-      kill -0 "$server_pid" 2>/dev/null || { echo "the reference did not start: $log" >&2; touch "$sync/failed"; exit 1; }
-      sleep 0.2
-    done
+    start_reference "$sync" "$log"
   else
     start_server latency-model "$log"
   fi

@@ -73,4 +73,23 @@ generator() {
   env ${LOADGEN_ENV:-} taskset -c "${LOADGEN_CPUS:-1}" sh -c "$settings exec dotnet \"\$@\"" generator "$@"
 }
 
+# The Node/Socket.io reference (REFERENCE_BENCH, ../shared/reference-bench) as the server under test.
+# prepare_reference DIR: a copy of it in DIR with its packages (npm ci must not write into the shared copy).
+# start_reference DIR LOG: that copy started on $PORT, pinned as the hub is, with the hub's signing key (it verifies the
+# same HS256 tokens) and REFERENCE_ENV's settings; returns once it answers, the pid in $server_pid.
+prepare_reference() {
+  local reference=${REFERENCE_BENCH:-../shared/reference-bench}
+  [ -d "$reference/baseline" ] || { echo "the reference bench is not at $reference (set REFERENCE_BENCH)" >&2; return 1; }
+  cp -r "$reference/baseline" "$1/"
+  (cd "$1/baseline" && npm ci --no-audit --no-fund --loglevel=error)
+}
+start_reference() {
+  env ${REFERENCE_ENV:-} PORT="$PORT" BASELINE_JWT_SECRET=$KEY taskset -c "${SERVER_CPUS:-0}" node "$1/baseline/server.js" > "$2" 2>&1 &
+  server_pid=$!
+  until curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "the reference did not start: $2" >&2; tail -5 "$2" >&2; server_pid=""; return 1; }
+    sleep 0.2
+  done
+}
+
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; drop_data_disk; }
