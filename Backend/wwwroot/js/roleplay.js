@@ -188,6 +188,7 @@ async function startSession() {
       // end the turn on the server.
       idleFlush: false,
       audioAck: uplink.audioAck,
+      audioAckEvery: uplink.audioAckEvery,
     });
     sessionStarted(started, capture);
     // The microphone was opened for the usual 16 kHz and chunk length; a server configured otherwise gets what it asks for.
@@ -302,7 +303,7 @@ async function resume() {
   if (!page.sessionId) return;
   let resumed;
   try {
-    const request = { sessionId: page.sessionId, lastSeq: page.lastSeq, audioAck: uplink.audioAck };
+    const request = { sessionId: page.sessionId, lastSeq: page.lastSeq, audioAck: uplink.audioAck, audioAckEvery: uplink.audioAckEvery };
     resumed = await resumeSession(connection, request, () => showConnection('Moving your session to another server…', false));
   } catch (error) {
     // Gone for good (ended, or kept past Sessions:ReconnectGrace): say so, and let the user start again.

@@ -13,12 +13,17 @@
 //   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (the default; every transport)
 //   'stream'  one stream-audio client→server stream per connection, items { audioData, offset } and { commit: true }
 //   'socket'  the session's audio socket beside the hub (/hubs/roleplay/audio): binary chunks (an 8-byte offset, then
-//             the bytes), 'commit' in order with them, 8-byte acknowledgements back; the cheapest for the server. It
-//             is opened on every attach (a new one replaces the old on the server) and, if it cannot be opened, the
-//             page falls back to 'invoke'.
+//             the bytes), 'commit' in order with them, 8-byte acknowledgements back (one per four chunks); the
+//             cheapest for the server. It is opened on every attach (a new one replaces the old on the server) and,
+//             if it cannot be opened, the page falls back to 'invoke'.
 
 const socketRetryMs = 500;
 const socketAttempts = 3;
+// The audio socket's chunks are acknowledged four at a time (start-session's audioAckEvery; a second of the usual
+// 250 ms chunks): each acknowledgement covers the chunks before it, so the page keeps up to three more chunks pending
+// and the server sends a quarter of the messages (their cost: docs/benchmarks.md, "Warm servers at the same
+// moments").
+const socketAckEvery = 4;
 
 export class AudioUplink {
   /**
@@ -53,6 +58,11 @@ export class AudioUplink {
   get audioAck() {
     // 'socket' asks for events: its own acknowledgements come on the socket, and a fallback to invoking gets events.
     return this.mode === 'invoke' ? 'completion' : 'event';
+  }
+
+  /** start-session's audioAckEvery for this way of sending: absent (every chunk) but on the socket. */
+  get audioAckEvery() {
+    return this.mode === 'socket' ? socketAckEvery : undefined;
   }
 
   /** A new session, or this session on a new connection: send again everything still pending. */
