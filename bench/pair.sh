@@ -15,11 +15,12 @@
 # Each round writes <OUT>/a-<round>.txt and b-<round>.txt (the generators' reports) and prints a line, with a run
 # that broke the generator's validity rule (INVALID) or whose server was still compiling (over 300 methods compiled in
 # the hold: NOT WARM) named under it; the last line is the mean ratio B / A and its range. A warm server still compiles
-# 100-200 methods in the hold (what runs every few seconds, the generator's stats requests among them, reaches the
-# JIT's call count late), and its JIT's time is wall-clock time, longer when two servers share a core: so the count.
+# a few hundred methods in the hold at most (what runs every few seconds, the generator's stats requests among them,
+# reaches the JIT's call count late), and the JIT's time is wall-clock time, longer when two servers share a core: so
+# the count, not the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -eq 4 ] || { sed -n 2,15p "$0" >&2; exit 2; }
+[ $# -eq 4 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
 sessions=$1 rounds=$2 a_root=$3 b_root=$4
 for root in "$a_root" "$b_root"; do
   [ "$root" = . ] || [ "$root" = reference ] || [ -f "$root/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" ] \
