@@ -13,11 +13,8 @@
 #      generator, e.g. B_EXTRA="--ack-every 4"), OUT (bench/results/pair-<A>-<B>),
 #      REFERENCE_BENCH (../shared/reference-bench).
 # Each round writes <OUT>/a-<round>.txt and b-<round>.txt (the generators' reports) and prints a line, with a run
-# that broke the generator's validity rule (INVALID) or whose server was still compiling (over 300 methods compiled in
-# the hold: NOT WARM) named under it; the last line is the mean ratio B / A and its range. A warm server still compiles
-# a few hundred methods in the hold at most (what runs every few seconds, the generator's stats requests among them,
-# reaches the JIT's call count late), and the JIT's time is wall-clock time, longer when two servers share a core: so
-# the count, not the time.
+# that broke the generator's validity rule (INVALID) or whose server was still compiling (the report's "not warm yet":
+# NOT WARM) named under it; the last line is the mean ratio B / A and its range.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 4 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
@@ -93,7 +90,7 @@ for round in $(seq 1 "$rounds"); do
   ratios+=("$ratio")
   echo "| $round | $a | $b | $ratio | $(lag "$out/a-$round.txt"), $(lag "$out/b-$round.txt") |" | tee -a "$out/summary.md"
   grep -l INVALID "$out/a-$round.txt" "$out/b-$round.txt" 2>/dev/null | sed 's/^/INVALID: /' | tee -a "$out/summary.md" || true
-  awk '/^server JIT in hold/ { if ($5 > 300) print "NOT WARM: " FILENAME }' "$out/a-$round.txt" "$out/b-$round.txt" | tee -a "$out/summary.md"
+  grep -l "not warm yet" "$out/a-$round.txt" "$out/b-$round.txt" 2>/dev/null | sed 's/^/NOT WARM: /' | tee -a "$out/summary.md" || true
 done
 printf '%s\n' "${ratios[@]}" | awk '{ s += $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1 }
   END { printf "\nB / A over %d rounds: mean %.3f, range %.3f–%.3f\n", NR, s / NR, lo, hi }' | tee -a "$out/summary.md"
