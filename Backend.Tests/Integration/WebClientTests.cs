@@ -70,17 +70,38 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     }
 
     [Fact]
-    public async Task PushToTalkWithTheAudioOnTheSessionsAudioSocket()
+    public async Task PushToTalkWithTheAudioOnTheSessionsAudioSocketAcknowledgedFourChunksAtATime()
     {
         // The audio goes over the session's audio socket beside the hub (?upload=socket): binary chunks, 'commit' in
-        // order with them, acknowledgements back on the socket; the hub carries every event.
+        // order with them, acknowledgements back on the socket; the hub carries every event. The page asks for an
+        // acknowledgement every fourth chunk (audioAckEvery: 4); the chunks it sends are counted on their way.
+        var chunks = 0;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay/audio"), socket =>
+        {
+            var server = socket.ConnectToServer();
+            socket.OnMessage(frame =>
+            {
+                // Playwright gives every frame both as text and as bytes; the page's one text message is 'commit'.
+                if (frame.Text == "commit")
+                {
+                    server.Send(frame.Text);
+                }
+                else if (frame.Binary is { } chunk)
+                {
+                    Interlocked.Increment(ref chunks);
+                    server.Send(chunk);
+                }
+            });
+        });
         await StartSessionAsync("websockets", "web-audio-socket", mode: "push-to-talk", capture: "pcm16", query: "&upload=socket");
         Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload"));
 
         await _roleplay.SayOneRepetitionAsync();
 
         await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-audio-socket-push-to-talk");
-        Assert.True(await Page.EvaluateAsync<int>("roleplay.socketAcks") > 0, "no acknowledgement came on the audio socket");
+        var acks = await Page.EvaluateAsync<int>("roleplay.socketAcks");
+        Assert.True(acks > 0, "no acknowledgement came on the audio socket");
+        Assert.True(acks <= Volatile.Read(ref chunks) / 4, $"{acks} acknowledgements for {chunks} chunks: more than one per four");
     }
 
     [Fact]
