@@ -166,9 +166,11 @@ public sealed class TelemetryTests
 
         public async Task WaitForAsync(string signal, string text)
         {
+            // Up to 30 s: the exports are periodic (200 ms here), but on a loaded two-core machine one export of the
+            // metrics once took longer than the 10 s this waited before.
             for (var waited = 0; !Contains(signal, text); waited++)
             {
-                if (waited == 200)
+                if (waited == 600)
                 {
                     throw new TimeoutException($"The collector received no {signal} with '{text}'.");
                 }
