@@ -5,6 +5,8 @@
 #   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~12 min
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
+#   bench/run.sh first-minute [SESSIONS]    # a node's first minute: a fresh server, 1,000 trainees at once, no warm-up;
+#                                           # time to /readyz and the node's CPU from its start (first-minute-*.txt)
 #   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
 #   bench/run.sh recorder [--rounds N]      # no server: recording an utterance, the current recorder vs the previous one (recorder.txt)
 #   bench/run.sh finals [--rounds N]        # no server: PocketSphinx's last partial vs its final, per decoder setting (finals.txt)
@@ -88,6 +90,27 @@ run_latency_model() {
     load "$sessions" "${LABEL:-latency-model}"
     stop_server
   done
+}
+
+# A node's first minute: a fresh server, $1 trainees at once with no warm-up (the JIT's work measured with it), how
+# long the node took to answer /readyz, and the CPU it spent from its start to the run's end.
+first_minute() { # $1 = sessions
+  local hz ready_ms ready_cpu; hz=$(getconf CLK_TCK)
+  cpu_ms() { awk -v hz="$hz" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$server_pid/stat"; }
+  start_server latency-model bench/results/server-first-minute.log
+  until curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "the server stopped before it was ready" >&2; return 1; }
+    sleep 0.02
+  done
+  # From the process's own start (field 22 of its stat, clock ticks since boot), not from the data disk's making.
+  ready_ms=$(awk -v hz="$hz" -v up="$(cut -d' ' -f1 /proc/uptime)" '{ printf "%d", up * 1000 - $22 * 1000 / hz }' \
+    "/proc/$server_pid/stat")
+  ready_cpu=$(cpu_ms)
+  { loadgen "$1" "$DURATION" --ramp "$RAMP"
+    echo "node's first minute: ready (/readyz) $ready_ms ms after its start, $ready_cpu ms of CPU by then;" \
+      "$(cpu_ms) ms of CPU from its start to the run's end ${RUNTIME_ENV:+(runtime settings added: $RUNTIME_ENV)}"
+    data_disk_note; } | tee "bench/results/${LABEL:-first-minute}-$1-$MODE.txt"
+  stop_server
 }
 
 # The server before server VAD and streamed replies, built once in its own directory (git archive: no worktree).
@@ -203,6 +226,7 @@ case "${1:-short}" in
     stop_server ;;
   ramp) run_latency_model 50 200 500 1000 2000 3000 ;;
   sessions) shift; run_latency_model "$@" ;;
+  first-minute) first_minute "${2:-1000}" ;;
   offline)
     shift
     recording="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"
