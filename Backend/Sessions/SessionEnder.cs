@@ -89,22 +89,34 @@ public sealed partial class SessionEnder(
 
     // Blocks the stopping callbacks, SignalR's among them, until every session has ended and its session-ended has
     // had time to leave: the shutdown trials (docs/reliability.md) saw a few clients in twenty miss it without the linger.
-    // The event is written to each connection's pipe and sent by the transport from a pool thread; on a loaded machine
-    // that thread may not have run within the linger, so the linger extends while the pool still has work queued (up to
-    // four times the linger).
+    // The event is written to each connection's pipe and sent by the transport in steps run on pool threads, each step
+    // queueing the next; on a loaded machine a step may not have run, or not finished, within the linger. So the linger
+    // ends only once the pool has been quiet for three checks in a row (nothing queued, and no more threads running work
+    // than before the drain, when some were already blocked for good), up to five times the linger in all.
     private void DrainThenLinger()
     {
         var sessions = registry.Count;
+        var runningBefore = RunningPoolThreads();
         DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5));
         if (sessions > 0 && _options.ShutdownLinger > TimeSpan.Zero)
         {
             var started = time.GetTimestamp();
             Thread.Sleep(_options.ShutdownLinger);
-            while (ThreadPool.PendingWorkItemCount > 0 && time.GetElapsedTime(started) < _options.ShutdownLinger * 5)
+            for (var quiet = 0; quiet < 3 && time.GetElapsedTime(started) < _options.ShutdownLinger * 5;)
             {
+                quiet = ThreadPool.PendingWorkItemCount == 0 && RunningPoolThreads() <= runningBefore ? quiet + 1 : 0;
                 Thread.Sleep(20);
             }
+
+            LogLingered(sessions, (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    private static int RunningPoolThreads()
+    {
+        ThreadPool.GetMaxThreads(out var maxWorkers, out _);
+        ThreadPool.GetAvailableThreads(out var availableWorkers, out _); // the maximum less the threads running work
+        return maxWorkers - availableWorkers;
     }
 
     /// <summary>Fallback for hosts that stop without having started the app.</summary>
@@ -176,6 +188,9 @@ public sealed partial class SessionEnder(
             _ending.TryRemove(session, out _);
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Drained {Sessions} sessions; the stop waited {LingerMs} ms more for their last frames to leave")]
+    private partial void LogLingered(int sessions, long lingerMs);
 
     [LoggerMessage(LogLevel.Information, "Session {SessionId} ended ({Reason}) after {Turns} turns and {DurationMs} ms")]
     private partial void LogEnded(string sessionId, string reason, int turns, long durationMs);
