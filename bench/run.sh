@@ -97,11 +97,7 @@ run_latency_model() {
 first_minute() { # $1 = sessions
   local hz ready_ms ready_cpu; hz=$(getconf CLK_TCK)
   cpu_ms() { awk -v hz="$hz" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$server_pid/stat"; }
-  start_server latency-model bench/results/server-first-minute.log
-  until curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || { echo "the server stopped before it was ready" >&2; return 1; }
-    sleep 0.02
-  done
+  READY_PATH=readyz start_server latency-model bench/results/server-first-minute.log
   # From the process's own start (field 22 of its stat, clock ticks since boot), not from the data disk's making.
   ready_ms=$(awk -v hz="$hz" -v up="$(cut -d' ' -f1 /proc/uptime)" '{ printf "%d", up * 1000 - $22 * 1000 / hz }' \
     "/proc/$server_pid/stat")

@@ -42,7 +42,8 @@ drop_data_disk() {
   rm -rf "$data_dir"; data_dir="" data_image="" data_device="" data_disk=""
 }
 
-# $1 = latency-model | offline | realtime, $2 = log file. Returns once /healthz answers; the pid is in $server_pid.
+# $1 = latency-model | offline | realtime, $2 = log file. Returns once /healthz (READY_PATH: another path, e.g.
+# readyz) answers; the pid is in $server_pid.
 # SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
 # SERVER_ENV (an array): more settings, e.g. the realtime profile bench/run.sh realtime points at its fake vendor.
 start_server() {
@@ -58,9 +59,9 @@ start_server() {
     "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\" --contentRoot \"\$2\"" \
     "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" "$(cd "${SERVER_ROOT:-.}/Backend" && pwd)" > "$2" 2>&1 &
   server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do
+  until curl -sf "http://127.0.0.1:$PORT/${READY_PATH:-healthz}" > /dev/null; do
     kill -0 "$server_pid" 2>/dev/null || { echo "the server did not start: $2" >&2; tail -5 "$2" >&2; return 1; }
-    sleep 0.2
+    sleep 0.05
   done
 }
 
