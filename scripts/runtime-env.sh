@@ -8,13 +8,21 @@
 #     default 32 arrays per core miss under a few hundred streaming sessions, and every miss is a fresh array.
 #   - no 10x tier-up delay on one CPU: otherwise a one-core node spends a fifth of its core in the JIT for its first
 #     minutes under load. Nothing changes on more CPUs, where the multiplier does not apply.
-# On a node with one CPU (its affinity mask and its cgroup quota, as the runtime counts them):
-#   - pool threads sleep at once instead of spinning: on one core a spinning thread only delays the one with work;
-#   - socket completions run on the epoll thread instead of waking a pool thread: a hand-off is a context switch.
-#   With spare cores both would cost latency (spinning is what lets another core pick work up at once), so they stay
-#   at the runtime's defaults there.
+# On a node with one or two CPUs (its affinity mask and its cgroup quota, or DOTNET_PROCESSOR_COUNT, as the runtime
+# counts them):
+#   - pool threads sleep at once instead of spinning: on one core a spinning thread only delays the one with work, and
+#     on two the spinning was a quarter of the node's CPU per chunk, for no shorter acknowledgement;
+#   - socket completions run on the epoll thread (one per CPU then) instead of waking a pool thread.
+#   Above two CPUs both stay at the runtime's defaults: not measured here (a machine of two cores, one of them driving
+#   the load).
 cpus=$(nproc 2>/dev/null || echo 1)
-if [ -r /sys/fs/cgroup/cpu.max ]; then
+case "${DOTNET_PROCESSOR_COUNT:-}" in
+  ''|*[!0-9]*) count_given="" ;;
+  *) count_given=$DOTNET_PROCESSOR_COUNT ;;
+esac
+if [ -n "$count_given" ]; then
+  cpus=$count_given
+elif [ -r /sys/fs/cgroup/cpu.max ]; then
   read -r quota period < /sys/fs/cgroup/cpu.max || true
   if [ "${quota:-max}" != max ] && [ "${period:-0}" -gt 0 ]; then
     limit=$(( (quota + period - 1) / period ))
@@ -23,8 +31,8 @@ if [ -r /sys/fs/cgroup/cpu.max ]; then
 fi
 export DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION="${DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION:-512}"
 export DOTNET_TC_DelaySingleProcMultiplier="${DOTNET_TC_DelaySingleProcMultiplier:-1}"
-if [ "$cpus" -le 1 ]; then
+if [ "$cpus" -le 2 ]; then
   export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
   export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 fi
-unset cpus quota period limit
+unset cpus count_given quota period limit

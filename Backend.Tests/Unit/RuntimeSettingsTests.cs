@@ -11,6 +11,8 @@ public sealed class RuntimeSettingsTests
     private const string TierUpDelay = "DOTNET_TC_DelaySingleProcMultiplier";
     private const string Spinning = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const string ProcessorCount = "DOTNET_PROCESSOR_COUNT";
+    private static readonly string AllCpus = $"0-{Environment.ProcessorCount - 1}";
 
     [Fact]
     public async Task OnOneCpuPoolThreadsDoNotSpinAndSocketCompletionsRunInline()
@@ -24,14 +26,32 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
-    public async Task WithSpareCpusSpinningAndCompletionsAreTheRuntimes()
+    public async Task OnTwoCpusPoolThreadsDoNotSpinAndSocketCompletionsRunInline()
     {
-        var settings = await SettingsOnAsync($"0-{Environment.ProcessorCount - 1}");
+        var settings = await SettingsOnAsync(AllCpus, (ProcessorCount, "2"));
 
-        var oneCpu = Environment.ProcessorCount == 1;
-        Assert.Equal(oneCpu ? "0" : null, settings.GetValueOrDefault(Spinning));
-        Assert.Equal(oneCpu ? "1" : null, settings.GetValueOrDefault(InlineCompletions));
+        Assert.Equal("0", settings.GetValueOrDefault(Spinning));
+        Assert.Equal("1", settings.GetValueOrDefault(InlineCompletions));
+    }
+
+    [Fact]
+    public async Task AboveTwoCpusSpinningAndCompletionsAreTheRuntimes()
+    {
+        var settings = await SettingsOnAsync(AllCpus, (ProcessorCount, "4"));
+
+        Assert.Null(settings.GetValueOrDefault(Spinning));
+        Assert.Null(settings.GetValueOrDefault(InlineCompletions));
         Assert.Equal("512", settings.GetValueOrDefault(PoolArrays));
+        Assert.Equal("1", settings.GetValueOrDefault(TierUpDelay));
+    }
+
+    [Fact]
+    public async Task TheRuntimesProcessorCountOverridesTheAffinityMask()
+    {
+        var settings = await SettingsOnAsync("0", (ProcessorCount, "8"));
+
+        Assert.Null(settings.GetValueOrDefault(Spinning));
+        Assert.Null(settings.GetValueOrDefault(InlineCompletions));
     }
 
     [Fact]
@@ -52,7 +72,7 @@ public sealed class RuntimeSettingsTests
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in new[] { PoolArrays, TierUpDelay, Spinning, InlineCompletions })
+        foreach (var name in new[] { PoolArrays, TierUpDelay, Spinning, InlineCompletions, ProcessorCount })
         {
             start.Environment.Remove(name);
         }
