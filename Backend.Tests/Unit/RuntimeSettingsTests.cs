@@ -55,6 +55,15 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
+    public async Task AProcessorCountThatIsNotANumberLeavesTheCountToTheAffinityMask()
+    {
+        var settings = await SettingsOnAsync("0", (ProcessorCount, "many"));
+
+        Assert.Equal("0", settings.GetValueOrDefault(Spinning));
+        Assert.Equal("1", settings.GetValueOrDefault(InlineCompletions));
+    }
+
+    [Fact]
     public async Task ASettingAlreadyInTheEnvironmentWins()
     {
         var settings = await SettingsOnAsync("0", (PoolArrays, "64"), (InlineCompletions, "0"));
