@@ -69,11 +69,16 @@ for (const name of ['session-started', 'audio-received', 'transcription', 'ai-re
 try {
   const pcm = await readFile(args.audio);
   await connection.start();
+  // This client always commits, as the web page does: a stall of the machine between two chunks must not end the
+  // turn early. A clean-clone CI run once had the Server-Sent Events turn's transcript come back as "you": the idle
+  // flush (Sessions:FlushIdle, 2 s) had ended the turn after the first chunks; a 2.5 s pause there does the same.
   const started = await connection.invoke('start-session', {
     scenarioId: args.scenario,
     audioFormat: { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
+    idleFlush: false,
   });
   if (!started.sessionId || started.audioConfig.encoding !== 'pcm16') fail(`unexpected session-started ${JSON.stringify(started)}`);
+  if (started.audioConfig.flushIdleMs !== 0) fail(`idleFlush: false, yet flushIdleMs is ${started.audioConfig.flushIdleMs}`);
   const sessionId = started.sessionId;
 
   // The persona opens the drill (turn 0) before the trainee speaks.
