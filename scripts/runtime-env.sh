@@ -16,23 +16,18 @@
 #   Above two CPUs both stay at the runtime's defaults: not measured here (a machine of two cores, one of them driving
 #   the load).
 cpus=$(nproc 2>/dev/null || echo 1)
-case "${DOTNET_PROCESSOR_COUNT:-}" in
-  ''|*[!0-9]*) count_given="" ;;
-  *) count_given=$DOTNET_PROCESSOR_COUNT ;;
-esac
-if [ -n "$count_given" ]; then
-  cpus=$count_given
-elif [ -r /sys/fs/cgroup/cpu.max ]; then
+if [ -r /sys/fs/cgroup/cpu.max ]; then
   read -r quota period < /sys/fs/cgroup/cpu.max || true
   if [ "${quota:-max}" != max ] && [ "${period:-0}" -gt 0 ]; then
     limit=$(( (quota + period - 1) / period ))
     [ "$limit" -lt "$cpus" ] && cpus=$limit
   fi
 fi
+case "${DOTNET_PROCESSOR_COUNT:-}" in ''|*[!0-9]*) ;; *) cpus=$DOTNET_PROCESSOR_COUNT ;; esac # the runtime's own override
 export DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION="${DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION:-512}"
 export DOTNET_TC_DelaySingleProcMultiplier="${DOTNET_TC_DelaySingleProcMultiplier:-1}"
 if [ "$cpus" -le 2 ]; then
   export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
   export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
 fi
-unset cpus count_given quota period limit
+unset cpus quota period limit
