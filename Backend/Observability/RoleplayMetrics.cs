@@ -95,6 +95,10 @@ public sealed class RoleplayMetrics
         _meter.CreateObservableGauge("roleplay.turns.in_flight", () => read().TurnsInFlight, description: "Turns between final transcription and last avatar segment");
         _meter.CreateObservableGauge("roleplay.connections", () => read().Connections, description: "Connected clients");
     }
+
+    public void ObserveNodeLoad(Func<double> read) =>
+        _meter.CreateObservableGauge("roleplay.node.cpu_load", read,
+            description: "The share of the CPUs the node may use that it used over Sessions:AdmissionWindow; at Sessions:AdmissionCpu new sessions are refused");
 }
 
 public readonly record struct SessionGauges(int ActiveSessions, long BufferedBytes, int TurnsInFlight, int Connections);

@@ -60,6 +60,15 @@ public sealed class RoleplaySessionOptions
 
     public int MaxSessions { get; set; } = 5_000;
 
+    /// <summary>New sessions are refused (<c>server-busy</c>, retryable) while this node uses at least this share of the
+    /// CPUs it may use (its affinity, or its cgroup's quota when smaller), averaged over <see cref="AdmissionWindow"/>
+    /// (<see cref="NodeAdmission"/>). Resumes are always taken. Zero turns the refusal off; the load is still measured
+    /// and reported.</summary>
+    public double AdmissionCpu { get; set; } = 0.8;
+
+    /// <summary>The span <see cref="AdmissionCpu"/> is averaged over.</summary>
+    public TimeSpan AdmissionWindow { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Audio accepted but not yet processed, per session, in seconds; beyond it chunks are refused
     /// (<c>audio-backpressure</c>, not acknowledged) until the pipeline catches up.</summary>
     public TimeSpan MaxQueuedAudio { get; set; } = TimeSpan.FromSeconds(30);
@@ -100,6 +109,11 @@ public sealed class ValidateRoleplaySessionOptions : IValidateOptions<RoleplaySe
         if (o.MaxChunkBytes is < 1_024 or > 1_048_576)
         {
             errors.Add("Sessions:MaxChunkBytes must be between 1 KB and 1 MB.");
+        }
+
+        if (o.AdmissionCpu is < 0 or > 1 || double.IsNaN(o.AdmissionCpu) || o.AdmissionWindow < TimeSpan.FromSeconds(1) || o.AdmissionWindow > TimeSpan.FromMinutes(2))
+        {
+            errors.Add("Sessions:AdmissionCpu must be a share between 0 and 1 (0 turns the check off), and Sessions:AdmissionWindow between 1 second and 2 minutes.");
         }
 
         if (o.ReplayEvents < 0)

@@ -21,14 +21,16 @@ public sealed class SessionManager : IDisposable
     private readonly RoleplayMetrics _metrics;
     private readonly AudioBlockPool _blocks;
     private readonly ISessionOwnership _ownership;
+    private readonly NodeAdmission _admission;
     private readonly ConcurrentDictionary<ClientConnection, byte> _open = new();
     private int _connections;
 
     public SessionManager(SessionRegistry registry, SessionStarter starter, SessionEnder ender, IOptions<RoleplaySessionOptions> options,
-        TimeProvider time, RoleplayMetrics metrics, AudioBlockPool blocks, ISessionOwnership ownership)
+        TimeProvider time, RoleplayMetrics metrics, AudioBlockPool blocks, ISessionOwnership ownership, NodeAdmission admission)
     {
-        (_registry, _starter, _ender, _options, _time, _metrics, _blocks, _ownership) = (registry, starter, ender, options.Value, time, metrics, blocks, ownership);
+        (_registry, _starter, _ender, _options, _time, _metrics, _blocks, _ownership, _admission) = (registry, starter, ender, options.Value, time, metrics, blocks, ownership, admission);
         metrics.ObserveSessions(Gauges);
+        metrics.ObserveNodeLoad(() => admission.Load);
     }
 
     public RoleplaySessionOptions Options => _options;
@@ -246,7 +248,8 @@ public sealed class SessionManager : IDisposable
             detached += session.Connection is null ? 1 : 0;
         }
 
-        return new SessionStats(active, detached, Volatile.Read(ref _connections), buffered, queued, inFlight, _blocks.Outstanding * AudioBlockPool.BlockSize);
+        return new SessionStats(active, detached, Volatile.Read(ref _connections), buffered, queued, inFlight, _blocks.Outstanding * AudioBlockPool.BlockSize,
+            _admission.Load, _admission.Allowance, _admission.Admitting);
     }
 
     public void Dispose()
@@ -272,7 +275,10 @@ public sealed record SessionStats(
     long BufferedBytes,
     long QueuedBytes,
     int TurnsInFlight,
-    long PooledAudioBytes);
+    long PooledAudioBytes,
+    double CpuLoad,
+    double CpuAllowance,
+    bool AdmittingSessions);
 
 /// <summary>What an admin's end did: ended here, sent to the node that runs the session, found nowhere, or the other
 /// nodes could not be asked.</summary>

@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SessionServiceExtensions
 {
     /// <summary>The session layer: the <see cref="SessionManager"/> the hub calls, the registry, starter and ender
-    /// behind it (the ender is also a hosted service, for the graceful drain), and the idle sweeper. The hub registers
+    /// behind it (the ender is also a hosted service, for the graceful drain), the idle sweeper, and the admission
+    /// of new sessions by the node's scheduling delay. The hub registers
     /// the <see cref="ISessionClients"/> that delivers what sessions say.</summary>
     public static IHostApplicationBuilder AddSessionManagement(this IHostApplicationBuilder builder)
     {
@@ -24,6 +25,8 @@ public static class SessionServiceExtensions
         builder.Services.AddSingleton<UserKicks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEnder>()); // the graceful drain
         builder.Services.AddHostedService<SessionSweeper>();
+        builder.Services.AddSingleton<NodeAdmission>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeAdmission>()); // its probe
         return builder;
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class SessionStarter(
     RecordedSessions recordedSessions,
     ISessionOwnership ownership,
     KickedUsers kicked,
+    NodeAdmission admission,
     RoleplayMetrics metrics,
     AudioBlockPool blocks,
     IOptions<RoleplaySessionOptions> options,
@@ -86,6 +87,14 @@ public sealed partial class SessionStarter(
             }
         }
 
+        // A node running its work late takes no new session, and refuses it before it costs anything (a claim, a plan);
+        // a resume is always taken, here or restored from a lost node: a trainee in a drill keeps it.
+        var resumes = request.SessionId is not null && request.LastSeq is not null;
+        if (!resumes && admission.Refusal() is { } busy)
+        {
+            return busy;
+        }
+
         // Claimed before anything else is checked: a resume of a session another node runs is refused as such, not as
         // a start without a scenario. Every refusal after this gives the claim back.
         var id = request.SessionId ?? Guid.CreateVersion7().ToString();
@@ -97,7 +106,7 @@ public sealed partial class SessionStarter(
         StartOutcome outcome;
         try
         {
-            outcome = request.SessionId is not null && request.LastSeq is not null
+            outcome = resumes
                 ? await UnknownResumeAsync(connection, request, id)
                 : await StartNewAsync(connection, request, id);
         }

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RoleplayHub.Core;
+using RoleplayHub.Sessions;
+
+namespace RoleplayHub.Tests.Sessions;
+
+/// <summary>A node refuses new sessions while it used at least <c>Sessions:AdmissionCpu</c> of the CPUs it may use over a
+/// whole window, and takes them again once that falls.</summary>
+public sealed class NodeAdmissionTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private long _sampledAt;
+    private TimeSpan _cpu;
+
+    // A one-second window: two samples after the first.
+    private NodeAdmission Admission(double limit) => new(
+        Options.Create(new RoleplaySessionOptions { AdmissionCpu = limit, AdmissionWindow = TimeSpan.FromSeconds(1) }),
+        _time, NullLogger<NodeAdmission>.Instance);
+
+    /// <summary>Half-second samples in which the process used <paramref name="shares"/> of <paramref name="allowance"/> CPUs.</summary>
+    private void Sample(NodeAdmission admission, double allowance, params double[] shares)
+    {
+        foreach (var share in shares)
+        {
+            _sampledAt += _time.TimestampFrequency / 2;
+            _cpu += NodeAdmission.SampleInterval * share * allowance;
+            admission.Sample(_sampledAt, _cpu, allowance);
+        }
+    }
+
+    [Fact]
+    public void TheLoadIsTheShareOfItsCpusTheNodeUsedOverTheWindow()
+    {
+        var admission = Admission(0.8);
+
+        Sample(admission, 1.5, 0.9, 0.2, 0.4, 0.6); // the window: the last two samples
+        Assert.Equal(0.5, admission.Load, 3);
+        Assert.Equal(1.5, admission.Allowance);
+    }
+
+    [Fact]
+    public void ANewSessionIsRefusedOnlyOnceAWholeWindowIsOverTheLimit()
+    {
+        var admission = Admission(0.8);
+
+        Sample(admission, 1, 1.0, 1.0);
+        var whileStarting = admission.Refusal();
+        Sample(admission, 1, 0.9);
+        var refusal = admission.Refusal();
+
+        Assert.Null(whileStarting);
+        Assert.False(admission.Admitting);
+        Assert.Equal(ErrorCodes.ServerBusy, refusal?.Code);
+        Assert.True(refusal?.Retryable);
+        Assert.Contains("95", refusal?.Message, StringComparison.Ordinal);
+        Assert.Contains("Sessions:AdmissionCpu", refusal?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneBusyMomentRefusesNoOne()
+    {
+        var admission = Admission(0.8);
+
+        Sample(admission, 1, 0.3, 0.3, 1.0, 0.3, 0.3);
+
+        Assert.True(admission.Admitting);
+        Assert.Null(admission.Refusal());
+    }
+
+    [Fact]
+    public void TheNodeTakesNewSessionsAgainOnceItsLoadFalls()
+    {
+        var admission = Admission(0.8);
+        Sample(admission, 1, 0.9, 0.9, 0.9);
+        var refusing = !admission.Admitting;
+
+        Sample(admission, 1, 0.5, 0.5);
+
+        Assert.True(refusing);
+        Assert.True(admission.Admitting);
+        Assert.Null(admission.Refusal());
+    }
+
+    [Fact]
+    public void ASmallerCpuQuotaMakesTheSameWorkAHeavierLoad()
+    {
+        var admission = Admission(0.8);
+
+        Sample(admission, 0.5, 0.9, 0.9, 0.9); // 0.45 of a CPU, under a quota of half a CPU
+
+        Assert.False(admission.Admitting);
+    }
+
+    [Fact]
+    public void AZeroLimitMeasuresButNeverRefuses()
+    {
+        var admission = Admission(0);
+
+        Sample(admission, 1, 1.0, 1.0, 1.0);
+
+        Assert.Equal(1.0, admission.Load, 3);
+        Assert.Null(admission.Refusal());
+    }
+
+    [Fact]
+    public async Task TheRunningNodeSamplesItsOwnCpu()
+    {
+        using var admission = new NodeAdmission(
+            Options.Create(new RoleplaySessionOptions { AdmissionCpu = 0.8, AdmissionWindow = TimeSpan.FromSeconds(1) }),
+            TimeProvider.System, NullLogger<NodeAdmission>.Instance);
+        await admission.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (admission.Load == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await admission.StopAsync(CancellationToken.None);
+
+        Assert.InRange(admission.Load, double.Epsilon, 1.5); // the test process spends some CPU every second
+        Assert.InRange(admission.Allowance, 0.01, Environment.ProcessorCount);
+    }
+
+    [Theory]
+    [InlineData(-0.1, "00:00:05")]
+    [InlineData(1.5, "00:00:05")]
+    [InlineData(0.8, "00:00:00.500")]
+    [InlineData(0.8, "00:05:00")]
+    public void AShareOutsideZeroToOneOrAWindowOutsideOneSecondToTwoMinutesIsRefusedAtStart(double share, string window)
+    {
+        var result = new ValidateRoleplaySessionOptions().Validate(null,
+            new RoleplaySessionOptions { AdmissionCpu = share, AdmissionWindow = TimeSpan.Parse(window) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Sessions:AdmissionCpu", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
