@@ -5,6 +5,9 @@
 #   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~12 min
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
+#   bench/run.sh overload [SESSIONS] [CPUS] # a node given less CPU than its load needs (a cgroup quota, 0.5 CPU): 2,500
+#                                           # sessions with the node's CPU admission lifted, then as shipped, in turns
+#                                           # (ROUNDS, 1); each report ends with the sessions it carried and refused
 #   bench/run.sh first-minute [SESSIONS]    # a node's first minute: a fresh server, 1,000 trainees at once, no warm-up;
 #                                           # time to /readyz and the node's CPU from its start (first-minute-*.txt)
 #   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
@@ -107,6 +110,37 @@ first_minute() { # $1 = sessions
       "$(cpu_ms) ms of CPU from its start to the run's end ${RUNTIME_ENV:+(runtime settings added: $RUNTIME_ENV)}"
     data_disk_note; } | tee "bench/results/${LABEL:-first-minute}-$1-$MODE.txt"
   stop_server
+}
+
+# A node given less CPU than its load needs: the server under a CPU quota of $2 CPUs (a cgroup of its own, made
+# here: v2's cpu.max, or v1's cpu controller; root only), $1 sessions; with its admission of new sessions lifted, then
+# as shipped (Sessions:AdmissionCpu), ROUNDS times. The load generator's trainees try a refused start again after 1,
+# 2, 4… up to 16 s. The quota's period is the kernel's default, 100 ms, as a container's.
+overload() { # $1 = sessions, $2 = CPUs
+  local cg quota_us; quota_us=$(awk -v c="$2" 'BEGIN { printf "%d", c * 100000 }')
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    cg=/sys/fs/cgroup/roleplayhub-bench
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu > /sys/fs/cgroup/cgroup.subtree_control
+    mkdir -p "$cg" && echo "$quota_us 100000" > "$cg/cpu.max"
+  elif [ -d /sys/fs/cgroup/cpu ]; then
+    cg=/sys/fs/cgroup/cpu/roleplayhub-bench
+    mkdir -p "$cg" && echo 100000 > "$cg/cpu.cfs_period_us" && echo "$quota_us" > "$cg/cpu.cfs_quota_us"
+  else
+    echo "overload needs a cgroup CPU controller (root, /sys/fs/cgroup)" >&2; return 1
+  fi
+  for round in $(seq "${ROUNDS:-1}"); do
+    for admission in lifted product; do
+      ADMISSION=$admission start_server latency-model "bench/results/server-overload-$admission.log"
+      echo "$server_pid" > "$cg/cgroup.procs" # every thread of it, from here on under the quota
+      warm_up "$1"
+      { loadgen "$1" "$DURATION" --ramp "$RAMP"
+        echo "node: a CPU quota of $2 CPUs (cgroup $cg, period 100 ms); admission of new sessions $admission" \
+          "$([ "$admission" = product ] && echo "(as shipped: Sessions:AdmissionCpu)" || echo "(Sessions:AdmissionCpu=0)")"
+        data_disk_note; } | tee "bench/results/${LABEL:-overload}-$1-$admission-$round.txt"
+      stop_server
+    done
+  done
+  rmdir "$cg" 2>/dev/null || true
 }
 
 # The server before server VAD and streamed replies, built once in its own directory (git archive: no worktree).
@@ -223,6 +257,7 @@ case "${1:-short}" in
   ramp) run_latency_model 50 200 500 1000 2000 3000 ;;
   sessions) shift; run_latency_model "$@" ;;
   first-minute) first_minute "${2:-1000}" ;;
+  overload) overload "${2:-2500}" "${3:-0.5}" ;;
   offline)
     shift
     recording="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"

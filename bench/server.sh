@@ -46,6 +46,8 @@ drop_data_disk() {
 # readyz) answers; the pid is in $server_pid.
 # SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
 # SERVER_ENV (an array): more settings, e.g. the realtime profile bench/run.sh realtime points at its fake vendor.
+# The node's own limits are lifted (its session count, and its refusal of new sessions over Sessions:AdmissionCpu): the
+# runs measure what a load costs. ADMISSION=product keeps the CPU refusal as shipped (bench/run.sh overload).
 start_server() {
   make_data_disk
   local providers=()
@@ -54,8 +56,10 @@ start_server() {
   fi
   local settings=". scripts/runtime-env.sh;"
   [ "${RUNTIME:-product}" = defaults ] && settings=""
+  local admission=(Sessions__AdmissionCpu=0)
+  [ "${ADMISSION:-lifted}" = product ] && admission=()
   env ${RUNTIME_ENV:-} ASPNETCORE_ENVIRONMENT=Development Auth__SigningKey=$KEY DataDirectory="$data_dir" \
-    Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 \
+    Sessions__MaxSessions=20000 Hub__MaxConnections=20000 Stt__PocketSphinx__MaxDecoders=64 ${admission[@]+"${admission[@]}"} \
     "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\" --contentRoot \"\$2\"" \
     "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" "$(cd "${SERVER_ROOT:-.}/Backend" && pwd)" > "$2" 2>&1 &
   server_pid=$!

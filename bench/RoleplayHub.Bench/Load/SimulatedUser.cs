@@ -33,6 +33,7 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
     private volatile bool _lastTurnAnswered;
     private Utterance? _utterance;
     private volatile bool _connected;
+    private int _refusedStarts; // in a row
 
     public bool HasSession => _connected && _sessionId is not null;
 
@@ -57,9 +58,14 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 
             if (_sessionId is null && !await StartSessionAsync())
             {
-                await Task.Delay(1_000);
+                // As a person would: a refused start is tried again later and later (1, 2, 4… up to 16 s, jittered),
+                // not every second while the node says it is busy.
+                var backOff = Math.Min(16_000, 1_000 << Math.Min(_refusedStarts++, 4));
+                await Task.Delay(backOff / 2 + Random.Shared.Next(backOff / 2));
                 continue;
             }
+
+            _refusedStarts = 0;
 
             var outcome = await SpeakAsync(deadline);
             if (outcome == "done" && _lastTurnAnswered)
@@ -110,9 +116,13 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
         await _socket.InvokeAsync(id, "start-session",
             $"[{{\"sessionId\":\"{sessionId}\",\"scenarioId\":\"{run.Options.Scenario}\",\"audioAck\":\"{run.Options.AudioAck}\",\"audioAckEvery\":{run.Options.AudioAckEvery},\"audioFormat\":{{\"encoding\":\"pcm16\",\"sampleRate\":16000,\"channels\":1}}}}]");
         var result = await _started.Task.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
-        if (result is null)
+        if (string.IsNullOrEmpty(result))
         {
-            run.Count("startFailures", "no session-started within 10 s");
+            if (result is null)
+            {
+                run.Count("startFailures", "no session-started within 10 s");
+            }
+
             return false;
         }
 
@@ -300,12 +310,17 @@ internal sealed class SimulatedUser(int index, LoadRun run) : ITrainee
 
             if (message.TryGetProperty("error", out var error))
             {
-                run.Count("completionErrors", $"{pending.Target}: {error.GetString()}");
                 if (pending.Target == "start-session")
                 {
-                    _started?.TrySetResult(null);
+                    // "… HubException: server-busy: This node …": counted by its code (a busy node refuses thousands).
+                    var text = error.GetString() ?? "";
+                    var code = text.Split("HubException: ", 2) is [_, var rest] ? rest.Split(':', 2)[0] : text;
+                    run.Count("startsRefused", code);
+                    _started?.TrySetResult(""); // refused
+                    return;
                 }
 
+                run.Count("completionErrors", $"{pending.Target}: {error.GetString()}");
                 return;
             }
 
