@@ -8,9 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SessionServiceExtensions
 {
     /// <summary>The session layer: the <see cref="SessionManager"/> the hub calls, the registry, starter and ender
-    /// behind it (the ender is also a hosted service, for the graceful drain), the idle sweeper, and the admission
-    /// of new sessions by the node's scheduling delay. The hub registers
-    /// the <see cref="ISessionClients"/> that delivers what sessions say.</summary>
+    /// behind it (the ender is also a hosted service, for the graceful drain), the idle sweeper, and the admission of
+    /// new sessions by the CPU the node uses. The hub registers the <see cref="ISessionClients"/> that delivers what
+    /// sessions say.</summary>
     public static IHostApplicationBuilder AddSessionManagement(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RoleplaySessionOptions>().BindConfiguration(RoleplaySessionOptions.Section).ValidateOnStart();
@@ -26,7 +26,7 @@ public static class SessionServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEnder>()); // the graceful drain
         builder.Services.AddHostedService<SessionSweeper>();
         builder.Services.AddSingleton<NodeAdmission>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeAdmission>()); // its probe
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeAdmission>()); // it samples the node's CPU
         return builder;
     }
 }
