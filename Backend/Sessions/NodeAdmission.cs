@@ -10,7 +10,7 @@ namespace RoleplayHub.Sessions;
 /// <c>Sessions:AdmissionWindow</c>. While that is at or over <c>Sessions:AdmissionCpu</c> new sessions are refused
 /// (<c>server-busy</c>, retryable): past it every session's latency grows with each one added, and a node that keeps
 /// taking them lets all of them down (docs/benchmarks.md, "A node over its CPU"). A resume is always taken: a trainee in
-/// a drill keeps it. Invariant: the samples are written by the timer alone, one tick at a time.
+/// a drill keeps it. Invariant: samples are taken one at a time (under <c>_tick</c>), in time order.
 /// </summary>
 public sealed partial class NodeAdmission : IHostedService, IDisposable
 {
