@@ -26,6 +26,29 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(1, ended.Int("totalTurns"));
     }
 
+    /// <summary>The linger after the drain waits for a quiet thread pool, up to a cap in real time: with the service's
+    /// clock held by the test and the pool kept busy, the stop still ends (it once waited for the manual clock).</summary>
+    [Fact]
+    public async Task AStopOnAHeldClockWithABusyPoolEndsWithinTheLingersCap()
+    {
+        var factory = new RoleplayHubFactory().WithEchoSpeech().Setting("Sessions:ShutdownLinger", "00:00:01");
+        factory.UseManualTime();
+        await using (var client = await factory.ConnectAsync("alice"))
+        {
+            await client.StartAsync();
+        }
+
+        using var busy = new CancellationTokenSource();
+        var stopped = Task.Run(factory.Dispose);
+        await Task.Delay(300); // the drain has begun and counted the pool's running threads; two more start now
+        var spinning = Enumerable.Range(0, 2).Select(_ => Task.Run(() => { while (!busy.IsCancellationRequested) Thread.SpinWait(1_000); })).ToArray();
+        var finished = await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(60))) == stopped;
+        await busy.CancelAsync();
+        await Task.WhenAll(spinning);
+
+        Assert.True(finished, "the stop did not end within a minute");
+    }
+
     /// <summary>A real process and real sockets: SignalR closes its connections without flushing once the stop
     /// begins, so every client must still have heard its session end before that.</summary>
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RoleplayHub.Coaching;
 using RoleplayHub.Core;
@@ -92,7 +93,8 @@ public sealed partial class SessionEnder(
     // The event is written to each connection's pipe and sent by the transport in steps run on pool threads, each step
     // queueing the next; on a loaded machine a step may not have run, or not finished, within the linger. So the linger
     // ends only once the pool has been quiet for three checks in a row (nothing queued, and no more threads running work
-    // than before the drain, when some were already blocked for good), up to five times the linger in all.
+    // than before the drain, when some were already blocked for good), up to five times the linger in all. It waits on
+    // real threads, so it counts real time (Stopwatch): on a test's manual clock the cap would never come.
     private void DrainThenLinger()
     {
         var sessions = registry.Count;
@@ -100,15 +102,15 @@ public sealed partial class SessionEnder(
         DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5));
         if (sessions > 0 && _options.ShutdownLinger > TimeSpan.Zero)
         {
-            var started = time.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             Thread.Sleep(_options.ShutdownLinger);
-            for (var quiet = 0; quiet < 3 && time.GetElapsedTime(started) < _options.ShutdownLinger * 5;)
+            for (var quiet = 0; quiet < 3 && Stopwatch.GetElapsedTime(started) < _options.ShutdownLinger * 5;)
             {
                 quiet = ThreadPool.PendingWorkItemCount == 0 && RunningPoolThreads() <= runningBefore ? quiet + 1 : 0;
                 Thread.Sleep(20);
             }
 
-            LogLingered(sessions, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            LogLingered(sessions, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
