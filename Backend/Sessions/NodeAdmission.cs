@@ -26,7 +26,6 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
     private int _count;
     private double _load; // read by any thread
     private double _allowance;
-    private bool _refusing;
     private ITimer? _timer;
 
     public NodeAdmission(IOptions<RoleplaySessionOptions> options, TimeProvider time, ILogger<NodeAdmission> logger)
@@ -45,7 +44,7 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
     public double Allowance => Volatile.Read(ref _allowance);
 
     /// <summary>False while new sessions are refused.</summary>
-    public bool Admitting => !Volatile.Read(ref _refusing);
+    public bool Admitting => _limit <= 0 || Load < _limit;
 
     /// <summary>The refusal a new session gets now, or null when the node takes it.</summary>
     public ClientError? Refusal() => Admitting
@@ -71,20 +70,20 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
             var (firstAt, firstCpu) = _samples[_next]; // the oldest, overwritten next
             var elapsed = _time.GetElapsedTime(firstAt, timestamp);
             var load = elapsed > TimeSpan.Zero && allowance > 0 ? (cpu - firstCpu) / elapsed / allowance : 0;
+            var admitted = Admitting;
             Volatile.Write(ref _load, load);
-
-            var refusing = _limit > 0 && load >= _limit;
-            if (refusing != _refusing)
+            if (admitted == Admitting)
             {
-                Volatile.Write(ref _refusing, refusing);
-                if (refusing)
-                {
-                    LogRefusing(load, allowance, _limit);
-                }
-                else
-                {
-                    LogAdmitting(load);
-                }
+                return;
+            }
+
+            if (admitted)
+            {
+                LogRefusing(load, allowance, _limit);
+            }
+            else
+            {
+                LogAdmitting(load);
             }
         }
     }
