@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RoleplayHub.Sessions;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -26,28 +28,28 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(1, ended.Int("totalTurns"));
     }
 
-    /// <summary>The linger after the drain waits for a quiet thread pool, up to a cap in real time: with the service's
-    /// clock held by the test and a pool thread kept busy (blocked, so it takes no CPU from the tests beside it), the
-    /// stop still ends (it once waited for the manual clock).</summary>
+    /// <summary>The stop closes the connection itself once its session has ended: the client hears
+    /// <c>session-ended</c>, then the hub's close message, not a socket cut under it. One that never answers the close
+    /// frame holds the stop no longer than <c>Sessions:ShutdownLinger</c>, counted in real time (the service's clock is
+    /// held by the test).</summary>
     [Fact]
-    public async Task AStopOnAHeldClockWithABusyPoolEndsWithinTheLingersCap()
+    public async Task TheStopClosesTheConnectionPolitelyAndAClientThatDoesNotAnswerHoldsItOnlyForTheLinger()
     {
-        var factory = new RoleplayHubFactory().WithEchoSpeech().Setting("Sessions:ShutdownLinger", "00:00:00.500");
+        var log = new ListLoggerProvider(typeof(SessionEnder).FullName!);
+        var factory = new RoleplayHubFactory().WithEchoSpeech().Setting("Sessions:ShutdownLinger", "00:00:00.500")
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(log));
         factory.UseManualTime();
-        await using (var client = await factory.ConnectAsync("alice"))
-        {
-            await client.StartAsync();
-        }
+        await using var raw = await factory.ConnectRawAsync("alice");
+        await raw.SendAsync($$"""{"type":1,"invocationId":"1","target":"start-session","arguments":[{"scenarioId":"{{HubTestKit.Scenario}}"}]}""");
+        await raw.WaitForEventAsync("session-started");
 
-        using var release = new ManualResetEventSlim();
         var stopped = Task.Run(factory.Dispose);
-        await Task.Delay(300); // the drain has begun and counted the pool's running threads; one more is busy now
-        var busy = Task.Run(release.Wait);
         var finished = await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(60))) == stopped;
-        release.Set();
-        await busy;
 
         Assert.True(finished, "the stop did not end within a minute");
+        Assert.Equal("shutdown", (await raw.WaitForEventAsync("session-ended")).Str("reason"));
+        Assert.Equal("closed by the server", await raw.EndedAsync());
+        Assert.Contains(log.Messages, m => m.Contains("1 of their 1 connections had not closed", StringComparison.Ordinal));
     }
 
     /// <summary>A real process and real sockets: SignalR closes its connections without flushing once the stop

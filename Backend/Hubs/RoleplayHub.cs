@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using RoleplayHub.Auth;
 using RoleplayHub.Core;
@@ -30,7 +31,8 @@ public sealed class RoleplayHub(SessionManager sessions, ConnectionGuard guard, 
     {
         var request = Context.GetHttpContext()?.Request;
         var baseUrl = request is null ? null : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        var connection = sessions.Connect(Context.ConnectionId, Context.UserIdentifier!, baseUrl, close: Context.Abort);
+        var closed = Context.Features.Get<IConnectionLifetimeFeature>()?.ConnectionClosed ?? CancellationToken.None;
+        var connection = sessions.Connect(Context.ConnectionId, Context.UserIdentifier!, baseUrl, close: Context.Abort, closed);
         Context.Items[typeof(ClientConnection)] = connection;
         if (guard.Opened(Context, Clients.Caller, connection) is { } refused)
         {

@@ -16,6 +16,10 @@ public sealed class ClientConnection(string connectionId, string userId, TokenBu
     /// thing (HTTP: its sessions end, and their event streams with them).</summary>
     public Action? Close { get; init; }
 
+    /// <summary>Cancelled once the connection's transport has sent its last frame and closed; never cancelled where
+    /// the transport does not say (HTTP).</summary>
+    public CancellationToken Closed { get; init; }
+
     public bool IsClosed { get; set; }
 
     /// <summary>A session was started or resumed on this connection at some point.</summary>

@@ -31,9 +31,10 @@ public sealed class RoleplaySessionOptions
     /// <summary>On shutdown, queued turns get this long to finish before sessions end with <c>shutdown</c>.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>After the drain, how long the stop waits before SignalR closes the connections: it closes them
-    /// without flushing, and the last <c>session-ended</c> frames are still on their way to the sockets.</summary>
-    public TimeSpan ShutdownLinger { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>After the drain the stop closes the connections whose sessions it ended, politely (their last
+    /// <c>session-ended</c> first), and waits at most this long for them to close before SignalR closes what is left
+    /// without flushing. <c>0</c>: no polite close.</summary>
+    public TimeSpan ShutdownLinger { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Ended sessions are remembered this long, so late calls get <c>session-ended</c> rather than not-found.</summary>
     public TimeSpan EndedSessionMemory { get; set; } = TimeSpan.FromMinutes(10);

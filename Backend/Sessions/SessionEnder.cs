@@ -89,36 +89,53 @@ public sealed partial class SessionEnder(
     }
 
     // Blocks the stopping callbacks, SignalR's among them, until every session has ended and its session-ended has
-    // had time to leave: the shutdown trials (docs/reliability.md) saw a few clients in twenty miss it without the linger.
-    // The event is written to each connection's pipe and sent by the transport in steps run on pool threads, each step
-    // queueing the next; on a loaded machine a step may not have run, or not finished, within the linger. So the linger
-    // ends only once the pool has been quiet for three checks in a row (nothing queued, and no more threads running work
-    // than before the drain, when some were already blocked for good), up to five times the linger in all. It waits on
-    // real threads, so it counts real time (Stopwatch): on a test's manual clock the cap would never come.
+    // left. SignalR closes the connections still open without flushing them, so an event still in a connection's pipe
+    // would be lost (the shutdown trials in docs/reliability.md lost a few). So the stop closes each connection whose
+    // sessions it ended itself, the polite way: the hub's close message queued behind everything sent, then the
+    // transport's close frame; and it waits until each transport says it has finished (IConnectionLifetimeFeature's
+    // ConnectionClosed), up to Sessions:ShutdownLinger in all for a client that does not answer. It waits on real
+    // threads, so it counts real time: on a test's manual clock the cap would never come.
     private void DrainThenLinger()
     {
+        var connections = registry.All.Select(s => s.Connection).OfType<ClientConnection>().Distinct().ToList();
         var sessions = registry.Count;
-        var runningBefore = RunningPoolThreads();
         DrainAsync().Wait(_options.DrainTimeout + TimeSpan.FromSeconds(5));
-        if (sessions > 0 && _options.ShutdownLinger > TimeSpan.Zero)
+        if (connections.Count > 0 && _options.ShutdownLinger > TimeSpan.Zero)
         {
-            var started = Stopwatch.GetTimestamp();
-            Thread.Sleep(_options.ShutdownLinger);
-            for (var quiet = 0; quiet < 3 && Stopwatch.GetElapsedTime(started) < _options.ShutdownLinger * 5;)
-            {
-                quiet = ThreadPool.PendingWorkItemCount == 0 && RunningPoolThreads() <= runningBefore ? quiet + 1 : 0;
-                Thread.Sleep(20);
-            }
-
-            LogLingered(sessions, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            CloseAndLinger(sessions, connections);
         }
     }
 
-    private static int RunningPoolThreads()
+    private void CloseAndLinger(int sessions, List<ClientConnection> connections)
     {
-        ThreadPool.GetMaxThreads(out var maxWorkers, out _);
-        ThreadPool.GetAvailableThreads(out var availableWorkers, out _); // the maximum less the threads running work
-        return maxWorkers - availableWorkers;
+        var started = Stopwatch.GetTimestamp();
+        var closing = new List<Task>(connections.Count);
+        foreach (var connection in connections)
+        {
+            if (connection.Close is { } close && connection.Closed.CanBeCanceled)
+            {
+                closing.Add(WhenCancelled(connection.Closed));
+                close();
+            }
+        }
+
+        var closed = Task.WhenAll(closing).Wait(_options.ShutdownLinger);
+        var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (closed)
+        {
+            LogLingered(sessions, closing.Count, elapsed);
+        }
+        else
+        {
+            LogLingerExpired(sessions, closing.Count(t => !t.IsCompleted), closing.Count, elapsed);
+        }
+    }
+
+    private static Task WhenCancelled(CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), cancelled);
+        return cancelled.Task;
     }
 
     /// <summary>Fallback for hosts that stop without having started the app.</summary>
@@ -191,8 +208,11 @@ public sealed partial class SessionEnder(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Drained {Sessions} sessions; the stop waited {LingerMs} ms more for their last frames to leave")]
-    private partial void LogLingered(int sessions, long lingerMs);
+    [LoggerMessage(LogLevel.Information, "Drained {Sessions} sessions; their {Connections} connections closed politely within {LingerMs} ms")]
+    private partial void LogLingered(int sessions, int connections, long lingerMs);
+
+    [LoggerMessage(LogLevel.Warning, "Drained {Sessions} sessions; {Open} of their {Connections} connections had not closed after {LingerMs} ms (Sessions:ShutdownLinger) and are closed without flushing")]
+    private partial void LogLingerExpired(int sessions, int open, int connections, long lingerMs);
 
     [LoggerMessage(LogLevel.Information, "Session {SessionId} ended ({Reason}) after {Turns} turns and {DurationMs} ms")]
     private partial void LogEnded(string sessionId, string reason, int turns, long durationMs);

@@ -35,13 +35,14 @@ public sealed class SessionManager : IDisposable
 
     public RoleplaySessionOptions Options => _options;
 
-    public ClientConnection Connect(string connectionId, string userId, string? baseUrl, Action? close = null)
+    public ClientConnection Connect(string connectionId, string userId, string? baseUrl, Action? close = null, CancellationToken closed = default)
     {
         Interlocked.Increment(ref _connections);
         var connection = new ClientConnection(connectionId, userId, new TokenBucket(_options.ChunksPerSecond, _options.ChunkBurst, _time))
         {
             PublicBaseUrl = baseUrl,
             Close = close,
+            Closed = closed,
         };
         _open.TryAdd(connection, 0);
         return connection;
