@@ -85,11 +85,12 @@ public sealed class SessionBehaviourTests : IDisposable
         var sessionId = await first.StartAsync();
         var offset = await first.StreamAsync(sessionId, EchoSpeechToText.Speak("first part"));
         first.Abort();
-        for (var i = 0; i < 100 && sessions.GetStats().DetachedSessions == 0; i++)
+        for (var i = 0; i < 1_500 && sessions.GetStats().DetachedSessions == 0; i++)
         {
             await Task.Delay(20);
         }
 
+        Assert.Equal(1, sessions.GetStats().DetachedSessions); // the server saw the loss before the held clock moves
         clock.Advance(TimeSpan.FromSeconds(5));
         await Task.Delay(200);
         await using var second = await _factory.ConnectAsync("alice");

@@ -456,9 +456,10 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         public async Task InitializeAsync()
         {
             Url = _factory.StartOnLoopback();
-            // 3 s between repetitions: on a loaded machine the page hears the end of one late, and push-to-talk is
-            // released in this gap, which must outlast that delay or the next repetition's start is sent too.
-            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(3), _factory.DataDirectory);
+            // 5 s between repetitions: on a loaded machine the page hears the end of one late, and push-to-talk is
+            // released in this gap, which must outlast that delay or the next repetition's start is sent too (with
+            // 3 s, a clean-clone run once released it too late).
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(Recording, TimeSpan.FromSeconds(5), _factory.DataDirectory);
             Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
         }
 
