@@ -73,3 +73,8 @@ export function describeConnectionError(error) {
   if (hub) return describeHubError({ code: hub[1], message: hub[2] });
   return text || 'The connection failed.';
 }
+
+/** The hub's error code in a refused invocation ("…HubException: server-busy: …"), or null. */
+export function refusalCode(error) {
+  return String(error?.message ?? error ?? '').match(/HubException: ([a-z-]+): /)?.[1] ?? null;
+}

@@ -7,7 +7,7 @@ import { clearConversation, renderLatency, renderLine } from './conversation.js'
 import { $, clearError, showError } from './dom.js';
 import { DrillPicker } from './drill.js';
 import { buildConnection, chosenProtocol, movingCode, requestedTransport, resumeSession } from './hub.js';
-import { describeConnectionError, describeHubError, describeMicrophoneError, resendCodes, sayItAgain } from './messages.js';
+import { describeConnectionError, describeHubError, describeMicrophoneError, refusalCode, resendCodes, sayItAgain } from './messages.js';
 import { Microphone, opusSupported } from './microphone.js';
 import { recordedTurns } from './missed-turns.js';
 import { wearFace } from './persona-look.js';
@@ -53,6 +53,7 @@ const page = {
   microphoneOpens: 0, // how often the page asked for the microphone
   upload: null,       // how the audio goes: invoke, stream, or socket (?upload=)
   socketAcks: 0,      // acknowledgements the audio socket brought (?upload=socket)
+  busyRetries: 0,     // starts refused as server-busy that the page waited out and tried again
 };
 window.roleplay = page;
 
@@ -160,6 +161,45 @@ async function startSession() {
     throw new Error(describeMicrophoneError(error));
   }
 
+  // A node over its CPU refuses new sessions as server-busy (retryable): the page tries again by itself, after about
+  // 1, 2, 4, 8 and 16 s (each ±25 %, so refused pages do not all come back at once), and says so. The microphone stays
+  // open meanwhile; End session stops the waiting.
+  for (let retry = 0; ; retry++) {
+    try {
+      await connectAndStart(capture);
+      return;
+    } catch (error) {
+      const wait = busyRetrySeconds[retry];
+      if (refusalCode(error) === 'server-busy' && wait && page.state === 'connecting') {
+        closeConnection();
+        page.busyRetries++;
+        if (await waitOutBusy(wait)) continue;
+        hideStage(); // the trainee ended it while the page waited
+        return;
+      }
+      endSession();
+      hideStage();
+      throw new Error(describeConnectionError(error));
+    }
+  }
+}
+
+const busyRetrySeconds = [1, 2, 4, 8, 16];
+
+/** Counts down a wait after a server-busy refusal; false when the trainee ended the session meanwhile. */
+async function waitOutBusy(seconds) {
+  const until = Date.now() + seconds * (0.75 + Math.random() * 0.5) * 1000;
+  $('end').disabled = false;
+  while (page.state === 'connecting' && Date.now() < until) {
+    showConnection(`The server is busy. Trying again in ${Math.ceil((until - Date.now()) / 1000)} s…`, false);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+  }
+  $('end').disabled = true;
+  return page.state === 'connecting';
+}
+
+/** Opens the hub connection (and the audio's uplink) and starts the session on it. */
+async function connectAndStart(capture) {
   const transport = requestedTransport();
   page.protocol = chosenProtocol(transport);
   connection = buildConnection({ token: currentToken, transport, protocol: page.protocol, onTransport: showTransport });
@@ -173,36 +213,38 @@ async function startSession() {
     onModeChanged: (mode) => { page.upload = mode; },
   });
   page.upload = uplink.mode;
-  try {
-    await connection.start();
-    const started = await connection.invoke('start-session', {
-      scenarioId: drill.scenario.id,
-      language: drill.variant.language,
-      audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
-      // Hands-free: the server hears when the trainee stops (server VAD) and lets them cut in on the persona.
-      // semantic-vad: a short wait after words that sound finished, a long one after "and", "the", "um"…
-      turnDetection: wantsServerVad() ? { type: 'semantic-vad' } : undefined,
-      // ?engine=realtime:<profile>: a realtime speech-to-speech model the server offers (docs/providers.md)
-      engine: new URLSearchParams(location.search).get('engine') ?? undefined,
-      // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
-      // end the turn on the server.
-      idleFlush: false,
-      audioAck: uplink.audioAck,
-      audioAckEvery: uplink.audioAckEvery,
-    });
-    sessionStarted(started, capture);
-    // The microphone was opened for the usual 16 kHz and chunk length; a server configured otherwise gets what it asks for.
-    const { sampleRate, chunkMs } = started.audioConfig;
-    if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
-      microphone.close();
-      microphone = await openMicrophone(sampleRate, chunkMs);
-    }
-    if (page.serverVad) listenContinuously();
-  } catch (error) {
-    endSession();
-    hideStage();
-    throw new Error(describeConnectionError(error));
+  await connection.start();
+  const started = await connection.invoke('start-session', {
+    scenarioId: drill.scenario.id,
+    language: drill.variant.language,
+    audioFormat: capture === 'webm-opus' ? { encoding: 'webm-opus', channels: 1 } : { encoding: 'pcm16', sampleRate: 16000, channels: 1 },
+    // Hands-free: the server hears when the trainee stops (server VAD) and lets them cut in on the persona.
+    // semantic-vad: a short wait after words that sound finished, a long one after "and", "the", "um"…
+    turnDetection: wantsServerVad() ? { type: 'semantic-vad' } : undefined,
+    // ?engine=realtime:<profile>: a realtime speech-to-speech model the server offers (docs/providers.md)
+    engine: new URLSearchParams(location.search).get('engine') ?? undefined,
+    // Push-to-talk always commits (key up), so a pause in the chunks — a connection dropped mid-sentence — must not
+    // end the turn on the server.
+    idleFlush: false,
+    audioAck: uplink.audioAck,
+    audioAckEvery: uplink.audioAckEvery,
+  });
+  sessionStarted(started, capture);
+  // The microphone was opened for the usual 16 kHz and chunk length; a server configured otherwise gets what it asks for.
+  const { sampleRate, chunkMs } = started.audioConfig;
+  if (capture === 'pcm16' && (sampleRate !== microphone.sampleRate || chunkMs !== microphone.chunkMs)) {
+    microphone.close();
+    microphone = await openMicrophone(sampleRate, chunkMs);
   }
+  if (page.serverVad) listenContinuously();
+}
+
+/** Closes the hub connection and the uplink; the microphone stays open. */
+function closeConnection() {
+  uplink?.detach();
+  uplink = null;
+  connection?.stop();
+  connection = null;
 }
 
 function hideStage() {
