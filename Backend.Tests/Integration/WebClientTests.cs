@@ -9,7 +9,7 @@ namespace RoleplayHub.Tests.Integration;
 
 /// <summary>
 /// The reference web client end to end, as a user meets it: Debian's Chromium with a fake microphone playing a real
-/// recording (looped, with 1.5 s of silence between repetitions), the page's own <c>@microsoft/signalr</c> client,
+/// recording (looped, with 5 s of silence between repetitions), the page's own <c>@microsoft/signalr</c> client,
 /// and the service on a loopback socket with the real providers (PocketSphinx, the scripted persona, espeak-ng). One
 /// full turn per SignalR transport, each in another way of talking. The service and the browser are shared by the
 /// tests (each has its own user and tab), which keeps the whole class near a minute and a half. Screenshots go to

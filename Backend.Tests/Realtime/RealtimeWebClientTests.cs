@@ -81,7 +81,8 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
     private Task WaitForAsync(string condition, string what) => _roleplay.WaitForAsync(condition, what);
 
     /// <summary>The service on a loopback port with a realtime profile per fake vendor, and Chromium hearing the
-    /// recording with a second of silence before it and five after it (the short reply plays out in them even on a loaded machine).</summary>
+    /// recording with a second of silence before it and seven after it: the short reply plays out in them even on a
+    /// loaded machine (with five, a clean-clone run once heard the next repetition cut it).</summary>
     public sealed class Service : IAsyncLifetime
     {
         private static readonly string[] Vendors = [RealtimeVendors.OpenAi, RealtimeVendors.Qwen, RealtimeVendors.Gemini];
@@ -112,7 +113,7 @@ public sealed class RealtimeWebClientTests(RealtimeWebClientTests.Service servic
             }
 
             Url = _factory.StartOnLoopback();
-            var microphone = FakeMicrophoneBrowser.MicrophoneFile(TestAudio.IllDisposed, TimeSpan.FromSeconds(5), _factory.DataDirectory, lead: TimeSpan.FromSeconds(1));
+            var microphone = FakeMicrophoneBrowser.MicrophoneFile(TestAudio.IllDisposed, TimeSpan.FromSeconds(7), _factory.DataDirectory, lead: TimeSpan.FromSeconds(1));
             Browser = await FakeMicrophoneBrowser.LaunchAsync(microphone);
         }
 
