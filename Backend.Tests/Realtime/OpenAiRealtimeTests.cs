@@ -251,7 +251,7 @@ public sealed class OpenAiRealtimeTests
 
     internal static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 100 && !condition(); i++)
+        for (var i = 0; i < 400 && !condition(); i++) // up to 20 s: a loaded test machine is slow, a passing test is not
         {
             await Task.Delay(50);
         }
