@@ -8,6 +8,9 @@
 #   bench/run.sh overload [SESSIONS] [CPUS] # a node given less CPU than its load needs (a cgroup quota, 0.5 CPU): 2,500
 #                                           # sessions with the node's CPU admission lifted, then as shipped, in turns
 #                                           # (ROUNDS, 1); each report ends with the sessions it carried and refused
+#   bench/run.sh floor [SESSIONS...]        # the floor under the audio socket's workload (1,000): the bench's floor server
+#                                           # (bare Kestrel acknowledging each chunk, no hub, no sessions), then the hub on
+#                                           # the audio socket, in turns (ROUNDS, 1) (floor-*.txt, floor-hub-*.txt)
 #   bench/run.sh first-minute [SESSIONS]    # a node's first minute: a fresh server, 1,000 trainees at once, no warm-up;
 #                                           # time to /readyz and the node's CPU from its start (first-minute-*.txt)
 #   bench/run.sh resample [--rounds N]      # no server: our resampler vs NAudio's, ~2 min (bench/results/resample.txt)
@@ -92,6 +95,35 @@ run_latency_model() {
     warm_up "$sessions"
     load "$sessions" "${LABEL:-latency-model}"
     stop_server
+  done
+}
+
+# The floor server (bench/RoleplayHub.Bench/Floor) on CPU 0 as the hub runs there (scripts/runtime-env.sh), its
+# pid in $server_pid; returns once it answers.
+start_floor() { # $1 = log file
+  taskset -c "${SERVER_CPUS:-0}" sh -c ". scripts/runtime-env.sh; exec dotnet \"\$0\" floor-server --urls \"\$1\"" \
+    bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll "http://127.0.0.1:$PORT" > "$1" 2>&1 &
+  server_pid=$!
+  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "the floor server did not start: $1" >&2; tail -5 "$1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+# What the kernel, Kestrel and WebSocket framing cost a chunk on this machine, beside what the hub costs in the same
+# workload: the floor server's trainees stream as the hub's do on the audio socket (an utterance, then a pause of
+# FLOOR_PAUSE s, 2.2, about what the hub's trainees wait for the reply and then pause), ROUNDS times in turns.
+floor_runs() { # $@ = session counts
+  local sessions round
+  for sessions in "$@"; do
+    for round in $(seq "${ROUNDS:-1}"); do
+      start_floor bench/results/server-floor.log
+      EXTRA="--target floor --pause ${FLOOR_PAUSE:-2.2} ${EXTRA:-}" warm_up "$sessions"
+      { EXTRA="--target floor --pause ${FLOOR_PAUSE:-2.2} ${EXTRA:-}" loadgen "$sessions" "$DURATION" --ramp "$RAMP"; } \
+        | tee "bench/results/${LABEL:-floor}-$sessions-r$round.txt"
+      stop_server
+      MODE=socket LABEL="${LABEL:-floor}-hub-r$round" run_latency_model "$sessions"
+    done
   done
 }
 
@@ -257,6 +289,7 @@ case "${1:-short}" in
   ramp) run_latency_model 50 200 500 1000 2000 3000 ;;
   sessions) shift; run_latency_model "$@" ;;
   first-minute) first_minute "${2:-1000}" ;;
+  floor) shift; floor_runs "${@:-1000}" ;;
   overload) overload "${2:-2500}" "${3:-0.5}" ;;
   offline)
     shift

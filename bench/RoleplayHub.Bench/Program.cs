@@ -9,6 +9,7 @@
 //   soak-plot the soak run's heap, RSS, thread-pool queue and GC curves as a PNG, and their growth after warm-up
 //   crash    the service killed with SIGKILL under load and restarted, N times: the history against what trainees saw
 //   cards    a young collection's pause against the old objects written with young references since the last one
+//   floor-server the floor under the audio socket's workload: bare Kestrel acknowledging each chunk (bench/run.sh floor)
 //   node-loss N trainees through a cluster's load balancer, one node SIGKILLed midway: sessions resumed elsewhere (bench/node-loss.sh)
 // Results are printed as Markdown tables (docs/benchmarks.md holds the published runs).
 using RoleplayHub.Bench;
@@ -25,6 +26,7 @@ return args.FirstOrDefault() switch
     "crash" => await RoleplayHub.Bench.Crash.CrashTrials.RunAsync(args[1..]),
     "node-loss" => await RoleplayHub.Bench.NodeLoss.NodeLossRun.RunAsync(args[1..]),
     "cards" => RoleplayHub.Bench.Gc.CardCost.Run(args[1..]),
+    "floor-server" => await RoleplayHub.Bench.Floor.FloorServer.RunAsync(args[1..]),
     "load" => await new RoleplayHub.Bench.Load.LoadRun(RoleplayHub.Bench.Load.LoadOptions.Parse(args[1..])).RunAsync(),
     _ => Usage(),
 };

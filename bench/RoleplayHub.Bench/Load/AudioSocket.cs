@@ -20,11 +20,14 @@ internal sealed class AudioSocket : IAsyncDisposable
 
     private AudioSocket(LoadRun run) => _run = run;
 
-    public static async Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent)
+    public static Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent) =>
+        OpenAsync(run, invoker, new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}"), onAck, onEvent);
+
+    /// <summary>A socket speaking the audio socket's framing to <paramref name="uri"/> (the floor server's too).</summary>
+    public static async Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, Uri uri, Action onAck, Action<string> onEvent)
     {
         var socket = new AudioSocket(run);
         socket._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var uri = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}");
         await socket._socket.ConnectAsync(uri, invoker, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         socket._receiver = Task.Run(() => WebSocketReceiver.RunAsync(socket._socket, ReadOnlyMemory<byte>.Empty, 1_024, (buffer, length, end) =>
         {

@@ -7,8 +7,9 @@ internal sealed record LoadOptions
 {
     public string Url { get; init; } = "http://127.0.0.1:5080";
 
-    /// <summary>The server under test: <c>signalr</c> (this hub) or <c>socketio</c> (the Node reference of
-    /// ../shared/reference-bench, driven with the same workload over Socket.io 4; audio events, no completions).</summary>
+    /// <summary>The server under test: <c>signalr</c> (this hub), <c>socketio</c> (the Node reference of
+    /// ../shared/reference-bench, driven with the same workload over Socket.io 4; audio events, no completions) or
+    /// <c>floor</c> (the floor server: the audio socket's framing acknowledged by bare Kestrel, no sessions).</summary>
     public string Target { get; init; } = "signalr";
 
     public int Sessions { get; init; } = 100;
@@ -106,7 +107,7 @@ internal sealed record LoadOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
-                "--target" => o with { Target = value is "signalr" or "socketio" ? value : throw new ArgumentException("--target signalr|socketio") },
+                "--target" => o with { Target = value is "signalr" or "socketio" or "floor" ? value : throw new ArgumentException("--target signalr|socketio|floor") },
                 "--url" => o with { Url = value.TrimEnd('/') },
                 "--sessions" => o with { Sessions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },

@@ -318,7 +318,12 @@ internal sealed class LoadRun
         var holdFrom = start + (long)((o.Ramp.TotalSeconds + 1) * Stopwatch.Frequency);
         Volatile.Write(ref _holdFrom, holdFrom);
         var users = Enumerable.Range(0, o.Sessions)
-            .Select(i => o.Target == "socketio" ? (ITrainee)new SocketIoUser(i, this) : new SimulatedUser(i, this)).ToList();
+            .Select(i => o.Target switch
+            {
+                "socketio" => (ITrainee)new SocketIoUser(i, this),
+                "floor" => new FloorTrainee(i, this),
+                _ => new SimulatedUser(i, this),
+            }).ToList();
         var tasks = users.Select((u, i) => Task.Run(() => u.RunAsync(start + (long)(o.Ramp.TotalSeconds * Stopwatch.Frequency * i / Math.Max(1, o.Sessions)), deadline))).ToList();
 
         var server = o.ServerPid is { } pid ? new ProcessSampler(pid) : null;
