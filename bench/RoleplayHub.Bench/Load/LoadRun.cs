@@ -310,7 +310,10 @@ internal sealed class LoadRun
     {
         var o = Options;
         Console.WriteLine($"{o.Target} {o.Url}: {o.Sessions} sessions, ramp {o.Ramp.TotalSeconds:0} s, duration {o.Duration.TotalSeconds:0} s, " +
-            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}, {(o.IdenticalAudio ? "every utterance the same audio" : "each trainee's audio its own (stamped chunks)")}");
+            $"{Chunks.Count} chunks ({Chunks.Count / 4.0:0.##} s) per utterance, " +
+            (o.Target == "floor" ? $"a pause of {o.Pause.TotalSeconds:0.#} s after each, the audio socket's framing on a WebSocket to /floor, each chunk acknowledged, " :
+            $"chunk mode {o.ChunkMode}, {o.Protocol} protocol, acknowledged by {(o.AudioAck == "completion" ? "the completion" : o.AudioAckEvery > 1 ? $"audio-received every {o.AudioAckEvery} chunks" : "audio-received")}, ") +
+            $"{(o.IdenticalAudio ? "every utterance the same audio" : "each trainee's audio its own (stamped chunks)")}");
         // Before the clock starts: starting the region collects once.
         _noGcRegion = o.NoGcRegionMb > 0 && GC.TryStartNoGCRegion((long)o.NoGcRegionMb << 20);
         var start = Stopwatch.GetTimestamp();
