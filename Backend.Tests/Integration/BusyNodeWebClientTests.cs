@@ -18,10 +18,11 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
         .Setting("Sessions:AdmissionCpu", "0.8")
         .Setting("Sessions:AdmissionWindow", "00:00:01");
 
+    private readonly NodeLoad _load;
     private FakeMicrophoneBrowser _browser = null!;
     private string _url = "";
-    private long _sampledAt;
-    private TimeSpan _cpu;
+
+    public BusyNodeWebClientTests() => _load = new NodeLoad(_factory, TimeSpan.FromSeconds(1));
 
     public async Task InitializeAsync()
     {
@@ -39,7 +40,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
     [Fact]
     public async Task ThePageWaitsOutAServerBusyRefusalAndStartsTheSessionOnceTheNodeTakesSessionsAgain()
     {
-        Load(0.95);
+        _load.Window(0.95);
         var roleplay = await SignedInPageAsync("web-busy");
         var page = roleplay.Page;
         await page.ClickAsync("#start");
@@ -48,7 +49,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
         var waiting = await page.TextContentAsync("#connection") ?? "";
         var state = await page.EvaluateAsync<string>("roleplay.state");
         var alert = await page.IsVisibleAsync("#setup-error");
-        Load(0.3);
+        _load.Window(0.3);
         await roleplay.WaitForAsync("() => roleplay.sessionId !== null && roleplay.state !== 'connecting'", "the session to start");
 
         Assert.StartsWith("The server is busy. Trying again in ", waiting, StringComparison.Ordinal);
@@ -62,7 +63,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
     [Fact]
     public async Task EndSessionWhileThePageWaitsStopsItTrying()
     {
-        Load(0.95);
+        _load.Window(0.95);
         var roleplay = await SignedInPageAsync("web-busy-gives-up");
         await roleplay.Page.ClickAsync("#start");
         await roleplay.WaitForAsync("() => roleplay.busyRetries === 1", "the page to be refused and wait");
@@ -86,17 +87,5 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
         await roleplay.Page.ClickAsync("text=Sign in (dev)");
         await roleplay.Page.WaitForSelectorAsync("#setup:not([hidden])");
         return roleplay;
-    }
-
-    /// <summary>A whole window in which the node used <paramref name="share"/> of its one CPU.</summary>
-    private void Load(double share)
-    {
-        var admission = _factory.Services.GetRequiredService<NodeAdmission>();
-        for (var i = 0; i <= NodeAdmission.WindowSamples(TimeSpan.FromSeconds(1)); i++)
-        {
-            _sampledAt += TimeSpan.TicksPerSecond / 2; // the test's clock counts timestamps in ticks
-            _cpu += NodeAdmission.SampleInterval * share;
-            admission.Sample(_sampledAt, _cpu, 1);
-        }
     }
 }

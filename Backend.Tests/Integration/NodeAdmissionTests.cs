@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using RoleplayHub.Sessions;
 using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Integration;
@@ -15,24 +13,15 @@ public sealed class NodeAdmissionTests : IDisposable
         .Setting("Sessions:AdmissionCpu", "0.8")
         .Setting("Sessions:AdmissionWindow", "00:00:01"); // two samples after the first
 
-    public NodeAdmissionTests() => _factory.UseManualTime();
+    private readonly NodeLoad _load;
+
+    public NodeAdmissionTests()
+    {
+        _factory.UseManualTime();
+        _load = new NodeLoad(_factory, TimeSpan.FromSeconds(1));
+    }
 
     public void Dispose() => _factory.Dispose();
-
-    private long _sampledAt;
-    private TimeSpan _cpu;
-
-    /// <summary>A whole window in which the node used <paramref name="share"/> of its one CPU.</summary>
-    private void Load(double share)
-    {
-        var admission = _factory.Services.GetRequiredService<NodeAdmission>();
-        for (var i = 0; i <= NodeAdmission.WindowSamples(TimeSpan.FromSeconds(1)); i++)
-        {
-            _sampledAt += TimeSpan.TicksPerSecond / 2; // the test's clock counts timestamps in ticks
-            _cpu += NodeAdmission.SampleInterval * share;
-            admission.Sample(_sampledAt, _cpu, 1);
-        }
-    }
 
     [Fact]
     public async Task ANodeOverItsCpuRefusesNewSessionsAsServerBusyResumesItsOwnAndTakesNewOnesOnceItsLoadFalls()
@@ -42,14 +31,14 @@ public sealed class NodeAdmissionTests : IDisposable
         var lastSeq = alice.Events.Where(e => e.Payload.TryGetProperty("seq", out _)).Max(e => e.Payload.Long("seq"));
         alice.Abort();
 
-        Load(0.95);
+        _load.Window(0.95);
         await using var bob = await _factory.ConnectAsync("bob");
         var refusal = await bob.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario }, "server-busy");
         var error = bob.EventsNamed("error").Single(e => e.Str("code") == "server-busy");
         await using var aliceAgain = await _factory.ConnectAsync("alice");
         var resumed = await aliceAgain.InvokeAsync("start-session", new { sessionId, lastSeq });
 
-        Load(0.3);
+        _load.Window(0.3);
         var bobsSession = await bob.StartAsync(waitForOpening: false);
 
         Assert.Contains("95", refusal.Message, StringComparison.Ordinal);
@@ -64,7 +53,7 @@ public sealed class NodeAdmissionTests : IDisposable
         using var trainee = _factory.CreateClient("carol");
         using var admin = _factory.CreateClient("root", "admin");
 
-        Load(0.95);
+        _load.Window(0.95);
         using var start = await trainee.PostAsJsonAsync("/api/live-sessions", new { scenarioId = HubTestKit.Scenario });
         var problem = await start.Content.ReadAsStringAsync();
         var stats = JsonDocument.Parse(await admin.GetStringAsync("/api/stats")).RootElement.GetProperty("sessions");

@@ -719,10 +719,7 @@ function endSession() {
   opusRecording = null;
   microphone?.close();
   microphone = null;
-  uplink?.detach();
-  uplink = null;
-  connection?.stop();
-  connection = null;
+  closeConnection();
   showConnection('Not connected', false);
   showMicrophoneClosed();
   if (page.state !== 'ended') setState('idle');
