@@ -4,24 +4,35 @@ using RoleplayHub.Sessions;
 namespace RoleplayHub.Tests.Infrastructure;
 
 /// <summary>
-/// The CPU a test's node "used", fed to its <see cref="NodeAdmission"/> as the node's own sampling would: one whole
-/// window (<c>Sessions:AdmissionWindow</c>) at a time. The factory's clock must be the test's
-/// (<see cref="RoleplayHubFactory.UseManualTime"/>), so the node's own sampling never fires.
+/// The CPU a test's node "used", fed to its <see cref="NodeAdmission"/> as the node's own sampling would: a sample every
+/// <see cref="NodeAdmission.SampleInterval"/>, on a test's clock (a <c>FakeTimeProvider</c>, whose timestamps are
+/// ticks), so the node's own sampling never fires.
 /// </summary>
-public sealed class NodeLoad(RoleplayHubFactory factory, TimeSpan window)
+public sealed class NodeLoad(Func<NodeAdmission> admission)
 {
     private long _sampledAt;
     private TimeSpan _cpu;
 
-    /// <summary>A whole window in which the node used <paramref name="share"/> of its one CPU.</summary>
-    public void Window(double share)
+    /// <summary>The admission of a factory's node; its clock must be the test's (<see cref="RoleplayHubFactory.UseManualTime"/>).</summary>
+    public NodeLoad(RoleplayHubFactory factory)
+        : this(() => factory.Services.GetRequiredService<NodeAdmission>())
     {
-        var admission = factory.Services.GetRequiredService<NodeAdmission>();
-        for (var i = 0; i <= NodeAdmission.WindowSamples(window); i++)
+    }
+
+    /// <summary>Samples in which the node used <paramref name="shares"/> of <paramref name="allowance"/> CPUs.</summary>
+    public void Sample(double allowance, params double[] shares)
+    {
+        var node = admission();
+        foreach (var share in shares)
         {
-            _sampledAt += TimeSpan.TicksPerSecond / 2; // the test's clock counts timestamps in ticks
-            _cpu += NodeAdmission.SampleInterval * share;
-            admission.Sample(_sampledAt, _cpu, 1);
+            _sampledAt += NodeAdmission.SampleInterval.Ticks;
+            _cpu += NodeAdmission.SampleInterval * share * allowance;
+            node.Sample(_sampledAt, _cpu, allowance);
         }
     }
+
+    /// <summary>A whole <paramref name="window"/> (<c>Sessions:AdmissionWindow</c>) in which the node used
+    /// <paramref name="share"/> of its one CPU.</summary>
+    public void Window(TimeSpan window, double share) =>
+        Sample(1, [.. Enumerable.Repeat(share, NodeAdmission.WindowSamples(window) + 1)]);
 }

@@ -12,17 +12,19 @@ namespace RoleplayHub.Tests.Integration;
 /// </summary>
 public sealed class BusyNodeWebClientTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
     private readonly RoleplayHubFactory _factory = new RoleplayHubFactory()
         .Environment("Development")
         .Setting("Auth:DevTokens:Enabled", "true")
         .Setting("Sessions:AdmissionCpu", "0.8")
-        .Setting("Sessions:AdmissionWindow", "00:00:01");
+        .Setting("Sessions:AdmissionWindow", Window.ToString());
 
     private readonly NodeLoad _load;
     private FakeMicrophoneBrowser _browser = null!;
     private string _url = "";
 
-    public BusyNodeWebClientTests() => _load = new NodeLoad(_factory, TimeSpan.FromSeconds(1));
+    public BusyNodeWebClientTests() => _load = new NodeLoad(_factory);
 
     public async Task InitializeAsync()
     {
@@ -40,7 +42,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
     [Fact]
     public async Task ThePageWaitsOutAServerBusyRefusalAndStartsTheSessionOnceTheNodeTakesSessionsAgain()
     {
-        _load.Window(0.95);
+        _load.Window(Window, 0.95);
         var roleplay = await SignedInPageAsync("web-busy");
         var page = roleplay.Page;
         await page.ClickAsync("#start");
@@ -49,7 +51,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
         var waiting = await page.TextContentAsync("#connection") ?? "";
         var state = await page.EvaluateAsync<string>("roleplay.state");
         var alert = await page.IsVisibleAsync("#setup-error");
-        _load.Window(0.3);
+        _load.Window(Window, 0.3);
         await roleplay.WaitForAsync("() => roleplay.sessionId !== null && roleplay.state !== 'connecting'", "the session to start");
 
         Assert.StartsWith("The server is busy. Trying again in ", waiting, StringComparison.Ordinal);
@@ -63,7 +65,7 @@ public sealed class BusyNodeWebClientTests : IAsyncLifetime
     [Fact]
     public async Task EndSessionWhileThePageWaitsStopsItTrying()
     {
-        _load.Window(0.95);
+        _load.Window(Window, 0.95);
         var roleplay = await SignedInPageAsync("web-busy-gives-up");
         await roleplay.Page.ClickAsync("#start");
         await roleplay.WaitForAsync("() => roleplay.busyRetries === 1", "the page to be refused and wait");

@@ -9,16 +9,18 @@ namespace RoleplayHub.Tests.Integration;
 /// samples are the test's (the clock is the test's, so the node's own sampling never fires).</summary>
 public sealed class NodeAdmissionTests : IDisposable
 {
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1); // two samples after the first
+
     private readonly RoleplayHubFactory _factory = new RoleplayHubFactory().WithEchoSpeech()
         .Setting("Sessions:AdmissionCpu", "0.8")
-        .Setting("Sessions:AdmissionWindow", "00:00:01"); // two samples after the first
+        .Setting("Sessions:AdmissionWindow", Window.ToString());
 
     private readonly NodeLoad _load;
 
     public NodeAdmissionTests()
     {
         _factory.UseManualTime();
-        _load = new NodeLoad(_factory, TimeSpan.FromSeconds(1));
+        _load = new NodeLoad(_factory);
     }
 
     public void Dispose() => _factory.Dispose();
@@ -31,14 +33,14 @@ public sealed class NodeAdmissionTests : IDisposable
         var lastSeq = alice.Events.Where(e => e.Payload.TryGetProperty("seq", out _)).Max(e => e.Payload.Long("seq"));
         alice.Abort();
 
-        _load.Window(0.95);
+        _load.Window(Window, 0.95);
         await using var bob = await _factory.ConnectAsync("bob");
         var refusal = await bob.RefusedAsync("start-session", new { scenarioId = HubTestKit.Scenario }, "server-busy");
         var error = bob.EventsNamed("error").Single(e => e.Str("code") == "server-busy");
         await using var aliceAgain = await _factory.ConnectAsync("alice");
         var resumed = await aliceAgain.InvokeAsync("start-session", new { sessionId, lastSeq });
 
-        _load.Window(0.3);
+        _load.Window(Window, 0.3);
         var bobsSession = await bob.StartAsync(waitForOpening: false);
 
         Assert.Contains("95", refusal.Message, StringComparison.Ordinal);
@@ -53,7 +55,7 @@ public sealed class NodeAdmissionTests : IDisposable
         using var trainee = _factory.CreateClient("carol");
         using var admin = _factory.CreateClient("root", "admin");
 
-        _load.Window(0.95);
+        _load.Window(Window, 0.95);
         using var start = await trainee.PostAsJsonAsync("/api/live-sessions", new { scenarioId = HubTestKit.Scenario });
         var problem = await start.Content.ReadAsStringAsync();
         var stats = JsonDocument.Parse(await admin.GetStringAsync("/api/stats")).RootElement.GetProperty("sessions");

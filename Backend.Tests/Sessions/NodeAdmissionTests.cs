@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RoleplayHub.Core;
 using RoleplayHub.Sessions;
+using RoleplayHub.Tests.Infrastructure;
 
 namespace RoleplayHub.Tests.Sessions;
 
@@ -11,31 +12,22 @@ namespace RoleplayHub.Tests.Sessions;
 public sealed class NodeAdmissionTests
 {
     private readonly FakeTimeProvider _time = new();
-    private long _sampledAt;
-    private TimeSpan _cpu;
+    private readonly NodeLoad _load;
+    private NodeAdmission? _admission;
+
+    public NodeAdmissionTests() => _load = new NodeLoad(() => _admission!);
 
     // A one-second window: two samples after the first.
-    private NodeAdmission Admission(double limit) => new(
+    private NodeAdmission Admission(double limit) => _admission = new(
         Options.Create(new RoleplaySessionOptions { AdmissionCpu = limit, AdmissionWindow = TimeSpan.FromSeconds(1) }),
         _time, NullLogger<NodeAdmission>.Instance);
-
-    /// <summary>Half-second samples in which the process used <paramref name="shares"/> of <paramref name="allowance"/> CPUs.</summary>
-    private void Sample(NodeAdmission admission, double allowance, params double[] shares)
-    {
-        foreach (var share in shares)
-        {
-            _sampledAt += _time.TimestampFrequency / 2;
-            _cpu += NodeAdmission.SampleInterval * share * allowance;
-            admission.Sample(_sampledAt, _cpu, allowance);
-        }
-    }
 
     [Fact]
     public void TheLoadIsTheShareOfItsCpusTheNodeUsedOverTheWindow()
     {
         var admission = Admission(0.8);
 
-        Sample(admission, 1.5, 0.9, 0.2, 0.4, 0.6); // the window: the last two samples
+        _load.Sample(1.5, 0.9, 0.2, 0.4, 0.6); // the window: the last two samples
         Assert.Equal(0.5, admission.Load, 3);
         Assert.Equal(1.5, admission.Allowance);
     }
@@ -45,9 +37,9 @@ public sealed class NodeAdmissionTests
     {
         var admission = Admission(0.8);
 
-        Sample(admission, 1, 1.0, 1.0);
+        _load.Sample(1, 1.0, 1.0);
         var whileStarting = admission.Refusal();
-        Sample(admission, 1, 0.9);
+        _load.Sample(1, 0.9);
         var refusal = admission.Refusal();
 
         Assert.Null(whileStarting);
@@ -63,7 +55,7 @@ public sealed class NodeAdmissionTests
     {
         var admission = Admission(0.8);
 
-        Sample(admission, 1, 0.3, 0.3, 1.0, 0.3, 0.3);
+        _load.Sample(1, 0.3, 0.3, 1.0, 0.3, 0.3);
 
         Assert.True(admission.Admitting);
         Assert.Null(admission.Refusal());
@@ -73,10 +65,10 @@ public sealed class NodeAdmissionTests
     public void TheNodeTakesNewSessionsAgainOnceItsLoadFalls()
     {
         var admission = Admission(0.8);
-        Sample(admission, 1, 0.9, 0.9, 0.9);
+        _load.Sample(1, 0.9, 0.9, 0.9);
         var refusing = !admission.Admitting;
 
-        Sample(admission, 1, 0.5, 0.5);
+        _load.Sample(1, 0.5, 0.5);
 
         Assert.True(refusing);
         Assert.True(admission.Admitting);
@@ -88,7 +80,7 @@ public sealed class NodeAdmissionTests
     {
         var admission = Admission(0.8);
 
-        Sample(admission, 0.5, 0.9, 0.9, 0.9); // 0.45 of a CPU, under a quota of half a CPU
+        _load.Sample(0.5, 0.9, 0.9, 0.9); // 0.45 of a CPU, under a quota of half a CPU
 
         Assert.False(admission.Admitting);
     }
@@ -98,7 +90,7 @@ public sealed class NodeAdmissionTests
     {
         var admission = Admission(0);
 
-        Sample(admission, 1, 1.0, 1.0, 1.0);
+        _load.Sample(1, 1.0, 1.0, 1.0);
 
         Assert.Equal(1.0, admission.Load, 3);
         Assert.Null(admission.Refusal());

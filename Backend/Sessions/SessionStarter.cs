@@ -87,7 +87,7 @@ public sealed partial class SessionStarter(
             }
         }
 
-        // A node running its work late takes no new session, and refuses it before it costs anything (a claim, a plan);
+        // A node over its CPU takes no new session, and refuses it before it costs anything (a claim, a plan);
         // a resume is always taken, here or restored from a lost node: a trainee in a drill keeps it.
         var resumes = request.SessionId is not null && request.LastSeq is not null;
         if (!resumes && admission.Refusal() is { } busy)
