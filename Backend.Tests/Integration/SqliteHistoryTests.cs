@@ -134,6 +134,27 @@ public sealed class SqliteHistoryTests : HistoryTests
         Assert.Equal("application/problem+json", tooLong.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>The interval between transactions paces the database without capping it: a full batch goes at once,
+    /// so a node whose records outrun a batch per interval does not fall behind them.</summary>
+    [Fact]
+    public async Task AFullBatchIsWrittenWithoutWaitingOutTheIntervalBetweenTransactions()
+    {
+        var factory = NewFactory().Setting("History:MinBatchInterval", "00:00:10").Setting("History:BatchSize", "1");
+        using var admin = factory.CreateClient("root", "admin");
+        await using var client = await factory.ConnectAsync("alice");
+        var sessionId = await client.StartAsync();
+        await client.InvokeAsync("end-session", new { sessionId });
+        await client.WaitForEventAsync("session-ended");
+
+        // The start, the opening line's turn and the end are three full batches of one: written at once, where a writer
+        // waiting out the interval would have taken 10 s for each after the first.
+        var page = await admin.EventuallyAsync($"{HistoryTestKit.AdminSessions}?sessionId={sessionId}",
+            p => p.Items() is [var session] && session.Str("status") == "ended", seconds: 8);
+        var ended = page.Items()[0];
+
+        Assert.Equal("client", ended.Str("endReason"));
+    }
+
     [Fact]
     public async Task WhenTheQueueIsFullRecordsGoThroughAPendingFileAndNoneIsLost()
     {

@@ -17,7 +17,9 @@ public sealed class HistoryOptions
 
     /// <summary>Shortest time between two transactions: records arriving meanwhile join the next batch. Under load
     /// a transaction per record (connection, statement generation, commit) cost more than the records themselves
-    /// (docs/benchmarks.md); a quiet writer still writes a lone record at once. Zero writes every record at once.</summary>
+    /// (docs/benchmarks.md); a quiet writer still writes a lone record at once, and a full batch
+    /// (<see cref="BatchSize"/>) goes without waiting, so the interval never caps the records written per second.
+    /// Zero writes every record at once.</summary>
     public TimeSpan MinBatchInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>First wait after a failed write while the database is unreachable; doubles up to
