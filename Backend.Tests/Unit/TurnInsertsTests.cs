@@ -131,6 +131,104 @@ public sealed class TurnInsertsTests : IDisposable
             read.Select(t => (t.Index, t.AiText, t.UserAudioKey, t.TotalMs, t.Interrupted, t.Errors.Count, t.Words.Count, t.AvatarSegments.Count)));
     }
 
+    /// <summary>On SQLite a batch of turns is one statement over a JSON array of their values; what it stores must be
+    /// what the statement per turn stores, to the type and the byte, or EF Core would read some field back differently
+    /// (a key in lower case, a time in another format, a flag as text). Enough turns for several statements.</summary>
+    [Fact]
+    public async Task OnSqliteTheBatchStatementStoresExactlyWhatTheStatementPerTurnStores()
+    {
+        var key = Guid.NewGuid();
+        var turns = Enumerable.Range(0, 120).Select(i => Varied(key, i)).ToArray();
+
+        var eachRows = await StoredRowsAsync(turns, batch: false);
+        var batchRows = await StoredRowsAsync(turns, batch: true);
+
+        Assert.Equal(120, batchRows.Count);
+        Assert.Equal(eachRows, batchRows);
+        Assert.Contains(batchRows, row => row.Contains("interrupted=integer:1", StringComparison.Ordinal));
+        Assert.Contains(batchRows, row => row.Contains("ai_text=null:", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every stored column but the generated id of every turn row, as "column=type:value", in turn order.</summary>
+    private static async Task<List<string>> StoredRowsAsync(HistoryTurn[] turns, bool batch)
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        var options = new DbContextOptionsBuilder<SqliteHistoryDbContext>().UseSqlite(connection).Options;
+        await using (var db = new SqliteHistoryDbContext(options))
+        {
+            await db.Database.EnsureCreatedAsync();
+            db.Sessions.Add(new HistorySession
+            {
+                Key = turns[0].SessionKey, SessionId = "s1", UserId = "alice", ScenarioId = "procurement-price", PersonaName = "Linda Park",
+                Language = "en-US", AudioFormat = "pcm16", Status = SessionStatus.Active, StartedAt = turns[0].StartedAt, Node = "n1",
+            });
+            await db.SaveChangesAsync();
+            var statement = TurnInserts.Statement.Build(db);
+            if (batch)
+            {
+                await SqliteTurnBatches.For(statement)!.InsertAsync(db, turns, CancellationToken.None);
+            }
+            else
+            {
+                await TurnInserts.InsertEachAsync(db, statement, turns, CancellationToken.None);
+            }
+        }
+
+        var columns = new List<string>();
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('turns') WHERE name <> 'id' ORDER BY cid";
+            await using var reader = await info.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {string.Join(" || ' ' || ", columns.Select(c => $"'{c}=' || typeof(\"{c}\") || ':' || coalesce(quote(\"{c}\"), '')"))} FROM turns ORDER BY \"index\"";
+        var rows = new List<string>();
+        await using (var reader = await select.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Turn <paramref name="i"/> of a varied batch: texts with quotes, escapes and characters beyond ASCII,
+    /// fields left empty, times with and without fractions, long replies that fill a statement.</summary>
+    private static HistoryTurn Varied(Guid sessionKey, int i)
+    {
+        var turn = Turn(sessionKey);
+        turn.Index = i;
+        turn.UserText = $"Préférez-vous \"{i}\" 价格 \\ 🙂 line\nbreak";
+        turn.StartedAt = new DateTime(2026, 12, 7, 2, 0, i % 60, DateTimeKind.Utc).AddTicks(i % 3 == 0 ? 0 : 1234567 + i);
+        turn.CompletedAt = turn.StartedAt.AddMilliseconds(1_500 + i);
+        turn.Interrupted = i % 4 == 1;
+        turn.PlayedMs = i % 4 == 1 ? 700 : null;
+        if (i % 5 == 2)
+        {
+            turn.AiText = null;
+            turn.UserAudioKey = null;
+            turn.QueueMs = null;
+            turn.Words = [];
+            turn.AvatarSegments = [];
+            turn.Errors = [];
+            turn.ErrorCount = 0;
+        }
+        else
+        {
+            turn.AiText = string.Concat(Enumerable.Repeat($"Reply {i}, said at length with ‘quotes’ and \\slashes\\. ", 1 + i % 20));
+        }
+
+        return turn;
+    }
+
     /// <summary>Creates the schema and the turns' session, then inserts the turns in one batch, as the writer does.</summary>
     private static async Task InsertWithItsSessionAsync(DbContextOptions<SqliteHistoryDbContext> options, HistoryTurn[] turns)
     {
