@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -8,15 +9,15 @@ using RoleplayHub.Database.Entities;
 namespace RoleplayHub.History;
 
 /// <summary>
-/// New turns on SQLite, many rows a statement: <c>INSERT … SELECT value -&gt;&gt; 0, … FROM json_each(@rows)</c> over
-/// the rows' values written as one JSON array, so a statement binds one parameter instead of one per column and row.
+/// New turns on SQLite, many rows a statement: <c>INSERT … SELECT value -&gt;&gt; 0, … FROM json_each(@rows)</c>
+/// over the rows' values written as one JSON array, so a statement binds one parameter, not one per column and row.
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite makes a binder for every parameter on every execution and encodes its name (and a text value)
-/// to UTF-8 again each time: with a statement per turn of 23 parameters, that was a quarter of everything a loaded
-/// server allocated (docs/benchmarks.md, "What a turn costs beyond the transport"). Here the values are written once,
-/// as UTF-8 JSON, and SQLite reads the array in place. Each value is the one the per-row statement binds (the column's
-/// converter applied) in the form Microsoft.Data.Sqlite stores it — keys as upper-case text, times as
+/// to UTF-8 again each time: with a statement per turn of 22 parameters, that was nearly a quarter of everything a
+/// loaded server allocated (docs/benchmarks.md, "What a turn costs beyond the transport"). Here the values are written
+/// once, as UTF-8 JSON, and SQLite reads the array in place. Each value is the one the per-row statement binds (the
+/// column's converter applied) in the form Microsoft.Data.Sqlite stores it — keys as upper-case text, times as
 /// <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c> text, flags as 0 and 1 — and the two JSON columns are their arrays themselves,
 /// which <c>-&gt;&gt;</c> returns as JSON text; a test compares what both statements store, column by column.
 /// </remarks>
@@ -27,6 +28,7 @@ internal sealed class SqliteTurnBatches
 
     private readonly TurnInserts.Statement _statement;
     private readonly ValueKind[] _kinds;
+    private ArrayBufferWriter<byte>? _spare; // the last batch's buffer, grown to a statement's rows: kept, not regrown
 
     private SqliteTurnBatches(TurnInserts.Statement statement, ValueKind[] kinds, string sql)
     {
@@ -64,7 +66,22 @@ internal sealed class SqliteTurnBatches
         command.CommandText = Sql;
         var rows = new SqliteParameter("@rows", SqliteType.Blob);
         command.Parameters.Add(rows);
-        var buffer = new ArrayBufferWriter<byte>(8 * 1024);
+        var buffer = Interlocked.Exchange(ref _spare, null) ?? new ArrayBufferWriter<byte>(MaxBytes + (MaxBytes / 2));
+        try
+        {
+            await InsertAsync(command, rows, buffer, turns, cancellationToken);
+        }
+        finally
+        {
+            if (buffer.Capacity <= 2 * MaxBytes) // one outsized turn's buffer is not kept for good
+            {
+                _spare = buffer;
+            }
+        }
+    }
+
+    private async Task InsertAsync(DbCommand command, SqliteParameter rows, ArrayBufferWriter<byte> buffer, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
+    {
         await using var json = new Utf8JsonWriter(buffer);
         var next = 0;
         while (next < turns.Count)
@@ -81,7 +98,7 @@ internal sealed class SqliteTurnBatches
 
             json.WriteEndArray();
             json.Flush();
-            rows.Value = buffer.WrittenSpan.ToArray();
+            rows.Value = buffer.WrittenSpan.ToArray(); // the driver binds whole arrays only
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
