@@ -59,13 +59,6 @@ internal sealed record RowStatement(string Sql, RowColumn[] Columns)
             [.. assigned, .. matched]);
     }
 
-    /// <summary>This INSERT with its VALUES list replaced by <paramref name="select"/>, which gives the same columns in
-    /// order (<see cref="SqliteTurnBatches"/>: many rows from one parameter).</summary>
-    public string InsertSelecting(string select) =>
-        Sql.StartsWith("INSERT INTO ", StringComparison.Ordinal) && Sql.LastIndexOf(" VALUES (", StringComparison.Ordinal) is > 0 and var values
-            ? $"{Sql[..values]} {select}"
-            : throw new InvalidOperationException($"Not an INSERT of values: {Sql}");
-
     /// <summary>A command of this statement on the context's connection, in its transaction if one is open.</summary>
     public DbCommand Command(HistoryDbContext db)
     {

@@ -16,7 +16,7 @@ namespace RoleplayHub.History;
 
 /// <summary>
 /// New turn rows written with one <see cref="RowStatement"/> per database instead of through the change tracker, plus
-/// the turn's two JSON columns; on SQLite many rows a statement (<see cref="SqliteTurnBatches"/>).
+/// the turn's two JSON columns.
 /// </summary>
 /// <remarks>
 /// A turn is the history's hot write (one per reply, ~170 a second at 1,000 sessions) and EF Core's update pipeline
@@ -27,24 +27,10 @@ namespace RoleplayHub.History;
 internal static class TurnInserts
 {
     private static readonly ConcurrentDictionary<Type, Statement> Statements = new();
-    private static readonly ConcurrentDictionary<Type, SqliteTurnBatches?> Batches = new();
 
     public static async Task InsertAsync(HistoryDbContext db, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
     {
         var statement = Statements.GetOrAdd(db.GetType(), _ => Statement.Build(db));
-        if (db is SqliteHistoryDbContext && Batches.GetOrAdd(db.GetType(), _ => SqliteTurnBatches.For(statement)) is { } batches)
-        {
-            await batches.InsertAsync(db, turns, cancellationToken);
-            return;
-        }
-
-        await InsertEachAsync(db, statement, turns, cancellationToken);
-    }
-
-    /// <summary>A statement per turn: PostgreSQL and SQL Server, and SQLite when a column's type is not one the batch
-    /// writes.</summary>
-    internal static async Task InsertEachAsync(HistoryDbContext db, Statement statement, IReadOnlyList<HistoryTurn> turns, CancellationToken cancellationToken)
-    {
         await using var command = statement.Row.Command(db);
         var json = new ArrayBufferWriter<byte>(1024);
         foreach (var turn in turns)
@@ -66,52 +52,38 @@ internal static class TurnInserts
 
     // The JSON EF Core writes and reads for these columns: the property names of HistoryTurnConfiguration (a
     // round-trip test reads every field back through EF Core, so a name that drifts fails it).
-    private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words) => JsonText(buffer, words, WriteWords);
-
-    private static string SegmentsJson(ArrayBufferWriter<byte> buffer, List<TurnAvatarSegment> segments) => JsonText(buffer, segments, WriteSegments);
-
-    /// <summary>The words column's array, written where the caller is writing.</summary>
-    internal static void WriteWords(Utf8JsonWriter writer, List<TurnWord> words)
+    private static string WordsJson(ArrayBufferWriter<byte> buffer, List<TurnWord> words) => JsonArray(buffer, words, static (writer, word) =>
     {
-        writer.WriteStartArray();
-        foreach (var word in words)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("word", word.Word);
-            writer.WriteNumber("startMs", word.StartMs);
-            writer.WriteNumber("endMs", word.EndMs);
-            writer.WriteEndObject();
-        }
+        writer.WriteString("word", word.Word);
+        writer.WriteNumber("startMs", word.StartMs);
+        writer.WriteNumber("endMs", word.EndMs);
+    });
 
-        writer.WriteEndArray();
-    }
-
-    /// <summary>The avatar segments column's array, written where the caller is writing.</summary>
-    internal static void WriteSegments(Utf8JsonWriter writer, List<TurnAvatarSegment> segments)
+    private static string SegmentsJson(ArrayBufferWriter<byte> buffer, List<TurnAvatarSegment> segments) => JsonArray(buffer, segments, static (writer, segment) =>
     {
-        writer.WriteStartArray();
-        foreach (var segment in segments)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("segment", segment.Segment);
-            writer.WriteString("text", segment.Text);
-            writer.WriteString("audioKey", segment.AudioKey);
-            writer.WriteString("videoUrl", segment.VideoUrl);
-            writer.WriteNumber("durationMs", segment.DurationMs);
-            writer.WriteString("mimeType", segment.MimeType);
-            writer.WriteEndObject();
-        }
+        writer.WriteNumber("segment", segment.Segment);
+        writer.WriteString("text", segment.Text);
+        writer.WriteString("audioKey", segment.AudioKey);
+        writer.WriteString("videoUrl", segment.VideoUrl);
+        writer.WriteNumber("durationMs", segment.DurationMs);
+        writer.WriteString("mimeType", segment.MimeType);
+    });
 
-        writer.WriteEndArray();
-    }
-
-    /// <summary>What <paramref name="write"/> writes, as a string, written into the batch's reused buffer.</summary>
-    private static string JsonText<T>(ArrayBufferWriter<byte> buffer, List<T> items, Action<Utf8JsonWriter, List<T>> write)
+    /// <summary>A JSON array of one object per item, written into the batch's reused buffer.</summary>
+    private static string JsonArray<T>(ArrayBufferWriter<byte> buffer, List<T> items, Action<Utf8JsonWriter, T> writeProperties)
     {
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            write(writer, items);
+            writer.WriteStartArray();
+            foreach (var item in items)
+            {
+                writer.WriteStartObject();
+                writeProperties(writer, item);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
