@@ -146,8 +146,8 @@ public sealed class SqliteHistoryTests : HistoryTests
         await client.InvokeAsync("end-session", new { sessionId });
         await client.WaitForEventAsync("session-ended");
 
-        // The start, the opening line's turn and the end are three full batches of one: written at once, where a writer
-        // waiting out the interval would have taken 10 s for each after the first.
+        // Each record (the start, the opening line's turn, the end) is a full batch of one: written at once, where a
+        // writer waiting out the interval took 10 s for each after the first.
         var page = await admin.EventuallyAsync($"{HistoryTestKit.AdminSessions}?sessionId={sessionId}",
             p => p.Items() is [var session] && session.Str("status") == "ended", seconds: 8);
         var ended = page.Items()[0];
