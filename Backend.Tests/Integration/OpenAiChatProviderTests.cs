@@ -163,7 +163,9 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
     {
         using var ai = Provider(o =>
         {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            // Long enough for the retry's request to reach the fake server on a loaded machine: it records a request
+            // once it has read its body, and a client that gave up sooner never finished sending it.
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
             o.MaxRetries = 1;
         });
         _server.Hang().Hang();
@@ -171,8 +173,14 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<AiProviderException>(() => CollectAsync(ai.StartConversation(Setup(null)), new AiTurn(1, 8, "hi")));
 
         Assert.True(failure.Retryable);
-        Assert.Equal("The language model sent nothing for 0.3 s.", failure.Message);
+        Assert.Equal("The language model sent nothing for 1 s.", failure.Message);
         Assert.Contains(_log.Messages, m => m.Contains("no data within Ai:OpenAi:AttemptTimeout", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(10); // the server may read the last body after the client gave up
+        while (_server.Requests.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Equal(2, _server.Requests.Count);
     }
 
