@@ -104,23 +104,19 @@ start_floor() { # $1 = log file
   taskset -c "${SERVER_CPUS:-0}" sh -c ". scripts/runtime-env.sh; exec dotnet \"\$0\" floor-server --urls \"\$1\"" \
     bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll "http://127.0.0.1:$PORT" > "$1" 2>&1 &
   server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || { echo "the floor server did not start: $1" >&2; tail -5 "$1" >&2; return 1; }
-    sleep 0.05
-  done
+  await_up "http://127.0.0.1:$PORT/healthz" "$1" "the floor server"
 }
 
 # What the kernel, Kestrel and WebSocket framing cost a chunk on this machine, beside what the hub costs in the same
 # workload: the floor server's trainees stream as the hub's do on the audio socket (an utterance, then a pause of
 # FLOOR_PAUSE s, 2.2, about what the hub's trainees wait for the reply and then pause), ROUNDS times in turns.
 floor_runs() { # $@ = session counts
-  local sessions round
+  local sessions round floor="--target floor --pause ${FLOOR_PAUSE:-2.2} ${EXTRA:-}"
   for sessions in "$@"; do
     for round in $(seq "${ROUNDS:-1}"); do
       start_floor bench/results/server-floor.log
-      EXTRA="--target floor --pause ${FLOOR_PAUSE:-2.2} ${EXTRA:-}" warm_up "$sessions"
-      { EXTRA="--target floor --pause ${FLOOR_PAUSE:-2.2} ${EXTRA:-}" loadgen "$sessions" "$DURATION" --ramp "$RAMP"; } \
-        | tee "bench/results/${LABEL:-floor}-$sessions-r$round.txt"
+      EXTRA="$floor" warm_up "$sessions"
+      EXTRA="$floor" loadgen "$sessions" "$DURATION" --ramp "$RAMP" | tee "bench/results/${LABEL:-floor}-$sessions-r$round.txt"
       stop_server
       MODE=socket LABEL="${LABEL:-floor}-hub-r$round" run_latency_model "$sessions"
     done

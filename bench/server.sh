@@ -63,8 +63,13 @@ start_server() {
     "${providers[@]}" ${SERVER_ENV[@]+"${SERVER_ENV[@]}"} taskset -c "${SERVER_CPUS:-0}" sh -c "$settings exec dotnet \"\$0\" --urls \"\$1\" --contentRoot \"\$2\"" \
     "${SERVER_ROOT:-.}/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" "http://127.0.0.1:$PORT" "$(cd "${SERVER_ROOT:-.}/Backend" && pwd)" > "$2" 2>&1 &
   server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/${READY_PATH:-healthz}" > /dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || { echo "the server did not start: $2" >&2; tail -5 "$2" >&2; return 1; }
+  await_up "http://127.0.0.1:$PORT/${READY_PATH:-healthz}" "$2" "the server"
+}
+
+# Returns once $1 answers; fails, naming $3 and showing the end of its log $2, if the process $server_pid has exited.
+await_up() { # $1 = URL, $2 = log file, $3 = what is starting
+  until curl -sf "$1" > /dev/null; do
+    kill -0 "$server_pid" 2>/dev/null || { echo "$3 did not start: $2" >&2; tail -5 "$2" >&2; server_pid=""; return 1; }
     sleep 0.05
   done
 }
@@ -91,10 +96,7 @@ prepare_reference() {
 start_reference() {
   env ${REFERENCE_ENV:-} PORT="$PORT" BASELINE_JWT_SECRET=$KEY taskset -c "${SERVER_CPUS:-0}" node "$1/baseline/server.js" > "$2" 2>&1 &
   server_pid=$!
-  until curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || { echo "the reference did not start: $2" >&2; tail -5 "$2" >&2; server_pid=""; return 1; }
-    sleep 0.2
-  done
+  await_up "http://127.0.0.1:$PORT/health" "$2" "the reference"
 }
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; drop_data_disk; }

@@ -21,7 +21,7 @@ internal sealed class AudioSocket : IAsyncDisposable
     private AudioSocket(LoadRun run) => _run = run;
 
     public static Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, string baseUrl, string sessionId, string token, Action onAck, Action<string> onEvent) =>
-        OpenAsync(run, invoker, new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}"), onAck, onEvent);
+        OpenAsync(run, invoker, WebSocketUrls.Of(baseUrl, $"/hubs/roleplay/audio?sessionId={sessionId}&keep=true&access_token={token}"), onAck, onEvent);
 
     /// <summary>A socket speaking the audio socket's framing to <paramref name="uri"/> (the floor server's too).</summary>
     public static async Task<AudioSocket> OpenAsync(LoadRun run, HttpMessageInvoker invoker, Uri uri, Action onAck, Action<string> onEvent)

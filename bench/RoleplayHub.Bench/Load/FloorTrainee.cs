@@ -25,7 +25,7 @@ internal sealed class FloorTrainee(int index, LoadRun run) : ITrainee
         var connecting = Stopwatch.GetTimestamp();
         try
         {
-            var uri = new Uri($"{run.Options.Url.Replace("http", "ws", StringComparison.Ordinal)}/floor");
+            var uri = WebSocketUrls.Of(run.Options.Url, "/floor");
             _socket = await AudioSocket.OpenAsync(run, run.WebSockets, uri, OnAck, message => run.Count("floorEvents", message));
         }
         catch (Exception ex)

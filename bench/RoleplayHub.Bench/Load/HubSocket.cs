@@ -62,7 +62,7 @@ internal sealed class HubSocket(bool messagePack) : IAsyncDisposable
         var id = body.RootElement.GetProperty("connectionToken").GetString();
 
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var ws = new Uri($"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/hubs/roleplay?id={id}&access_token={token}");
+        var ws = WebSocketUrls.Of(baseUrl, $"/hubs/roleplay?id={id}&access_token={token}");
         await _socket.ConnectAsync(ws, invoker, cancellationToken);
         var handshake = messagePack ? "{\"protocol\":\"messagepack\",\"version\":1}\u001e"u8.ToArray() : "{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray();
         await _socket.SendAsync(handshake, WebSocketMessageType.Text, true, cancellationToken);

@@ -81,7 +81,7 @@ internal sealed class SocketIoUser(int index, LoadRun run) : ITrainee
         _connectedSignal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var url = new Uri($"{run.Options.Url.Replace("http", "ws", StringComparison.Ordinal)}/socket.io/?EIO=4&transport=websocket");
+            var url = WebSocketUrls.Of(run.Options.Url, "/socket.io/?EIO=4&transport=websocket");
             await _socket.ConnectAsync(url, run.WebSockets, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
             _receiver = Task.Run(ReceiveLoopAsync);
             if (!await _connectedSignal.Task.WaitAsync(TimeSpan.FromSeconds(10)))
