@@ -43,6 +43,21 @@ public sealed class DrillTurnCaptureTests
         Assert.Empty(capture.Turns(Key));
     }
 
+    [Fact]
+    public void WithCoachingOffNoCopyIsKeptAndEveryRecordStillReachesTheJournal()
+    {
+        var journal = new CountingJournal();
+        var capture = new DrillTurnCapture(journal, keep: false);
+
+        capture.SessionStarted(new SessionStartRecord(Key, "s", "u", "scenario", "Persona", "en-US", "pcm16", null, ScriptedDrills.T0));
+        capture.TurnCompleted(Turn("first try"));
+        var kept = capture.Turns(Key);
+        capture.SessionEnded(new SessionEndRecord(Key, "s", "client", 1, ScriptedDrills.T0.AddMinutes(1)));
+
+        Assert.Empty(kept);
+        Assert.Equal((1, 1, 1), (journal.Starts, journal.Turns, journal.Ends));
+    }
+
     private static TurnRecord Turn(string text) => new()
     {
         HistoryKey = Key,
@@ -55,4 +70,19 @@ public sealed class DrillTurnCaptureTests
     };
 
     private static AvatarSegmentRecord Segment(int durationMs) => new(0, "A reply.", "audio/key.wav", null, durationMs, "audio/wav");
+
+    private sealed class CountingJournal : ISessionJournal
+    {
+        public int Starts { get; private set; }
+
+        public int Turns { get; private set; }
+
+        public int Ends { get; private set; }
+
+        public void SessionStarted(SessionStartRecord record) => Starts++;
+
+        public void TurnCompleted(TurnRecord record) => Turns++;
+
+        public void SessionEnded(SessionEndRecord record) => Ends++;
+    }
 }

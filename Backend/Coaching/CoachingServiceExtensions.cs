@@ -20,7 +20,9 @@ public static class CoachingServiceExtensions
         services.TryAddSingleton<IReportArchive, NoReportArchive>();
 
         var journal = services.LastOrDefault(d => d.ServiceType == typeof(ISessionJournal));
-        services.AddSingleton(sp => new DrillTurnCapture(journal is null ? new NoSessionJournal() : (ISessionJournal)Resolve(sp, journal)));
+        services.AddSingleton(sp => new DrillTurnCapture(
+            journal is null ? new NoSessionJournal() : (ISessionJournal)Resolve(sp, journal),
+            keep: sp.GetRequiredService<IOptions<CoachingOptions>>().Value.Enabled));
         services.Replace(ServiceDescriptor.Singleton<ISessionJournal>(sp => sp.GetRequiredService<DrillTurnCapture>()));
         services.AddSingleton<CoachingModel>();
         services.AddSingleton<DrillCoach>();

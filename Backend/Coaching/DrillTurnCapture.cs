@@ -8,9 +8,10 @@ namespace RoleplayHub.Coaching;
 /// (<see cref="DrillTurn"/>): the history writer stores records in the background, so at the end of a session the
 /// database may not have its last turn yet, while every turn has been journalled (the session's worker has stopped).
 /// A revised turn replaces the earlier one, as in the history. The copy is dropped when the session's end is
-/// journalled.
+/// journalled. With coaching off (<paramref name="keep"/> false) nothing reads the copy, so none is kept: the records
+/// only pass through to the journal.
 /// </summary>
-public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
+public sealed class DrillTurnCapture(ISessionJournal inner, bool keep = true) : ISessionJournal
 {
     // Room for a drill's turns from the start: a list grown turn by turn leaves each outgrown array behind in an old
     // generation still pointing at young records, which the collector must then keep alive and promote.
@@ -20,12 +21,22 @@ public sealed class DrillTurnCapture(ISessionJournal inner) : ISessionJournal
 
     public void SessionStarted(SessionStartRecord record)
     {
-        _sessions.TryAdd(record.HistoryKey, new(ExpectedTurns));
+        if (keep)
+        {
+            _sessions.TryAdd(record.HistoryKey, new(ExpectedTurns));
+        }
+
         inner.SessionStarted(record);
     }
 
     public void TurnCompleted(TurnRecord record)
     {
+        if (!keep)
+        {
+            inner.TurnCompleted(record);
+            return;
+        }
+
         var turns = _sessions.GetOrAdd(record.HistoryKey, static _ => new(ExpectedTurns));
         lock (turns)
         {
