@@ -84,8 +84,12 @@ public sealed class FaultInjectionTests : IDisposable
                 var failuresBefore = client.EventsNamed("error").Count;
                 offset = await client.StreamAsync(sessionId, EchoSpeechToText.Speak(said), startOffset: offset);
                 await client.CommitAsync(sessionId);
-                await WaitUntilAsync(() => client.EventsNamed("error").Count > failuresBefore
-                    || client.EventsNamed("avatar-response").Any(e => e.Int("turn") == turn && e.Bool("isLast")));
+                Assert.True(
+                    await Poll.UntilAsync(
+                        () => client.EventsNamed("error").Count > failuresBefore
+                            || client.EventsNamed("avatar-response").Any(e => e.Int("turn") == turn && e.Bool("isLast")),
+                        TimeSpan.FromSeconds(30)),
+                    "timed out");
                 if (client.EventsNamed("error").Count == failuresBefore)
                 {
                     break;
@@ -106,15 +110,6 @@ public sealed class FaultInjectionTests : IDisposable
         Assert.All(errors, e => Assert.Equal(("stt-failed", true), (e.Str("code"), e.Bool("retryable"))));
         Assert.Contains(injected.Keys, k => k is ("stt", FaultKind.Drop or FaultKind.Error or FaultKind.Timeout));
         Assert.Equal("active", detail.GetProperty("session").Str("status"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> done)
-    {
-        for (var waited = 0; !done(); waited += 20)
-        {
-            Assert.True(waited < 30_000, "timed out");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>A turn is complete when its reply was written and at least its first sentence spoken.</summary>

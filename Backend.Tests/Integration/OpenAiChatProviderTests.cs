@@ -175,11 +175,7 @@ public sealed class OpenAiChatProviderTests : IAsyncLifetime
         Assert.True(failure.Retryable);
         Assert.Equal("The language model sent nothing for 1 s.", failure.Message);
         Assert.Contains(_log.Messages, m => m.Contains("no data within Ai:OpenAi:AttemptTimeout", StringComparison.Ordinal));
-        var deadline = DateTime.UtcNow.AddSeconds(10); // the server may read the last body after the client gave up
-        while (_server.Requests.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => _server.Requests.Count >= 2, TimeSpan.FromSeconds(10)); // the server may read the last body after the client gave up
 
         Assert.Equal(2, _server.Requests.Count);
     }

@@ -162,7 +162,7 @@ public sealed class RealtimeHubTests : IAsyncLifetime
 
         var offset = await client.StreamAsync(sessionId, Padded(TestAudio.IllDisposed), chunkBytes: 3_200);
         await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 1);
-        await WaitUntilAsync(() => _fake.Sessions.Count == 2); // the cap closed the first connection; a second took over
+        Assert.True(await Poll.UntilAsync(() => _fake.Sessions.Count == 2, TimeSpan.FromSeconds(30)), "timed out"); // the cap closed the first connection; a second took over
         await client.StreamAsync(sessionId, Padded(TestAudio.Amiable), chunkBytes: 3_200, startOffset: offset);
         var second = await client.WaitForEventAsync("ai-response", e => e.Int("turn") == 2);
 
@@ -243,15 +243,6 @@ public sealed class RealtimeHubTests : IAsyncLifetime
         Assert.DoesNotContain("wrong-key", warning, StringComparison.Ordinal);
         Assert.True(TestAudio.WordErrorRate(TestAudio.IllDisposed.Reference, final.Str("text")!) <= 0.5, final.Str("text")); // PocketSphinx heard it
         Assert.DoesNotContain("Stt__ByLanguage", chinese.Message, StringComparison.Ordinal); // the model's refusal, not the cascaded engine's
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> done)
-    {
-        for (var waited = 0; !done(); waited += 100)
-        {
-            Assert.True(waited < 30_000, "timed out");
-            await Task.Delay(100);
-        }
     }
 
     private async Task StartVendorAsync(string vendor, string key = "test-key", TimeSpan? sessionCap = null)

@@ -103,11 +103,7 @@ public sealed class NodeAdmissionTests
             Options.Create(new RoleplaySessionOptions { AdmissionCpu = 0.8, AdmissionWindow = TimeSpan.FromSeconds(1) }),
             TimeProvider.System, NullLogger<NodeAdmission>.Instance);
         await admission.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (admission.Load == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => admission.Load > 0, TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(100));
 
         await admission.StopAsync(CancellationToken.None);
 
