@@ -29,7 +29,7 @@ measure() {
     --duration "$WARMUP" --ramp $((WARMUP / 4)) --jwt-secret "$KEY" "$@" > /dev/null
   generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "$url" --sessions "$sessions" \
     --duration "$DURATION" --ramp "$RAMP" --jwt-secret "$KEY" --server-pid "$server_pid" "$@" | tee "bench/results/$report.txt"
-  data_disk_note | tee -a "bench/results/$report.txt"
+  machine_note | tee -a "bench/results/$report.txt"
 }
 
 for sessions in "$@"; do

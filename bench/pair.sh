@@ -70,7 +70,7 @@ run_side() (
   both "started-$round"
   loadgen --duration "$WARMUP" --ramp $((WARMUP / 4)) > /dev/null
   both "warm-$round"
-  { loadgen --duration "$DURATION" --ramp "$RAMP" && data_disk_note; } > "$out/$side-$round.txt"
+  { loadgen --duration "$DURATION" --ramp "$RAMP" && machine_note; } > "$out/$side-$round.txt"
   stop_server
 )
 

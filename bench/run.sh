@@ -86,7 +86,7 @@ warm_up() { # $1 = sessions
 }
 
 load() { # $1 = sessions, $2 = label
-  { loadgen "$1" "$DURATION" --ramp "$RAMP" && data_disk_note; } | tee "bench/results/$2-$1-$MODE.txt"
+  { loadgen "$1" "$DURATION" --ramp "$RAMP" && machine_note; } | tee "bench/results/$2-$1-$MODE.txt"
 }
 
 run_latency_model() {
@@ -136,7 +136,7 @@ first_minute() { # $1 = sessions
   { loadgen "$1" "$DURATION" --ramp "$RAMP"
     echo "node's first minute: ready (/readyz) $ready_ms ms after its start, $ready_cpu ms of CPU by then;" \
       "$(cpu_ms) ms of CPU from its start to the run's end ${RUNTIME_ENV:+(runtime settings added: $RUNTIME_ENV)}"
-    data_disk_note; } | tee "bench/results/${LABEL:-first-minute}-$1-$MODE.txt"
+    machine_note; } | tee "bench/results/${LABEL:-first-minute}-$1-$MODE.txt"
   stop_server
 }
 
@@ -164,7 +164,7 @@ overload() { # $1 = sessions, $2 = CPUs
       { loadgen "$1" "$DURATION" --ramp "$RAMP"
         echo "node: a CPU quota of $2 CPUs (cgroup $cg, period 100 ms); admission of new sessions $admission" \
           "$([ "$admission" = product ] && echo "(as shipped: Sessions:AdmissionCpu)" || echo "(Sessions:AdmissionCpu=0)")"
-        data_disk_note; } | tee "bench/results/${LABEL:-overload}-$1-$admission-$round.txt"
+        machine_note; } | tee "bench/results/${LABEL:-overload}-$1-$admission-$round.txt"
       stop_server
     done
   done

@@ -16,7 +16,7 @@ trap '[ -z "$server_pid" ] || { kill "$server_pid"; wait "$server_pid"; } 2>/dev
 # on this machine's long-used root file system it cost several times what it costs on a fresh one, most of all
 # after another run's files had just been deleted (the kernel will not reuse a deleted inode for minutes), and the
 # runs' figures moved with it (docs/benchmarks.md, "The disk under the data directory"). DATA_DISK=tmp, or not root,
-# runs on a plain temporary directory instead; data_disk_note ends each report with which it was.
+# runs on a plain temporary directory instead; machine_note ends each report with which it was.
 data_dir="" data_image="" data_device="" data_disk=""
 make_data_disk() {
   data_dir=$(mktemp -d)
@@ -35,7 +35,20 @@ make_data_disk() {
   fi
   data_disk="$data_dir on $(df --output=fstype "$data_dir" | tail -1)"
 }
-data_disk_note() { [ -z "$data_disk" ] || printf '\nThe server'"'"'s data directory: %s.\n' "$data_disk"; }
+# machine_note ends each report with where the server's data was and what the machine does with the memory it frees:
+# a VM that gives it back to its host (free page reporting) makes every page used again cost a fault in the host
+# (bench/keep-memory.sh, which pauses that for a run).
+machine_note() {
+  [ -z "$data_disk" ] || printf '\nThe server'"'"'s data directory: %s.\n' "$data_disk"
+  local order=/sys/module/page_reporting/parameters/page_reporting_order
+  if [ ! -r "$order" ]; then
+    echo "The machine's memory: no free page reporting."
+  elif [ "$(cat "$order")" -gt 10 ]; then
+    echo "The machine's memory: kept (free page reporting paused by bench/keep-memory.sh, free memory touched first)."
+  else
+    echo "The machine's memory: free blocks of $((4 << $(cat "$order"))) KB go back to its host (free page reporting)."
+  fi
+}
 drop_data_disk() {
   [ -n "$data_dir" ] || return 0
   if [ -n "$data_image" ]; then umount "$data_dir" && losetup -d "$data_device" && rm -f "$data_image"; fi
