@@ -155,8 +155,7 @@ public sealed class StorageTests : IDisposable
         var store = Store();
         var temp = Path.Combine(_root, "tmp");
         using var files = new RecordingFiles(temp);
-        using var pageCache = new PageCacheEviction(TimeProvider.System); // not started: it closes each finished file at once
-        var recorder = new UtteranceRecorder(files, store, pageCache);
+        var recorder = new UtteranceRecorder(files, store);
 
         recorder.Write(new byte[] { 1, 0, 2, 0 });
         var first = await StoreAsync(recorder.Finish()!);
@@ -195,8 +194,7 @@ public sealed class StorageTests : IDisposable
     {
         var store = Store();
         using var files = new RecordingFiles(Path.Combine(_root, "tmp"));
-        using var pageCache = new PageCacheEviction(TimeProvider.System); // not started: it closes each finished file at once
-        var recorder = new UtteranceRecorder(files, store, pageCache);
+        var recorder = new UtteranceRecorder(files, store);
 
         recorder.Write(new byte[] { 1, 0 });
         recorder.Finish()!.Dispose(); // the reply was cancelled before it stored the recording

@@ -10,9 +10,6 @@ public sealed class UtteranceRecorderTests : IDisposable
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "recorder-" + Guid.NewGuid().ToString("N"));
     private readonly RecordingFiles _files;
 
-    /// <summary>Not started: it closes each finished file at once.</summary>
-    private readonly PageCacheEviction _pageCache = new(TimeProvider.System);
-
     /// <summary>A store that keeps its media elsewhere, as a bucket does: recordings go through the shared files.</summary>
     private static readonly IMediaStore Elsewhere = new CopyingStore();
 
@@ -23,7 +20,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     {
         var samples = Enumerable.Range(0, 24_000).Select(i => (short)(8_000 * Math.Sin(i / 7.0))).ToArray();
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         foreach (var flush in samples.Chunk(16_384)) // flushes as the pipeline writes them
         {
@@ -47,7 +44,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task AnUtteranceAfterADiscardedOneStartsItsOwnHeader()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         recorder.Write(new byte[1_000]);
         recorder.Discard();
@@ -66,7 +63,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task AFileTheStoreLeavesBehindIsReusedByTheNextUtteranceAndKeptForOtherSessionsUntilTheServiceStops()
     {
         var store = new CopyingStore();
-        var recorder = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         for (var utterance = 0; utterance < 3; utterance++)
         {
@@ -90,14 +87,14 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task ASessionWritesOverAnEndedSessionsLongerRecordingAndNothingOfItIsLeft()
     {
         var store = new CopyingStore();
-        await using (var first = new UtteranceRecorder(_files, Elsewhere, _pageCache))
+        await using (var first = new UtteranceRecorder(_files, Elsewhere))
         {
             first.Write(new byte[10_000]);
             using var recording = first.Finish();
             await recording!.StoreAsync(store, default);
         }
 
-        await using var second = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        await using var second = new UtteranceRecorder(_files, Elsewhere);
         second.Write(new byte[] { 7, 0, 8, 0 });
         using (var recording = second.Finish())
         {
@@ -113,7 +110,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     [Fact]
     public async Task ARecordingStillWithItsReplyWhenTheSessionEndsGoesBackWhenTheReplyGivesItBack()
     {
-        var recorder = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        var recorder = new UtteranceRecorder(_files, Elsewhere);
         recorder.Write(new byte[] { 1, 0 });
         var recording = recorder.Finish();
 
@@ -145,7 +142,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task NothingRecordedStoresNothing()
     {
         var store = new CopyingStore();
-        await using var recorder = new UtteranceRecorder(_files, Elsewhere, _pageCache);
+        await using var recorder = new UtteranceRecorder(_files, Elsewhere);
 
         recorder.Write([]);
 
@@ -158,7 +155,7 @@ public sealed class UtteranceRecorderTests : IDisposable
     public async Task ARecordingWhoseStoresPlaceCannotBeWrittenGoesThroughASharedFileAndIsStoredAllTheSame()
     {
         var store = new CopyingStore(place: Path.Combine(_temp, "removed", "take.wav"));
-        await using var recorder = new UtteranceRecorder(_files, store, _pageCache);
+        await using var recorder = new UtteranceRecorder(_files, store);
 
         recorder.Write(new byte[] { 3, 0, 4, 0 });
         using (var recording = recorder.Finish())
@@ -173,7 +170,6 @@ public sealed class UtteranceRecorderTests : IDisposable
 
     public void Dispose()
     {
-        _pageCache.Dispose();
         _files.Dispose();
         if (Directory.Exists(_temp))
         {

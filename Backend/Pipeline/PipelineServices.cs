@@ -20,7 +20,6 @@ public sealed class PipelineServices(
     IOptions<BargeInOptions> bargeIn,
     IOptions<EndOfTurnOptions> endOfTurn,
     RecordingFiles recordings,
-    PageCacheEviction pageCache,
     ILogger<PipelineServices> logger)
 {
     public ISessionJournal Journal { get; } = journal;
@@ -56,7 +55,4 @@ public sealed class PipelineServices(
 
     /// <summary>The files utterance recordings are written to before they are stored.</summary>
     public RecordingFiles Recordings { get; } = recordings;
-
-    /// <summary>Takes finished recordings kept where they were written out of the page cache.</summary>
-    public PageCacheEviction PageCache { get; } = pageCache;
 }

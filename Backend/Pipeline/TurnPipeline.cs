@@ -517,7 +517,7 @@ internal sealed class TurnPipeline(
         public static TurnParts Make(ITurnSession session, IRoleplayConversation conversation, IAvatarSpeech avatarSpeech, PipelineServices services)
         {
             var report = new TurnReport(session, services.Metrics); // the persona's problems, apart from hearing's
-            var recorder = new UtteranceRecorder(services.Recordings, services.MediaStore, services.PageCache);
+            var recorder = new UtteranceRecorder(services.Recordings, services.MediaStore);
             var floor = new PersonaFloor(services, session.Playback);
             var answerer = new TurnAnswerer(session, conversation, new ReplySpeaker(session, avatarSpeech, report, floor, services), report, services);
             return new(recorder, floor, answerer);

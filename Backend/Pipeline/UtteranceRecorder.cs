@@ -21,11 +21,8 @@ namespace RoleplayHub.Pipeline;
 /// needs a stream, and a <c>FileStream</c> and the writer over it were eight objects that lived for the utterance's
 /// seconds, so every young collection copied them (docs/benchmarks.md, "What a young collection copies"). The header,
 /// the one NAudio writes (<see cref="WavFile.WriteHeader"/>), goes in one write at the end, when the sizes are known.</para>
-/// <para>A finished recording in the store's own file leaves the page cache once it is on disk
-/// (<see cref="PageCacheEviction"/>): it is written once and seldom played. A shared file keeps its pages, which the
-/// next recording written over it uses.</para>
 /// </remarks>
-internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store, PageCacheEviction pageCache) : IAsyncDisposable
+internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store) : IAsyncDisposable
 {
     private SafeFileHandle? _file;
     private long _length; // bytes of samples written after the header
@@ -74,12 +71,6 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store,
         Span<byte> header = stackalloc byte[WavFile.HeaderSize];
         WavFile.WriteHeader(header, checked((int)_length), AudioFormat.NormalizedSampleRate);
         RandomAccess.Write(_file, header, 0);
-        if (_inPlace)
-        {
-            pageCache.Evict(_file);
-            _file = null;
-        }
-
         Close();
         var recording = new RecordedUtterance(_path, _inPlace ? null : files, _name!);
         _path = null;
@@ -141,9 +132,7 @@ internal sealed class UtteranceRecorder(RecordingFiles files, IMediaStore store,
             return Create(_path);
         }
 
-        // Readers may open it (FileShare.Read): a finished recording's handle stays open for a second more, while its
-        // pages leave the page cache, and the recording can be played meanwhile.
-        static SafeFileHandle Create(string path) => File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        static SafeFileHandle Create(string path) => File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
     }
 
     private void Close()

@@ -43,8 +43,6 @@ public static class StorageServiceExtensions
 
         services.AddReadinessCheck<MediaStoreCheck>("media:" + (builder.Configuration[$"{MediaOptions.Section}:Provider"] ?? new MediaOptions().Provider));
         services.AddHostedService<MediaSweeper>();
-        services.AddSingleton<PageCacheEviction>();
-        services.AddHostedService(sp => sp.GetRequiredService<PageCacheEviction>());
         return builder;
     }
 

@@ -24,7 +24,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 {
     private readonly Lock _state = new();
     private readonly PersonaFloor _floor = new(services, session.Playback);
-    private readonly UtteranceRecorder _recorder = new(services.Recordings, services.MediaStore, services.PageCache);
+    private readonly UtteranceRecorder _recorder = new(services.Recordings, services.MediaStore);
     private readonly Lock _recording = new(); // the worker writes the recording while the vendor's speech-stopped, heard by the listener, finishes it
     private readonly TurnReport _report = new(session, services.Metrics);
     private readonly Queue<int> _awaitingTranscript = new();

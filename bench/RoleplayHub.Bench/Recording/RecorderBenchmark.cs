@@ -23,8 +23,7 @@ internal static class RecorderBenchmark
         var folder = Path.Combine(Path.GetTempPath(), "recorder-bench-" + Guid.NewGuid().ToString("N"));
         var store = new LeaveInPlaceStore();
         using var files = new RecordingFiles(folder);
-        using var pageCache = new PageCacheEviction(TimeProvider.System); // the bench's store keeps nothing in place: not used
-        var current = new UtteranceRecorder(files, store, pageCache);
+        var current = new UtteranceRecorder(files, store);
         var previous = new PreviousRecorder(folder);
         new Random(1).NextBytes(Flush);
 
