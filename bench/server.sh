@@ -40,13 +40,13 @@ make_data_disk() {
 # (bench/keep-memory.sh, which pauses that for a run).
 machine_note() {
   [ -z "$data_disk" ] || printf '\nThe server'"'"'s data directory: %s.\n' "$data_disk"
-  local order=/sys/module/page_reporting/parameters/page_reporting_order
-  if [ ! -r "$order" ]; then
+  local order
+  if ! order=$(cat /sys/module/page_reporting/parameters/page_reporting_order 2>/dev/null); then
     echo "The machine's memory: no free page reporting."
-  elif [ "$(cat "$order")" -gt 10 ]; then
+  elif [ "$order" -gt 10 ]; then # bench/keep-memory.sh sets it above the allocator's largest block (order 10)
     echo "The machine's memory: kept (free page reporting paused by bench/keep-memory.sh, free memory touched first)."
   else
-    echo "The machine's memory: free blocks of $((4 << $(cat "$order"))) KB go back to its host (free page reporting)."
+    echo "The machine's memory: free blocks of $((4 << order)) KB go back to its host (free page reporting)."
   fi
 }
 drop_data_disk() {

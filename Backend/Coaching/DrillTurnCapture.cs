@@ -31,16 +31,13 @@ public sealed class DrillTurnCapture(ISessionJournal inner, bool keep = true) : 
 
     public void TurnCompleted(TurnRecord record)
     {
-        if (!keep)
+        if (keep)
         {
-            inner.TurnCompleted(record);
-            return;
-        }
-
-        var turns = _sessions.GetOrAdd(record.HistoryKey, static _ => new(ExpectedTurns));
-        lock (turns)
-        {
-            turns[record.Turn] = DrillTurn.Of(record);
+            var turns = _sessions.GetOrAdd(record.HistoryKey, static _ => new(ExpectedTurns));
+            lock (turns)
+            {
+                turns[record.Turn] = DrillTurn.Of(record);
+            }
         }
 
         inner.TurnCompleted(record);
