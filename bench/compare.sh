@@ -5,14 +5,15 @@
 # (The reference's own Node load generator saturates its core near 1,000 sessions, so it cannot measure either server
 # beyond that.)
 #   bench/compare.sh [SESSIONS...]          (default: 1000 2000 3000)
-# Env: REFERENCE_BENCH (../shared/reference-bench), DURATION (60), RAMP (20), WARMUP (45), PORT (5090),
+# Env: REFERENCE_BENCH (../shared/reference-bench), DURATION (60), RAMP (20), WARMUP (120), PORT (5090),
 #      HUB_RUNS (label=options, space-separated; default below: JSON and MessagePack invoking each chunk with an
 #      audio-received per chunk, as the reference's clients do, and MessagePack sent without completions with an
 #      audio-received per 4 chunks, the fewest messages the hub offers), RUNTIME (product).
-# Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily).
+# Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily; 120 s
+# lets most trainees end a second drill, the first end that reads an earlier report, as bench/run.sh's warm-up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45}
+DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120}
 source bench/server.sh
 [ $# -gt 0 ] || set -- 1000 2000 3000
 

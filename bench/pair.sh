@@ -8,7 +8,7 @@
 #   bench/pair.sh SESSIONS ROUNDS A B
 #     A, B: a checkout with a Release build ("." is this one), or "reference": the Node/Socket.io system we replace,
 #     driven as bench/compare.sh drives it. ROUNDS even: the sides change slots every round, and that cancels.
-# Env: DURATION (60), RAMP (20), WARMUP (75), MODE (socket), EXTRA (more options for the hub's generators),
+# Env: DURATION (60), RAMP (20), WARMUP (120), MODE (socket), EXTRA (more options for the hub's generators),
 #      A_ENV, B_ENV (settings for each side's server, space-separated), A_EXTRA, B_EXTRA (more options for one side's
 #      generator, e.g. B_EXTRA="--ack-every 4"), OUT (bench/results/pair-<A>-<B>),
 #      REFERENCE_BENCH (../shared/reference-bench).
@@ -23,9 +23,10 @@ for root in "$a_root" "$b_root"; do
   [ "$root" = . ] || [ "$root" = reference ] || [ -f "$root/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" ] \
     || { echo "no Release build in $root (dotnet build RoleplayHub.sln -c Release there)" >&2; exit 2; }
 done
-# The warm-up outlasts a drill (8 turns of about 6 s), so the code of a drill's end is compiled before the measured
-# run: with 45 s, the first drills ended in the measured run, and their code's compiling was measured with it.
-export DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-75} MODE=${MODE:-socket}
+# The warm-up outlasts two drills (8 turns of about 6 s each), so the code of a drill's end is compiled before the
+# measured run, the trend's included: with 45 s the first drills ended in the measured run; with 75 s the second ones
+# did, the first ends that read an earlier report, and their code's compiling was measured with them.
+export DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120} MODE=${MODE:-socket}
 scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 # The compiler's and MSBuild's servers would otherwise stay beside the first round.

@@ -2,7 +2,7 @@
 # Load benchmarks of the hub (docs/benchmarks.md). The server under test runs on CPU 0, the load generator on CPU 1.
 #
 #   bench/run.sh short                      # < 3 min: 200 and 1,000 sessions, latency-model providers, prints the tables
-#   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~12 min
+#   bench/run.sh ramp                       # the full ramp 50 → 3,000 sessions (latency-model), ~20 min
 #   bench/run.sh offline [SESSIONS...]      # the real offline stack (PocketSphinx, scripted engine, espeak-ng)
 #   bench/run.sh sessions N [N...]          # chosen session counts (latency-model)
 #   bench/run.sh overload [SESSIONS] [CPUS] # a node given less CPU than its load needs (a cgroup quota, 0.5 CPU): 2,500
@@ -32,7 +32,7 @@
 #   bench/run.sh soak [SESSIONS] [MINUTES]  # 500 latency-model sessions for 60 min: heap, RSS, thread-pool queue and GC
 #                                           # over time (soak.txt, soak.json, docs/images/soak.png)
 #
-# Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 45), MODE (invoke|send|stream|socket, invoke), PORT (5090),
+# Env: DURATION (s, 60), RAMP (s, 20), WARMUP (s, 120), MODE (invoke|send|stream|socket, invoke), PORT (5090),
 #      EXTRA (more loadgen options), LABEL (report name for `sessions`, latency-model), RUNTIME (product: scripts/runtime-env.sh as scripts/run.sh applies it; defaults: the runtime's own), RUNTIME_ENV (more runtime settings, space-separated).
 #      latency: DURATION_LATENCY (s, 120), WARMUP_LATENCY (s, 30), MODES ("after before"), BEFORE_COMMIT (3c70b94),
 #      BEFORE_ROOT (a build of it, made when missing; "." runs "before" against this checkout's server).
@@ -67,7 +67,7 @@ esac
 scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 
-DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-45} MODE=${MODE:-invoke}
+DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120} MODE=${MODE:-invoke}
 source bench/server.sh
 
 loadgen() { # $1 = sessions, $2 = duration, more options
@@ -78,7 +78,8 @@ loadgen() { # $1 = sessions, $2 = duration, more options
 }
 
 # The same workload, unrecorded, so the measured run sees a server whose JIT has tiered up (its report prints the
-# JIT's share of the hold, which says whether it was warm).
+# JIT's share of the hold, which says whether it was warm). 120 s: most trainees end a second drill in it, the first
+# end that reads an earlier report for the trend; with less, that code was compiled in the measured hold.
 warm_up() { # $1 = sessions
   [ "$WARMUP" -gt 0 ] || return 0
   echo "warm-up: $1 sessions for $WARMUP s"
