@@ -63,6 +63,7 @@ public sealed class LostNodeWebClientTests(PostgresServer postgres, RedisServer 
         var reply = await page.TextContentAsync("#persona-2 .words") ?? "";
         Assert.Equal(sessionId, await page.EvaluateAsync<string>("roleplay.sessionId"));
         Assert.Equal(1, await page.EvaluateAsync<int>("roleplay.reconnects"));
+        Assert.Equal("socket", await page.EvaluateAsync<string>("roleplay.upload")); // the audio on node B's audio socket
         Assert.True(TestAudio.WordErrorRate(Recording.Reference, transcript) <= 0.5, $"turn 2 on the page: '{transcript}'");
         Assert.False(string.IsNullOrWhiteSpace(reply));
         var errors = await page.EvaluateAsync<string>("JSON.stringify(roleplay.errors.filter(e => e.code !== 'events-missed'))");

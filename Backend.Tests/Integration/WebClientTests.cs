@@ -70,11 +70,12 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     }
 
     [Fact]
-    public async Task PushToTalkWithTheAudioOnTheSessionsAudioSocketAcknowledgedFourChunksAtATime()
+    public async Task OverWebSocketsTheAudioGoesOnTheSessionsAudioSocketAcknowledgedFourChunksAtATime()
     {
-        // The audio goes over the session's audio socket beside the hub (?upload=socket): binary chunks, 'commit' in
-        // order with them, acknowledgements back on the socket; the hub carries every event. The page asks for an
-        // acknowledgement every fourth chunk (audioAckEvery: 4); the chunks it sends are counted on their way.
+        // Asked for nothing (no ?upload), the page sends the audio over the session's audio socket beside the hub:
+        // binary chunks, 'commit' in order with them, acknowledgements back on the socket; the hub carries every
+        // event. The page asks for an acknowledgement every fourth chunk (audioAckEvery: 4); the chunks it sends are
+        // counted on their way.
         var chunks = 0;
         await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay/audio"), socket =>
         {
@@ -93,7 +94,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
                 }
             });
         });
-        await StartSessionAsync("websockets", "web-audio-socket", mode: "push-to-talk", capture: "pcm16", query: "&upload=socket");
+        await StartSessionAsync("websockets", "web-audio-socket", mode: "push-to-talk", capture: "pcm16", query: "");
         Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload"));
 
         await _roleplay.SayOneRepetitionAsync();
@@ -181,7 +182,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         });
         IWebSocketRoute? live = null;
         string? liveId = null;
-        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay"), socket =>
+        await Page.RouteWebSocketAsync(new Regex(@"/hubs/roleplay\?id="), socket => // the hub's, not the audio socket
         {
             var id = HttpUtility.ParseQueryString(new Uri(socket.Url).Query)["id"] ?? "";
             if (lost.ContainsKey(id))
@@ -205,6 +206,7 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
         });
 
         await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-websockets-reconnected");
+        Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload")); // a new audio socket after the resume
         Assert.Equal(sessionId, await Page.EvaluateAsync<string>("roleplay.sessionId"));
         Assert.Single(lost);
         Assert.True(await Page.EvaluateAsync<int>("roleplay.resentBytes") > 0, "audio recorded while disconnected is sent after the resume");
@@ -215,10 +217,12 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     public async Task TheAdminPageListsTheSessionsAndShowsATurnWithItsAudio()
     {
         const string Trainee = "web-history";
-        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16", query: "&protocol=json"); // JSON by choice
+        // JSON by choice, and the audio invoked through the hub's WebSocket (the other WebSockets tests use the socket)
+        await StartSessionAsync("websockets", Trainee, mode: "push-to-talk", capture: "pcm16", query: "&protocol=json&upload=invoke");
         await _roleplay.SayOneRepetitionAsync();
         await WaitForAsync("() => roleplay.turns[1]?.reply", "the reply to turn 1");
         Assert.Equal("json", await Page.EvaluateAsync<string>("roleplay.protocol"));
+        Assert.Equal("invoke", await Page.EvaluateAsync<string>("roleplay.upload"));
         await EndSessionAsync();
         await Page.ClickAsync("#start"); // a second, newer session: two pages of one
         await WaitForAsync("() => roleplay.state === 'thinking' || roleplay.state === 'speaking'", "the second session to start");

@@ -51,8 +51,8 @@ const page = {
   serverVad: false, // hands-free: the server ends turns and hears barge-in (?vad=page: the page's own detector)
   interruptions: [], // { turn, heardText, playedMs } of every reply the trainee cut off
   microphoneOpens: 0, // how often the page asked for the microphone
-  upload: null,       // how the audio goes: invoke, stream, or socket (?upload=)
-  socketAcks: 0,      // acknowledgements the audio socket brought (?upload=socket)
+  upload: null,       // how the audio goes: socket (over WebSockets), invoke or stream (?upload=; uploadMode())
+  socketAcks: 0,      // acknowledgements the audio socket brought
   busyRetries: 0,     // starts refused as server-busy that the page waited out and tried again
 };
 window.roleplay = page;
@@ -204,8 +204,9 @@ async function connectAndStart(capture) {
   page.protocol = chosenProtocol(transport);
   connection = buildConnection({ token: currentToken, transport, protocol: page.protocol, onTransport: showTransport });
   wireEvents(connection);
-  uplink = new AudioUplink(connection, new URLSearchParams(location.search).get('upload'), page.protocol, (error) => console.warn(error), {
-    // ?upload=socket: the session's audio over its own WebSocket beside the hub (docs/hub-contract.md, "The audio socket")
+  await connection.start();
+  uplink = new AudioUplink(connection, uploadMode(), page.protocol, (error) => console.warn(error), {
+    // The session's audio over its own WebSocket beside the hub (docs/hub-contract.md, "The audio socket")
     audioSocketUrl: (sessionId) => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/hubs/roleplay/audio`
       + `?sessionId=${encodeURIComponent(sessionId)}&access_token=${encodeURIComponent(currentToken())}`,
     onSocketError: (event) => hubError(event),
@@ -213,7 +214,6 @@ async function connectAndStart(capture) {
     onModeChanged: (mode) => { page.upload = mode; },
   });
   page.upload = uplink.mode;
-  await connection.start();
   const started = await connection.invoke('start-session', {
     scenarioId: drill.scenario.id,
     language: drill.variant.language,
@@ -237,6 +237,16 @@ async function connectAndStart(capture) {
     microphone = await openMicrophone(sampleRate, chunkMs);
   }
   if (page.serverVad) listenContinuously();
+}
+
+/**
+ * How the audio goes up (?upload=invoke | stream | socket). By default the session's audio socket when the hub's
+ * connection is a WebSocket: the fewest messages and the least of the server's CPU per chunk (docs/benchmarks.md,
+ * "The page's audio on its socket"); a network that lets the hub's WebSocket through lets that one through too, and
+ * the page falls back to invoking if it cannot be kept open. Over Server-Sent Events or long polling, invocations.
+ */
+function uploadMode() {
+  return new URLSearchParams(location.search).get('upload') ?? (page.transport === 'WebSockets' ? 'socket' : 'invoke');
 }
 
 /** Closes the hub connection and the uplink; the microphone stays open. */

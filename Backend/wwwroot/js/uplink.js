@@ -10,12 +10,13 @@
 // server instead of two; the stream's items by audio-received events. Either way acknowledge() takes totalBytes.
 //
 // Three ways to send, same bytes and offsets:
-//   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (the default; every transport)
+//   'invoke'  an audio-chunk invocation per chunk and commit-audio to end the utterance (every transport)
 //   'stream'  one stream-audio client→server stream per connection, items { audioData, offset } and { commit: true }
 //   'socket'  the session's audio socket beside the hub (/hubs/roleplay/audio): binary chunks (an 8-byte offset, then
 //             the bytes), 'commit' in order with them, 8-byte acknowledgements back (one per four chunks); the
-//             cheapest for the server. It is opened on every attach (a new one replaces the old on the server) and,
-//             if it cannot be opened, the page falls back to 'invoke'.
+//             cheapest for the server, and the page's choice when its hub connection is a WebSocket. It is opened on
+//             every attach (a new one replaces the old on the server) and, if it cannot be kept open, the page falls
+//             back to 'invoke'.
 
 const socketRetryMs = 500;
 const socketAttempts = 3;
