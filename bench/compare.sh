@@ -7,8 +7,8 @@
 #   bench/compare.sh [SESSIONS...]          (default: 1000 2000 3000)
 # Env: REFERENCE_BENCH (../shared/reference-bench), DURATION (60), RAMP (20), WARMUP (120), PORT (5090),
 #      HUB_RUNS (label=options, space-separated; default below: JSON and MessagePack invoking each chunk with an
-#      audio-received per chunk, as the reference's clients do, and MessagePack sent without completions with an
-#      audio-received per 4 chunks, the fewest messages the hub offers), RUNTIME (product).
+#      audio-received per chunk, as the reference's clients do, and the web page's own shape over WebSockets: the
+#      audio socket with an acknowledgement per 4 chunks, MessagePack on the hub), RUNTIME (product).
 # Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily; 120 s
 # lets most trainees end a second drill, the first end that reads an earlier report, as bench/run.sh's warm-up).
 set -euo pipefail
@@ -38,7 +38,7 @@ for sessions in "$@"; do
   measure http://127.0.0.1:3101 "$sessions" "compare-socketio-$sessions" --target socketio
   stop_server
 
-  for run in ${HUB_RUNS:-json=--protocol,json messagepack=--protocol,messagepack messagepack-send-ack4=--protocol,messagepack,--chunk-mode,send,--ack-every,4}; do
+  for run in ${HUB_RUNS:-json=--protocol,json messagepack=--protocol,messagepack page=--protocol,messagepack,--chunk-mode,socket,--ack-every,4}; do
     start_server latency-model "bench/results/compare-roleplayhub-$sessions.log"
     IFS=, read -r -a options <<< "${run#*=}"
     measure "http://127.0.0.1:$PORT" "$sessions" "compare-signalr-${run%%=*}-$sessions" "${options[@]}"
