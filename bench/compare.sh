@@ -9,11 +9,10 @@
 #      HUB_RUNS (label=options, space-separated; default below: JSON and MessagePack invoking each chunk with an
 #      audio-received per chunk, as the reference's clients do, and the web page's own shape over WebSockets: the
 #      audio socket with an acknowledgement per 4 chunks, MessagePack on the hub), RUNTIME (product).
-# Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily; 120 s
-# lets most trainees end a second drill, the first end that reads an earlier report, as bench/run.sh's warm-up).
+# Each server first runs the same workload for WARMUP seconds, unrecorded (both runtimes compile hot code lazily;
+# bench/server.sh says why 120 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120}
 source bench/server.sh
 [ $# -gt 0 ] || set -- 1000 2000 3000
 

@@ -23,9 +23,8 @@ for root in "$a_root" "$b_root"; do
   [ "$root" = . ] || [ "$root" = reference ] || [ -f "$root/Backend/bin/Release/net10.0/RoleplayHub.Backend.dll" ] \
     || { echo "no Release build in $root (dotnet build RoleplayHub.sln -c Release there)" >&2; exit 2; }
 done
-# The warm-up outlasts two drills (8 turns of about 6 s each), so the code of a drill's end is compiled before the
-# measured run, the trend's included: with 45 s the first drills ended in the measured run; with 75 s the second ones
-# did, the first ends that read an earlier report, and their code's compiling was measured with them.
+# The schedule's defaults are bench/server.sh's (it says why the warm-up is 120 s); its top level prints them before
+# either side has sourced it.
 export DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120} MODE=${MODE:-socket}
 scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null

@@ -7,12 +7,11 @@
 # the JIT's code named through the runtime's perf map. W^X is off for the run: with it on, the runtime maps its code
 # twice and perf finds no name for it. MEMCG=2G first puts the server in a cgroup-v1 memory cgroup of that limit, as a
 # container's memory limit would hold it (its page cache charged to it and reclaimed within it), and writes the
-# cgroup's memory figures to memcg.txt. WARMUP (120), RAMP (20) and DURATION (60) as bench/run.sh's.
+# cgroup's memory figures to memcg.txt. WARMUP (120), RAMP (20) and DURATION (60) as bench/server.sh sets them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
 out=$1 sessions=${2:-1000}
-WARMUP=${WARMUP:-120} RAMP=${RAMP:-20} DURATION=${DURATION:-60}
 command -v perf > /dev/null || { echo "bench/profile.sh needs perf (apt install linux-perf)" >&2; exit 2; }
 mkdir -p "$out"
 scripts/setup.sh runtime

@@ -67,7 +67,7 @@ esac
 scripts/setup.sh runtime
 dotnet build RoleplayHub.sln -c Release -v quiet -nologo > /dev/null
 
-DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120} MODE=${MODE:-invoke}
+MODE=${MODE:-invoke}
 source bench/server.sh
 
 loadgen() { # $1 = sessions, $2 = duration, more options
@@ -78,8 +78,7 @@ loadgen() { # $1 = sessions, $2 = duration, more options
 }
 
 # The same workload, unrecorded, so the measured run sees a server whose JIT has tiered up (its report prints the
-# JIT's share of the hold, which says whether it was warm). 120 s: most trainees end a second drill in it, the first
-# end that reads an earlier report for the trend; with less, that code was compiled in the measured hold.
+# JIT's share of the hold, which says whether it was warm; bench/server.sh says why 120 s).
 warm_up() { # $1 = sessions
   [ "$WARMUP" -gt 0 ] || return 0
   echo "warm-up: $1 sessions for $WARMUP s"

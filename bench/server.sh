@@ -1,4 +1,4 @@
-# Sourced by bench/run.sh and bench/compare.sh: the hub as a server under test, pinned to CPU 0, started as
+# Sourced by bench/run.sh, bench/compare.sh, bench/pair.sh and bench/profile.sh: the hub as a server under test, pinned to CPU 0, started as
 # scripts/run.sh starts it: its environment (Development), its content root (Backend/, so appsettings.json and its log
 # levels apply, as under `dotnet run --project Backend`) and its runtime settings (scripts/runtime-env.sh, which sees
 # the one CPU it is pinned to), with the workload's providers, signing key and capacity limits on top.
@@ -7,6 +7,11 @@
 # RUNTIME_ENV (space-separated) adds runtime settings to either, e.g. RUNTIME_ENV="DOTNET_gcServer=0".
 KEY=bench-signing-key-bench-signing-key-0123
 PORT=${PORT:-5090}
+# Every measured run's schedule: WARMUP s of the same workload unrecorded (its ramp a quarter of it), then a RAMP s ramp
+# and DURATION s in all. The warm-up outlasts a trainee's second drill (8 turns of about 6 s each), so the code of a
+# drill's end, the trend's read of an earlier report included, is compiled before the measured hold: with 45 s the
+# first drills ended in the hold, with 75 s the second ones (docs/benchmarks.md, "A warm hold").
+DURATION=${DURATION:-60} RAMP=${RAMP:-20} WARMUP=${WARMUP:-120}
 server_pid=""
 trap '[ -z "$server_pid" ] || { kill "$server_pid"; wait "$server_pid"; } 2>/dev/null || true; [ -z "${fake_pid:-}" ] || kill "$fake_pid" 2>/dev/null || true; drop_data_disk' EXIT
 
