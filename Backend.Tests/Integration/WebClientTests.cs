@@ -135,6 +135,41 @@ public sealed class WebClientTests(WebClientTests.Service service) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnAudioSocketThatCarriesNothingIsGivenUpAndThePageInvokesForItsLaterSessions()
+    {
+        // A proxy that accepts the audio socket's upgrade and drops the connection before anything crosses it (the
+        // route stands in for it: the page's socket opens, and closes 300 ms later without a message). Each try
+        // opens, so only what a socket carried can show that it works. After three tries the page sends its audio
+        // through the hub, the turn is answered, and the page's next session invokes from its start.
+        var opened = 0;
+        await Page.RouteWebSocketAsync(new Regex("/hubs/roleplay/audio"), socket =>
+        {
+            Interlocked.Increment(ref opened);
+            _ = Task.Delay(300).ContinueWith(_ => socket.CloseAsync(new() { Code = 1011, Reason = "proxy" }), TaskScheduler.Default).Unwrap();
+        });
+        await StartSessionAsync("websockets", "web-audio-socket-refused", mode: "push-to-talk", capture: "pcm16", query: "");
+        Assert.Equal("socket", await Page.EvaluateAsync<string>("roleplay.upload"));
+
+        await _roleplay.SayOneRepetitionAsync();
+
+        await AssertFullTurnAsync("WebSockets", "messagepack", "roleplay-audio-socket-given-up");
+        Assert.Equal("invoke", await Page.EvaluateAsync<string>("roleplay.upload"));
+        Assert.Equal(3, Volatile.Read(ref opened));
+        Assert.Equal(0, await Page.EvaluateAsync<int>("roleplay.socketAcks"));
+
+        var first = await Page.EvaluateAsync<string>("roleplay.sessionId");
+        await EndSessionAsync();
+        await Page.ClickAsync("#start");
+        await WaitForAsync($"() => roleplay.sessionId !== null && roleplay.sessionId !== '{first}' && roleplay.state !== 'connecting'", "the next session to start");
+
+        Assert.Equal("invoke", await Page.EvaluateAsync<string>("roleplay.upload"));
+        await _roleplay.SayOneRepetitionAsync();
+        await WaitForAsync("() => document.querySelector('#user-1[data-final=true]') !== null", "the next session's first transcript");
+        Assert.Equal(3, Volatile.Read(ref opened)); // no socket tried for the next session
+        Assert.Equal("[]", await Page.EvaluateAsync<string>("JSON.stringify(roleplay.errors)"));
+    }
+
+    [Fact]
     public async Task PushToTalkWithTheSpaceKeyOverServerSentEvents()
     {
         // The microphone at the device's rate, resampled to 16 kHz in the worklet (as in browsers that refuse a 16 kHz

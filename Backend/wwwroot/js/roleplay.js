@@ -60,6 +60,9 @@ window.roleplay = page;
 const drill = new DrillPicker();
 let connection = null;
 let uplink = null;
+// The audio socket could not be kept open on this page (a proxy that does not pass it): later sessions invoke at once
+// instead of holding their first audio through three more tries. A reload tries the socket again.
+let audioSocketGivenUp = false;
 let microphone = null;
 let opusRecording = null;
 let recording = false;        // audio is being sent for the user's current utterance
@@ -211,7 +214,10 @@ async function connectAndStart(capture) {
       + `?sessionId=${encodeURIComponent(sessionId)}&access_token=${encodeURIComponent(currentToken())}`,
     onSocketError: (event) => hubError(event),
     onSocketAck: () => page.socketAcks++,
-    onModeChanged: (mode) => { page.upload = mode; },
+    onModeChanged: (mode) => {
+      page.upload = mode;
+      audioSocketGivenUp = true;
+    },
   });
   page.upload = uplink.mode;
   const started = await connection.invoke('start-session', {
@@ -243,10 +249,12 @@ async function connectAndStart(capture) {
  * How the audio goes up (?upload=invoke | stream | socket). By default the session's audio socket when the hub's
  * connection is a WebSocket: the fewest messages and the least of the server's CPU per chunk (docs/benchmarks.md,
  * "The page's audio on its socket"); a network that lets the hub's WebSocket through lets that one through too, and
- * the page falls back to invoking if it cannot be kept open. Over Server-Sent Events or long polling, invocations.
+ * the page falls back to invoking if it cannot be kept open, and from then on invokes. Over Server-Sent Events or long
+ * polling, invocations.
  */
 function uploadMode() {
-  return new URLSearchParams(location.search).get('upload') ?? (page.transport === 'WebSockets' ? 'socket' : 'invoke');
+  return new URLSearchParams(location.search).get('upload')
+    ?? (page.transport === 'WebSockets' && !audioSocketGivenUp ? 'socket' : 'invoke');
 }
 
 /** Closes the hub connection and the uplink; the microphone stays open. */

@@ -20,6 +20,10 @@
 
 const socketRetryMs = 500;
 const socketAttempts = 3;
+// An open socket has not yet shown that it works: a proxy can accept the upgrade and then drop the connection, or pass
+// nothing through it. One proves itself by a message from the server, or by staying open this long (a socket idle between
+// utterances has nothing to acknowledge); until then its closing counts towards the fallback.
+const socketProvenMs = 5000;
 // The audio socket's chunks are acknowledged four at a time (start-session's audioAckEvery; a second of the usual
 // 250 ms chunks): each acknowledgement covers the chunks before it, so the page keeps up to three more chunks pending
 // and the server sends a quarter of the messages (their cost: docs/benchmarks.md, "Warm servers at the same
@@ -203,12 +207,18 @@ export class AudioUplink {
     const socket = new WebSocket(this.audioSocketUrl(sessionId));
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.onopen = () => {
+    let provenTimer = null;
+    const proven = () => {
+      clearTimeout(provenTimer);
       this.socketFailures = 0;
+    };
+    socket.onopen = () => {
+      provenTimer = setTimeout(proven, socketProvenMs);
       this.resend();
     };
     socket.onmessage = (message) => {
       if (sessionId !== this.sessionId) return;
+      proven();
       if (typeof message.data !== 'string') {
         this.onSocketAck?.();
         this.acknowledge(Number(new DataView(message.data).getBigInt64(0, true)));
@@ -219,13 +229,14 @@ export class AudioUplink {
       else if (type === 'error') this.onSocketError?.(data);
     };
     socket.onclose = (closed) => {
+      clearTimeout(provenTimer);
       if (this.socket !== socket) return; // replaced by this page, or closed by it
       this.socket = null;
       // Closed by the server for a reason the hub also reports (the session ended, its connection is gone and the page
       // will resume it, which opens a new socket), or by this page.
       if (!this.attached || sessionId !== this.sessionId || ['session-ended', 'replaced', 'session-not-attached'].includes(closed.reason)) return;
       if (++this.socketFailures >= socketAttempts) {
-        console.warn(`The audio socket closed ${this.socketFailures} times (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
+        console.warn(`The audio socket closed ${this.socketFailures} times before it carried anything (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
         this.mode = 'invoke'; // the session acknowledges invoked chunks with events (audioAck: 'event')
         this.onModeChanged?.(this.mode);
         this.resend();
