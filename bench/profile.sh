@@ -7,7 +7,8 @@
 # the JIT's code named through the runtime's perf map. W^X is off for the run: with it on, the runtime maps its code
 # twice and perf finds no name for it. MEMCG=2G first puts the server in a cgroup-v1 memory cgroup of that limit, as a
 # container's memory limit would hold it (its page cache charged to it and reclaimed within it), and writes the
-# cgroup's memory figures to memcg.txt. WARMUP (120), RAMP (20) and DURATION (60) as bench/server.sh sets them.
+# cgroup's memory figures to memcg.txt. WARMUP (120), RAMP (20) and DURATION (60) as bench/server.sh sets them; EXTRA
+# (more load generator options, e.g. the web page's shape: "--protocol messagepack --ack-every 4").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" >&2; exit 2; }
@@ -27,7 +28,7 @@ if [ -n "${MEMCG:-}" ]; then
 fi
 loadgen() { # $1 = duration, more options
   generator bench/RoleplayHub.Bench/bin/Release/net10.0/RoleplayHub.Bench.dll load --url "http://127.0.0.1:$PORT" \
-    --sessions "$sessions" --duration "$1" --chunk-mode socket --jwt-secret "$KEY" --server-pid "$server_pid" "${@:2}"
+    --sessions "$sessions" --duration "$1" --chunk-mode socket --jwt-secret "$KEY" --server-pid "$server_pid" ${EXTRA:-} "${@:2}"
 }
 loadgen "$WARMUP" --ramp $((WARMUP / 4)) > /dev/null
 # perf starts a few seconds into the measured run's hold, timed from that run's own start.
