@@ -207,9 +207,11 @@ export class AudioUplink {
     const socket = new WebSocket(this.audioSocketUrl(sessionId));
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
+    let worked = false;
     let provenTimer = null;
     const proven = () => {
       clearTimeout(provenTimer);
+      worked = true;
       this.socketFailures = 0;
     };
     socket.onopen = () => {
@@ -235,7 +237,7 @@ export class AudioUplink {
       // Closed by the server for a reason the hub also reports (the session ended, its connection is gone and the page
       // will resume it, which opens a new socket), or by this page.
       if (!this.attached || sessionId !== this.sessionId || ['session-ended', 'replaced', 'session-not-attached'].includes(closed.reason)) return;
-      if (++this.socketFailures >= socketAttempts) {
+      if (!worked && ++this.socketFailures >= socketAttempts) {
         console.warn(`The audio socket closed ${this.socketFailures} times before it carried anything (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
         this.mode = 'invoke'; // the session acknowledges invoked chunks with events (audioAck: 'event')
         this.onModeChanged?.(this.mode);
