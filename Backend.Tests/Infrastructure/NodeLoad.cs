@@ -12,6 +12,7 @@ public sealed class NodeLoad(Func<NodeAdmission> admission)
 {
     private long _sampledAt;
     private TimeSpan _cpu;
+    private TimeSpan _stalled;
 
     /// <summary>The admission of a factory's node; its clock must be the test's (<see cref="RoleplayHubFactory.UseManualTime"/>).</summary>
     public NodeLoad(RoleplayHubFactory factory)
@@ -19,20 +20,28 @@ public sealed class NodeLoad(Func<NodeAdmission> admission)
     {
     }
 
-    /// <summary>Samples in which the node used <paramref name="shares"/> of <paramref name="allowance"/> CPUs.</summary>
-    public void Sample(double allowance, params double[] shares)
+    /// <summary>Samples in which the node used <paramref name="shares"/> of <paramref name="allowance"/> CPUs, on a node
+    /// whose kernel says nothing of its waits.</summary>
+    public void Sample(double allowance, params double[] shares) => Sample(allowance, null, shares);
+
+    /// <summary>Samples in which the node used <paramref name="shares"/> of <paramref name="allowance"/> CPUs and had
+    /// work and no CPU for <paramref name="wait"/> of each interval.</summary>
+    public void SampleWaiting(double allowance, double wait, params double[] shares) => Sample(allowance, wait, shares);
+
+    /// <summary>A whole <paramref name="window"/> (<c>Sessions:AdmissionWindow</c>) in which the node used
+    /// <paramref name="share"/> of its one CPU (and waited <paramref name="wait"/> of it, where given).</summary>
+    public void Window(TimeSpan window, double share, double? wait = null) =>
+        Sample(1, wait, [.. Enumerable.Repeat(share, NodeAdmission.WindowSamples(window) + 1)]);
+
+    private void Sample(double allowance, double? wait, double[] shares)
     {
         var node = admission();
         foreach (var share in shares)
         {
             _sampledAt += NodeAdmission.SampleInterval.Ticks;
             _cpu += NodeAdmission.SampleInterval * share * allowance;
-            node.Sample(_sampledAt, _cpu, allowance);
+            _stalled += NodeAdmission.SampleInterval * (wait ?? 0);
+            node.Sample(_sampledAt, _cpu, allowance, wait is null ? null : _stalled);
         }
     }
-
-    /// <summary>A whole <paramref name="window"/> (<c>Sessions:AdmissionWindow</c>) in which the node used
-    /// <paramref name="share"/> of its one CPU.</summary>
-    public void Window(TimeSpan window, double share) =>
-        Sample(1, [.. Enumerable.Repeat(share, NodeAdmission.WindowSamples(window) + 1)]);
 }

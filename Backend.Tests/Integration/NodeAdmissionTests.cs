@@ -67,4 +67,20 @@ public sealed class NodeAdmissionTests : IDisposable
         Assert.Equal(1, stats.GetProperty("cpuAllowance").GetDouble());
         Assert.False(stats.GetProperty("admittingSessions").GetBoolean());
     }
+
+    [Fact]
+    public async Task TheStatsSayHowLongANodeWaitedForItsCoreAndItStillTakesNewSessions()
+    {
+        using var trainee = _factory.CreateClient("dave");
+        using var admin = _factory.CreateClient("root", "admin");
+
+        _load.Window(Window, 0.4, wait: 0.5);
+        using var start = await trainee.PostAsJsonAsync("/api/live-sessions", new { scenarioId = HubTestKit.Scenario });
+        var stats = JsonDocument.Parse(await admin.GetStringAsync("/api/stats")).RootElement.GetProperty("sessions");
+
+        Assert.Equal(HttpStatusCode.Created, start.StatusCode);
+        Assert.Equal(0.4, stats.GetProperty("cpuLoad").GetDouble(), 3);
+        Assert.Equal(0.5, stats.GetProperty("cpuWait").GetDouble(), 3);
+        Assert.True(stats.GetProperty("admittingSessions").GetBoolean());
+    }
 }

@@ -8,7 +8,8 @@ using RoleplayHub.Tests.Infrastructure;
 namespace RoleplayHub.Tests.Sessions;
 
 /// <summary>A node refuses new sessions while it used at least <c>Sessions:AdmissionCpu</c> of the CPUs it may use over a
-/// whole window, and takes them again once that falls.</summary>
+/// whole window, and takes them again once that falls. It reports how long it waited for a CPU, and refuses no one for
+/// that.</summary>
 public sealed class NodeAdmissionTests
 {
     private readonly FakeTimeProvider _time = new();
@@ -94,6 +95,50 @@ public sealed class NodeAdmissionTests
 
         Assert.Equal(1.0, admission.Load, 3);
         Assert.Null(admission.Refusal());
+    }
+
+    [Fact]
+    public void TheWaitIsTheShareOfTheWindowInWhichTheNodeHadWorkAndNoCpuAndRefusesNoOne()
+    {
+        // Another process on the node's core: the node gets 40 % of it and waits for it a third of the time. Shedding
+        // sessions would not shorten that wait (docs/benchmarks.md, "A node whose core is shared").
+        var admission = Admission(0.8);
+
+        _load.SampleWaiting(1, 0.35, 0.4, 0.4, 0.4);
+
+        Assert.Equal(0.35, admission.Wait ?? 0, 3);
+        Assert.True(admission.Admitting);
+        Assert.Null(admission.Refusal());
+    }
+
+    [Fact]
+    public void ANodeWhoseKernelSaysNothingOfItsWaitsHasNoWait()
+    {
+        var admission = Admission(0.8);
+
+        _load.Sample(1, 0.5, 0.5, 0.5);
+
+        Assert.Null(admission.Wait);
+    }
+
+    [Fact]
+    public void AWindowWithAReadingMissingHasNoWaitUntilAWholeWindowIsReadAgain()
+    {
+        // A reading is missing when the process moves to another group: the window's ends could be two groups' totals.
+        var admission = Admission(0.8);
+        _load.SampleWaiting(1, 0.5, 0.4, 0.4, 0.4);
+        var before = admission.Wait;
+
+        _load.Sample(1, 0.4);
+        var missing = admission.Wait;
+        _load.SampleWaiting(1, 0.5, 0.4, 0.4);
+        var partly = admission.Wait;
+        _load.SampleWaiting(1, 0.5, 0.4);
+
+        Assert.Equal(0.5, before ?? 0, 3);
+        Assert.Null(missing);
+        Assert.Null(partly);
+        Assert.Equal(0.5, admission.Wait ?? 0, 3);
     }
 
     [Fact]

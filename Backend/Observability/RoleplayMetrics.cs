@@ -96,9 +96,13 @@ public sealed class RoleplayMetrics
         _meter.CreateObservableGauge("roleplay.connections", () => read().Connections, description: "Connected clients");
     }
 
-    public void ObserveNodeLoad(Func<double> read) =>
-        _meter.CreateObservableGauge("roleplay.node.cpu_load", read,
+    public void ObserveNodeLoad(Func<double> load, Func<double?> wait)
+    {
+        _meter.CreateObservableGauge("roleplay.node.cpu_load", load,
             description: "The share of the CPUs the node may use that it used over Sessions:AdmissionWindow; at Sessions:AdmissionCpu new sessions are refused");
+        _meter.CreateObservableGauge("roleplay.node.cpu_wait", () => wait() is { } share ? [new Measurement<double>(share)] : Array.Empty<Measurement<double>>(),
+            description: "The share of Sessions:AdmissionWindow in which the node had work and no CPU ran it (its cgroup's CPU pressure): other work on its cores");
+    }
 }
 
 public readonly record struct SessionGauges(int ActiveSessions, long BufferedBytes, int TurnsInFlight, int Connections);

@@ -10,7 +10,10 @@ namespace RoleplayHub.Sessions;
 /// <c>Sessions:AdmissionWindow</c>. While that is at or over <c>Sessions:AdmissionCpu</c> new sessions are refused
 /// (<c>server-busy</c>, retryable): past it every session's latency grows with each one added, and a node that keeps
 /// taking them lets all of them down (docs/benchmarks.md, "A node over its CPU"). A resume is always taken: a trainee in
-/// a drill keeps it. Invariant: samples are taken one at a time (under <c>_tick</c>), in time order.
+/// a drill keeps it. It also reports the node's wait: the share of the window in which it had work and no CPU ran it
+/// (<see cref="CpuPressure"/>), other work holding its cores. That is no reason to refuse: shedding sessions does not
+/// shorten it (docs/benchmarks.md, "A node whose core is shared"); it says the node should be moved. Invariant:
+/// samples are taken one at a time (under <c>_tick</c>), in time order.
 /// </summary>
 public sealed partial class NodeAdmission : IHostedService, IDisposable
 {
@@ -20,18 +23,19 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<NodeAdmission> _logger;
     private readonly double _limit;
-    private readonly (long At, TimeSpan Cpu)[] _samples; // a ring: the window's first sample is the oldest
+    private readonly (long At, TimeSpan Cpu, TimeSpan? Stalled)[] _samples; // a ring: the window's first sample is the oldest
     private readonly Lock _tick = new();
     private int _next;
     private int _count;
     private double _load; // read by any thread
+    private double _wait = double.NaN; // NaN: not known (no pressure figure on this node)
     private double _allowance;
     private ITimer? _timer;
 
     public NodeAdmission(IOptions<RoleplaySessionOptions> options, TimeProvider time, ILogger<NodeAdmission> logger)
     {
         (_time, _logger, _limit) = (time, logger, options.Value.AdmissionCpu);
-        _samples = new (long, TimeSpan)[WindowSamples(options.Value.AdmissionWindow) + 1];
+        _samples = new (long, TimeSpan, TimeSpan?)[WindowSamples(options.Value.AdmissionWindow) + 1];
     }
 
     /// <summary>The samples a window spans.</summary>
@@ -39,6 +43,10 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
 
     /// <summary>The share of its CPUs the node used over the window (0 before a whole window has been sampled).</summary>
     public double Load => Volatile.Read(ref _load);
+
+    /// <summary>The share of the window in which the node had work and no CPU ran it; null where the kernel does not
+    /// say (<see cref="CpuPressure"/>) or before a whole window.</summary>
+    public double? Wait => Volatile.Read(ref _wait) is var wait && double.IsNaN(wait) ? null : wait;
 
     /// <summary>The CPUs the node may use, as last read.</summary>
     public double Allowance => Volatile.Read(ref _allowance);
@@ -53,12 +61,13 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
             $"This node is using {Load:P0} of its CPU (Sessions:AdmissionCpu is {_limit:P0}) and takes no new sessions until that falls; try again shortly, or another node.",
             true);
 
-    /// <summary>Records the process's CPU time at <paramref name="timestamp"/>, and the CPUs it may use.</summary>
-    internal void Sample(long timestamp, TimeSpan cpu, double allowance)
+    /// <summary>Records the process's CPU time at <paramref name="timestamp"/>, the CPUs it may use, and how long the
+    /// node has waited for a CPU (null where that is not known).</summary>
+    internal void Sample(long timestamp, TimeSpan cpu, double allowance, TimeSpan? stalled = null)
     {
         lock (_tick)
         {
-            _samples[_next] = (timestamp, cpu);
+            _samples[_next] = (timestamp, cpu, stalled);
             _next = (_next + 1) % _samples.Length;
             _count = Math.Min(_count + 1, _samples.Length);
             Volatile.Write(ref _allowance, allowance);
@@ -67,11 +76,13 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
                 return; // not a whole window yet: the node's own start refuses no one
             }
 
-            var (firstAt, firstCpu) = _samples[_next]; // the oldest, overwritten next
+            var (firstAt, firstCpu, firstStalled) = _samples[_next]; // the oldest, overwritten next
             var elapsed = _time.GetElapsedTime(firstAt, timestamp);
             var load = elapsed > TimeSpan.Zero && allowance > 0 ? (cpu - firstCpu) / elapsed / allowance : 0;
+            var wait = elapsed > TimeSpan.Zero && stalled is { } last && firstStalled is { } first && WholeWindowRead() ? (last - first) / elapsed : double.NaN;
             var admitted = Admitting;
             Volatile.Write(ref _load, load);
+            Volatile.Write(ref _wait, wait);
             if (admitted == Admitting)
             {
                 return;
@@ -88,6 +99,21 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
         }
     }
 
+    // A reading missing anywhere in the window (the process moved to another group, a failed read) leaves its wait
+    // unknown: the ends could be two groups' totals.
+    private bool WholeWindowRead()
+    {
+        foreach (var sample in _samples)
+        {
+            if (sample.Stalled is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _timer = _time.CreateTimer(static state => ((NodeAdmission)state!).SampleNow(), this, TimeSpan.Zero, SampleInterval);
@@ -102,7 +128,7 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
 
     public void Dispose() => _timer?.Dispose();
 
-    private void SampleNow() => Sample(_time.GetTimestamp(), Environment.CpuUsage.TotalTime, CpuAllowance.Current());
+    private void SampleNow() => Sample(_time.GetTimestamp(), Environment.CpuUsage.TotalTime, CpuAllowance.Current(), CpuPressure.Stalled());
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing new sessions: this node used {Load:P0} of its {Allowance:0.##} CPUs over the last seconds, at or over Sessions:AdmissionCpu ({Limit:P0})")]
     private partial void LogRefusing(double load, double allowance, double limit);

@@ -67,7 +67,7 @@ public sealed class RoleplaySessionOptions
     /// and reported.</summary>
     public double AdmissionCpu { get; set; } = 0.8;
 
-    /// <summary>The span <see cref="AdmissionCpu"/> is averaged over.</summary>
+    /// <summary>The span <see cref="AdmissionCpu"/> is averaged over, and the node's wait for a CPU it reports.</summary>
     public TimeSpan AdmissionWindow { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Audio accepted but not yet processed, per session, in seconds; beyond it chunks are refused

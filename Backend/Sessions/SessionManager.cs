@@ -30,7 +30,7 @@ public sealed class SessionManager : IDisposable
     {
         (_registry, _starter, _ender, _options, _time, _metrics, _blocks, _ownership, _admission) = (registry, starter, ender, options.Value, time, metrics, blocks, ownership, admission);
         metrics.ObserveSessions(Gauges);
-        metrics.ObserveNodeLoad(() => admission.Load);
+        metrics.ObserveNodeLoad(() => admission.Load, () => admission.Wait);
     }
 
     public RoleplaySessionOptions Options => _options;
@@ -250,7 +250,7 @@ public sealed class SessionManager : IDisposable
         }
 
         return new SessionStats(active, detached, Volatile.Read(ref _connections), buffered, queued, inFlight, _blocks.Outstanding * AudioBlockPool.BlockSize,
-            _admission.Load, _admission.Allowance, _admission.Admitting);
+            _admission.Load, _admission.Allowance, _admission.Wait, _admission.Admitting);
     }
 
     public void Dispose()
@@ -279,6 +279,7 @@ public sealed record SessionStats(
     long PooledAudioBytes,
     double CpuLoad,
     double CpuAllowance,
+    double? CpuWait,
     bool AdmittingSessions);
 
 /// <summary>What an admin's end did: ended here, sent to the node that runs the session, found nowhere, or the other
