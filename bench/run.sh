@@ -8,6 +8,10 @@
 #   bench/run.sh overload [SESSIONS] [CPUS] # a node given less CPU than its load needs (a cgroup quota, 0.5 CPU): 2,500
 #                                           # sessions with the node's CPU admission lifted, then as shipped, in turns
 #                                           # (ROUNDS, 1); each report ends with the sessions it carried and refused
+#   bench/run.sh shared [SESSIONS]          # a node whose core another process wants whole (a busy loop beside it on its
+#                                           # CPU), the node in a cgroup-v2 group of its own: 2,500 sessions with its
+#                                           # admission lifted, then as shipped, in turns (ROUNDS, 1); each report ends with
+#                                           # the node's wait for its CPU and the sessions it carried and refused
 #   bench/run.sh floor [SESSIONS...]        # the floor under the audio socket's workload (1,000): the bench's floor server
 #                                           # (bare Kestrel acknowledging each chunk, no hub, no sessions), then the hub on
 #                                           # the audio socket, in turns (ROUNDS, 1) (floor-*.txt, floor-hub-*.txt)
@@ -171,6 +175,40 @@ overload() { # $1 = sessions, $2 = CPUs
   rmdir "$cg" 2>/dev/null || true
 }
 
+# A node whose core is shared: the server in a cgroup-v2 group of its own (as a container, a systemd service or a pod
+# is; its CPU pressure is the group's), a busy loop on its CPU (a neighbour that wants the whole core), $1 sessions;
+# with its admission of new sessions lifted, then as shipped (Sessions:AdmissionCpu), ROUNDS times. Each report ends
+# with the share of the measured run in which the node had work and no CPU ran it (its group's cpu.pressure "full",
+# the node's cpuWait). Root only, on a host with a cgroup-v2 hierarchy (hybrid hosts mount it at
+# /sys/fs/cgroup/unified); no CPU controller is needed.
+shared() { # $1 = sessions
+  local mount cg neighbour t0 t1 w0 w1
+  mount=$(findmnt -n -t cgroup2 -o TARGET | head -1)
+  [ -n "$mount" ] || { echo "shared needs a cgroup-v2 hierarchy (root)" >&2; return 1; }
+  cg=$mount/roleplayhub-bench-shared
+  mkdir -p "$cg"
+  full_us() { awk '/^full/ { sub("total=", "", $5); print $5 }' "$cg/cpu.pressure"; }
+  for round in $(seq "${ROUNDS:-1}"); do
+    for admission in lifted product; do
+      ADMISSION=$admission start_server latency-model "bench/results/server-shared-$admission.log"
+      echo "$server_pid" > "$cg/cgroup.procs" # every thread of it, from here on
+      taskset -c "${SERVER_CPUS:-0}" sh -c 'while :; do :; done' & neighbour=$!
+      warm_up "$1"
+      t0=$(date +%s.%N) w0=$(full_us)
+      { loadgen "$1" "$DURATION" --ramp "$RAMP"
+        t1=$(date +%s.%N) w1=$(full_us)
+        echo "node: in cgroup $cg beside a busy loop on CPU ${SERVER_CPUS:-0}; had work and no CPU" \
+          "$(awk -v a="$w0" -v b="$w1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f %%", (b - a) / 1e6 / (e - s) * 100 }')" \
+          "of the measured run; admission of new sessions $admission" \
+          "$([ "$admission" = product ] && echo "(as shipped: Sessions:AdmissionCpu)" || echo "(Sessions:AdmissionCpu=0)")"
+        machine_note; } | tee "bench/results/${LABEL:-shared}-$1-$admission-$round.txt"
+      kill "$neighbour"
+      stop_server
+    done
+  done
+  rmdir "$cg" 2>/dev/null || true
+}
+
 # The server before server VAD and streamed replies, built once in its own directory (git archive: no worktree).
 before_server() {
   BEFORE_COMMIT=${BEFORE_COMMIT:-3c70b94}
@@ -287,6 +325,7 @@ case "${1:-short}" in
   first-minute) first_minute "${2:-1000}" ;;
   floor) shift; floor_runs "${@:-1000}" ;;
   overload) overload "${2:-2500}" "${3:-0.5}" ;;
+  shared) shared "${2:-2500}" ;;
   offline)
     shift
     recording="--audio /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav"

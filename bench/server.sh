@@ -65,7 +65,7 @@ drop_data_disk() {
 # SERVER_ROOT: the checkout whose Release build is started (default this one; bench/run.sh latency's "before").
 # SERVER_ENV (an array): more settings, e.g. the realtime profile bench/run.sh realtime points at its fake vendor.
 # The node's own limits are lifted (its session count, and its refusal of new sessions over Sessions:AdmissionCpu): the
-# runs measure what a load costs. ADMISSION=product keeps the CPU refusal as shipped (bench/run.sh overload).
+# runs measure what a load costs. ADMISSION=product keeps the CPU refusal as shipped (bench/run.sh overload, shared).
 start_server() {
   make_data_disk
   local providers=()
