@@ -21,8 +21,8 @@
 const socketRetryMs = 500;
 const socketAttempts = 3;
 // An open socket has not yet shown that it works: a proxy can accept the upgrade and then drop the connection, or pass
-// nothing through it. One proves itself by a message from the server, or by staying open this long (a socket idle between
-// utterances has nothing to acknowledge); until then its closing counts towards the fallback.
+// nothing through it. One proves itself by a message from the server, or by staying open this long (a socket idle
+// between utterances has nothing to acknowledge); until then its closing counts towards the fallback.
 const socketProvenMs = 5000;
 // The audio socket's chunks are acknowledged four at a time (start-session's audioAckEvery; a second of the usual
 // 250 ms chunks): each acknowledgement covers the chunks before it, so the page keeps up to three more chunks pending
@@ -238,7 +238,8 @@ export class AudioUplink {
       // will resume it, which opens a new socket), or by this page.
       if (!this.attached || sessionId !== this.sessionId || ['session-ended', 'replaced', 'session-not-attached'].includes(closed.reason)) return;
       if (!worked && ++this.socketFailures >= socketAttempts) {
-        console.warn(`The audio socket closed ${this.socketFailures} times before it carried anything (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
+        console.warn(`The audio socket closed ${this.socketFailures} times in a row before it carried anything`
+          + ` (${closed.code} ${closed.reason}); sending audio through the hub instead.`);
         this.mode = 'invoke'; // the session acknowledges invoked chunks with events (audioAck: 'event')
         this.onModeChanged?.(this.mode);
         this.resend();
