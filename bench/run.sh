@@ -179,8 +179,8 @@ overload() { # $1 = sessions, $2 = CPUs
 # is; its CPU pressure is the group's), a busy loop on its CPU (a neighbour that wants the whole core), $1 sessions;
 # with its admission of new sessions lifted, then as shipped (Sessions:AdmissionCpu), ROUNDS times. Each report ends
 # with the share of the measured run in which the node had work and no CPU ran it (its group's cpu.pressure "full",
-# the node's cpuWait). Root only, on a host with a cgroup-v2 hierarchy (hybrid hosts mount it at
-# /sys/fs/cgroup/unified); no CPU controller is needed.
+# the node's cpuWait). NEIGHBOUR_NICE (0): the busy loop's nice value (19: a neighbour that yields). Root only, on a
+# host with a cgroup-v2 hierarchy (hybrid hosts mount it at /sys/fs/cgroup/unified); no CPU controller is needed.
 shared() { # $1 = sessions
   local mount cg neighbour t0 t1 w0 w1
   mount=$(findmnt -n -t cgroup2 -o TARGET | head -1)
@@ -192,12 +192,12 @@ shared() { # $1 = sessions
     for admission in lifted product; do
       ADMISSION=$admission start_server latency-model "bench/results/server-shared-$admission.log"
       echo "$server_pid" > "$cg/cgroup.procs" # every thread of it, from here on
-      taskset -c "${SERVER_CPUS:-0}" sh -c 'while :; do :; done' & neighbour=$!
+      taskset -c "${SERVER_CPUS:-0}" nice -n "${NEIGHBOUR_NICE:-0}" sh -c 'while :; do :; done' & neighbour=$!
       warm_up "$1"
       t0=$(date +%s.%N) w0=$(full_us)
       { loadgen "$1" "$DURATION" --ramp "$RAMP"
         t1=$(date +%s.%N) w1=$(full_us)
-        echo "node: in cgroup $cg beside a busy loop on CPU ${SERVER_CPUS:-0}; had work and no CPU" \
+        echo "node: in cgroup $cg beside a busy loop (nice ${NEIGHBOUR_NICE:-0}) on CPU ${SERVER_CPUS:-0}; had work and no CPU" \
           "$(awk -v a="$w0" -v b="$w1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f %%", (b - a) / 1e6 / (e - s) * 100 }')" \
           "of the measured run; admission of new sessions $admission" \
           "$([ "$admission" = product ] && echo "(as shipped: Sessions:AdmissionCpu)" || echo "(Sessions:AdmissionCpu=0)")"
