@@ -112,6 +112,23 @@ public sealed class NodeAdmissionTests
     }
 
     [Fact]
+    public void TheLogSaysOnceThatOtherWorkHoldsTheNodesCoresAndOnceThatItHasPassed()
+    {
+        var log = new ListLogger<NodeAdmission>();
+        _admission = new NodeAdmission(
+            Options.Create(new RoleplaySessionOptions { AdmissionCpu = 0.8, AdmissionWindow = TimeSpan.FromSeconds(1) }),
+            _time, log);
+
+        _load.SampleWaiting(1, 0.3, 0.5, 0.5, 0.5, 0.5); // two whole windows at 30 %
+        _load.SampleWaiting(1, 0.08, 0.5, 0.5); // under the warning's line, not yet under half of it
+        _load.SampleWaiting(1, 0.01, 0.5, 0.5);
+
+        Assert.Collection(log.Messages,
+            warning => Assert.StartsWith("Warning: This node had work and no CPU to run it 30", warning, StringComparison.Ordinal),
+            passed => Assert.StartsWith("Information: This node's wait for a CPU has fallen to", passed, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ANodeWhoseKernelSaysNothingOfItsWaitsHasNoWait()
     {
         var admission = Admission(0.8);
