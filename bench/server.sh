@@ -1,7 +1,8 @@
-# Sourced by bench/run.sh, bench/compare.sh, bench/pair.sh and bench/profile.sh: the hub as a server under test, pinned to CPU 0, started as
-# scripts/run.sh starts it: its environment (Development), its content root (Backend/, so appsettings.json and its log
-# levels apply, as under `dotnet run --project Backend`) and its runtime settings (scripts/runtime-env.sh, which sees
-# the one CPU it is pinned to), with the workload's providers, signing key and capacity limits on top.
+# Sourced by bench/run.sh, bench/compare.sh, bench/pair.sh and bench/profile.sh: the hub as a server under test,
+# pinned to CPU 0, started as scripts/run.sh starts it: its environment (Development), its content root (Backend/, so
+# appsettings.json and its log levels apply, as under `dotnet run --project Backend`) and its runtime settings
+# (scripts/runtime-env.sh, which sees the one CPU it is pinned to), with the workload's providers, signing key and
+# capacity limits on top.
 # SERVER_CPUS (0) pins it elsewhere: "0,1" measures a two-core node (the load generator still shares core 1 with it).
 # RUNTIME=defaults runs the server on the runtime's own defaults instead (docs/benchmarks.md, "Runtime settings");
 # RUNTIME_ENV (space-separated) adds runtime settings to either, e.g. RUNTIME_ENV="DOTNET_gcServer=0".

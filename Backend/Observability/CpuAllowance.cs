@@ -12,20 +12,42 @@ namespace RoleplayHub.Observability;
 public static class CpuAllowance
 {
     /// <summary>The CPUs this process may use now.</summary>
-    public static double Current()
+    public static double Current() => Current(ProcessCgroups());
+
+    /// <summary>The CPUs this process may use, given its <paramref name="cgroups"/> as just read
+    /// (<see cref="ProcessCgroups"/>).</summary>
+    public static double Current(string[]? cgroups)
     {
         var count = Environment.ProcessorCount;
-        var quota = OperatingSystem.IsLinux() ? CgroupQuota() : null;
+        var quota = cgroups is null ? null : CgroupQuota(cgroups);
         return quota is { } cpus && cpus < count ? cpus : count;
+    }
+
+    /// <summary>The lines of <c>/proc/self/cgroup</c>, the groups this process is in; null off Linux or when they
+    /// cannot be read. Read again at each call: a process can be moved while it runs.</summary>
+    public static string[]? ProcessCgroups()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllLines("/proc/self/cgroup");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The CPU quota of this process's cgroup (v2 <c>cpu.max</c>, or v1 <c>cpu.cfs_quota_us</c> over
     /// <c>cpu.cfs_period_us</c>), or null when it has none or it cannot be read.</summary>
-    private static double? CgroupQuota()
+    private static double? CgroupQuota(string[] lines)
     {
         try
         {
-            var lines = File.ReadAllLines("/proc/self/cgroup");
             if (CgroupPath(lines, v2: true) is { } unified && Read("/sys/fs/cgroup", unified, "cpu.max") is { } max)
             {
                 return ParseCpuMax(max);

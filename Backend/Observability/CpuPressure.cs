@@ -11,27 +11,27 @@ namespace RoleplayHub.Observability;
 /// service and a Kubernetes pod each have a group of their own. Null where there is none: not Linux, PSI turned off
 /// (<c>psi=0</c>), no cgroup-v2 hierarchy (a cgroup-v1-only host). In the root group (the machine's) the kernel keeps
 /// no "full" figure for CPUs and it stays 0. Hand-written: no served library reads PSI. The cgroup-v2 mount is found
-/// once; the process's group and its figure are read at each call.
+/// once; the figure is read at each call.
 /// </summary>
 public static class CpuPressure
 {
     private static readonly Lazy<string?> Mount = new(FindMount);
     private static string? _lastGroup;
 
-    /// <summary>The cumulative time the node had work and none of it ran, or null where it cannot be read. Null too
-    /// at the first reading after the process has moved to another group: the two groups' totals are not one
-    /// series.</summary>
-    public static TimeSpan? Stalled()
+    /// <summary>The cumulative time the node had work and none of it ran, given the process's
+    /// <paramref name="cgroups"/> as just read (<see cref="CpuAllowance.ProcessCgroups"/>: a process can be moved to
+    /// another group while it runs, as a benchmark does), or null where it cannot be read. Null too at the first
+    /// reading after a move: the two groups' totals are not one series.</summary>
+    public static TimeSpan? Stalled(string[]? cgroups)
     {
-        if (Mount.Value is not { } mount)
+        if (Mount.Value is not { } mount || cgroups is null)
         {
             return null;
         }
 
         try
         {
-            // Read each time: a process can be moved to another group while it runs (a benchmark does so).
-            var group = CpuAllowance.CgroupPath(System.IO.File.ReadAllLines("/proc/self/cgroup"), v2: true);
+            var group = CpuAllowance.CgroupPath(cgroups, v2: true);
             var moved = Interlocked.Exchange(ref _lastGroup, group) is { } last && last != group;
             return !moved && PressureFile(mount, group) is { } file ? ParseFullTotal(System.IO.File.ReadAllText(file)) : null;
         }

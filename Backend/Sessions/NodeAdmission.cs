@@ -151,7 +151,11 @@ public sealed partial class NodeAdmission : IHostedService, IDisposable
 
     public void Dispose() => _timer?.Dispose();
 
-    private void SampleNow() => Sample(_time.GetTimestamp(), Environment.CpuUsage.TotalTime, CpuAllowance.Current(), CpuPressure.Stalled());
+    private void SampleNow()
+    {
+        var cgroups = CpuAllowance.ProcessCgroups(); // read once for both figures
+        Sample(_time.GetTimestamp(), Environment.CpuUsage.TotalTime, CpuAllowance.Current(cgroups), CpuPressure.Stalled(cgroups));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing new sessions: this node used {Load:P0} of its {Allowance:0.##} CPUs over the last seconds, at or over Sessions:AdmissionCpu ({Limit:P0})")]
     private partial void LogRefusing(double load, double allowance, double limit);
