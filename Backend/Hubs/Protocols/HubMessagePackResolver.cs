@@ -7,15 +7,21 @@ using RoleplayHub.Hubs.Contracts;
 namespace RoleplayHub.Hubs.Protocols;
 
 /// <summary>
-/// The MessagePack hub protocol's serializer options: the two per-chunk payloads have formatters of their own, every
-/// other hub payload goes through its JSON contract (<see cref="JsonContractFormatter{T}"/>), and anything else falls
-/// back to SignalR's default resolvers. Untrusted-data security is on, as in SignalR's defaults.
+/// The MessagePack hub protocol's serializer options: the two per-chunk payloads and the events every turn sends have
+/// formatters of their own (<see cref="TurnEventFormatters"/>), every other hub payload goes through its JSON contract
+/// (<see cref="JsonContractFormatter{T}"/>), and anything else falls back to SignalR's default resolvers. Untrusted-data security is on, as in SignalR's defaults.
 /// </summary>
 internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int maxChunkBytes) : IFormatterResolver
 {
     private readonly AudioChunkRequestFormatter _chunk = new(maxChunkBytes);
     private readonly AudioReceivedEventFormatter _received = new(new JsonContractFormatter<AudioReceivedEvent?>(json));
-    private readonly Dictionary<Type, object> _contracts = [];
+    private readonly Dictionary<Type, object> _formatters = new()
+    {
+        [typeof(TranscriptionEvent)] = new TranscriptionEventFormatter(),
+        [typeof(AiResponseDeltaEvent)] = new AiResponseDeltaEventFormatter(),
+        [typeof(AiResponseEvent)] = new AiResponseEventFormatter(),
+        [typeof(AvatarResponseEvent)] = new AvatarResponseEventFormatter(),
+    };
     private readonly Lock _gate = new();
 
     public static MessagePackSerializerOptions Options(JsonSerializerOptions json, int maxChunkBytes) =>
@@ -42,10 +48,10 @@ internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int max
 
         lock (_gate)
         {
-            if (!_contracts.TryGetValue(typeof(T), out var formatter))
+            if (!_formatters.TryGetValue(typeof(T), out var formatter))
             {
                 formatter = new JsonContractFormatter<T>(json);
-                _contracts[typeof(T)] = formatter;
+                _formatters[typeof(T)] = formatter;
             }
 
             return (IMessagePackFormatter<T>)formatter;
