@@ -1,6 +1,7 @@
 using MessagePack;
 using MessagePack.Formatters;
 using RoleplayHub.Hubs.Contracts;
+using static RoleplayHub.Hubs.Protocols.EventFields;
 
 namespace RoleplayHub.Hubs.Protocols;
 
@@ -9,16 +10,10 @@ namespace RoleplayHub.Hubs.Protocols;
 /// (a test holds the two equal); <c>duplicate</c> appears only when true, as in JSON. The rare acknowledgement that
 /// also carries new settings or warnings (a WAV header's) goes through the JSON contract, so no field is left out.
 /// </summary>
-internal sealed class AudioReceivedEventFormatter(IMessagePackFormatter<AudioReceivedEvent?> full) : IMessagePackFormatter<AudioReceivedEvent?>
+internal sealed class AudioReceivedEventFormatter(IMessagePackFormatter<AudioReceivedEvent?> full) : ServerEventFormatter<AudioReceivedEvent>("audio-received")
 {
-    public void Serialize(ref MessagePackWriter writer, AudioReceivedEvent? value, MessagePackSerializerOptions options)
+    protected override void Write(ref MessagePackWriter writer, AudioReceivedEvent value, MessagePackSerializerOptions options)
     {
-        if (value is null)
-        {
-            writer.WriteNil();
-            return;
-        }
-
         if (value.AudioConfig is not null || value.Warnings is not null)
         {
             full.Serialize(ref writer, value, options);
@@ -26,23 +21,14 @@ internal sealed class AudioReceivedEventFormatter(IMessagePackFormatter<AudioRec
         }
 
         writer.WriteMapHeader(value.Duplicate ? 6 : 5);
-        writer.WriteString("sessionId"u8);
-        writer.Write(value.SessionId);
-        writer.WriteString("audioSize"u8);
-        writer.Write(value.AudioSize);
-        writer.WriteString("offset"u8);
-        writer.Write(value.Offset);
-        writer.WriteString("totalBytes"u8);
-        writer.Write(value.TotalBytes);
-        writer.WriteString("timestamp"u8);
-        writer.Write(value.Timestamp);
+        Field(ref writer, "sessionId"u8, value.SessionId);
+        Field(ref writer, "audioSize"u8, value.AudioSize);
+        Field(ref writer, "offset"u8, value.Offset);
+        Field(ref writer, "totalBytes"u8, value.TotalBytes);
+        Field(ref writer, "timestamp"u8, value.Timestamp);
         if (value.Duplicate)
         {
-            writer.WriteString("duplicate"u8);
-            writer.Write(true);
+            Field(ref writer, "duplicate"u8, true);
         }
     }
-
-    public AudioReceivedEvent? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) =>
-        throw new NotSupportedException("audio-received is a server → client payload only.");
 }
