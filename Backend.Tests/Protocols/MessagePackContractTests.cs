@@ -88,7 +88,7 @@ public sealed class MessagePackContractTests : IDisposable
     private static bool IsUnset(object? value) => value switch
     {
         null or false or 0 or 0L => true,
-        TurnTimings timings => timings.FirstAudioMs is null || timings.QueueMs is null,
+        TurnTimings t => new[] { t.QueueMs, t.SttMs, t.AiMs, t.TtsMs, t.StoreMs, t.TotalMs, t.TranscriptMs, t.FirstTokenMs, t.FirstAudioMs }.Any(ms => ms is null),
         _ => false,
     };
 

@@ -9,7 +9,8 @@ namespace RoleplayHub.Hubs.Protocols;
 /// <summary>
 /// The MessagePack hub protocol's serializer options: the two per-chunk payloads and the events every turn sends have
 /// formatters of their own (<c>TurnEventFormatters.cs</c>), every other hub payload goes through its JSON contract
-/// (<see cref="JsonContractFormatter{T}"/>), and anything else falls back to SignalR's default resolvers. Untrusted-data security is on, as in SignalR's defaults.
+/// (<see cref="JsonContractFormatter{T}"/>), and anything else falls back to SignalR's default resolvers.
+/// Untrusted-data security is on, as in SignalR's defaults.
 /// </summary>
 internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int maxChunkBytes) : IFormatterResolver
 {

@@ -6,9 +6,9 @@ namespace RoleplayHub.Hubs.Protocols;
 
 // The events every turn sends (transcription, ai-response-delta, ai-response, avatar-response) written straight to
 // MessagePack, in the fields, names and order of their JSON form, as AudioReceivedEventFormatter writes the
-// acknowledgement: through their JSON contract (JsonContractFormatter) each cost a JSON write and a token-by-token read.
-// MessagePackContractTests holds each equal to its JSON form, every field set: a field added to one of these events
-// fails it until it is written here too.
+// acknowledgement: through their JSON contract (JsonContractFormatter) each cost a JSON write and a token-by-token
+// read. MessagePackContractTests holds each equal to its JSON form, every field set: a field added to one of these
+// events fails it until it is written here too.
 
 /// <summary><c>transcription</c>, partial and final (see the top of this file).</summary>
 internal sealed class TranscriptionEventFormatter() : ServerEventFormatter<TranscriptionEvent>("transcription")
