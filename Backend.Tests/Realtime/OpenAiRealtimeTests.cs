@@ -222,6 +222,7 @@ public sealed class OpenAiRealtimeTests
         Assert.False(await events.Reader.WaitToReadAsync()); // Closed is the last event
         var closedSend = await Assert.ThrowsAsync<RealtimeProviderException>(() => connection.AppendAudioAsync(new byte[4800], CancellationToken.None).AsTask());
         Assert.True(closedSend.Retryable);
+        Assert.True(closedSend.ConnectionClosed);
     }
 
     [Fact]

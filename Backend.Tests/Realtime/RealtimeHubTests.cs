@@ -181,6 +181,28 @@ public sealed class RealtimeHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AudioStreamedAcrossTheVendorsSessionCapsIsDroppedWhileItReconnectsNotTheSession()
+    {
+        // Every second the vendor closes the connection at its cap while the microphone streams at its own pace: the
+        // session moves from connection to connection with nothing reported to the trainee.
+        await StartVendorAsync(RealtimeVendors.OpenAi, sessionCap: TimeSpan.FromSeconds(1));
+        await using var client = await _factory.ConnectAsync("alice");
+        var started = await client.InvokeAsync("start-session", new { scenarioId = HubTestKit.Scenario, engine = "realtime:fake", turnDetection = new { type = "server-vad" } });
+        var sessionId = started.Str("sessionId")!;
+        var noise = TestAudio.ToBytes(VadAudio.WhiteNoise(16 * 6_000, dbfs: -60, seed: 7));
+
+        foreach (var (offset, bytes) in TestAudio.Chunks(noise, 1_600))
+        {
+            await client.InvokeAsync("audio-chunk", client.AudioChunk(sessionId, bytes, offset));
+            await Task.Delay(50);
+        }
+
+        Assert.True(_fake.Sessions.Count >= 4, $"{_fake.Sessions.Count} connections: the caps did not close them");
+        Assert.DoesNotContain(client.EventsNamed("session-ended"), _ => true);
+        Assert.DoesNotContain(client.EventsNamed("error"), _ => true);
+    }
+
+    [Fact]
     public async Task AnEngineTheServerDoesNotOfferIsRefusedListingTheOnesItDoes()
     {
         await StartVendorAsync(RealtimeVendors.OpenAi);

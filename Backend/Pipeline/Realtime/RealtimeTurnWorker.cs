@@ -184,7 +184,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
         }
         else if (gate is null && Upstream.VendorDetectsSpeech && _userSpeaking)
         {
-            await Upstream.CommitAsync(cancellationToken); // push-to-talk over vendor VAD: the release ends the turn now
+            await CommitUpstreamAsync(cancellationToken); // push-to-talk over vendor VAD: the release ends the turn now
         }
     }
 
@@ -206,10 +206,24 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             _sentSinceCommit = true;
             services.Metrics.RecordRealtimeAppend(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is RealtimeProviderException { ConnectionClosed: true } or WebSocketException or ObjectDisposedException or InvalidOperationException)
         {
             // The connection is being replaced (a session cap, a drop): this audio is lost, the next goes to the new one.
             services.Logger.LogDebug("Session {SessionId}: realtime audio dropped while reconnecting: {Message}", session.Id, ex.Message);
+        }
+    }
+
+    /// <summary>Ends the user's turn upstream. A connection that closed meanwhile (a session cap, a drop) lost the turn
+    /// with its audio: the trainee is told to say it again, and the session goes on on the next connection.</summary>
+    private async Task CommitUpstreamAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Upstream.CommitAsync(cancellationToken);
+        }
+        catch (RealtimeProviderException ex) when (ex.ConnectionClosed)
+        {
+            await _report.ReportAsync(new ClientError(ErrorCodes.AiFailed, "The model's connection was being renewed as your turn ended, so it did not hear it; please say it again.", true));
         }
     }
 
@@ -384,7 +398,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
         if (commit)
         {
             _sentSinceCommit = false;
-            await Upstream.CommitAsync(cancellationToken);
+            await CommitUpstreamAsync(cancellationToken);
         }
     }
 
@@ -622,7 +636,14 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
 
         await session.EmitAsync(new ReplyInterrupted(cut.Turn, cut.HeardText, cut.PlayedMs));
         services.Metrics.BargeInLatency.Record(services.ExactMs(detected, services.Now));
-        await Upstream.CancelResponseAsync(_lastResponseId, cut.PlayedMs, cancellationToken);
+        try
+        {
+            await Upstream.CancelResponseAsync(_lastResponseId, cut.PlayedMs, cancellationToken);
+        }
+        catch (RealtimeProviderException ex) when (ex.ConnectionClosed)
+        {
+            // The reply went with the connection (a session cap, a drop): there is nothing left to cancel.
+        }
         if (reply is not null)
         {
             using (reply)

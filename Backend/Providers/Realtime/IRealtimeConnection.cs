@@ -7,7 +7,8 @@ namespace RoleplayHub.Providers.Realtime;
 /// little-endian, at <see cref="InputSampleRate"/> going up and <see cref="OutputSampleRate"/> coming back; the
 /// connection encodes the vendor's wire form. Sends may come from one task at a time per method, but appending audio
 /// and cancelling a response may overlap (the connection serialises frames). <see cref="Events"/> has one reader.
-/// Once the connection is closed, sends throw <see cref="RealtimeProviderException"/> (retryable); the events say why.
+/// Once the connection is closed, sends throw <see cref="RealtimeProviderException.Closed"/> (retryable,
+/// <see cref="RealtimeProviderException.ConnectionClosed"/>); the events say why.
 /// </summary>
 public interface IRealtimeConnection : IAsyncDisposable
 {

@@ -95,7 +95,7 @@ internal sealed class RealtimeSocket : IAsyncDisposable
         catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
         {
             // The events say why it closed (Closed, and a RealtimeFailure when the vendor gave one).
-            throw new RealtimeProviderException(ErrorCodes.AiFailed, "The realtime connection is closed.", retryable: true, ex);
+            throw RealtimeProviderException.Closed(ex);
         }
         finally
         {
