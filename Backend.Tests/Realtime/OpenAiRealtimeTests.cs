@@ -226,6 +226,22 @@ public sealed class OpenAiRealtimeTests
     }
 
     [Fact]
+    public async Task ASendRacingTheConnectionsDisposalThrowsTheClosedConnectionsErrorNotTheSockets()
+    {
+        // The worker can still hold a connection it has just replaced and disposed: its audio must meet the same error
+        // as on a connection the vendor closed, which the worker drops.
+        await using var kit = await RealtimeKit.StartAsync(RealtimeVendors.OpenAi);
+        var connection = await kit.ConnectAsync();
+        await connection.DisposeAsync();
+
+        var append = await Assert.ThrowsAsync<RealtimeProviderException>(() => connection.AppendAudioAsync(new byte[4800], CancellationToken.None).AsTask());
+        var commit = await Assert.ThrowsAsync<RealtimeProviderException>(() => connection.CommitAsync(CancellationToken.None).AsTask());
+
+        Assert.True(append.ConnectionClosed && append.Retryable);
+        Assert.True(commit.ConnectionClosed);
+    }
+
+    [Fact]
     public async Task HistoryReSeedsTheConversationAfterTheSessionIsConfirmed()
     {
         await using var kit = await RealtimeKit.StartAsync(RealtimeVendors.OpenAi);

@@ -14,10 +14,12 @@ namespace RoleplayHub.Hubs.Protocols;
 /// </summary>
 internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int maxChunkBytes) : IFormatterResolver
 {
-    private readonly AudioChunkRequestFormatter _chunk = new(maxChunkBytes);
-    private readonly AudioReceivedEventFormatter _received = new(new JsonContractFormatter<AudioReceivedEvent?>(json));
+    // The payloads with formatters of their own; every other type of the contracts gets its JSON contract's, made
+    // when first asked for.
     private readonly Dictionary<Type, object> _formatters = new()
     {
+        [typeof(AudioChunkRequest)] = new AudioChunkRequestFormatter(maxChunkBytes),
+        [typeof(AudioReceivedEvent)] = new AudioReceivedEventFormatter(new JsonContractFormatter<AudioReceivedEvent?>(json)),
         [typeof(TranscriptionEvent)] = new TranscriptionEventFormatter(),
         [typeof(AiResponseDeltaEvent)] = new AiResponseDeltaEventFormatter(),
         [typeof(AiResponseEvent)] = new AiResponseEventFormatter(),
@@ -32,16 +34,6 @@ internal sealed class HubMessagePackResolver(JsonSerializerOptions json, int max
 
     public IMessagePackFormatter<T>? GetFormatter<T>()
     {
-        if (typeof(T) == typeof(AudioChunkRequest))
-        {
-            return (IMessagePackFormatter<T>)(object)_chunk;
-        }
-
-        if (typeof(T) == typeof(AudioReceivedEvent))
-        {
-            return (IMessagePackFormatter<T>)(object)_received;
-        }
-
         if (typeof(T).Namespace != typeof(HubRequest).Namespace)
         {
             return null;

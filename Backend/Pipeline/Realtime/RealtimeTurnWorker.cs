@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.WebSockets;
 using RoleplayHub.Audio;
 using RoleplayHub.Audio.Vad;
 using RoleplayHub.Core;
@@ -206,7 +205,7 @@ internal sealed class RealtimeTurnWorker(ITurnSession session, IAudioStreamDecod
             _sentSinceCommit = true;
             services.Metrics.RecordRealtimeAppend(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        catch (Exception ex) when (ex is RealtimeProviderException { ConnectionClosed: true } or WebSocketException or ObjectDisposedException or InvalidOperationException)
+        catch (RealtimeProviderException ex) when (ex.ConnectionClosed)
         {
             // The connection is being replaced (a session cap, a drop): this audio is lost, the next goes to the new one.
             services.Logger.LogDebug("Session {SessionId}: realtime audio dropped while reconnecting: {Message}", session.Id, ex.Message);

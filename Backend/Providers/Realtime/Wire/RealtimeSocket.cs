@@ -79,7 +79,8 @@ internal sealed class RealtimeSocket : IAsyncDisposable
     };
 
     /// <summary>Writes one JSON message with <paramref name="write"/> and sends it as one text frame. The state machine
-    /// is pooled: this runs for every audio chunk.</summary>
+    /// is pooled: this runs for every audio chunk. On a socket closed or disposed it throws
+    /// <see cref="RealtimeProviderException.Closed"/>.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync<TState>(Action<Utf8JsonWriter, TState> write, TState state, CancellationToken ct)
     {
@@ -151,9 +152,10 @@ internal sealed class RealtimeSocket : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // The send lock stays usable (it holds no handle): a send racing the disposal then fails on the socket, as a
+        // send on a closed connection does, not on the lock.
         _ws.Dispose();
         _writer.Dispose();
-        _sendLock.Dispose();
         return ValueTask.CompletedTask;
     }
 }
